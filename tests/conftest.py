@@ -1,0 +1,22 @@
+"""Shared fixtures. Tests never touch the user's real files or environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A developer's own timeline or colour settings must not leak into tests.
+    monkeypatch.delenv("POLICY_TUI_TIMELINE", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def shipped() -> Path:
+    return ROOT / "timeline.toml"

@@ -1,0 +1,102 @@
+"""The ``policy-tui`` command: the app, and subcommands that never import Textual.
+
+Textual is imported only on the path that runs the app, so ``validate`` (and the other
+subcommands) start quickly and work where Textual could not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui import __version__
+from tui.core.paths import ENV_VAR, default_timeline
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+A terminal timeline explorer for digital-policy events: states blocking, throttling or
+restricting online platforms, and the fights over encryption behind them."""
+
+EPILOG = f"""\
+commands:
+  policy-tui [PATH]             open the explorer on a timeline
+  policy-tui validate [PATH ...]
+                                check timeline files; problems as PATH:LINE:COL: error: ...
+
+Without PATH the timeline is ${ENV_VAR}, else ./timeline.toml, else the curated
+timeline shipped with policy-tui. Run 'policy-tui COMMAND --help' for a command's options.
+Exit status: 0 ok, 1 the file has problems, 2 usage error or unreadable file."""
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors exit 2 with one line, as the exit-status contract says."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="policy-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="timeline file")
+    parser.add_argument("--goto", metavar="ID", help="open with this event highlighted")
+    parser.add_argument("--version", action="version", version=f"policy-tui {__version__}")
+    return parser
+
+
+def cmd_app(argv: Sequence[str]) -> int:
+    args = _app_parser().parse_args(argv)
+    from tui.core.errors import TimelineError
+    from tui.core.load import load_timeline
+
+    path: Path = args.path or default_timeline()
+    # Load before Textual takes the screen: a bad file prints validate's errors, no half-drawn UI.
+    try:
+        timeline = load_timeline(path)
+    except TimelineError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS
+    if args.goto and timeline.get(args.goto) is None:
+        from tui.core.sanitize import quote
+
+        print(f"policy-tui: error: --goto: no event has the id {quote(args.goto)}", file=sys.stderr)
+        return EXIT_USAGE
+    from tui.app.app import make_app
+
+    app = make_app(timeline, goto=args.goto)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+# Subcommand -> module with ``run(argv) -> int``; imported only when that command runs.
+COMMANDS: dict[str, str] = {
+    "validate": "tui.commands.validate",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            module = importlib.import_module(COMMANDS[argv[0]])
+            return int(module.run(argv[1:]))
+        return cmd_app(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `policy-tui list | head`: the reader left; that is not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of policy-tui; none of them imports Textual."""

@@ -1,0 +1,1 @@
+"""The pure domain core: model, loading, query, export, sanitising. Never imports Textual."""

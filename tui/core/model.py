@@ -1,0 +1,304 @@
+"""The timeline's data model: pydantic models, the closed vocabularies and their rules.
+
+Field documentation lives in ``docs/format.md``; the descriptions here feed the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from tui.core.countries import country_name
+from tui.core.dates import PartialDate
+from tui.core.sanitize import quote
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class Status(StrEnum):
+    ONGOING = "ongoing"
+    ENDED = "ended"
+    UNKNOWN = "unknown"
+
+
+class Action(StrEnum):
+    """The closed vocabulary of what a state did (see docs/format.md)."""
+
+    BLOCK = "block"
+    THROTTLE = "throttle"
+    RESTRICT = "restrict"
+    LAW = "law"
+    PROPOSAL = "proposal"
+    RULING = "ruling"
+    LAWSUIT = "lawsuit"
+    DESIGNATION = "designation"
+    FINE = "fine"
+    DEMAND = "demand"
+    LIFT = "lift"
+    MANDATE = "mandate"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+    @property
+    def lasting(self) -> bool:
+        """A lasting measure stays in force until lifted; a one-off event just happens."""
+        return self in LASTING_ACTIONS
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.BLOCK: "block",
+    Action.THROTTLE: "throttling",
+    Action.RESTRICT: "feature restriction",
+    Action.LAW: "law",
+    Action.PROPOSAL: "proposed law",
+    Action.RULING: "court ruling",
+    Action.LAWSUIT: "lawsuit",
+    Action.DESIGNATION: "designation",
+    Action.FINE: "fine",
+    Action.DEMAND: "data or decryption demand",
+    Action.LIFT: "lifting of a measure",
+    Action.MANDATE: "state platform mandate",
+    Action.OTHER: "other",
+}
+
+LASTING_ACTIONS = frozenset(
+    {Action.BLOCK, Action.THROTTLE, Action.RESTRICT, Action.LAW, Action.DESIGNATION, Action.MANDATE}
+)
+
+
+def _parse_date(value: Any) -> PartialDate:
+    return PartialDate.parse(value)
+
+
+DATE_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"},
+    ],
+    "description": 'A TOML date (2018-04-16), or "2018-04" (month) or "2018" (year).',
+}
+
+DateField = Annotated[
+    PartialDate,
+    BeforeValidator(_parse_date),
+    PlainSerializer(lambda d: d.iso(), return_type=str),
+    WithJsonSchema(DATE_SCHEMA),
+]
+
+
+def _one_line(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    if "\n" in text or "\r" in text:
+        raise ValueError("must be one line")
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+def _http_url(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        raise ValueError(f"{quote(url)} is not an http:// or https:// URL")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not host or any(c.isspace() for c in url):
+        raise ValueError(f"{quote(url)} is not a valid URL (no host, or spaces)")
+    return url
+
+
+def _country(code: str) -> str:
+    if country_name(code) is None:
+        hint = ""
+        if country_name(code.upper()) is not None:
+            hint = f"; write it in capitals: '{code.upper()}'"
+        raise ValueError(
+            f"{quote(code)} is not an ISO 3166-1 alpha-2 code or a known bloc (EU){hint}"
+        )
+    return code
+
+
+def _slug(value: str) -> str:
+    if not ID_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"{quote(value)} is not a valid id: use lowercase letters, digits and single hyphens,"
+            " e.g. 'ru-2018-telegram-block'"
+        )
+    return value
+
+
+def _unique_items(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if not value.strip():
+            raise ValueError("must not contain empty strings")
+        key = value.casefold()
+        if key in seen:
+            raise ValueError(f"lists {quote(value)} twice")
+        seen.add(key)
+    return values
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+Text = Annotated[str, AfterValidator(_not_blank)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Words = Annotated[list[Text], AfterValidator(_unique_items)]
+
+
+class StrictModel(BaseModel):
+    # Unknown keys are errors: a typo must never vanish silently. Models are immutable so the
+    # UI and caches can share them freely.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Source(StrictModel):
+    publisher: Text = Field(description="Who published it (Reuters, Official Gazette).")
+    url: Annotated[str, AfterValidator(_http_url)] = Field(
+        description="An absolute http:// or https:// URL."
+    )
+    title: OneLine | None = Field(default=None, description="Headline or document title.")
+    date: DateField | None = Field(default=None, description="Publication date.")
+
+
+class Event(StrictModel):
+    id: Slug = Field(description="Unique, stable slug: lowercase letters, digits, hyphens.")
+    date: DateField = Field(description="When it happened, at the precision known.")
+    end_date: DateField | None = Field(
+        default=None, description="When the measure ended; not before `date`."
+    )
+    status: Status | None = Field(
+        default=None,
+        description="ongoing | ended | unknown. Derived when left out (see docs/format.md).",
+    )
+    title: OneLine = Field(description="One line.")
+    country: Annotated[str, AfterValidator(_country)] = Field(
+        description="ISO 3166-1 alpha-2 code (RU, BR, IN) or a bloc (EU)."
+    )
+    authority: Words = Field(default_factory=list, description="The bodies that acted.")
+    platforms: Words = Field(
+        default_factory=list, description="Platforms concerned; compared case-insensitively."
+    )
+    action: Action = Field(description="What the state did, from a closed vocabulary.")
+    tags: Words = Field(default_factory=list, description="Free words.")
+    summary: Text = Field(description="What happened, in a few sentences.")
+    sources: list[Source] = Field(min_length=1, description="At least one source.")
+    related: list[Slug] = Field(default_factory=list, description="Ids of related events.")
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_not_before_start(cls, end: PartialDate | None, info: ValidationInfo) -> Any:
+        start = info.data.get("date")
+        if end is not None and start is not None and end.end < start.start:
+            raise ValueError(f"{end.iso()} is before the event's date {start.iso()}")
+        return end
+
+    @field_validator("status")
+    @classmethod
+    def _status_agrees(cls, status: Status | None, info: ValidationInfo) -> Any:
+        if status is Status.ONGOING and info.data.get("end_date") is not None:
+            raise ValueError("'ongoing' contradicts the end_date; remove one of them")
+        return status
+
+    @field_validator("related")
+    @classmethod
+    def _not_self(cls, related: list[str], info: ValidationInfo) -> Any:
+        if info.data.get("id") in related:
+            raise ValueError("lists the event itself")
+        if len(set(related)) != len(related):
+            raise ValueError("lists an id twice")
+        return related
+
+    @model_validator(mode="after")
+    def _derive_status(self) -> Event:
+        if self.status is None:
+            lasting = self.end_date is None and self.action.lasting
+            # Frozen model: set the derived value once, during validation.
+            object.__setattr__(self, "status", Status.ONGOING if lasting else Status.ENDED)
+        return self
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country) or self.country
+
+    @property
+    def state(self) -> Status:
+        """The status, always set after validation (typed for callers)."""
+        assert self.status is not None
+        return self.status
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str]:
+        end = self.end_date.start.toordinal() if self.end_date else 0
+        return (*self.date.sort_key, end, self.id)
+
+    def has_platform(self, name: str) -> bool:
+        folded = name.casefold()
+        return any(p.casefold() == folded for p in self.platforms)
+
+
+class TimelineInfo(StrictModel):
+    title: OneLine = Field(default="Untitled timeline", description="Shown in the app header.")
+    description: str = Field(default="", description="Shown in the app header.")
+
+
+class Timeline(BaseModel):
+    """A validated timeline: events sorted by date, with lookups by id."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    info: TimelineInfo = Field(default_factory=TimelineInfo)
+    events: list[Event] = Field(default_factory=list)
+    views: dict[str, str] = Field(default_factory=dict)
+    path: str | None = None
+    # id -> 1-based line of the event's [[events]] header; used by the editor and errors.
+    lines: dict[str, int] = Field(default_factory=dict)
+
+    def model_post_init(self, __context: Any) -> None:
+        self.events.sort(key=lambda e: e.sort_key)
+        self._by_id = {e.id: e for e in self.events}
+
+    def get(self, event_id: str) -> Event | None:
+        return self._by_id.get(event_id)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
+class TimelineFile(StrictModel):
+    """The top level of the file, for the JSON Schema (the loader validates piece by piece)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="policy-tui timeline",
+        json_schema_extra={"description": "A policy-tui timeline file (docs/format.md)."},
+    )
+
+    timeline: TimelineInfo | None = None
+    events: list[Event] = Field(min_length=1)
+    views: dict[str, str] = Field(default_factory=dict, description="Saved views: name -> query.")
+
+
+EVENT_FIELDS: tuple[str, ...] = tuple(Event.model_fields)
+SOURCE_FIELDS: tuple[str, ...] = tuple(Source.model_fields)
+INFO_FIELDS: tuple[str, ...] = tuple(TimelineInfo.model_fields)
+TOP_LEVEL_KEYS: tuple[str, ...] = ("timeline", "events", "views")
