@@ -29,5 +29,26 @@ def country_name(code: str) -> str | None:
     return getattr(country, "common_name", None) or country.name
 
 
+# Codes people write that ISO spells differently.
+_COMMON_MISTAKES: dict[str, str] = {"UK": "GB", "EL": "GR"}
+
+
+def suggest_code(text: str) -> str | None:
+    """The code meant by a near miss: ``ru``, ``RUS``, ``643``, ``UK`` -> ``RU``/``GB``."""
+    wanted = text.strip().upper()
+    if wanted in _COMMON_MISTAKES:
+        return _COMMON_MISTAKES[wanted]
+    if wanted in BLOCS:
+        return wanted
+    if not wanted or len(wanted) > 80 or not wanted.isascii():
+        return None
+    try:
+        country = pycountry.countries.lookup(wanted)
+    except LookupError:
+        return None
+    code: str = country.alpha_2
+    return code if code != text else None
+
+
 def is_known(code: str) -> bool:
     return country_name(code) is not None

@@ -13,6 +13,8 @@ from datetime import date, datetime, time
 from enum import IntEnum
 from typing import Any
 
+from tui.core.sanitize import quote
+
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -20,7 +22,8 @@ MONTHS = (
 
 ACCEPTED_FORMS = 'a TOML date 2018-04-16 (no quotes), "2018-04" (month) or "2018" (year)'
 
-_PARTIAL = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
+# ASCII digits only: \d would also accept "２０１８" and other scripts' digits.
+_PARTIAL = re.compile(r"(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?")
 
 
 class Precision(IntEnum):
@@ -90,8 +93,27 @@ class PartialDate:
     def __str__(self) -> str:
         return self.iso()
 
-    def __lt__(self, other: PartialDate) -> bool:
+    # Ordered by sort_key: first day of the period, then the less precise first. Two partial
+    # dates are equal exactly when their sort keys are, so == and < agree.
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
         return self.sort_key < other.sort_key
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key <= other.sort_key
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key > other.sort_key
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key >= other.sort_key
 
     @classmethod
     def from_date(cls, value: date) -> PartialDate:
@@ -104,28 +126,60 @@ class PartialDate:
             return value
         # datetime is a subclass of date: it must be rejected before the date branch.
         if isinstance(value, datetime):
-            raise ValueError(
+            return _fail(
                 f"{value.isoformat()} is a date-time; write only the date, e.g. "
                 f"{value.date().isoformat()}"
             )
         if isinstance(value, date):
             return cls.from_date(value)
         if isinstance(value, time):
-            raise ValueError(f"{value.isoformat()} is a time, not a date; write {ACCEPTED_FORMS}")
+            return _fail(f"{value.isoformat()} is a time, not a date; write {ACCEPTED_FORMS}")
         if isinstance(value, str):
             match = _PARTIAL.fullmatch(value.strip())
-            if match:
-                y, m, d = match["y"], match["m"], match["d"]
-                try:
-                    return cls(int(y), int(m) if m else None, int(d) if d else None)
-                except ValueError:
-                    raise ValueError(f"{value!r} is not a real date") from None
-            raise ValueError(f"{value!r} is not a date; write {ACCEPTED_FORMS}")
-        raise ValueError(f"expected a date, got {type(value).__name__}; write {ACCEPTED_FORMS}")
+            if not match:
+                return _fail(f"{quote(value)} is not a date; write {ACCEPTED_FORMS}")
+            year, month, day = (int(g) if g else None for g in match.group("y", "m", "d"))
+            assert year is not None  # the pattern requires a year
+            return (
+                cls(year, month, day)
+                if _real(year, month, day)
+                else _unreal(value, *match.group("y", "m", "d"))
+            )
+        if isinstance(value, bool):
+            return _fail(f"{str(value).lower()} is not a date; write {ACCEPTED_FORMS}")
+        if isinstance(value, int) and 1 <= value <= 9999:
+            return _fail(f'{value} is a number, not a date; a year alone needs quotes: "{value}"')
+        kind = {int: "a number", float: "a number", list: "a list", dict: "a table"}.get(
+            type(value), type(value).__name__
+        )
+        return _fail(f"must be a date, not {kind}; write {ACCEPTED_FORMS}")
 
     def toml_value(self) -> date | str:
         """The value to write back: a TOML date for day precision, else the string form."""
         return self.start if self.precision is Precision.DAY else self.iso()
+
+
+def _fail(message: str) -> PartialDate:
+    raise ValueError(message)
+
+
+def _real(year: int, month: int | None, day: int | None) -> bool:
+    if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+        return False
+    return day is None or 1 <= day <= calendar.monthrange(year, month or 1)[1]
+
+
+def _unreal(value: str, year: str, month: str | None, day: str | None) -> PartialDate:
+    """Say which part of a well-formed but impossible date is wrong."""
+    if not 1 <= int(year) <= 9999:
+        why = "years run from 0001 to 9999"
+    elif month is not None and not 1 <= int(month) <= 12:
+        why = f"there is no month {month}"
+    else:
+        assert month is not None and day is not None
+        days = calendar.monthrange(int(year), int(month))[1]
+        why = f"{MONTHS[int(month) - 1]} {int(year)} has {days} days"
+    return _fail(f"{quote(value)} is not a real date: {why}")
 
 
 def months_between(first: date, last: date) -> int:

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tui.core.sanitize import clean
+from tui.core.sanitize import clean, quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,13 +18,21 @@ class Problem:
     event: str | None = None  # "'ru-2018-telegram-block'" or "#7": already display-ready
     field: str | None = None
 
+    def __post_init__(self) -> None:
+        # Everything but the path is shown as is by the CLI and the app: make it safe once,
+        # here. The path stays raw because callers open it; format() cleans it for display.
+        for name in ("message", "event", "field"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clean(value))
+
     def format(self) -> str:
         """``PATH:LINE:COL: error: event 'ID': FIELD: message`` — what editors and CI read."""
         where = clean(self.path)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         parts = [f"{where}: error"]
-        if self.event is not None:
+        if self.event:
             parts.append(f"event {self.event}")
         if self.field:
             parts.append(clean(self.field))
@@ -53,4 +61,4 @@ class TimelineError(Exception):
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
     """``; did you mean 'title'?`` or an empty string."""
     close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"; did you mean {quote(close[0])}?" if close else ""

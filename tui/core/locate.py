@@ -1,301 +1,286 @@
-"""Where things are in a TOML text: lines and columns of table headers and keys.
+"""Where things are in a TOML text: lines and columns of table headers, keys and array elements.
 
 tomllib returns plain data without positions, so errors would otherwise say only "event #7".
-This module recovers positions from the text itself. It runs on text that tomllib has already
-accepted, so it can be a small lexer: it only has to tell strings, comments and brackets apart.
+This module recovers positions from the text itself with one pass of a small, forgiving lexer.
+It is meant for text that tomllib has accepted, but it never raises and always advances on any
+text, so a bug here can cost a position, never a problem report.
 
-Paths mirror the parsed data: ``("events", 3, "sources", 0, "url")``.
+Paths mirror the parsed data: ``("events", 3, "sources", 0, "url")``. Lines are counted on
+``\\n`` only, as tomllib counts them (``str.splitlines`` would also split on U+2028 and friends,
+which TOML allows inside strings and comments).
 """
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
-from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
 
-_HEADER = re.compile(r"[ \t]*(\[\[?)[ \t]*([^\]#]+?)[ \t]*\]\]?[ \t]*(?:#.*)?")
 _EVENTS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
+# Anything else that could define events: a quoted or spaced-out header, or an inline array.
+_OTHER_EVENTS = re.compile(
+    r"""^[ \t]*(?:\[\[[^\]\n]*["']events["']|["']?events["']?[ \t]*[.=])""", re.MULTILINE
+)
+
+_BLANK = re.compile(r"[ \t\r]*")
+# Inside arrays (and, forgivingly, inline tables) newlines and comments may separate items.
+_GAP = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# Unterminated strings end at the line's end: the lexer must survive text tomllib rejected.
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"?')
+_LITERAL = re.compile(r"'[^'\n]*'?")
+# A date-time may contain one space ("1979-05-27 07:32:00Z"); other scalars run to a delimiter.
+_SCALAR = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?"
+    r"|[^\s,\]\}#\[\{\"']+"
+)
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|(.))", re.DOTALL)
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b"}
 
 
-def _split_dotted(name: str) -> tuple[str, ...]:
-    parts = []
-    for part in re.findall(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^.]+', name):
-        part = part.strip()
-        if part[:1] in "\"'":
-            part = part[1:-1]
-        parts.append(part)
-    return tuple(parts)
+def _unescape(body: str) -> str:
+    """A basic string's escapes, so that ``"ti\\u0074le"`` is found as the key ``title``."""
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2) or match.group(3)
+        if code:
+            value = int(code, 16)
+            return chr(value) if value <= 0x10FFFF else match.group()
+        char = match.group(4)
+        return _SIMPLE_ESCAPES.get(char, char)
+
+    return _ESCAPE.sub(one, body) if "\\" in body else body
 
 
-@dataclass
-class Section:
-    """A table header and the lines up to the next one."""
+class Locator:
+    """Answers "where is this path?" for a TOML text.
 
-    line: int  # 1-based line of the header (0 for the keys before any header)
-    path: Path
-    end: int = 0  # first line of the next section (exclusive), 1-based
-    positions: dict[Path, Position] | None = field(default=None, repr=False)
+    ``positions`` maps every key, table header and array element found to where it starts; a
+    key written as a dotted key or a header also places each of its prefixes (first one wins).
+    """
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.positions: dict[Path, Position] = {}
+        self.headers: list[tuple[Path, int]] = []  # (path, 1-based line), in file order
+        self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._counters: dict[Path, int] = {}
+        self._scan()
 
-def _multiline_quote_state(line: str, state: str | None) -> str | None:
-    """The open multi-line string delimiter after ``line``, given the one before it."""
-    i, n = 0, len(line)
-    while i < n:
-        if state is not None:
-            end = line.find(state, i)
-            if end < 0:
-                return state
-            i = end + 3
-            state = None
-            continue
-        ch = line[i]
-        if ch == "#":
-            return None
-        if ch in "\"'":
-            triple = ch * 3
-            if line.startswith(triple, i):
-                state = triple
-                i += 3
-                continue
-            # A one-line string: skip to its closing quote.
-            j = i + 1
-            while j < n and line[j] != ch:
-                j += 2 if (ch == '"' and line[j] == "\\") else 1
-            i = j + 1
-            continue
-        i += 1
-    return state
+    # -- queries -----------------------------------------------------------------------------
 
+    def position(self, path: Path) -> Position | None:
+        """The position of ``path``, else of its closest enclosing key, header or element."""
+        for cut in range(len(path), 0, -1):
+            found = self.positions.get(path[:cut])
+            if found is not None:
+                return found
+        return None
 
-def scan_sections(lines: list[str]) -> list[Section]:
-    """Every table header, skipping header-like lines inside multi-line strings."""
-    sections = [Section(line=0, path=())]
-    counters: dict[Path, int] = {}
-    state: str | None = None
-    for number, text in enumerate(lines, start=1):
-        if state is None and "[" in text:
-            match = _HEADER.fullmatch(text)
-            if match:
-                names = _split_dotted(match.group(2))
-                is_array = match.group(1) == "[["
-                sections.append(Section(line=number, path=_resolve(names, is_array, counters)))
-                continue
-        if '"""' in text or "'''" in text or state is not None:
-            state = _multiline_quote_state(text, state)
-    for before, after in itertools.pairwise(sections):
-        before.end = after.line
-    sections[-1].end = len(lines) + 1
-    return sections
+    def header_line(self, path: Path) -> int | None:
+        for header, line in self.headers:
+            if header == path:
+                return line
+        return None
 
+    # -- scanning ----------------------------------------------------------------------------
 
-def _resolve(names: tuple[str, ...], is_array: bool, counters: dict[Path, int]) -> Path:
-    """Turn a header's names into a data path, numbering arrays of tables as TOML does."""
-    path: Path = ()
-    for depth, name in enumerate(names):
-        path = (*path, name)
-        last = depth == len(names) - 1
-        if last and is_array:
-            index = counters.get(path, 0)
-            counters[path] = index + 1
-            # A new element resets the numbering of arrays nested below it.
-            for key in [k for k in counters if len(k) > len(path) and k[: len(path)] == path]:
-                del counters[key]
-            path = (*path, index)
-        elif path in counters:
-            path = (*path, counters[path] - 1)
-    return path
+    def _where(self, offset: int) -> Position:
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return (index + 1, offset - self._line_starts[index] + 1)
+
+    def _mark(self, path: Path, offset: int) -> None:
+        if path and path not in self.positions:
+            self.positions[path] = self._where(offset)
+
+    def _scan(self) -> None:
+        text, pos, n = self.text, 0, len(self.text)
+        base: Path = ()
+        while pos < n:
+            pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+            char = text[pos : pos + 1]
+            if char == "[":
+                base, pos = self._header(pos)
+            elif char not in ("#", "\n", ""):
+                pos = self._key_value(pos, base)
+            # The next statement starts on the next line; a value that spans lines has
+            # already been consumed, so this only skips a comment or text tomllib rejected.
+            newline = text.find("\n", pos)
+            pos = n if newline < 0 else newline + 1
+
+    def _header(self, start: int) -> tuple[Path, int]:
+        """A ``[table]`` or ``[[array]]`` header: the path it opens, and the offset after it."""
+        is_array = self.text.startswith("[[", start)
+        names, pos = self._key(start + (2 if is_array else 1))
+        if not names:
+            return (), pos
+        path: Path = ()
+        for depth, (name, _offset) in enumerate(names):
+            path = (*path, name)
+            if depth == len(names) - 1 and is_array:
+                self._mark(path, start)
+                index = self._counters.get(path, 0)
+                self._counters[path] = index + 1
+                path = (*path, index)
+            elif path in self._counters:
+                # A header below an array of tables continues its latest element, as in TOML.
+                path = (*path, self._counters[path] - 1)
+            self._mark(path, start)
+        self.headers.append((path, self._where(start)[0]))
+        return path, pos
+
+    def _key(self, pos: int) -> tuple[list[tuple[str, int]], int]:
+        """A (dotted) key: its names with their offsets, and the offset after it."""
+        text, names = self.text, []
+        while True:
+            pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+            char = text[pos : pos + 1]
+            if char == '"':
+                match = _BASIC.match(text, pos)
+                assert match is not None  # the pattern matches any opening quote
+                names.append((_unescape(match.group()[1:-1]), pos))
+            elif char == "'":
+                match = _LITERAL.match(text, pos)
+                assert match is not None
+                names.append((match.group()[1:-1], pos))
+            else:
+                match = _BARE_KEY.match(text, pos)
+                if match is None:
+                    return names, pos
+                names.append((match.group(), pos))
+            pos = _BLANK.match(text, match.end()).end()  # type: ignore[union-attr]
+            if text[pos : pos + 1] != ".":
+                return names, pos
+            pos += 1
+
+    def _key_value(self, start: int, base: Path) -> int:
+        """A ``key = value`` line (or inline-table entry); returns the offset after it."""
+        names, pos = self._key(start)
+        path = base
+        for name, offset in names:
+            path = (*path, name)
+            self._mark(path, offset)
+        pos = _BLANK.match(self.text, pos).end()  # type: ignore[union-attr]
+        if not names or self.text[pos : pos + 1] != "=":
+            return pos
+        pos = _BLANK.match(self.text, pos + 1).end()  # type: ignore[union-attr]
+        return self._value(pos, path)
+
+    def _value(self, pos: int, path: Path) -> int:
+        """Skip one value, recording array elements and inline-table keys; returns its end.
+
+        Iterative, with an explicit stack: nesting depth never meets Python's recursion limit.
+        """
+        text, n = self.text, len(self.text)
+        # Each frame: [is_array, path, next element index]
+        stack: list[list] = []
+        pending: Path | None = path  # a value is expected here, for this path
+        while True:
+            if pending is not None:
+                target, pending = pending, None
+                char = text[pos : pos + 1]
+                if char == "[":
+                    stack.append([True, target, 0])
+                    pos += 1
+                elif char == "{":
+                    stack.append([False, target, 0])
+                    pos += 1
+                else:
+                    pos = self._scalar(pos)
+            if not stack:
+                return pos
+            pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
+            if pos >= n:
+                return pos
+            frame = stack[-1]
+            char = text[pos]
+            if char == ("]" if frame[0] else "}"):
+                stack.pop()
+                pos += 1
+            elif char == ",":
+                pos += 1
+            elif frame[0]:
+                element: Path = (*frame[1], frame[2])
+                frame[2] += 1
+                self._mark(element, pos)
+                pending = element
+            else:
+                names, after = self._key(pos)
+                after = _BLANK.match(text, after).end()  # type: ignore[union-attr]
+                if not names or text[after : after + 1] != "=":
+                    # Not a key = value: give up on this table, never loop on the same spot.
+                    stack.pop()
+                    pos = max(after, pos + 1)
+                    continue
+                target = frame[1]
+                for name, offset in names:
+                    target = (*target, name)
+                    self._mark(target, offset)
+                pos = _BLANK.match(text, after + 1).end()  # type: ignore[union-attr]
+                pending = target
+
+    def _scalar(self, pos: int) -> int:
+        """Skip a string, number, boolean or date; at least one character unless at the end."""
+        text = self.text
+        if text.startswith(('"""', "'''"), pos):
+            return self._multiline(pos)
+        char = text[pos : pos + 1]
+        if char == '"':
+            match = _BASIC.match(text, pos)
+        elif char == "'":
+            match = _LITERAL.match(text, pos)
+        else:
+            match = _SCALAR.match(text, pos)
+        if match is None:
+            return min(pos + 1, len(text)) if char not in ("\n", "") else pos
+        return match.end()
+
+    def _multiline(self, pos: int) -> int:
+        text = self.text
+        delim = text[pos : pos + 3]
+        escapes = delim == '"""'
+        i = pos + 3
+        while True:
+            j = text.find(delim, i)
+            if j < 0:
+                return len(text)
+            if escapes:
+                backslashes = 0
+                k = j - 1
+                while k >= i and text[k] == "\\":
+                    backslashes += 1
+                    k -= 1
+                if backslashes % 2:
+                    i = j + 1
+                    continue
+            # Up to two more quotes may end the content: '''it's'''' is "it's'".
+            end = j + 3
+            extra = 0
+            while extra < 2 and text.startswith(delim[0], end):
+                end += 1
+                extra += 1
+            return end
 
 
 def event_header_lines(text: str, expected: int) -> list[int] | None:
-    """1-based header lines of the ``[[events]]`` tables, fast.
+    """1-based lines of the ``[[events]]`` tables (or inline event tables), in file order.
 
-    A regex finds candidates; when their number differs from the number of events the parser
-    found (a header-like line inside a multi-line string), the careful scan decides.
+    Valid files take a regex fast path. It is exact when every event has a plain
+    ``[[events]]`` header: then a header-like line inside a multi-line string makes the count
+    differ, and the lexer decides. ``None`` when the events cannot be placed.
     """
     starts = [m.start() for m in _EVENTS_HEADER.finditer(text)]
-    if len(starts) == expected:
+    if len(starts) == expected and not _OTHER_EVENTS.search(text):
         result, line, previous = [], 1, 0
         for start in starts:
             line += text.count("\n", previous, start)
             previous = start
             result.append(line)
         return result
-    sections = scan_sections(text.splitlines())
-    found = [s.line for s in sections if len(s.path) == 2 and s.path[0] == "events"]
-    return found if len(found) == expected else None
-
-
-class _Lexer:
-    """Records the position of every key and array element in one section."""
-
-    def __init__(self, lines: list[str], first: int, end: int, base: Path) -> None:
-        self.lines = lines
-        self.line = first  # 0-based index into lines
-        self.end = end
-        self.col = 0
-        self.base = base
-        self.found: dict[Path, Position] = {}
-
-    def _peek(self) -> str:
-        while self.line < self.end:
-            text = self.lines[self.line]
-            while self.col < len(text) and text[self.col] in " \t\r":
-                self.col += 1
-            if self.col < len(text) and text[self.col] != "#":
-                return text[self.col]
-            self.line += 1
-            self.col = 0
-        return ""
-
-    def _here(self) -> Position:
-        return (self.line + 1, self.col + 1)
-
-    def run(self) -> dict[Path, Position]:
-        guard = 0
-        while self._peek() and guard < 1_000_000:
-            guard += 1
-            if not self._key_value(self.base):
-                self.line += 1
-                self.col = 0
-        return self.found
-
-    def _key_value(self, path: Path) -> bool:
-        start = self._here()
-        names = self._key()
-        if not names:
-            return False
-        self.found.setdefault((*path, names[0]), start)
-        if self._peek() != "=":
-            return False
-        self.col += 1
-        self._value((*path, *names))
-        return True
-
-    def _key(self) -> tuple[str, ...]:
-        names: list[str] = []
-        while True:
-            ch = self._peek()
-            text = self.lines[self.line] if self.line < self.end else ""
-            if ch in "\"'":
-                names.append(self._string())
-            else:
-                match = _BARE_KEY.match(text, self.col)
-                if not match:
-                    return tuple(names)
-                names.append(match.group())
-                self.col = match.end()
-            if self._peek() != ".":
-                return tuple(names)
-            self.col += 1
-
-    def _value(self, path: Path) -> None:
-        ch = self._peek()
-        if ch == "[":
-            self.col += 1
-            index = 0
-            while (ch := self._peek()) and ch != "]":
-                if ch == ",":
-                    self.col += 1
-                    continue
-                self.found.setdefault((*path, index), self._here())
-                self._value((*path, index))
-                index += 1
-            self.col += 1
-        elif ch == "{":
-            self.col += 1
-            while (ch := self._peek()) and ch != "}":
-                if ch == ",":
-                    self.col += 1
-                    continue
-                if not self._key_value(path):
-                    break
-            self.col += 1
-        elif ch in "\"'":
-            self._string()
-        elif ch:
-            text = self.lines[self.line]
-            j = self.col
-            while j < len(text) and text[j] not in ",]}#":
-                j += 1
-            self.col = max(j, self.col + 1)
-
-    def _string(self) -> str:
-        text = self.lines[self.line]
-        quote = text[self.col]
-        triple = text.startswith(quote * 3, self.col)
-        if triple:
-            delim = quote * 3
-            self.col += 3
-            parts = []
-            while self.line < self.end:
-                text = self.lines[self.line]
-                found = self._find_close(text, delim, self.col, quote == '"')
-                if found >= 0:
-                    # Up to two extra quotes may belong to the content.
-                    while text.startswith(quote, found + 3):
-                        found += 1
-                    parts.append(text[self.col : found])
-                    self.col = found + 3
-                    return "\n".join(parts)
-                parts.append(text[self.col :])
-                self.line += 1
-                self.col = 0
-            return "\n".join(parts)
-        j = self._find_close(text, quote, self.col + 1, quote == '"')
-        value = text[self.col + 1 : j if j >= 0 else len(text)]
-        self.col = (j + 1) if j >= 0 else len(text)
-        return value
-
-    @staticmethod
-    def _find_close(text: str, delim: str, start: int, escapes: bool) -> int:
-        i = start
-        while True:
-            j = text.find(delim, i)
-            if j < 0 or not escapes:
-                return j
-            backslashes = 0
-            k = j - 1
-            while k >= start and text[k] == "\\":
-                backslashes += 1
-                k -= 1
-            if backslashes % 2 == 0:
-                return j
-            i = j + 1
-
-
-class Locator:
-    """Answers "where is this path?" for a parsed TOML text, lexing sections on demand."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.sections = scan_sections(self.lines)
-
-    def position(self, path: Path) -> Position | None:
-        """The position of ``path``, else of the closest enclosing key or header found."""
-        candidates = [s for s in self.sections if path[: len(s.path)] == s.path]
-        for section in sorted(candidates, key=lambda s: len(s.path), reverse=True):
-            found = self._positions(section)
-            for cut in range(len(path), len(section.path), -1):
-                if path[:cut] in found:
-                    return found[path[:cut]]
-            if section.line:
-                text = self.lines[section.line - 1]
-                return (section.line, len(text) - len(text.lstrip()) + 1)
+    positions = Locator(text).positions
+    found = [positions.get(("events", index)) for index in range(expected)]
+    if any(p is None for p in found):
         return None
-
-    def header_line(self, path: Path) -> int | None:
-        for section in self.sections:
-            if section.path == path:
-                return section.line
-        return None
-
-    def _positions(self, section: Section) -> dict[Path, Position]:
-        if section.positions is None:
-            first = section.line  # 0-based index of the line after the header
-            lexer = _Lexer(self.lines, first, section.end - 1, section.path)
-            section.positions = lexer.run()
-        return section.positions
+    return [p[0] for p in found if p is not None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from tui.core.countries import country_name
+from tui.core.countries import country_name, suggest_code
 from tui.core.dates import PartialDate
 from tui.core.sanitize import quote
 
@@ -118,22 +119,32 @@ def _not_blank(text: str) -> str:
 
 
 def _http_url(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    if not sep or scheme.lower() not in ("http", "https"):
+    # Only http(s) links with a host: javascript:, file:, data: and ftp: links never reach
+    # a terminal's hyperlink or a browser from here.
+    if any(not c.isprintable() or c.isspace() for c in url):
+        raise ValueError(
+            f"{quote(url)} is not a valid URL: it contains spaces or control characters"
+        )
+    scheme = url.partition(":")[0].lower()
+    if scheme not in ("http", "https") or not url[len(scheme) :].startswith("://"):
         raise ValueError(f"{quote(url)} is not an http:// or https:// URL")
-    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if not host or any(c.isspace() for c in url):
-        raise ValueError(f"{quote(url)} is not a valid URL (no host, or spaces)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{quote(url)} is not a valid URL") from None
+    if not parts.hostname:
+        raise ValueError(f"{quote(url)} is not a valid URL: it has no host")
     return url
 
 
 def _country(code: str) -> str:
     if country_name(code) is None:
-        hint = ""
-        if country_name(code.upper()) is not None:
-            hint = f"; write it in capitals: '{code.upper()}'"
+        suggestion = suggest_code(code)
+        hint = f"; did you mean '{suggestion}' ({country_name(suggestion)})?" if suggestion else ""
         raise ValueError(
-            f"{quote(code)} is not an ISO 3166-1 alpha-2 code or a known bloc (EU){hint}"
+            f"{quote(code)} is not an ISO 3166-1 alpha-2 country code (RU, BR, IN) "
+            f"or a known bloc (EU){hint}"
         )
     return code
 
@@ -148,14 +159,13 @@ def _slug(value: str) -> str:
 
 
 def _unique_items(values: list[str]) -> list[str]:
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for value in values:
-        if not value.strip():
-            raise ValueError("must not contain empty strings")
-        key = value.casefold()
-        if key in seen:
-            raise ValueError(f"lists {quote(value)} twice")
-        seen.add(key)
+        first = seen.setdefault(value.casefold(), value)
+        if first is not value:
+            if first == value:
+                raise ValueError(f"lists {quote(value)} twice")
+            raise ValueError(f"lists {quote(first)} and {quote(value)}: the same, ignoring case")
     return values
 
 
@@ -224,8 +234,11 @@ class Event(StrictModel):
     def _not_self(cls, related: list[str], info: ValidationInfo) -> Any:
         if info.data.get("id") in related:
             raise ValueError("lists the event itself")
-        if len(set(related)) != len(related):
-            raise ValueError("lists an id twice")
+        seen: set[str] = set()
+        for other in related:
+            if other in seen:
+                raise ValueError(f"lists {quote(other)} twice")
+            seen.add(other)
         return related
 
     @model_validator(mode="after")
@@ -248,7 +261,12 @@ class Event(StrictModel):
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:
-        end = self.end_date.start.toordinal() if self.end_date else 0
+        """First day of ``date``, less precise first, then the earlier end, then the id.
+
+        The end is the last day of ``end_date``'s period, or of ``date``'s when there is no
+        end_date (docs/format.md, "Sorting"). Ordinals: no overflow at 0001-01-01 or 9999-12-31.
+        """
+        end = (self.end_date or self.date).end.toordinal()
         return (*self.date.sort_key, end, self.id)
 
     def has_platform(self, name: str) -> bool:

@@ -13,11 +13,14 @@ import re
 
 # Bidi embeddings, overrides and isolates, plus the invisible marks that steer them.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-# Other invisible format characters that hide text or change how it is read.
-_INVISIBLE = "\u200b\u200c\u200d\u2028\u2029\u2060\ufeff"
+# Other invisible format characters that hide text or change how it is read, and the
+# interlinear annotation controls.
+_INVISIBLE = "\u200b\u200c\u200d\u2028\u2029\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
+# Lone surrogates (from a file name that is not UTF-8) cannot be encoded for output at all.
+_SURROGATES = "\ud800-\udfff"
 
-_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}]")
-_UNSAFE_BLOCK = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}]")
+_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}{_SURROGATES}]")
+_UNSAFE_BLOCK = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_INVISIBLE}{_SURROGATES}]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -40,6 +43,8 @@ def clean(text: str) -> str:
 def clean_block(text: str) -> str:
     """Multi-line text: newlines kept (CRLF folded), tabs kept, everything else as in `clean`."""
     text = text.replace("\r\n", "\n")
+    if text.isprintable():
+        return text
     return _UNSAFE_BLOCK.sub(_visible, text)
 
 
@@ -47,5 +52,9 @@ def quote(text: str, limit: int = 60) -> str:
     """A short, safe, quoted excerpt of user text for error messages."""
     safe = clean(text)
     if len(safe) > limit:
-        safe = safe[: limit - 1] + "…"
+        # Cut the text, not its escaped form, so that no escape is left half-written.
+        cut = text[: limit - 1]
+        while len(clean(cut)) > limit - 1:
+            cut = cut[:-1]
+        safe = clean(cut) + "…"
     return f"'{safe}'"
