@@ -31,6 +31,7 @@ from tui.core.model import (
     Event,
     Timeline,
     TimelineInfo,
+    status_conflict,
 )
 from tui.core.sanitize import quote
 
@@ -367,8 +368,13 @@ class _Checker:
             try:
                 event = Event.model_validate(item)
             except ValidationError as exc:
+                reported = set()
                 for loc, message in _describe(exc, EVENT_FIELDS):
+                    reported.add(loc)
                     self.add(message, ("events", index, *loc), event=label, field=_field_name(loc))
+                conflict = status_conflict(item.get("status"), "end_date" in item)
+                if conflict and ("status",) not in reported:
+                    self.add(conflict, ("events", index, "status"), event=label, field="status")
                 continue
             events.append(event)
         return events

@@ -149,6 +149,17 @@ def _country(code: str) -> str:
     return code
 
 
+def status_conflict(status: object, has_end_date: bool) -> str | None:
+    """The contradiction between a status and an end_date, if any.
+
+    Shared with the loader, which also asks it when the end_date itself is invalid (pydantic
+    then skips this check, and one problem would hide another).
+    """
+    if status == Status.ONGOING and has_end_date:
+        return "'ongoing' contradicts the end_date; remove one of them"
+    return None
+
+
 def _slug(value: str) -> str:
     if not ID_PATTERN.fullmatch(value):
         raise ValueError(
@@ -161,11 +172,15 @@ def _slug(value: str) -> str:
 def _unique_items(values: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for value in values:
-        first = seen.setdefault(value.casefold(), value)
-        if first is not value:
-            if first == value:
-                raise ValueError(f"lists {quote(value)} twice")
-            raise ValueError(f"lists {quote(first)} and {quote(value)}: the same, ignoring case")
+        key = value.casefold()
+        if key not in seen:
+            seen[key] = value
+        elif seen[key] == value:
+            raise ValueError(f"lists {quote(value)} twice")
+        else:
+            raise ValueError(
+                f"lists {quote(seen[key])} and {quote(value)}: the same, ignoring case"
+            )
     return values
 
 
@@ -225,8 +240,9 @@ class Event(StrictModel):
     @field_validator("status")
     @classmethod
     def _status_agrees(cls, status: Status | None, info: ValidationInfo) -> Any:
-        if status is Status.ONGOING and info.data.get("end_date") is not None:
-            raise ValueError("'ongoing' contradicts the end_date; remove one of them")
+        conflict = status_conflict(status, info.data.get("end_date") is not None)
+        if conflict:
+            raise ValueError(conflict)
         return status
 
     @field_validator("related")

@@ -1,0 +1,223 @@
+"""The model's rules: derived status, cross-field checks, vocabularies and the documented order."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from tui.core.countries import BLOCS, country_name, suggest_code
+from tui.core.dates import PartialDate
+from tui.core.model import (
+    LASTING_ACTIONS,
+    Action,
+    Event,
+    Source,
+    Status,
+    Timeline,
+    TimelineFile,
+)
+
+
+def event(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": "ru-2018-telegram-block",
+        "date": date(2018, 4, 16),
+        "title": "Roskomnadzor starts blocking Telegram",
+        "country": "RU",
+        "action": "block",
+        "summary": "Text.",
+        "sources": [{"publisher": "TASS", "url": "https://tass.com/x"}],
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def errors(data: dict[str, Any]) -> dict[tuple[Any, ...], str]:
+    with pytest.raises(ValidationError) as caught:
+        Event.model_validate(data)
+    return {tuple(e["loc"]): e["msg"] for e in caught.value.errors()}
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_status_is_derived_from_the_action_when_left_out(action: Action) -> None:
+    loaded = Event.model_validate(event(action=action.value))
+    expected = Status.ONGOING if action in LASTING_ACTIONS else Status.ENDED
+    assert loaded.status is expected and loaded.state is expected
+    assert action.lasting is (action in LASTING_ACTIONS)
+    assert action.label
+
+
+def test_an_end_date_makes_a_measure_ended() -> None:
+    assert Event.model_validate(event(end_date="2020-06")).state is Status.ENDED
+
+
+@pytest.mark.parametrize("status", ["ongoing", "ended", "unknown"])
+def test_an_explicit_status_wins(status: str) -> None:
+    assert Event.model_validate(event(action="fine", status=status)).state == status
+
+
+def test_ongoing_with_an_end_date_is_a_contradiction() -> None:
+    problems = errors(event(status="ongoing", end_date=date(2019, 1, 1)))
+    assert "'ongoing' contradicts the end_date" in problems[("status",)]
+
+
+def test_end_before_start_is_an_error() -> None:
+    problems = errors(event(end_date=date(2017, 1, 1)))
+    assert "2017-01-01 is before the event's date 2018-04-16" in problems[("end_date",)]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2018, 4, 16), "2018-04"),  # the end's period contains the start
+        (date(2018, 4, 16), "2018"),
+        ("2018", date(2018, 1, 1)),
+        ("2018-04", date(2018, 4, 1)),
+        (date(2018, 4, 16), date(2018, 4, 16)),
+    ],
+)
+def test_end_is_before_start_only_when_its_whole_period_is(start: object, end: object) -> None:
+    Event.model_validate(event(date=start, end_date=end))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript://%0aalert(1)",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "data:text/html,<b>x</b>",
+        "https:///no-host",
+        "https://",
+        "https:example.org",
+        "//example.org/x",
+        "example.org",
+        "https://exa mple.org",
+        "https://example.org/\x1b]8;;x",
+        "https://[::1",
+        "https://example.org:port/",
+    ],
+)
+def test_only_http_urls_with_a_host_are_sources(url: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Source.model_validate({"publisher": "P", "url": url})
+    message = caught.value.errors()[0]["msg"]
+    assert "URL" in message
+    assert "\x1b" not in message
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org", "http://example.org/a?b=c#d", "HTTPS://EXAMPLE.ORG:8443/x"]
+)
+def test_http_urls_are_accepted(url: str) -> None:
+    assert Source.model_validate({"publisher": "P", "url": url}).url == url
+
+
+@pytest.mark.parametrize(
+    ("code", "hint"),
+    [("ru", "did you mean 'RU'"), ("RUS", "did you mean 'RU'"), ("UK", "did you mean 'GB'")],
+)
+def test_country_near_misses_get_a_hint(code: str, hint: str) -> None:
+    assert hint in errors(event(country=code))[("country",)]
+
+
+def test_unknown_country_is_an_error_and_blocs_are_accepted() -> None:
+    assert "'XX' is not an ISO 3166-1 alpha-2" in errors(event(country="XX"))[("country",)]
+    assert Event.model_validate(event(country="EU")).country_name == "European Union"
+    assert Event.model_validate(event(country="BR")).country_name == "Brazil"
+    assert country_name("EU") == BLOCS["EU"]
+    assert country_name("eu") is None and country_name("") is None
+    assert suggest_code("RU") is None  # already right: nothing to suggest
+
+
+def test_list_fields_reject_empties_and_case_insensitive_duplicates() -> None:
+    assert "must not be empty" in errors(event(tags=["a", " "]))[("tags", 1)]
+    assert "lists 'x' twice" in errors(event(tags=["x", "x"]))[("tags",)]
+    message = errors(event(platforms=["Telegram", "telegram"]))[("platforms",)]
+    assert "'Telegram' and 'telegram'" in message
+
+
+def test_related_rules() -> None:
+    assert (
+        "lists the event itself" in errors(event(related=["ru-2018-telegram-block"]))[("related",)]
+    )
+    assert "lists 'a-b' twice" in errors(event(related=["a-b", "a-b"]))[("related",)]
+    assert "is not a valid id" in errors(event(related=["A"]))[("related", 0)]
+
+
+def test_title_is_one_line_and_not_blank() -> None:
+    assert "must be one line" in errors(event(title="a\nb"))[("title",)]
+    assert "must not be empty" in errors(event(title="  "))[("title",)]
+
+
+def test_events_are_immutable() -> None:
+    loaded = Event.model_validate(event())
+    with pytest.raises(ValidationError):
+        loaded.title = "changed"  # type: ignore[misc]
+
+
+def test_has_platform_ignores_case() -> None:
+    loaded = Event.model_validate(event(platforms=["WhatsApp"]))
+    assert loaded.has_platform("whatsapp") and not loaded.has_platform("Telegram")
+
+
+def make(ident: str, start: object, end: object = None) -> Event:
+    return Event.model_validate(event(id=ident, date=start, end_date=end))
+
+
+def test_sort_key_follows_the_documented_rule() -> None:
+    """First day of `date`; less precise first; then the earlier end; then the id."""
+    events = [
+        make("d-day-b", date(2018, 1, 1)),
+        make("c-day-a", date(2018, 1, 1)),
+        make("b-month", "2018-01"),
+        make("a-year-long", "2018", "2020"),
+        make("e-year-short", "2018", "2018-06"),
+        make("f-year-plain", "2018"),
+        make("g-earlier", date(2017, 12, 31)),
+        make("h-day-ended", date(2018, 1, 1), date(2018, 1, 5)),
+    ]
+    ordered = [e.id for e in sorted(events, key=lambda e: e.sort_key)]
+    assert ordered == [
+        "g-earlier",  # an earlier first day
+        "e-year-short",  # year precision: ends June 2018
+        "f-year-plain",  # ... ends with its year
+        "a-year-long",  # ... ends 2020
+        "b-month",
+        "c-day-a",  # same day, no end: by id
+        "d-day-b",
+        "h-day-ended",  # same day, later end
+    ]
+
+
+def test_sort_key_at_the_extremes() -> None:
+    first = make("a", date.min, date.max)
+    last = make("b", "9999", "9999-12")
+    assert first.sort_key < last.sort_key
+    assert first.sort_key[2] == date.max.toordinal()
+
+
+def test_timeline_sorts_and_looks_up() -> None:
+    late, early = make("late", date(2020, 1, 1)), make("early", "2019")
+    timeline = Timeline(events=[late, early], lines={"late": 1, "early": 9}, path="x.toml")
+    assert [e.id for e in timeline.events] == ["early", "late"]
+    assert timeline.get("late") is late and timeline.get("nope") is None
+    assert len(timeline) == 2
+    assert timeline.lines["early"] == 9 and timeline.path == "x.toml"
+    assert timeline.info.title == "Untitled timeline" and timeline.views == {}
+
+
+def test_dates_serialise_as_written() -> None:
+    dumped = make("a", "2018-04", date(2019, 1, 2)).model_dump(mode="json")
+    assert dumped["date"] == "2018-04" and dumped["end_date"] == "2019-01-02"
+    assert isinstance(make("a", "2018").date, PartialDate)
+
+
+def test_json_schema_is_generated() -> None:
+    schema = TimelineFile.model_json_schema()
+    assert schema["title"] == "policy-tui timeline"
+    assert "events" in schema["required"]
