@@ -104,17 +104,28 @@ DateField = Annotated[
 ]
 
 
+# Control characters can only get in through escapes such as "\u001b" (TOML forbids them raw);
+# they never belong in a title or a summary, and a terminal would act on some of them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _one_line(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be empty")
     if "\n" in text or "\r" in text:
         raise ValueError("must be one line")
-    return text
+    return _no_controls(text)
 
 
 def _not_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be empty")
+    return _no_controls(text)
+
+
+def _no_controls(text: str) -> str:
+    if _CONTROL.search(text):
+        raise ValueError(f"{quote(text)} contains control characters; remove them")
     return text
 
 
@@ -187,7 +198,7 @@ def _unique_items(values: list[str]) -> list[str]:
 OneLine = Annotated[str, AfterValidator(_one_line)]
 Text = Annotated[str, AfterValidator(_not_blank)]
 Slug = Annotated[str, AfterValidator(_slug)]
-Words = Annotated[list[Text], AfterValidator(_unique_items)]
+Words = Annotated[list[OneLine], AfterValidator(_unique_items)]
 
 
 class StrictModel(BaseModel):
@@ -197,7 +208,7 @@ class StrictModel(BaseModel):
 
 
 class Source(StrictModel):
-    publisher: Text = Field(description="Who published it (Reuters, Official Gazette).")
+    publisher: OneLine = Field(description="Who published it (Reuters, Official Gazette).")
     url: Annotated[str, AfterValidator(_http_url)] = Field(
         description="An absolute http:// or https:// URL."
     )
@@ -292,7 +303,9 @@ class Event(StrictModel):
 
 class TimelineInfo(StrictModel):
     title: OneLine = Field(default="Untitled timeline", description="Shown in the app header.")
-    description: str = Field(default="", description="Shown in the app header.")
+    description: Annotated[str, AfterValidator(_no_controls)] = Field(
+        default="", description="Shown in the app header."
+    )
 
 
 class Timeline(BaseModel):
