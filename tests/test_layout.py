@@ -311,7 +311,9 @@ class TestLanes:
         assert [lane.label for lane in result] == [Action.THROTTLE.label, Action.BLOCK.label]
 
     def test_labels_are_cleaned(self) -> None:
-        events = [ev("a", "2020-01-01", platforms=("Evil\x1b[31m",))]
+        # The loader rejects control characters; the label is cleaned anyway, in depth.
+        unchecked = ev("a", "2020-01-01").model_copy(update={"platforms": ["Evil\x1b[31m"]})
+        events = [unchecked]
         assert lanes(events)[0].label == "Evil\\x1b[31m"
 
     def test_unknown_grouping_is_refused(self) -> None:
@@ -582,6 +584,13 @@ def test_layout_never_raises_and_never_overlaps(
                 assert 0 <= item.col_start <= item.col_end < scale.width
             for left, right in pairwise(row):
                 assert left.col_end + 1 < right.col_start
+            # First-fit: every lower row was blocked by an earlier item when this one came.
+            for item in row:
+                for lower in lane.rows[:number]:
+                    assert any(j.col_start <= item.col_start <= j.col_end + 1 for j in lower), (
+                        item,
+                        lower,
+                    )
             cells = render_row(row, scale.width, selected=row[0].event_id if row else None)
             assert len(cells) == scale.width
             assert all(len(c.char) == 1 for c in cells)

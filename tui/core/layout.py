@@ -46,6 +46,7 @@ visible width and flagged ``clipped_left``/``clipped_right``.
 from __future__ import annotations
 
 import calendar
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -491,6 +492,10 @@ def layout(events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> li
             lane.events, key=lambda i: (spans[i].start, spans[i].end, events[i].sort_key)
         )
         rows: list[list[Item]] = []
+        # First-fit in O(n log n): items come in column order, so a row whose last item ends
+        # more than one column before this start stays free for every later item too.
+        busy: list[tuple[int, int]] = []  # (last column used, row)
+        free: list[int] = []  # rows that can take the current item; lowest first
         hidden_left = hidden_right = 0
         for index in members:
             placed = _place(index, events[index], spans[index], scale)
@@ -500,13 +505,15 @@ def layout(events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> li
                 else:
                     hidden_right += 1
                 continue
-            row_number = next(
-                (n for n, row in enumerate(rows) if placed.col_start > row[-1].col_end + 1),
-                len(rows),
-            )
-            if row_number == len(rows):
+            while busy and busy[0][0] + 1 < placed.col_start:
+                heapq.heappush(free, heapq.heappop(busy)[1])
+            if free:
+                row_number = heapq.heappop(free)
+            else:
+                row_number = len(rows)
                 rows.append([])
             rows[row_number].append(placed._replace(row=row_number))
+            heapq.heappush(busy, (placed.col_end, row_number))
         result.append(
             LaneLayout(lane, tuple(tuple(r) for r in rows) or ((),), hidden_left, hidden_right)
         )
