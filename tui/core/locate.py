@@ -36,6 +36,9 @@ _SCALAR = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?"
     r"|[^\s,\]\}#\[\{\"']+"
 )
+# Beyond this nesting the lexer still skips values but records nothing: tomllib gives up far
+# sooner, and ever longer paths would make pathological text quadratic.
+_DEEPEST = 100
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|(.))", re.DOTALL)
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b"}
 
@@ -196,13 +199,14 @@ class Locator:
                 return pos
             frame = stack[-1]
             char = text[pos]
+            deep = len(stack) > _DEEPEST
             if char == ("]" if frame[0] else "}"):
                 stack.pop()
                 pos += 1
             elif char == ",":
                 pos += 1
             elif frame[0]:
-                element: Path = (*frame[1], frame[2])
+                element: Path = frame[1] if deep else (*frame[1], frame[2])
                 frame[2] += 1
                 self._mark(element, pos)
                 pending = element
@@ -216,8 +220,9 @@ class Locator:
                     continue
                 target = frame[1]
                 for name, offset in names:
-                    target = (*target, name)
-                    self._mark(target, offset)
+                    if not deep:
+                        target = (*target, name)
+                        self._mark(target, offset)
                 pos = _BLANK.match(text, after + 1).end()  # type: ignore[union-attr]
                 pending = target
 
