@@ -341,8 +341,9 @@ class TestSpans:
         assert (unknown.end, unknown.kind) == (TODAY, Kind.UNKNOWN)
         ended = span(ev("e", "2021-03-10", "throttle", status="ended"), TODAY)
         assert ended.kind is Kind.MARKER
+        # A one-off action stays a marker whatever its status says.
         lawsuit = span(ev("f", "2021-03-10", "lawsuit", status="ongoing"), TODAY)
-        assert lawsuit.kind is Kind.OPEN
+        assert (lawsuit.end, lawsuit.kind) == (date(2021, 3, 10), Kind.MARKER)
 
     def test_partial_dates_cover_their_whole_period(self) -> None:
         month = span(ev("a", "2018-04", "ruling"), TODAY)

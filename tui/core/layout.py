@@ -15,15 +15,19 @@ kind       when                                         drawn
 =========  ===========================================  =====================================
 bar        an ``end_date`` is given                     start of ``date``'s period to the end
                                                         of ``end_date``'s period
-open       no ``end_date``, status ``ongoing``          from ``date`` to today, ends in ``▶``
-unknown    no ``end_date``, status ``unknown``          from ``date`` to today, ends in ``?``
-                                                        (the sources do not say whether the
+open       no ``end_date``, a lasting action, status    from ``date`` to today, ends in ``▶``
+           ``ongoing``
+unknown    no ``end_date``, a lasting action, status    from ``date`` to today, ends in ``?``
+           ``unknown``                                  (the sources do not say whether the
                                                         measure is still in force)
-marker     no ``end_date``, status ``ended``            at its date: one-off events, and
-                                                        lasting measures known to have ended
-                                                        on an unknown day (their end is not
-                                                        drawn because it is not known)
+marker     anything else: no ``end_date`` and a         at its date: one-off events (whatever
+           one-off action, or status ``ended``          their status), and lasting measures
+                                                        that ended on an unknown day (an end
+                                                        that is not known is not drawn)
 =========  ===========================================  =====================================
+
+The first and last days are the same as the query language's ``during:``/``asof:`` span
+(``tui.core.query.event_span``), so the view and the filters agree on what overlaps what.
 
 A partial date (``"2018-04"``, ``"2018"``) covers its whole period: a partial start or end is
 drawn dotted (``┄``) over its month or year and flagged ``approximate_start``/``_end``; a partial
@@ -366,7 +370,7 @@ def span(event: Event, today: date) -> Span:
         return Span(
             first.start, last.end, Kind.BAR, approx_start, last.precision is not Precision.DAY
         )
-    if event.state in (Status.ONGOING, Status.UNKNOWN):
+    if event.action.lasting and event.state in (Status.ONGOING, Status.UNKNOWN):
         kind = Kind.OPEN if event.state is Status.ONGOING else Kind.UNKNOWN
         return Span(first.start, max(today, first.end), kind, approx_start, False)
     return Span(first.start, first.end, Kind.MARKER, approx_start, approx_start)
