@@ -1,0 +1,760 @@
+"""The query language: one parser for the search box, the filter pane, `list` and `export`.
+
+``country:RU platform:telegram,whatsapp -action:lift "fsb keys" asof:2021-06-01`` — the grammar
+and the meaning of every field are documented, with examples the tests run, in ``docs/query.md``.
+
+This module is pure Python (no Textual). ``parse`` turns text into a ``Query``; ``Index`` evaluates
+queries over a timeline's events, fast enough for a keystroke at 100,000 events because it
+precomputes everything a term can ask about (see ``tui.core.index`` for the bitsets). The helpers
+``with_facet``/``with_range`` rewrite query text so the filter pane and the search box stay the same
+query, and ``command_line`` gives the shell command that reproduces a view.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import shlex
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from tui.core.countries import country_name
+from tui.core.dates import PartialDate
+from tui.core.errors import did_you_mean
+from tui.core.index import TextIndex, bits_to_indices, bits_to_mask, indices_to_bits
+from tui.core.model import Action, Event, Status
+from tui.core.sanitize import clean, quote
+
+FIELDS: tuple[str, ...] = (
+    "country", "platform", "action", "tag", "authority", "status", "id",
+    "after", "before", "during", "asof",
+)  # fmt: skip
+FACETS: tuple[str, ...] = ("country", "platform", "action", "tag", "status")
+TIME_FIELDS = frozenset({"after", "before", "during", "asof"})
+TODAY = "today"
+
+_ACTIONS = tuple(a.value for a in Action)
+_STATUSES = tuple(s.value for s in Status)
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z_]*:")
+_DATE_FORMS = "write 2018, 2018-04, 2018-04-16 or today"
+# Values that must be quoted to survive a round trip through the parser.
+_NEEDS_QUOTES = re.compile(r'[\s,"]')
+
+
+class QueryError(ValueError):
+    """A query that cannot be parsed: what is wrong, where (0-based offset) and a hint."""
+
+    def __init__(self, message: str, position: int, term: str, hint: str | None = None) -> None:
+        self.message = message
+        self.position = position
+        self.term = term
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{self.message}{hint} (at column {self.position + 1})"
+
+    def pointer(self, text: str, indent: str = "  ") -> str:
+        """Two lines: the query (sanitised) and carets under the bad term, for terminals."""
+        shown = clean(text)
+        before = clean(text[: self.position])
+        width = max(1, _cells(clean(self.term)) if self.term else 1)
+        return f"{indent}{shown}\n{indent}{' ' * _cells(before)}{'^' * width}"
+
+
+def _cells(text: str) -> int:
+    """Terminal columns taken by ``text``: wide (CJK) characters count two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term: ``field:a,b`` (``field`` set) or free text (``field`` is None), maybe negated.
+
+    ``values`` are as written, unquoted; ``start``/``end`` delimit the term in the query text
+    (the leading ``-`` included). For time fields ``dates`` holds the parsed values, ``None``
+    standing for ``today``.
+    """
+
+    field: str | None
+    values: tuple[str, ...]
+    negated: bool = False
+    start: int = 0
+    end: int = 0
+    dates: tuple[PartialDate | None, ...] = ()
+
+    @property
+    def is_text(self) -> bool:
+        return self.field is None
+
+    @property
+    def key(self) -> tuple[str | None, tuple[str, ...]]:
+        """What the term asks, independent of position and spelling: the evaluation cache key."""
+        if self.field in TIME_FIELDS:
+            return self.field, tuple(d.iso() if d else TODAY for d in self.dates)
+        return self.field, tuple(normalize(self.field, v) for v in self.values)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    def without_facet(self, facet: str) -> Query:
+        """The query minus the facet's own (positive) terms: what facet counts are computed on."""
+        kept = tuple(t for t in self.terms if t.field != facet or t.negated)
+        return Query(self.text, kept)
+
+
+def normalize(field: str | None, value: str) -> str:
+    """The comparable form of a value: codes upper case, words casefolded, text spaces collapsed."""
+    if field == "country":
+        return value.upper()
+    if field is None:
+        return " ".join(value.split()).casefold()
+    return value.casefold()
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse(text: str) -> Query:
+    """Parse query text; raise ``QueryError`` (never anything else) when it is not valid."""
+    return Query(text, tuple(_Parser(text).terms()))
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def error(self, message: str, start: int, end: int, hint: str | None = None) -> QueryError:
+        return QueryError(message, start, self.text[start:end], hint)
+
+    def terms(self) -> Iterable[Term]:
+        text = self.text
+        while True:
+            while self.pos < len(text) and text[self.pos].isspace():
+                self.pos += 1
+            if self.pos >= len(text):
+                return
+            yield self.term()
+
+    def term(self) -> Term:
+        text = self.text
+        start = self.pos
+        negated = text[start] == "-"
+        if negated:
+            self.pos += 1
+            if self.pos >= len(text) or text[self.pos].isspace():
+                raise self.error(
+                    "'-' must be followed by a term",
+                    start,
+                    start + 1,
+                    'write -platform:linkedin or -word; to search for "-", quote it',
+                )
+        if text[self.pos] == '"':
+            value, _ = self.quoted()
+            self.expect_term_end()
+            phrase = " ".join(value.split())
+            if not phrase:
+                raise self.error("empty phrase", start, self.pos, 'write "some words" or remove it')
+            return Term(None, (phrase,), negated, start, self.pos)
+        match = _FIELD_NAME.match(text, self.pos)
+        if match and not text.startswith("//", match.end()):
+            return self.field_term(start, negated, match.group()[:-1])
+        word_start = self.pos
+        while self.pos < len(text) and not text[self.pos].isspace():
+            if text[self.pos] == '"':
+                raise self.error(
+                    "unexpected '\"' inside a word",
+                    self.pos,
+                    self.pos + 1,
+                    'put the whole phrase in quotes: "like this"',
+                )
+            self.pos += 1
+        return Term(None, (text[word_start : self.pos],), negated, start, self.pos)
+
+    def field_term(self, start: int, negated: bool, name: str) -> Term:
+        field = name.lower()
+        name_at = self.pos
+        self.pos += len(name) + 1
+        if field not in FIELDS:
+            close = did_you_mean(field, FIELDS)
+            hint = (
+                close.removeprefix("; ")
+                if close
+                else "fields are " + ", ".join(FIELDS) + '; to search for text with ":", quote it'
+            )
+            raise self.error(f"unknown field {quote(name)}", name_at, name_at + len(name), hint)
+        values: list[str] = []
+        dates: list[PartialDate | None] = []
+        while True:
+            value_at = self.pos
+            if self.pos < len(self.text) and self.text[self.pos] == '"':
+                value, _ = self.quoted()
+            else:
+                value = self.bare_value()
+            if not value.strip():
+                if values:
+                    raise self.error(
+                        f"empty value after ',' in {field}:",
+                        value_at - 1,
+                        self.pos,
+                        "remove the extra ','",
+                    )
+                raise self.error(
+                    f"empty value for {field}:", start, self.pos, f"e.g. {_EXAMPLES[field]}"
+                )
+            if field in TIME_FIELDS:
+                dates.append(self.time_value(value, value_at))
+            else:
+                self.check_value(field, value, value_at)
+            values.append(value)
+            if self.pos < len(self.text) and self.text[self.pos] == ",":
+                self.pos += 1
+                continue
+            self.expect_term_end()
+            return Term(field, tuple(values), negated, start, self.pos, tuple(dates))
+
+    def bare_value(self) -> str:
+        text = self.text
+        begin = self.pos
+        while self.pos < len(text) and not text[self.pos].isspace() and text[self.pos] != ",":
+            if text[self.pos] == '"':
+                raise self.error(
+                    "unexpected '\"' inside a value",
+                    self.pos,
+                    self.pos + 1,
+                    'quote the whole value: authority:"Tagansky District Court"',
+                )
+            self.pos += 1
+        return text[begin : self.pos]
+
+    def quoted(self) -> tuple[str, int]:
+        """A ``"..."`` string from the opening quote at ``pos``; ``\\"`` and ``\\\\`` escape."""
+        text = self.text
+        opening = self.pos
+        self.pos += 1
+        out: list[str] = []
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char == "\\" and self.pos + 1 < len(text) and text[self.pos + 1] in '"\\':
+                out.append(text[self.pos + 1])
+                self.pos += 2
+                continue
+            if char == '"':
+                self.pos += 1
+                return "".join(out), opening
+            out.append(char)
+            self.pos += 1
+        raise self.error("unterminated quote", opening, len(text), 'close it with "')
+
+    def expect_term_end(self) -> None:
+        if self.pos < len(self.text) and not self.text[self.pos].isspace():
+            raise self.error(
+                f"expected a space after the quote, not {quote(self.text[self.pos])}",
+                self.pos,
+                self.pos + 1,
+                "separate terms with spaces; join values with ','",
+            )
+
+    def time_value(self, value: str, at: int) -> PartialDate | None:
+        """A date value; None stands for ``today`` (resolved when the query is evaluated)."""
+        if value.strip().casefold() == TODAY:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError:
+            raise self.error(f"{quote(value)} is not a date", at, self.pos, _DATE_FORMS) from None
+
+    def check_value(self, field: str, value: str, at: int) -> None:
+        end = self.pos
+        folded = value.casefold()
+        if field == "status" and folded not in _STATUSES:
+            close = did_you_mean(folded, _STATUSES).removeprefix("; ")
+            hint = f"{close} (use ongoing, ended or unknown)" if close else None
+            raise self.error(
+                f"{quote(value)} is not a status",
+                at,
+                end,
+                hint or "use ongoing, ended or unknown",
+            )
+        if field == "action" and folded not in _ACTIONS:
+            close = did_you_mean(folded, _ACTIONS).removeprefix("; ")
+            words = ", ".join(_ACTIONS)
+            raise self.error(
+                f"{quote(value)} is not an action",
+                at,
+                end,
+                f"{close} (one of: {words})" if close else f"one of: {words}",
+            )
+        if field == "country" and country_name(value.upper()) is None:
+            raise self.error(f"{quote(value)} is not a country code", at, end, _country_hint(value))
+
+
+_EXAMPLES = {
+    "country": "country:RU",
+    "platform": "platform:telegram",
+    "action": "action:block",
+    "tag": "tag:encryption",
+    "authority": "authority:roskomnadzor",
+    "status": "status:ongoing",
+    "id": "id:ru-2018-telegram-block",
+    "after": "after:2018",
+    "before": "before:2022-03",
+    "during": "during:2020",
+    "asof": "asof:2021-06-01",
+}
+
+
+def _country_hint(value: str) -> str:
+    import pycountry  # only on this error path
+
+    wanted = value.strip()
+    try:
+        found = [pycountry.countries.lookup(wanted)]  # an alpha-3 code or an exact name
+    except LookupError:
+        # A part of a name ("russia" -> Russian Federation); too short a part says nothing.
+        folded = wanted.casefold()
+        found = [
+            c
+            for c in pycountry.countries
+            if len(folded) >= 3
+            and any(
+                folded in getattr(c, attr, "").casefold()
+                for attr in ("name", "official_name", "common_name")
+            )
+        ]
+    if 0 < len(found) <= 3:
+        names = " or ".join(
+            f"'{c.alpha_2}' ({getattr(c, 'common_name', None) or c.name})" for c in found
+        )
+        return f"did you mean {names}?"
+    return "use a two-letter ISO 3166-1 code such as RU, BR or IN, or EU"
+
+
+# --------------------------------------------------------------------------------------------
+# Rewriting query text: the filter pane and the search box are one query
+
+
+def selected(query: Query, facet: str) -> set[str]:
+    """Values ticked for ``facet``: its positive terms' values, as written, one per spelling."""
+    _check_facet(facet)
+    seen: dict[str, str] = {}
+    for term in query.terms:
+        if term.field == facet and not term.negated:
+            for value in term.values:
+                seen.setdefault(normalize(facet, value), value)
+    return set(seen.values())
+
+
+def with_facet(text: str, facet: str, values: Iterable[str]) -> str:
+    """``text`` rewritten so ``facet`` selects exactly ``values`` (raises QueryError if invalid).
+
+    The facet's positive terms become one ``facet:a,b`` term where the first of them stood (or
+    appended); values already written keep their spelling and order; a value being selected is
+    dropped from negated terms of the facet. Everything else is left exactly as it was.
+    """
+    _check_facet(facet)
+    wanted = _ordered(values)
+    return _rewrite(text, facet, wanted)
+
+
+def with_range(text: str, after: str | None, before: str | None) -> str:
+    """``text`` with its ``after:``/``before:`` terms set to these values (None removes them)."""
+    for field, value in (("after", after), ("before", before)):
+        if value is not None:
+            try:
+                if value.strip().casefold() != TODAY:
+                    PartialDate.parse(value)
+            except ValueError:
+                raise QueryError(f"{quote(value)} is not a date", 0, value, _DATE_FORMS) from None
+        text = _rewrite(text, field, [value] if value is not None else [])
+    return text
+
+
+def _check_facet(facet: str) -> None:
+    if facet not in FACETS:
+        raise ValueError(f"not a facet: {facet!r} (one of {', '.join(FACETS)})")
+
+
+def _ordered(values: Iterable[str]) -> list[str]:
+    # A set has no order of its own: sort it so the rewritten text does not vary run to run.
+    if isinstance(values, (set, frozenset)):
+        return sorted(values, key=lambda v: (v.casefold(), v))
+    return list(values)
+
+
+def _rewrite(text: str, field: str, values: list[str]) -> str:
+    query = parse(text)
+    wanted = {normalize(field, v) for v in values if v.strip()}
+    positive = [t for t in query.terms if t.field == field and not t.negated]
+    merged: dict[str, str] = {}
+    for term in positive:
+        for value in term.values:
+            if normalize(field, value) in wanted:
+                merged.setdefault(normalize(field, value), value)
+    for value in values:
+        if value.strip():
+            merged.setdefault(normalize(field, value), value)
+    new_term = f"{field}:" + ",".join(_render(v) for v in merged.values()) if merged else ""
+
+    edits: list[tuple[int, int, str]] = []
+    for index, term in enumerate(positive):
+        edits.append((term.start, term.end, new_term if index == 0 else ""))
+    for term in query.terms:
+        if term.field == field and term.negated:
+            kept = [v for v in term.values if normalize(field, v) not in wanted]
+            if len(kept) != len(term.values):
+                rendered = f"-{field}:" + ",".join(_render(v) for v in kept) if kept else ""
+                edits.append((term.start, term.end, rendered))
+    text = _splice(text, edits)
+    if not positive and new_term:
+        text = text.rstrip() + (" " if text.strip() else "") + new_term
+    return text
+
+
+def _render(value: str) -> str:
+    if value and not _NEEDS_QUOTES.search(value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply (start, end, replacement) edits; an emptied term takes its separating space along."""
+    for start, end, new in sorted(edits, reverse=True):
+        if new:
+            text = text[:start] + new + text[end:]
+            continue
+        after = end
+        while after < len(text) and text[after].isspace():
+            after += 1
+        before = start
+        if after == len(text):  # the last term: drop the space before it instead
+            while before > 0 and text[before - 1].isspace():
+                before -= 1
+        text = text[:before] + text[after:]
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Describing a query for people and for shells
+
+
+def describe(query: Query) -> str:
+    """``country: RU · platform: telegram, whatsapp · text: "block"`` (sanitised, one line)."""
+    parts: list[str] = []
+    texts: list[str] = []
+    not_texts: list[str] = []
+    for term in query.terms:
+        if term.is_text:
+            (not_texts if term.negated else texts).append(f'"{clean(term.values[0])}"')
+            continue
+        prefix = "not " if term.negated else ""
+        parts.append(f"{prefix}{term.field}: " + ", ".join(clean(v) for v in term.values))
+    if texts:
+        parts.append("text: " + ", ".join(texts))
+    if not_texts:
+        parts.append("not text: " + ", ".join(not_texts))
+    return " · ".join(parts) if parts else "all events"
+
+
+def command_line(query_text: str, path: str | None, view: str | None = None) -> str:
+    """The shell command that lists this view: ``policy-tui list PATH --query '...'``.
+
+    Not sanitised: it is meant to be copied exactly; ``clean`` it before showing it.
+    """
+    words = ["policy-tui", "list"]
+    if path:
+        words.append(shlex.quote("./" + path if path.startswith("-") else path))
+    for option, value in (("--view", view), ("--query", query_text.strip())):
+        if value:
+            # `--query=-x` keeps a leading '-' from being read as an option by any parser.
+            sep = "=" if value.startswith("-") else " "
+            words.append(f"{option}{sep}{shlex.quote(value)}")
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def event_span(event: Event, today: date) -> tuple[date, date]:
+    """First and last day an event covers, for ``during:`` and ``asof:`` (docs/query.md).
+
+    From the first day of ``date`` to the last day of ``end_date``; without an end date an
+    ongoing or unknown measure runs to today (or to the end of its own date, if later), and
+    anything else covers its date's period only.
+    """
+    start = event.date.start
+    if event.end_date is not None:
+        return start, event.end_date.end
+    if event.state in (Status.ONGOING, Status.UNKNOWN) and _is_measure(event):
+        return start, max(today, event.date.end)
+    return start, event.date.end
+
+
+def _is_measure(event: Event) -> bool:
+    """Something that stays in force: a lasting action, or anything given an end date."""
+    return event.action.lasting or event.end_date is not None
+
+
+def haystack(event: Event) -> str:
+    """What free text searches: casefolded, spaces collapsed, fields split by U+001F.
+
+    U+001F counts as whitespace for ``str.split``, so no normalised needle can contain it and a
+    phrase never matches across two fields.
+    """
+    parts = [
+        event.id,
+        event.title,
+        event.summary,
+        event.country_name,
+        *event.tags,
+        *event.authority,
+        *event.platforms,
+        *(s.publisher for s in event.sources),
+        *(s.title for s in event.sources if s.title),
+    ]
+    return "\x1f".join(" ".join(p.split()).casefold() for p in parts)
+
+
+def _facet_keys(event: Event, facet: str) -> tuple[str, ...]:
+    if facet == "country":
+        return (event.country,)
+    if facet == "platform":
+        return tuple(event.platforms)
+    if facet == "action":
+        return (event.action.value,)
+    if facet == "tag":
+        return tuple(event.tags)
+    if facet == "status":
+        return (event.state.value,)
+    raise ValueError(facet)
+
+
+class _Values:
+    """One field's values -> the events that have them, with each value's first spelling."""
+
+    def __init__(self, n: int, per_event: Iterable[tuple[str, ...]], field: str) -> None:
+        postings: dict[str, list[int]] = {}
+        self.display: dict[str, str] = {}
+        for index, values in enumerate(per_event):
+            for value in values:
+                key = normalize(field, value)
+                self.display.setdefault(key, value)
+                items = postings.setdefault(key, [])
+                if not items or items[-1] != index:
+                    items.append(index)
+        self.n = n
+        self.postings = postings
+        # Frequent values get a bitset up front (fast to AND and count); rare ones are counted
+        # from their index lists, so a field with 100,000 distinct values costs no 100,000 bitsets.
+        floor = max(32, n // 1024)
+        self.dense = {k: indices_to_bits(v, n) for k, v in postings.items() if len(v) >= floor}
+
+    def bits(self, key: str) -> int:
+        found = self.dense.get(key)
+        if found is None:
+            found = indices_to_bits(self.postings.get(key, ()), self.n)
+        return found
+
+    def union(self, keys: Iterable[str]) -> int:
+        bits = 0
+        rare: list[int] = []
+        for key in keys:
+            if key in self.dense:
+                bits |= self.dense[key]
+            else:
+                rare.extend(self.postings.get(key, ()))
+        return bits | indices_to_bits(rare, self.n) if rare else bits
+
+    def counts(self, base: int, base_mask: Callable[[], bytes]) -> dict[str, int]:
+        result: dict[str, int] = {}
+        mask: bytes | None = None
+        for key, items in self.postings.items():
+            dense = self.dense.get(key)
+            if dense is not None:
+                result[key] = (dense & base).bit_count()
+            else:
+                if mask is None:
+                    mask = base_mask()
+                result[key] = sum(map(mask.__getitem__, items))
+        return result
+
+
+class Index:
+    """A timeline's events prepared for querying: build once, filter on every keystroke.
+
+    ``events`` must be in date order (as ``Timeline.events`` is); results are indices into it.
+    ``today`` fixes what ``today`` and open spans mean (tests pass a date; default: today).
+    """
+
+    _CACHE_SIZE = 256
+
+    def __init__(
+        self,
+        events: Sequence[Event],
+        today: date | None = None,
+        *,
+        token_threshold: int | None = None,
+    ) -> None:
+        self.events = events
+        self.today = today or date.today()
+        n = self.n = len(events)
+        self.all = (1 << n) - 1
+        self._text = TextIndex([haystack(e) for e in events], token_threshold=token_threshold)
+        self._values = {
+            facet: _Values(n, (_facet_keys(e, facet) for e in events), facet) for facet in FACETS
+        }
+        self._authority = _Values(n, (tuple(e.authority) for e in events), "authority")
+        self._ids = {e.id: i for i, e in enumerate(events)}
+        self._starts = [e.date.start.toordinal() for e in events]
+        spans = [event_span(e, self.today) for e in events]
+        self._span_ends = [end.toordinal() for _, end in spans]
+        self._measures = indices_to_bits((i for i, e in enumerate(events) if _is_measure(e)), n)
+        # Starts are sorted only if the caller kept date order; after:/before: rely on it.
+        self._sorted = all(a <= b for a, b in zip(self._starts, self._starts[1:], strict=False))
+        self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
+
+    def __len__(self) -> int:
+        return self.n
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def filter(self, query: Query) -> list[int]:
+        """Indices of the events matching every term, ascending (date order)."""
+        if query.is_empty:
+            return list(range(self.n))
+        return bits_to_indices(self.bits(query), self.n)
+
+    def count(self, query: Query) -> int:
+        return self.bits(query).bit_count()
+
+    def bits(self, query: Query) -> int:
+        """The matching events as a bitset (bit i = event i)."""
+        result = self.all
+        # Field terms first: they are cheap, and free text then need only be checked among
+        # the events they left (a text answer is exact only there, so it is not cached here).
+        for term in sorted(query.terms, key=lambda t: t.is_text):
+            if term.is_text:
+                bits = self._text.search(normalize(None, term.values[0]), within=result)
+            else:
+                bits = self._term_bits(term)
+            result = result & ~bits if term.negated else result & bits
+            if not result:
+                break
+        return result
+
+    def facet_counts(self, query: Query, facet: str) -> list[tuple[str, int]]:
+        """(value, count) for ``facet``, counted on the query without the facet's own terms.
+
+        Sorted by count (descending), then value; selected values are listed even at 0.
+        """
+        _check_facet(facet)
+        base = self.bits(query.without_facet(facet))
+        values = self._values[facet]
+        counts = values.counts(base, lambda: bits_to_mask(base, self.n))
+        rows = {values.display[k]: c for k, c in counts.items() if c}
+        listed = {normalize(facet, v) for v in rows}
+        for value in sorted(selected(query, facet)):
+            key = normalize(facet, value)
+            if key not in listed:
+                listed.add(key)
+                rows[values.display.get(key, value)] = counts.get(key, 0)
+        return sorted(rows.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
+
+    def values(self, facet: str) -> list[str]:
+        """Every value of ``facet`` in the timeline, in its first spelling, sorted."""
+        _check_facet(facet)
+        return sorted(self._values[facet].display.values(), key=str.casefold)
+
+    def hints(self, query: Query) -> list[str]:
+        """Notes on values that match no event at all (``platform:telegarm``), with a guess."""
+        notes: list[str] = []
+        for term in query.terms:
+            if term.field in FACETS and term.field != "status":
+                known = self._values[term.field].display
+                for value in term.values:
+                    if normalize(term.field, value) not in known:
+                        close = difflib.get_close_matches(value.casefold(), list(known), n=1)
+                        extra = f"; did you mean {quote(known[close[0]])}?" if close else ""
+                        notes.append(f"no event has {term.field} {quote(value)}{extra}")
+            elif term.field == "id":
+                for value in term.values:
+                    if not self._match_ids(value):
+                        extra = did_you_mean(value.casefold(), sorted(self._ids))
+                        notes.append(f"no event has the id {quote(value)}{extra}")
+        return notes
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    def _term_bits(self, term: Term) -> int:
+        key = term.key
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        bits = 0
+        for index, value in enumerate(term.values):
+            bits |= self._value_bits(term, index, value)
+        self._cache[key] = bits
+        if len(self._cache) > self._CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return bits
+
+    def _value_bits(self, term: Term, index: int, value: str) -> int:
+        field = term.field
+        if field is None:
+            return self._text.search(normalize(None, value))
+        if field in FACETS:
+            return self._values[field].bits(normalize(field, value))
+        if field == "authority":
+            needle = value.casefold()
+            return self._authority.union(k for k in self._authority.postings if needle in k)
+        if field == "id":
+            return indices_to_bits(self._match_ids(value), self.n)
+        period = term.dates[index]
+        first, last = (self.today, self.today) if period is None else (period.start, period.end)
+        return self._time_bits(field, first.toordinal(), last.toordinal())
+
+    def _match_ids(self, value: str) -> list[int]:
+        wanted = value.casefold()
+        if wanted.endswith("*"):
+            prefix = wanted[:-1]
+            return [i for event_id, i in self._ids.items() if event_id.startswith(prefix)]
+        found = self._ids.get(wanted)
+        return [] if found is None else [found]
+
+    def _time_bits(self, field: str | None, first: int, last: int) -> int:
+        starts = self._starts
+        if field in ("after", "before"):
+            # after:X and before:X split the timeline at X's first day, like the sort order.
+            if self._sorted:
+                cut = bisect.bisect_left(starts, first)
+                low = indices_to_bits(range(cut), self.n)
+            else:
+                low = indices_to_bits((i for i, s in enumerate(starts) if s < first), self.n)
+            return low if field == "before" else self.all ^ low
+        ends = self._span_ends
+        # during/asof: the event's span overlaps the period [first, last].
+        limit = bisect.bisect_right(starts, last) if self._sorted else self.n
+        hits = [i for i in range(limit) if ends[i] >= first and starts[i] <= last]
+        bits = indices_to_bits(hits, self.n)
+        return bits & self._measures if field == "asof" else bits
