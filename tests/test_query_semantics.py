@@ -142,9 +142,15 @@ CASES: list[tuple[str, list[str]]] = [
     # The ruling of 2018-04-13 is no measure: asof: leaves it out, during: keeps it.
     ("asof:2018-04-13 country:RU", ["ru-2016-linkedin-block"]),
     ("during:2018-04-13 country:RU", ["ru-2016-linkedin-block", "ru-2018-telegram-ruling"]),
-    # Ended without an end date: in force only within its own date ("2019").
-    ("asof:2019-12-31 country:IR", ["ir-2019-instagram-throttle"]),
-    ("asof:2020-01-01 country:IR", []),
+    # Ended on an unknown day: no day of it can be claimed, so never in force ...
+    ("asof:2019-06-01 country:IR", []),
+    # ... though it overlaps its own date's period.
+    ("during:2019-06-01 country:IR", ["ir-2019-instagram-throttle"]),
+    # Ongoing and unknown measures stay in force on later days, as far as the timeline knows.
+    ("asof:2030 country:RU,CN", [
+        "ru-2016-linkedin-block", "cn-2017-whatsapp-block", "ru-2022-meta-designation",
+        "ru-2025-calls-restrict",
+    ]),
     # A partial asof: in force at some time in that month or year.
     ("asof:2022-03-15 country:RU", ["ru-2016-linkedin-block", "ru-2022-meta-designation"]),
     ("asof:2016-05-03", ["br-2016-whatsapp-block"]),
@@ -183,6 +189,26 @@ def test_today_is_the_index_s(timeline: Timeline) -> None:
     assert "ru-2025-calls-restrict" in ids(later, "asof:today")
     assert "ru-2025-calls-restrict" in ids(later, "during:2029")
     assert Index(timeline.events).today == date.today()
+
+
+def test_asof_is_the_as_of_board_s_in_force_rule(timeline: Timeline) -> None:
+    from tui.core.asof import in_force
+
+    index = Index(timeline.events, today=TODAY)
+    rng = random.Random(7)
+    days = [date(2015, 12, 16), date(2016, 5, 31), date(2019, 7, 1), TODAY, date(2031, 1, 1)]
+    days += [date.fromordinal(rng.randint(735000, 740000)) for _ in range(200)]
+    for day in days:
+        want = [e.id for e in in_force(timeline.events, day)]
+        assert ids(index, f"asof:{day.isoformat()}") == want, day
+
+
+def test_during_spans_are_the_timeline_view_s(timeline: Timeline) -> None:
+    from tui.core.layout import span
+
+    for event in timeline.events:
+        drawn = span(event, TODAY)
+        assert event_span(event, TODAY) == (drawn.start, drawn.end), event.id
 
 
 def test_event_span(timeline: Timeline) -> None:

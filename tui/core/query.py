@@ -496,23 +496,35 @@ def command_line(query_text: str, path: str | None, view: str | None = None) -> 
 
 
 def event_span(event: Event, today: date) -> tuple[date, date]:
-    """First and last day an event covers, for ``during:`` and ``asof:`` (docs/query.md).
+    """First and last day an event covers, for ``during:`` (docs/query.md).
 
-    From the first day of ``date`` to the last day of ``end_date``; without an end date an
-    ongoing or unknown measure runs to today (or to the end of its own date, if later), and
-    anything else covers its date's period only.
+    From the first day of ``date`` to the last day of ``end_date``. Without an end date, a
+    lasting measure that is ongoing or unknown runs to today (or to the end of its own date's
+    period, if that is later); anything else covers its date's period only. The timeline view
+    draws the same spans (``tui.core.layout.span``).
     """
     start = event.date.start
     if event.end_date is not None:
         return start, event.end_date.end
-    if event.state in (Status.ONGOING, Status.UNKNOWN) and _is_measure(event):
+    if event.action.lasting and event.state in (Status.ONGOING, Status.UNKNOWN):
         return start, max(today, event.date.end)
     return start, event.date.end
 
 
-def _is_measure(event: Event) -> bool:
-    """Something that stays in force: a lasting action, or anything given an end date."""
-    return event.action.lasting or event.end_date is not None
+def in_force_until(event: Event) -> date | None:
+    """The last day a measure is in force, for ``asof:``; None if it never counts as in force.
+
+    The rule of the as-of board (``tui.core.asof.is_in_force``): only measures (a lasting action,
+    or any event with an end date) count; one with an end date is in force to the end of that
+    date's period; without one, an ``ongoing`` or ``unknown`` measure stays in force (with no
+    end, as far as the timeline knows) and an ``ended`` one never counts, since no day of it is
+    known.
+    """
+    if event.end_date is not None:
+        return event.end_date.end
+    if event.action.lasting and event.state in (Status.ONGOING, Status.UNKNOWN):
+        return date.max
+    return None
 
 
 def haystack(event: Event) -> str:
@@ -626,9 +638,9 @@ class Index:
         self._authority = _Values(n, (tuple(e.authority) for e in events), "authority")
         self._ids = {e.id: i for i, e in enumerate(events)}
         self._starts = [e.date.start.toordinal() for e in events]
-        spans = [event_span(e, self.today) for e in events]
-        self._span_ends = [end.toordinal() for _, end in spans]
-        self._measures = indices_to_bits((i for i, e in enumerate(events) if _is_measure(e)), n)
+        self._span_ends = [event_span(e, self.today)[1].toordinal() for e in events]
+        # -1: never in force, so no asof: period can reach it.
+        self._force_ends = [(d.toordinal() if (d := in_force_until(e)) else -1) for e in events]
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
         self._sorted = all(a <= b for a, b in zip(self._starts, self._starts[1:], strict=False))
         self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
@@ -752,9 +764,8 @@ class Index:
             else:
                 low = indices_to_bits((i for i, s in enumerate(starts) if s < first), self.n)
             return low if field == "before" else self.all ^ low
-        ends = self._span_ends
-        # during/asof: the event's span overlaps the period [first, last].
+        # during: the span overlaps [first, last]; asof: in force on some day of it.
+        ends = self._force_ends if field == "asof" else self._span_ends
         limit = bisect.bisect_right(starts, last) if self._sorted else self.n
         hits = [i for i in range(limit) if ends[i] >= first and starts[i] <= last]
-        bits = indices_to_bits(hits, self.n)
-        return bits & self._measures if field == "asof" else bits
+        return indices_to_bits(hits, self.n)
