@@ -151,7 +151,7 @@ def test_utf32_is_recognised() -> None:
 def test_a_nul_byte_in_utf8_text() -> None:
     data = EVENT.replace('"T"', '"T\x00"').encode()
     problem = problems_of_bytes(data)[0]
-    assert problem.message == "contains a NUL character: this is not a text file"
+    assert problem.message == "contains a NUL character, which TOML does not allow"
     assert (problem.line, problem.column) == (4, 11)
 
 
@@ -159,6 +159,13 @@ def problems_of_bytes(data: bytes) -> list[Problem]:
     with pytest.raises(TimelineError) as caught:
         load_bytes(data, "b.toml")
     return caught.value.problems
+
+
+def test_only_one_bom_is_dropped() -> None:
+    problem = problems_of_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + EVENT.encode())[0]
+    assert problem.message.startswith("TOML syntax: ")
+    with pytest.raises(TimelineError, match="TOML syntax"):
+        load_text("\ufeff\ufeff" + EVENT)
 
 
 def test_a_utf8_bom_loads() -> None:

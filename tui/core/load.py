@@ -71,7 +71,7 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 bytes -> text, a leading byte-order mark dropped; else a TimelineError."""
+    """UTF-8 bytes -> text, one leading byte-order mark dropped; else a TimelineError."""
     if data.startswith(_BOM):  # legal in TOML, but tomllib rejects it in the text
         data = data[len(_BOM) :]
     guess = _utf16_or_32(data)
@@ -101,7 +101,7 @@ def decode(data: bytes, name: str) -> str:
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         raise TimelineError(
-            [Problem(name, "contains a NUL character: this is not a text file", line, column)]
+            [Problem(name, "contains a NUL character, which TOML does not allow", line, column)]
         )
     return text
 
@@ -201,13 +201,16 @@ def load_timeline(path: str | os.PathLike[str]) -> Timeline:
 
 def load_bytes(data: bytes, name: str = "<bytes>") -> Timeline:
     """Decode (UTF-8, an optional byte-order mark), parse and validate a timeline."""
-    return load_text(decode(data, name), name)
+    # decode() has dropped the byte-order mark: a second one is an error, as TOML says.
+    return _load(decode(data, name), name)
 
 
 def load_text(text: str, name: str = "<text>") -> Timeline:
     """Parse and validate timeline text; ``name`` is the path that messages show."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    return _load(text.removeprefix("\ufeff"), name)
+
+
+def _load(text: str, name: str) -> Timeline:
     data = parse(text, name)
     checker = _Checker(text, name)
     try:
