@@ -1,0 +1,156 @@
+"""``policy-tui export``: publish (a filtered view of) a timeline as JSON, CSV, Markdown,
+TimelineJS or iCalendar, to stdout or atomically to a file. Never imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui.cli import EXIT_OK, EXIT_USAGE, Parser
+from tui.commands.listing import (
+    STATUS_EPILOG,
+    Fail,
+    add_selection_options,
+    glue_values,
+    select,
+    write_stdout,
+)
+from tui.core.export import FORMATS, GROUPS, render
+from tui.core.sanitize import quote
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="policy-tui export",
+        description="Export the events that match a query. "
+        "See docs/publishing.md for TimelineJS and calendar apps.",
+        epilog=STATUS_EPILOG,
+    )
+    add_selection_options(parser)
+    parser.add_argument("--to", required=True, choices=FORMATS, help="the format")
+    parser.add_argument(
+        "--group",
+        choices=GROUPS,
+        default=None,
+        help="timelinejs only: one row per country (default), per first platform, or none",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of stdout",
+    )
+    return parser
+
+
+def stamp_from_env() -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) fixes the iCalendar DTSTAMP."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise Fail(
+            f"policy-tui export: error: SOURCE_DATE_EPOCH={quote(value)} is not a Unix time",
+            EXIT_USAGE,
+        ) from None
+
+
+def check_target(target: Path, protect: Path) -> Path:
+    """The file to write; refuses the timeline itself (by path or as the same file) or a folder."""
+    resolved = target.resolve()
+    same = resolved == protect.resolve()
+    if not same and resolved.exists():
+        try:
+            same = os.path.samefile(resolved, protect)
+        except OSError:
+            same = False
+    if same:
+        raise Fail(
+            f"policy-tui export: error: -o {quote(str(target))} is the timeline file itself; "
+            "choose another file",
+            EXIT_USAGE,
+        )
+    if resolved.is_dir():
+        raise Fail(f"policy-tui export: error: -o {quote(str(target))} is a folder", EXIT_USAGE)
+    if not resolved.parent.is_dir():
+        raise Fail(f"policy-tui export: error: -o {quote(str(target))}: no such folder", EXIT_USAGE)
+    return resolved
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so readers see the old file or the new one, never half.
+
+    A temporary file in the same folder is written, flushed and fsynced, then renamed over the
+    target (``os.replace`` is atomic within a file system). A replaced file keeps its mode; a
+    new one gets the usual mode for new files (0666 minus the umask), not mkstemp's 0600.
+    """
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable; not every platform can open a folder
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def run(argv: Sequence[str]) -> int:
+    prog = "policy-tui export"
+    cli = parser()
+    args = cli.parse_args(glue_values(argv, cli))
+    if args.group is not None and args.to != "timelinejs":
+        cli.error("--group applies only to --to timelinejs")
+    try:
+        stamp = stamp_from_env() if args.to == "ics" else None
+        timeline, query, _, events = select(prog, args)
+        target = None
+        if args.output is not None:
+            target = check_target(args.output, Path(timeline.path or ""))
+        text = render(
+            args.to, timeline, events, query=query, group=args.group or "country", stamp=stamp
+        )
+        if target is None:
+            write_stdout(text)
+        else:
+            try:
+                write_atomic(target, text.encode("utf-8"))
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise Fail(
+                    f"{prog}: error: cannot write {quote(str(args.output))}: {reason}", EXIT_USAGE
+                ) from None
+            noun = "event" if len(events) == 1 else "events"
+            print(
+                f"{prog}: wrote {len(events)} {noun} to {quote(str(args.output))}", file=sys.stderr
+            )
+    except Fail as exc:
+        print(exc, file=sys.stderr)
+        return exc.status
+    return EXIT_OK

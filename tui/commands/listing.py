@@ -1,0 +1,232 @@
+"""``policy-tui list``: the events a query selects, as a table, JSON, CSV or Markdown.
+
+Never imports Textual. Shared with ``policy-tui export``: loading the timeline, turning
+``--query``/``--view`` into a ``Query``, and writing output bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
+from tui.core.errors import TimelineError, did_you_mean
+from tui.core.model import Event, Timeline
+from tui.core.paths import default_timeline
+from tui.core.query import Index, Query, QueryError, parse
+from tui.core.sanitize import clean, quote
+
+LIST_FORMATS = ("table", "json", "csv", "markdown")
+QUERY_HELP = (
+    "filter with the query language, e.g. 'country:RU platform:telegram after:2018' "
+    "(docs/query.md); write --query='-platform:x' when it starts with '-'"
+)
+STATUS_EPILOG = (
+    "Exit status: 0 ok (also when nothing matches), 1 the timeline has problems, "
+    "2 usage or query error, or the file cannot be read."
+)
+
+
+class Fail(Exception):
+    """A reason to stop: the message is already printable; ``status`` is the exit code."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="timeline file")
+    parser.add_argument("-q", "--query", metavar="Q", default="", help=QUERY_HELP)
+    parser.add_argument(
+        "--view",
+        metavar="NAME",
+        help="a saved view of the file's [views] table; with --query, both apply",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="policy-tui list",
+        description="List the events of a timeline that match a query, in date order.",
+        epilog=STATUS_EPILOG,
+    )
+    add_selection_options(parser)
+    parser.add_argument(
+        "--sort", choices=("date", "-date"), default="date", help="date order (default) or reversed"
+    )
+    parser.add_argument(
+        "--format",
+        choices=LIST_FORMATS,
+        default="table",
+        help="table (aligned text when piped), json, csv or markdown",
+    )
+    return parser
+
+
+def glue_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``--query -platform:x`` -> ``--query=-platform:x``.
+
+    argparse takes a value starting with '-' for an option; a negated query term is a value.
+    A following word that is one of the parser's own options is left alone.
+    """
+    takes_text = {"-q", "--query", "--view"}
+    known = set(parser._option_string_actions)
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        word = items[i]
+        if (
+            word in takes_text
+            and i + 1 < len(items)
+            and items[i + 1].startswith("-")
+            and items[i + 1].split("=", 1)[0] not in known
+        ):
+            out.append(f"{word}={items[i + 1]}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def load(path: Path | None) -> Timeline:
+    from tui.core.load import load_timeline
+
+    try:
+        return load_timeline(path or default_timeline())
+    except TimelineError as exc:
+        raise Fail(exc.format(), EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS) from None
+
+
+def query_error(prog: str, source: str, text: str, exc: QueryError) -> Fail:
+    return Fail(f"{prog}: error: {source}: {clean(str(exc))}\n{exc.pointer(text)}", EXIT_USAGE)
+
+
+def resolve_query(prog: str, timeline: Timeline, text: str, view: str | None) -> Query:
+    """``--view`` and ``--query`` as one query (both apply); errors name which one is wrong."""
+    parts: list[str] = []
+    if view is not None:
+        if view not in timeline.views:
+            names = sorted(timeline.views)
+            if names:
+                hint = did_you_mean(view, names)
+                listed = ", ".join(clean(n) for n in names)
+                message = f"no view named {quote(view)}{hint} (views in this file: {listed})"
+            else:
+                message = f"no view named {quote(view)}: the file has no [views] table"
+            raise Fail(f"{prog}: error: --view: {message}", EXIT_USAGE)
+        parts.append(timeline.views[view])
+        try:
+            parse(parts[-1])
+        except QueryError as exc:
+            raise query_error(prog, f"view {quote(view)}", parts[-1], exc) from None
+    if text.strip():
+        try:
+            parse(text)
+        except QueryError as exc:
+            raise query_error(prog, "--query", text, exc) from None
+        parts.append(text)
+    # Each part parses on its own, so joined by a space they parse as the AND of both.
+    return parse(" ".join(parts))
+
+
+def select(prog: str, args: argparse.Namespace) -> tuple[Timeline, Query, Index, list[Event]]:
+    timeline = load(args.path)
+    query = resolve_query(prog, timeline, args.query, args.view)
+    index = Index(timeline.events)
+    events = [timeline.events[i] for i in index.filter(query)]
+    if not events:
+        notes = "".join(f"\n  {note}" for note in index.hints(query))
+        print(f"{prog}: no events match{notes}", file=sys.stderr)
+    return timeline, query, index, events
+
+
+def write_stdout(text: str) -> None:
+    """Bytes as rendered: no newline translation (CSV and iCalendar lines end in CRLF)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+# --- the table -------------------------------------------------------------------------------
+
+TABLE_HEADER = ("DATE", "ID", "COUNTRY", "ACTION", "STATUS", "PLATFORMS", "TITLE")
+
+
+def date_cell(event: Event) -> str:
+    """``2018-04-16/2020-06-18``: ISO 8601 interval, each date at its written precision."""
+    if event.end_date is not None and event.end_date != event.date:
+        return f"{event.date.iso()}/{event.end_date.iso()}"
+    return event.date.iso()
+
+
+def table_rows(events: Sequence[Event]) -> list[tuple[str, ...]]:
+    return [
+        (
+            date_cell(e),
+            e.id,
+            e.country,
+            e.action.value,
+            e.state.value,
+            clean(", ".join(e.platforms)),
+            clean(e.title),
+        )
+        for e in events
+    ]
+
+
+def plain_table(events: Sequence[Event]) -> str:
+    """Aligned columns for pipes and files: no colour, no box drawing, nothing truncated."""
+    from rich.cells import cell_len
+
+    rows = [TABLE_HEADER, *table_rows(events)]
+    widths = [max(cell_len(row[c]) for row in rows) for c in range(len(TABLE_HEADER) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (w - cell_len(cell)) for cell, w in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def rich_table(events: Sequence[Event]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in TABLE_HEADER:
+        table.add_column(name, overflow="fold", no_wrap=name in ("DATE", "ID"))
+    for row in table_rows(events):
+        table.add_row(*(Text(cell) for cell in row))
+    Console(highlight=False, markup=False, emoji=False).print(table)
+
+
+def run(argv: Sequence[str]) -> int:
+    prog = "policy-tui list"
+    cli = parser()
+    args = cli.parse_args(glue_values(argv, cli))
+    try:
+        timeline, query, _, events = select(prog, args)
+    except Fail as exc:
+        print(exc, file=sys.stderr)
+        return exc.status
+    if args.sort == "-date":
+        events.reverse()
+    if args.format == "table":
+        if sys.stdout.isatty():
+            rich_table(events)
+        else:
+            write_stdout(plain_table(events))
+        return EXIT_OK
+    from tui.core.export import render
+
+    write_stdout(render(args.format, timeline, events, query=query))
+    return EXIT_OK

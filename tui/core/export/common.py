@@ -1,0 +1,99 @@
+"""What the export formats share: date spans, the JSON record of an event, safe JSON text."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from tui.core.model import Event, Source
+
+# Every character JSON would otherwise emit raw but that is not printable: C1 controls, DEL,
+# bidi and other format characters, line/paragraph separators, non-breaking spaces.
+_CANDIDATES = re.compile(r"[^\x20-\x7e\n]")
+# RFC 3986 reserved and unreserved characters, and '%' so existing escapes stay as they are.
+_URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
+
+
+def dumps(data: Any) -> str:
+    """JSON text that is safe on a terminal and exact for a parser.
+
+    ``json`` already escapes C0 controls; the rest of the unprintable characters (which can only
+    occur inside strings) are written as ``\\uXXXX`` escapes too, so the text shows no bidi
+    override or C1 control, while a JSON parser still gets back the exact strings.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _CANDIDATES.sub(_escape, text) + "\n"
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char.isprintable():
+        return char
+    units = char.encode("utf-16-be")
+    return "".join(
+        f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)
+    )
+
+
+def span_days(event: Event) -> tuple[str, str]:
+    """First and last day covered by ``date``…``end_date`` (or by ``date`` alone), ISO."""
+    last = (event.end_date or event.date).end
+    return event.date.start.isoformat(), last.isoformat()
+
+
+def human_span(event: Event) -> str:
+    """``16 April 2018 – 18 June 2020``, ``April 2018``: each date at its written precision."""
+    text = event.date.human()
+    if event.end_date is not None and event.end_date != event.date:
+        text += f" – {event.end_date.human()}"
+    return text
+
+
+def summary_text(event: Event) -> str:
+    # TOML multi-line strings carry the newlines next to their quotes: not part of the text.
+    return event.summary.strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, each re-flowed onto one line (hard wraps removed)."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n"))
+    return [" ".join(b.split()) for b in blocks if b.strip()]
+
+
+def uri(url: str) -> str:
+    """The URL with every character a URI may not hold (spaces, ``<>"``, non-ASCII) %-encoded."""
+    return quote(url, safe=_URI_SAFE)
+
+
+def source_record(source: Source) -> dict[str, Any]:
+    return {
+        "publisher": source.publisher,
+        "url": source.url,
+        "title": source.title,
+        "date": source.date.iso() if source.date else None,
+    }
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """Every field of an event, dates as written, plus ``start``/``end`` as ISO days."""
+    start, end = span_days(event)
+    return {
+        "id": event.id,
+        "date": event.date.iso(),
+        "end_date": event.end_date.iso() if event.end_date else None,
+        "start": start,
+        "end": end,
+        "status": event.state.value,
+        "title": event.title,
+        "country": event.country,
+        "country_name": event.country_name,
+        "authority": list(event.authority),
+        "platforms": list(event.platforms),
+        "action": event.action.value,
+        "tags": list(event.tags),
+        "summary": summary_text(event),
+        "sources": [source_record(s) for s in event.sources],
+        "related": list(event.related),
+    }

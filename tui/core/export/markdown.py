@@ -1,0 +1,78 @@
+"""Markdown: a heading, a table of the events and, below it, each event's sources.
+
+Text from the file is sanitised and Markdown-escaped (a title holding ``|``, ``*`` or ``<b>``
+shows as written and never breaks the table or becomes markup); link targets are wrapped in
+``<…>`` and percent-encoded where a URI may not hold a character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tui.core.export.common import human_span, uri
+from tui.core.model import Event, Source, Timeline
+from tui.core.query import Query
+from tui.core.sanitize import clean
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
+HEADER = ("Date", "Event", "ID", "Country", "Action", "Platforms", "Status")
+
+
+def escape(text: str) -> str:
+    """Sanitised text with Markdown's inline specials backslash-escaped (CommonMark)."""
+    return _SPECIAL.sub(r"\\\1", clean(text))
+
+
+def link_target(url: str) -> str:
+    return f"<{uri(url)}>"
+
+
+def code(text: str) -> str:
+    """A code span that holds ``text`` whatever backticks it contains."""
+    text = clean(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def source_line(source: Source) -> str:
+    if source.title:
+        link = f"[{escape(source.title)}]({link_target(source.url)})"
+    else:
+        link = link_target(source.url)  # an autolink: the URL is its own label
+    line = f"{escape(source.publisher)}: {link}"
+    if source.date:
+        line += f", {source.date.human()}"
+    return line
+
+
+def render(timeline: Timeline, events: Sequence[Event], *, query: Query | None = None) -> str:
+    lines = [f"# {escape(timeline.info.title)}", ""]
+    if timeline.info.description.strip():
+        lines += [escape(" ".join(timeline.info.description.split())), ""]
+    noun = "event" if len(events) == 1 else "events"
+    count = f"{len(events)} {noun}"
+    if query is not None and not query.is_empty:
+        count += f" matching {code(query.text.strip())}"
+    lines += [count + ".", ""]
+    lines.append("| " + " | ".join(HEADER) + " |")
+    lines.append("|" + " --- |" * len(HEADER))
+    for event in events:
+        cells = (
+            escape(human_span(event)),
+            escape(event.title),
+            code(event.id),
+            escape(event.country),
+            escape(event.action.value),
+            escape(", ".join(event.platforms)),
+            escape(event.state.value),
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    if events:
+        lines += ["", "## Sources", ""]
+        for event in events:
+            lines.append(f"- {code(event.id)} {escape(event.title)}")
+            lines += [f"  - {source_line(s)}" for s in event.sources]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,93 @@
+"""The Knight Lab TimelineJS3 JSON format (https://timeline.knightlab.com/docs/json-format.html).
+
+Each event becomes a slide: ``start_date``/``end_date`` as ``{year, month?, day?}`` with only the
+parts the author wrote (a year-only date stays a year), a ``display_date`` in words, the title
+as headline, the summary and the sources as links in ``text``, the id as ``unique_id`` and the
+country or platform as ``group``. The timeline's title and description make the title slide.
+
+Everything from the file is sanitised and HTML-escaped; the links are built here, so the slides
+set ``autolink`` off (TimelineJS would otherwise scan the text for URLs again).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from tui.core.dates import PartialDate
+from tui.core.export.common import dumps, human_span, paragraphs, summary_text
+from tui.core.model import Event, Timeline
+from tui.core.sanitize import clean, clean_block
+
+NO_PLATFORM = "No platform named"
+
+
+def date_object(value: PartialDate) -> dict[str, int]:
+    parts = {"year": value.year}
+    if value.month is not None:
+        parts["month"] = value.month
+    if value.day is not None:
+        parts["day"] = value.day
+    return parts
+
+
+def _esc(text: str) -> str:
+    return html.escape(clean(text), quote=True)
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{html.escape(b, quote=True)}</p>" for b in paragraphs(clean_block(text)))
+
+
+def slide_text(event: Event) -> str:
+    meta = [event.country_name, event.action.label, event.state.value, *event.platforms]
+    parts = [_paragraphs(summary_text(event))]
+    parts.append(f"<p><small>{' · '.join(_esc(m) for m in meta)}</small></p>")
+    items = []
+    for source in event.sources:
+        label = _esc(source.publisher)
+        if source.title:
+            label += f": {_esc(source.title)}"
+        item = f'<a href="{_esc(source.url)}" target="_blank" rel="noopener">{label}</a>'
+        if source.date:
+            item += f" ({_esc(source.date.human())})"
+        items.append(f"<li>{item}</li>")
+    parts.append("<p>Sources:</p><ul>" + "".join(items) + "</ul>")
+    return "".join(parts)
+
+
+def group_of(event: Event, group: str) -> str | None:
+    if group == "country":
+        return clean(event.country_name)
+    if group == "platform":
+        # A slide has one group: the event's first platform, the one it is mainly about.
+        return clean(event.platforms[0]) if event.platforms else NO_PLATFORM
+    return None
+
+
+def slide(event: Event, group: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"start_date": date_object(event.date)}
+    if event.end_date is not None:
+        data["end_date"] = date_object(event.end_date)
+    data["display_date"] = clean(human_span(event))
+    data["text"] = {"headline": _esc(event.title), "text": slide_text(event)}
+    label = group_of(event, group)
+    if label is not None:
+        data["group"] = label
+    data["unique_id"] = event.id
+    data["autolink"] = False
+    return data
+
+
+def document(timeline: Timeline, events: Sequence[Event], group: str = "country") -> dict[str, Any]:
+    title: dict[str, Any] = {"text": {"headline": _esc(timeline.info.title)}}
+    if timeline.info.description.strip():
+        title["text"]["text"] = _paragraphs(timeline.info.description)
+    return {"title": title, "events": [slide(e, group) for e in events]}
+
+
+def render(timeline: Timeline, events: Sequence[Event], *, group: str = "country") -> str:
+    if group not in ("country", "platform", "none"):
+        raise ValueError(f"unknown group {group!r}")
+    return dumps(document(timeline, events, group))
