@@ -195,6 +195,37 @@ def test_crlf_problems_have_the_same_positions() -> None:
     assert lf == crlf == [(8, 1, "2017-01-01 is before the event's date 2018-04-16")]
 
 
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+def test_header_lines_inside_a_summary_do_not_shift_positions(quote: str) -> None:
+    summary = f'summary = {quote}\n[[events]]\nid = "fake"\n[[events.sources]]\n{quote}'
+    text = EVENT.replace('summary = "s"', summary) + EVENT.replace("x-1", "x-2")
+    text = text.replace('country = "RU"', 'country = "ru"')
+    found = [(p.event, p.line, p.field) for p in problems(text)]
+    assert found == [("'x-1'", 5, "country"), ("'x-2'", 17, "country")]
+    timeline = load_text(text.replace('"ru"', '"RU"'))
+    assert timeline.lines == {"x-1": 1, "x-2": 13}
+
+
+def test_quoted_keys_are_placed() -> None:
+    text = EVENT.replace('title = "T"', '"titel" = "T"').replace("action =", "'action' =")
+    text = text.replace('"block"', '"blok"')
+    found = [(p.line, p.column, p.field) for p in problems(text)]
+    assert found == [(1, 1, "title"), (4, 1, "titel"), (6, 1, "action")]
+
+
+def test_dotted_keys_are_placed() -> None:
+    text = EVENT.replace('title = "T"', 'title.text = "T"')
+    text = text.replace(
+        'sources = [{ publisher = "p", url = "https://e.org" }]', 'sources.url = "u"'
+    )
+    found = [(p.line, p.column, p.field, p.message) for p in problems(text)]
+    assert found == [
+        (4, 1, "title", "must be a string in quotes, not a table"),
+        (8, 1, "sources", found[1][3]),
+    ]
+    assert found[1][3].startswith("must be a list of sources")
+
+
 # -- TOML itself -------------------------------------------------------------------------
 
 
