@@ -26,6 +26,10 @@ commands:
   policy-tui [PATH]             open the explorer on a timeline
   policy-tui validate [PATH ...]
                                 check timeline files; problems as PATH:LINE:COL: error: ...
+  policy-tui list [PATH] [--query Q] [--view NAME] [--format table|json|csv|markdown]
+                                the events a query selects (docs/query.md)
+  policy-tui export [PATH] --to json|csv|markdown|timelinejs|ics [-o FILE]
+                                publish a view (docs/publishing.md)
 
 Without PATH the timeline is ${ENV_VAR}, else ./timeline.toml, else the curated
 timeline shipped with policy-tui. Run 'policy-tui COMMAND --help' for a command's options.
@@ -80,6 +84,8 @@ def cmd_app(argv: Sequence[str]) -> int:
 # Subcommand -> module with ``run(argv) -> int``; imported only when that command runs.
 COMMANDS: dict[str, str] = {
     "validate": "tui.commands.validate",
+    "list": "tui.commands.listing",
+    "export": "tui.commands.export",
 }
 
 

@@ -21,7 +21,7 @@ from tui.commands.listing import (
     write_stdout,
 )
 from tui.core.export import FORMATS, GROUPS, render
-from tui.core.sanitize import quote
+from tui.core.sanitize import clean, quote
 
 
 def parser() -> argparse.ArgumentParser:
@@ -63,6 +63,11 @@ def stamp_from_env() -> datetime | None:
         ) from None
 
 
+def shown(path: Path) -> str:
+    """A path for a message: quoted and sanitised, but never shortened like ``quote`` does."""
+    return f"'{clean(str(path))}'"
+
+
 def check_target(target: Path, protect: Path) -> Path:
     """The file to write; refuses the timeline itself (by path or as the same file) or a folder."""
     resolved = target.resolve()
@@ -74,14 +79,14 @@ def check_target(target: Path, protect: Path) -> Path:
             same = False
     if same:
         raise Fail(
-            f"policy-tui export: error: -o {quote(str(target))} is the timeline file itself; "
+            f"policy-tui export: error: -o {shown(target)} is the timeline file itself; "
             "choose another file",
             EXIT_USAGE,
         )
     if resolved.is_dir():
-        raise Fail(f"policy-tui export: error: -o {quote(str(target))} is a folder", EXIT_USAGE)
+        raise Fail(f"policy-tui export: error: -o {shown(target)} is a folder", EXIT_USAGE)
     if not resolved.parent.is_dir():
-        raise Fail(f"policy-tui export: error: -o {quote(str(target))}: no such folder", EXIT_USAGE)
+        raise Fail(f"policy-tui export: error: -o {shown(target)}: no such folder", EXIT_USAGE)
     return resolved
 
 
@@ -144,12 +149,10 @@ def run(argv: Sequence[str]) -> int:
             except OSError as exc:
                 reason = exc.strerror or str(exc)
                 raise Fail(
-                    f"{prog}: error: cannot write {quote(str(args.output))}: {reason}", EXIT_USAGE
+                    f"{prog}: error: cannot write {shown(args.output)}: {reason}", EXIT_USAGE
                 ) from None
             noun = "event" if len(events) == 1 else "events"
-            print(
-                f"{prog}: wrote {len(events)} {noun} to {quote(str(args.output))}", file=sys.stderr
-            )
+            print(f"{prog}: wrote {len(events)} {noun} to {shown(args.output)}", file=sys.stderr)
     except Fail as exc:
         print(exc, file=sys.stderr)
         return exc.status
