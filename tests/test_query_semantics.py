@@ -344,3 +344,16 @@ def test_haystack_keeps_fields_apart(timeline: Timeline) -> None:
     # The title ends and the summary begins: no phrase spans the two.
     index = Index(timeline.events, today=TODAY)
     assert ids(index, '"48 hours a criminal"') == []
+
+
+def test_concurrent_callers_get_the_same_answers(timeline: Timeline) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = Index(timeline.events, today=TODAY, token_threshold=0)
+    index._text._CACHE_SIZE = 2  # evict constantly, to race the caches
+    texts = [text for text, _ in CASES] * 4
+    expected = {text: want for text, want in CASES}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda t: (t, ids(index, t)), texts))
+    for text, got in results:
+        assert got == expected[text], text

@@ -16,6 +16,7 @@ import bisect
 import difflib
 import re
 import shlex
+import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -614,8 +615,10 @@ class _Values:
 class Index:
     """A timeline's events prepared for querying: build once, filter on every keystroke.
 
-    ``events`` must be in date order (as ``Timeline.events`` is); results are indices into it.
+    ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
     ``today`` fixes what ``today`` and open spans mean (tests pass a date; default: today).
+    Safe to call from several threads (a superseded UI worker may still be running): calls
+    are serialised, since they share caches.
     """
 
     _CACHE_SIZE = 256
@@ -644,6 +647,7 @@ class Index:
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
         self._sorted = all(a <= b for a, b in zip(self._starts, self._starts[1:], strict=False))
         self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return self.n
@@ -661,6 +665,10 @@ class Index:
 
     def bits(self, query: Query) -> int:
         """The matching events as a bitset (bit i = event i)."""
+        with self._lock:
+            return self._bits(query)
+
+    def _bits(self, query: Query) -> int:
         result = self.all
         # Field terms first: they are cheap, and free text then need only be checked among
         # the events they left (a text answer is exact only there, so it is not cached here).
