@@ -711,6 +711,16 @@ def test_our_own_bugs_become_a_problem_not_a_traceback(monkeypatch: pytest.Monke
     assert isinstance(caught.value.__cause__, KeyError)
 
 
+def test_a_parser_bug_becomes_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    def broken(text: str) -> dict[str, object]:
+        raise IndexError("parser bug")
+
+    monkeypatch.setattr(tomllib, "loads", broken)
+    assert "internal error while checking (IndexError)" in one(EVENT).message
+
+
 def test_values_from_the_toml_types_are_named_plainly() -> None:
     from tui.core.load import _type_name
 

@@ -145,20 +145,15 @@ def parse(text: str, name: str) -> dict[str, Any]:
         raise TimelineError(
             [Problem(name, "arrays or tables nested too deep to read", line, column)]
         ) from None
-    except ValueError:  # int() refuses integers of more than sys.get_int_max_str_digits()
-        limit = sys.get_int_max_str_digits()
+    except ValueError as exc:  # int() refuses integers of more than sys.get_int_max_str_digits()
         found = _BIG_INTEGER.search(text)
-        line = column = None
-        if found:
-            line = text.count("\n", 0, found.start()) + 1
-            column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-        raise TimelineError(
-            [
-                Problem(
-                    name, f"a number has more than {limit} digits: too large to read", line, column
-                )
-            ]
-        ) from None
+        if not found:
+            raise TimelineError([Problem(name, f"a value cannot be read: {exc}")]) from None
+        limit = sys.get_int_max_str_digits()
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        message = f"a number has more than {limit} digits: too large to read"
+        raise TimelineError([Problem(name, message, line, column)]) from None
 
 
 def _dotted(match: re.Match[str]) -> str:
@@ -211,25 +206,20 @@ def load_text(text: str, name: str = "<text>") -> Timeline:
 
 
 def _load(text: str, name: str) -> Timeline:
-    data = parse(text, name)
     checker = _Checker(text, name)
     try:
-        timeline = checker.check(data)
+        timeline = checker.check(parse(text, name))
+    except TimelineError:
+        raise
     except RecursionError:
         raise TimelineError(
             [Problem(name, "arrays or tables nested too deep to check", *_deepest(text))]
         ) from None
     except Exception as exc:
-        # A bug of ours must still reach the user as a message, not a traceback; the
-        # chained exception keeps the details for a bug report.
-        raise TimelineError(
-            [
-                *checker.problems,
-                Problem(
-                    name, f"internal error while checking ({type(exc).__name__}); please report it"
-                ),
-            ]
-        ) from exc
+        # A bug of ours (or of a library) must still reach the user as a message, not a
+        # traceback; the chained exception keeps the details for a bug report.
+        internal = f"internal error while checking ({type(exc).__name__}); please report it"
+        raise TimelineError([*checker.problems, Problem(name, internal)]) from exc
     if checker.problems:
         raise TimelineError(checker.problems)
     assert timeline is not None
