@@ -26,6 +26,7 @@ commands:
   policy-tui [PATH]             open the explorer on a timeline
   policy-tui validate [PATH ...]
                                 check timeline files; problems as PATH:LINE:COL: error: ...
+  policy-tui schema             print the JSON Schema of the file format (for editors)
   policy-tui list [PATH] [--query Q] [--view NAME] [--format table|json|csv|markdown]
                                 the events a query selects (docs/query.md)
   policy-tui export [PATH] --to json|csv|markdown|timelinejs|ics [-o FILE]
@@ -53,6 +54,10 @@ def _app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="timeline file")
     parser.add_argument("--goto", metavar="ID", help="open with this event highlighted")
+    parser.add_argument(
+        "--query", metavar="Q", default="", help="open with this query (see docs/query.md)"
+    )
+    parser.add_argument("--view", metavar="NAME", help="open with a saved view of the file")
     parser.add_argument("--version", action="version", version=f"policy-tui {__version__}")
     return parser
 
@@ -74,9 +79,30 @@ def cmd_app(argv: Sequence[str]) -> int:
 
         print(f"policy-tui: error: --goto: no event has the id {quote(args.goto)}", file=sys.stderr)
         return EXIT_USAGE
+    query = args.query
+    if args.view:
+        if args.view not in timeline.views:
+            from tui.core.errors import did_you_mean
+            from tui.core.sanitize import quote
+
+            names = ", ".join(sorted(timeline.views)) or "none defined"
+            hint = did_you_mean(args.view, sorted(timeline.views))
+            print(
+                f"policy-tui: error: --view: no view {quote(args.view)}{hint} (views: {names})",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        query = " ".join(filter(None, [timeline.views[args.view], query]))
+    from tui.core.query import QueryError, parse
+
+    try:
+        parse(query)
+    except QueryError as exc:
+        print(f"policy-tui: error: --query: {exc}\n{exc.pointer(query)}", file=sys.stderr)
+        return EXIT_USAGE
     from tui.app.app import make_app
 
-    app = make_app(timeline, goto=args.goto)
+    app = make_app(timeline, goto=args.goto, query=query)
     app.run()
     return app.return_code or EXIT_OK
 
@@ -84,6 +110,7 @@ def cmd_app(argv: Sequence[str]) -> int:
 # Subcommand -> module with ``run(argv) -> int``; imported only when that command runs.
 COMMANDS: dict[str, str] = {
     "validate": "tui.commands.validate",
+    "schema": "tui.commands.schema",
     "list": "tui.commands.listing",
     "export": "tui.commands.export",
 }

@@ -1,0 +1,55 @@
+"""Read the app's screen as plain text, the way a user sees it."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+
+def screen_text(app: App) -> str:
+    """Every line of the current screen (all layers composited), as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no worker runs (filtering is debounced and cancels older runs), then paint."""
+    import asyncio
+
+    for _ in range(500):
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            break
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+
+
+# What a hostile file could smuggle to a terminal: screen clearing, an OSC 52 clipboard write,
+# an OSC 8 link, a C1 CSI and a bidi override. The loader rejects C0/C1 controls, so these are
+# injected after loading: the UI must be safe on its own.
+NASTY = (
+    "\x1b[2J\x1b[H \x1b]52;c;cHduZWQ=\x07 \x1b]8;;https://evil.example\x07L\x1b]8;;\x07"
+    " \x9b31m \u202eRLO"
+)
+
+
+def hostile_timeline(path):  # type: ignore[no-untyped-def]
+    """The hostile fixture with control sequences added to every text field of its first event."""
+    from tui.core.load import load_timeline
+
+    timeline = load_timeline(path)
+    event = timeline.events[0]
+    source = event.sources[0].model_copy(
+        update={"publisher": event.sources[0].publisher + NASTY, "title": "T" + NASTY}
+    )
+    dirty = event.model_copy(
+        update={
+            "title": event.title + NASTY,
+            "authority": [a + NASTY for a in event.authority],
+            "platforms": [p + NASTY for p in event.platforms],
+            "tags": [t + NASTY for t in event.tags],
+            "summary": event.summary + NASTY,
+            "sources": [source],
+        }
+    )
+    info = timeline.info.model_copy(update={"title": timeline.info.title + NASTY})
+    return timeline.model_copy(update={"info": info, "events": [dirty, *timeline.events[1:]]})

@@ -1,0 +1,323 @@
+"""Every binding of the explorer, driven through Pilot as a user presses keys."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from tui.app.app import PolicyApp, make_app
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.pick import PickScreen
+from tui.app.widgets.detail import EventDetail
+from tui.app.widgets.event_list import EventList
+from tui.app.widgets.filter_pane import FacetList
+from tui.core.load import load_timeline
+
+from .screen import hostile_timeline, screen_text, settle
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "app"
+TODAY = date(2026, 6, 1)
+WIDE = (120, 40)
+
+
+def app(query: str = "", goto: str | None = None, name: str = "timeline.toml") -> PolicyApp:
+    return make_app(load_timeline(FIXTURES / name), query=query, goto=goto, today=TODAY)
+
+
+def highlighted(pilot_app: PolicyApp) -> str | None:
+    event = pilot_app.query_one(EventList).highlighted
+    return event.id if event else None
+
+
+async def test_cursor_keys_move_through_events_in_date_order() -> None:
+    ids = [e.id for e in load_timeline(FIXTURES / "timeline.toml").events]
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert highlighted(pilot.app) == ids[0]
+        await pilot.press("j")
+        assert highlighted(pilot.app) == ids[1]
+        await pilot.press("down", "down")
+        assert highlighted(pilot.app) == ids[3]
+        await pilot.press("k")
+        assert highlighted(pilot.app) == ids[2]
+        await pilot.press("up")
+        assert highlighted(pilot.app) == ids[1]
+        await pilot.press("G")
+        assert highlighted(pilot.app) == ids[-1]
+        await pilot.press("g")
+        assert highlighted(pilot.app) == ids[0]
+        await pilot.press("end")
+        assert highlighted(pilot.app) == ids[-1]
+        await pilot.press("home")
+        assert highlighted(pilot.app) == ids[0]
+        await pilot.press("pagedown")
+        after_page = pilot.app.query_one(EventList).cursor
+        assert after_page > 1
+        await pilot.press("pageup")
+        assert pilot.app.query_one(EventList).cursor == 0
+
+
+async def test_detail_follows_the_highlighted_event() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        text = screen_text(pilot.app)
+        current = pilot.app.query_one(EventList).highlighted
+        assert current is not None
+        assert current.title[:30] in text
+
+
+async def test_enter_focuses_the_detail_and_escape_returns_to_the_list() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        assert isinstance(pilot.app.focused, EventDetail)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.focused, EventList)
+
+
+async def test_tab_moves_between_panes() -> None:
+    async with app().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.focused, EventList)
+        await pilot.press("tab")
+        assert isinstance(pilot.app.focused, EventDetail)
+        await pilot.press("shift+tab")
+        assert isinstance(pilot.app.focused, EventList)
+        await pilot.press("shift+tab")
+        assert isinstance(pilot.app.focused, Input)
+
+
+async def test_slash_searches_and_the_list_updates_as_you_type() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(pilot.app.focused, Input)
+        await pilot.press(*"telegram")
+        await settle(pilot)
+        view = pilot.app.query_one(EventList).view
+        events = pilot.app.timeline.events
+        assert 0 < len(view) < len(events)
+        assert all(
+            "telegram" in (events[i].title + events[i].summary).lower()
+            or any(p.lower() == "telegram" for p in events[i].platforms)
+            for i in view
+        )
+        await pilot.press("escape")
+        assert isinstance(pilot.app.focused, EventList)
+
+
+async def test_a_bad_query_is_explained_and_the_list_keeps_its_last_results() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"country:BR")
+        await settle(pilot)
+        before = list(pilot.app.query_one(EventList).view)
+        assert 0 < len(before) < len(pilot.app.timeline.events)
+        pilot.app.query_one("#search", Input).value = "platfrom:x"  # as if pasted
+        await settle(pilot)
+        error = pilot.app.query_one("#query-error")
+        assert "platform" in str(error.render())
+        assert list(pilot.app.query_one(EventList).view) == before
+
+
+async def test_no_match_state_says_how_to_clear_and_x_clears() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzzznothing", "escape")
+        await settle(pilot)
+        assert pilot.app.query_one(EventList).view == []
+        empty = str(pilot.app.query_one("#empty").render())
+        assert "zzzznothing" in empty and "x" in empty
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(pilot.app.query_one(EventList).view) == len(pilot.app.timeline.events)
+
+
+async def test_f_toggles_the_filter_pane() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        filters = pilot.app.query_one("#filters")
+        assert filters.display
+        await pilot.press("f")
+        await pilot.pause()
+        assert not filters.display
+        await pilot.press("f")
+        await pilot.pause()
+        assert filters.display
+
+
+async def test_f_shows_the_facets_on_a_narrow_terminal() -> None:
+    async with app().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        facets = pilot.app.query_one("#facets")
+        assert not facets.display
+        await pilot.press("f")
+        await pilot.pause()
+        assert facets.display
+
+
+async def test_o_and_digits_open_sources_and_only_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
+        monkeypatch.setattr(pilot.app, "open_url", lambda url, **_: opened.append(url))
+        await settle(pilot)
+        event = pilot.app.timeline.get("ru-2018-telegram-block")
+        assert event is not None and len(event.sources) >= 2
+        await pilot.press("o")
+        await pilot.press("2")
+        assert opened == [event.sources[0].url, event.sources[1].url]
+        await pilot.press("9")
+        assert len(opened) == 2  # no ninth source: refused with a message
+        # A URL that slipped past validation (constructed in code) is still refused.
+        bad = event.sources[0].model_copy(update={"url": "file:///etc/passwd"})
+        pilot.app._current = event.model_copy(update={"sources": [bad]})
+        await pilot.press("o")
+        assert len(opened) == 2
+
+
+async def test_r_follows_related_and_backspace_goes_back() -> None:
+    async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        start = pilot.app._current
+        assert start is not None and start.related
+        await pilot.press("r")
+        await pilot.pause()
+        if len(start.related) > 1:
+            assert isinstance(pilot.app.screen, PickScreen)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert pilot.app._current is not None
+        assert pilot.app._current.id == start.related[0]
+        assert highlighted(pilot.app) == start.related[0]
+        await pilot.press("backspace")
+        assert pilot.app._current.id == start.id
+        assert highlighted(pilot.app) == start.id
+
+
+async def test_related_picker_lists_every_related_event() -> None:
+    async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        start = pilot.app._current
+        assert start is not None
+        assert len(start.related) >= 2, "the fixture's Telegram block links ruling and lifting"
+        await pilot.press("r")
+        await pilot.pause()
+        options = pilot.app.screen.query_one(OptionList)
+        assert options.option_count == len(start.related)
+        await pilot.press("escape")
+        assert pilot.app._current.id == start.id
+
+
+async def test_y_copies_id_and_first_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    copied: list[str] = []
+    async with app(goto="ru-2022-facebook-block").run_test(size=WIDE) as pilot:
+        monkeypatch.setattr(pilot.app, "copy_to_clipboard", copied.append)
+        await settle(pilot)
+        await pilot.press("y")
+        event = pilot.app.timeline.get("ru-2022-facebook-block")
+        assert event is not None
+        assert copied == [f"{event.id} {event.sources[0].url}"]
+
+
+async def test_question_mark_shows_every_binding() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = screen_text(pilot.app)
+        for binding in [*PolicyApp.BINDINGS, *EventList.BINDINGS]:
+            assert binding.description in text or (binding.tooltip or "") in text
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_command_palette_lists_the_app_actions() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        for wanted in ("Help", "Filters", "Open source", "Related", "Copy id+URL", "Search"):
+            assert wanted in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert pilot.app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press(*"filters", "enter")
+        await pilot.pause()
+        assert pilot.app.screen.has_class("-filters-toggled")
+
+
+async def test_q_quits() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert pilot.app.return_code in (0, None)
+    assert not pilot.app.is_running
+
+
+async def test_ticking_a_facet_rewrites_the_query_and_the_query_ticks_facets() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        countries = pilot.app.query_one("#facet-country", FacetList)
+        countries.focus()
+        await pilot.pause()
+        # Find BR in the list and tick it with the keyboard.
+        values = [countries.get_option_at_index(i).value for i in range(countries.option_count)]
+        countries.highlighted = values.index("BR")
+        await pilot.press("space")
+        await settle(pilot)
+        search = pilot.app.query_one("#search", Input)
+        assert "country:BR" in search.value
+        view = pilot.app.query_one(EventList).view
+        assert view and all(pilot.app.timeline.events[i].country == "BR" for i in view)
+        # And the other way: editing the text updates the ticks.
+        search.value = "country:RU"
+        await settle(pilot)
+        await settle(pilot)
+        assert set(countries.selected) == {"RU"}
+
+
+async def test_goto_opens_with_the_event_highlighted() -> None:
+    async with app(goto="ru-2022-instagram-block").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert highlighted(pilot.app) == "ru-2022-instagram-block"
+
+
+async def test_initial_query_filters_at_start() -> None:
+    async with app(query="country:BR").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        view = pilot.app.query_one(EventList).view
+        assert view and all(pilot.app.timeline.events[i].country == "BR" for i in view)
+        assert pilot.app.query_one("#search", Input).value == "country:BR"
+
+
+async def test_mouse_click_selects_a_row() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.click(EventList, offset=(5, 3))
+        assert pilot.app.query_one(EventList).cursor == 3
+
+
+async def test_hostile_text_is_shown_literally_and_does_nothing() -> None:
+    timeline = hostile_timeline(FIXTURES / "hostile.toml")
+    async with make_app(timeline, today=TODAY).run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        text = screen_text(pilot.app)
+        assert "[bold red]x[/]" in text
+        assert "[@click=app.quit]q[/]" in text
+        assert "[link=file:///etc/passwd]y[/link]" in text
+        for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert raw not in text
+        assert "\\x1b" in text and "\\u202e" in text and "\\x9b" in text
+        # The SVG export carries the same text; no raw control character gets through.
+        svg = pilot.app.export_screenshot()
+        assert "\x1b" not in svg and "\x9b" not in svg
+        # Clicking the fake action text must not quit the app.
+        await pilot.click("#detail", offset=(12, 0))
+        await pilot.pause()
+        assert pilot.app.is_running
+        await pilot.press("y")  # copying sanitises too

@@ -1,0 +1,1 @@
+"""The Textual UI: renders and routes keys; holds no domain rules."""

@@ -1,0 +1,355 @@
+"""The Textual app: renders the timeline and routes keys; the domain rules live in tui.core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.pick import PickScreen
+from tui.app.widgets.detail import EventDetail
+from tui.app.widgets.event_list import EventList
+from tui.app.widgets.filter_pane import FacetList, FilterPane
+from tui.app.widgets.header import TimelineHeader
+from tui.core import query as q
+from tui.core.model import Event, Timeline
+from tui.core.sanitize import clean, quote
+
+NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
+FILTER_DEBOUNCE = 0.12  # seconds between the last keystroke and filtering
+
+
+@dataclass(frozen=True, slots=True)
+class FilterResult:
+    text: str
+    query: q.Query
+    view: list[int]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+class PolicyApp(App[int]):
+    """Browse a timeline: list, detail and filter panes."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "policy-tui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("escape", "focus_list", "Back to list", show=False),
+        Binding("f", "toggle_filters", "Filters"),
+        Binding("o", "open_source(1)", "Open source"),
+        *(Binding(str(n), f"open_source({n})", "Open source N", show=False) for n in range(1, 10)),
+        Binding("r", "follow_related", "Related"),
+        Binding("backspace", "back", "Back", show=False),
+        Binding("y", "copy", "Copy id+URL"),
+        Binding("x", "clear_filters", "Clear filters", show=False),
+    ]
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        goto: str | None = None,
+        query: str = "",
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.today = today or date.today()
+        self._goto = goto
+        self._initial_query = query
+        self._index = q.Index(timeline.events, today=self.today)
+        self._query_text = ""
+        self._requested: str | None = None
+        self._query = q.parse("")
+        self._current: Event | None = None
+        self._back: list[str] = []
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TimelineHeader(id="header")
+        with Horizontal(id="body"):
+            yield FilterPane(id="filters")
+            with Vertical(id="main"):
+                yield EventList(self.timeline.events, id="events")
+                yield Static("", id="empty")
+                yield EventDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_width(self.size.width)
+        # Filter at once (no debounce) for the first paint; the Input.Changed that setting the
+        # value fires is then recognised as already requested.
+        self._run_filter(self._initial_query, immediate=True)
+        self.query_one("#search", Input).value = self._initial_query
+        events = self.query_one(EventList)
+        events.focus()
+        if self._goto:
+            self.show_event(self._goto, push=False)
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width < NARROW_BELOW, "-narrow")
+
+    # -- filtering ---------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if event.value != self._requested:
+            self._run_filter(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.action_focus_list()
+
+    def _run_filter(self, text: str, immediate: bool = False) -> None:
+        self._requested = text
+        try:
+            query = q.parse(text)
+        except q.QueryError as exc:
+            self.query_one(FilterPane).show_error(str(exc))
+            return
+        self.query_one(FilterPane).show_error(None)
+        self._filter_worker(text, query, 0.0 if immediate else FILTER_DEBOUNCE)
+
+    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
+    def _filter_worker(self, text: str, query: q.Query, delay: float) -> None:
+        # Debounce: a newer keystroke cancels this worker before it does the work.
+        worker = get_current_worker()
+        if delay:
+            import time
+
+            time.sleep(delay)
+        if worker.is_cancelled:
+            return
+        view = self._index.filter(query)
+        facets = {facet: self._index.facet_counts(query, facet) for facet in q.FACETS}
+        if not worker.is_cancelled:
+            self.call_from_thread(self._apply_filter, FilterResult(text, query, view, facets))
+
+    def _apply_filter(self, result: FilterResult) -> None:
+        self._query_text = result.text
+        self._query = result.query
+        events = self.query_one(EventList)
+        keep = self._current.id if self._current else None
+        events.set_view(result.view, keep=keep)
+        for facet_list in self.query(FacetList):
+            facet_list.show_counts(
+                result.facets[facet_list.facet], q.selected(result.query, facet_list.facet)
+            )
+        self._update_header()
+        self._update_empty_state()
+        if not result.view:
+            self._show(None)
+
+    def _update_header(self) -> None:
+        self.query_one(TimelineHeader).show(
+            self.timeline.info.title,
+            self.timeline.path,
+            len(self.query_one(EventList).view),
+            len(self.timeline.events),
+            q.describe(self._query) if not self._query.is_empty else "",
+        )
+
+    def _update_empty_state(self) -> None:
+        empty = self.query_one("#empty", Static)
+        shown = len(self.query_one(EventList).view)
+        if not self.timeline.events:
+            message = (
+                "This timeline has no events yet. Add [[events]] tables to the file "
+                "(see docs/format.md), then open it again."
+            )
+        elif shown == 0:
+            message = (
+                f"No event matches {clean(q.describe(self._query))}.\n"
+                "Press x to clear all filters, or / to edit the search."
+            )
+        else:
+            message = ""
+        from rich.text import Text
+
+        empty.update(Text(message))
+        self.screen.set_class(bool(message), "-empty")
+
+    @on(FilterPane.FacetsChanged)
+    def _facets_changed(self, message: FilterPane.FacetsChanged) -> None:
+        current = {v.casefold() for v in q.selected(self._query, message.facet)}
+        if {v.casefold() for v in message.values} == current:
+            return  # the list was redrawn from the query; nothing new from the user
+        self._set_query_text(q.with_facet(self._query_text, message.facet, message.values))
+
+    @on(FilterPane.RangeChanged)
+    def _range_changed(self, message: FilterPane.RangeChanged) -> None:
+        self._set_query_text(q.with_range(self._query_text, message.after, message.before))
+
+    def _set_query_text(self, text: str) -> None:
+        search = self.query_one("#search", Input)
+        search.value = text  # fires Input.Changed, which filters
+        search.cursor_position = len(text)
+
+    # -- the current event -------------------------------------------------------------------
+
+    @on(EventList.Highlighted)
+    def _highlighted(self, message: EventList.Highlighted) -> None:
+        if message.event is not None:
+            self._show(message.event)
+
+    @on(EventList.Selected)
+    def _selected(self, message: EventList.Selected) -> None:
+        self._show(message.event)
+        self.query_one(EventDetail).focus()
+
+    def _show(self, event: Event | None) -> None:
+        self._current = event
+        self.query_one(EventDetail).show(event, self.timeline, self.today)
+
+    def show_event(self, event_id: str, *, push: bool = True) -> bool:
+        """Show an event by id, in the list when the current filter shows it."""
+        event = self.timeline.get(event_id)
+        if event is None:
+            self.notify(f"No event has the id {quote(event_id)}.", severity="error", markup=False)
+            return False
+        if push and self._current is not None and self._current.id != event_id:
+            self._back.append(self._current.id)
+        if not self.query_one(EventList).go_to(event_id):
+            self.notify(
+                "That event is hidden by the current filter; showing its detail only.",
+                markup=False,
+            )
+        self._show(event)
+        return True
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one(EventList).focus()
+
+    def action_toggle_filters(self) -> None:
+        self.screen.toggle_class("-filters-toggled")
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.binding_groups()))
+
+    def binding_groups(self) -> list[tuple[str, Iterable[BindingType]]]:
+        return [
+            ("App", self.BINDINGS),
+            ("List", EventList.BINDINGS),
+            ("Filters", FilterPane.BINDINGS),
+            ("App", [Binding("tab", "focus_next", "Next pane (Shift+Tab: previous)")]),
+            ("App", [Binding("ctrl+p", "command_palette", "Command palette")]),
+        ]
+
+    def action_open_source(self, number: int) -> None:
+        event = self._current
+        if event is None:
+            self.notify("No event selected.", severity="warning", markup=False)
+            return
+        if not 1 <= number <= len(event.sources):
+            self.notify(
+                f"This event has {len(event.sources)} source(s); there is no source {number}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        url = event.sources[number - 1].url
+        if not url.lower().startswith(("http://", "https://")):
+            self.notify(
+                f"Refused to open {quote(url)}: only http(s) links are opened.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.open_url(url)
+        self.notify(f"Opening {quote(url, 80)}", markup=False)
+
+    def action_follow_related(self) -> None:
+        event = self._current
+        if event is None or not event.related:
+            self.notify("This event has no related events.", severity="warning", markup=False)
+            return
+        if len(event.related) == 1:
+            self.show_event(event.related[0])
+            return
+        items = []
+        for other_id in event.related:
+            other = self.timeline.get(other_id)
+            label = f"{other.date.iso()}  {other.title}" if other else other_id
+            items.append((other_id, label))
+
+        def chosen(event_id: str | None) -> None:
+            if event_id:
+                self.show_event(event_id)
+
+        self.push_screen(PickScreen("Follow which related event?", items), chosen)
+
+    def action_back(self) -> None:
+        if not self._back:
+            self.notify("Nothing to go back to.", severity="warning", markup=False)
+            return
+        self.show_event(self._back.pop(), push=False)
+
+    def action_copy(self) -> None:
+        event = self._current
+        if event is None:
+            return
+        text = clean(f"{event.id} {event.sources[0].url}")
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied: {text}", markup=False)
+
+    def action_clear_filters(self) -> None:
+        self._set_query_text("")
+
+    # -- command palette ---------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or binding.action in seen:
+                continue
+            if binding.action.startswith("open_source(") and binding.action != "open_source(1)":
+                continue
+            seen.add(binding.action)
+            if binding.action == "quit":
+                continue  # Textual's own Quit command is already listed
+            yield SystemCommand(
+                binding.description,
+                f"Key: {binding.key_display or binding.key}",
+                lambda action=binding.action: self.run_action(action),
+            )
+
+
+def make_app(
+    timeline: Timeline,
+    *,
+    goto: str | None = None,
+    query: str = "",
+    today: date | None = None,
+) -> PolicyApp:
+    """The one factory the CLI and the tests share."""
+    return PolicyApp(timeline, goto=goto, query=query, today=today)
+
+
+def app_for_path(path: Path, **kwargs: object) -> PolicyApp:
+    from tui.core.load import load_timeline
+
+    return make_app(load_timeline(path), **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,113 @@
+"""The filter pane: the query box, facets with counts, and a date range.
+
+The facets and the date range are views of the query text, not state of their own: ticking a
+facet rewrites the text (``tui.core.query.with_facet``) and parsing the text sets the ticks. One
+query language serves the box, the facets and the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from tui.core.query import FACETS
+from tui.core.sanitize import clean
+
+FACET_TITLES: dict[str, str] = {
+    "country": "Country",
+    "platform": "Platform",
+    "action": "Action",
+    "tag": "Tag",
+    "status": "Status",
+}
+
+# Long facets (tags in a big dataset) show the selected values plus the most frequent ones.
+MAX_FACET_VALUES = 40
+
+
+class FacetList(SelectionList[str]):
+    """One facet's values with their counts under the current query."""
+
+    def __init__(self, facet: str) -> None:
+        super().__init__(id=f"facet-{facet}", classes="facet")
+        self.facet = facet
+        self.border_title = FACET_TITLES[facet]
+        self._shown: list[tuple[str, int, bool]] = []
+
+    def show_counts(self, counts: Iterable[tuple[str, int]], chosen: set[str]) -> None:
+        folded = {c.casefold() for c in chosen}
+        rows = list(counts)
+        picked = [r for r in rows if r[0].casefold() in folded]
+        others = [r for r in rows if r[0].casefold() not in folded][:MAX_FACET_VALUES]
+        shown = [(v, n, v.casefold() in folded) for v, n in picked + others]
+        if shown == self._shown:
+            return  # nothing changed: keep the highlight where the user left it
+        self._shown = shown
+        highlighted = self.highlighted
+        with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
+            self.clear_options()
+            self.add_options([Selection(Text(f"{clean(v)} ({n})"), v, on) for v, n, on in shown])
+        if highlighted is not None and shown:
+            self.highlighted = min(highlighted, len(shown) - 1)
+
+
+class FilterPane(Vertical):
+    """Search box on top; facets and date range below (hidden when the pane is collapsed)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "app.focus_list", "To the list", show=False),
+    ]
+
+    class FacetsChanged(Message):
+        """The user ticked or unticked a facet value."""
+
+        def __init__(self, facet: str, values: list[str]) -> None:
+            self.facet = facet
+            self.values = values
+            super().__init__()
+
+    class RangeChanged(Message):
+        def __init__(self, after: str | None, before: str | None) -> None:
+            self.after = after
+            self.before = before
+            super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder='/ search: words, "phrases", country:RU platform:telegram …',
+            id="search",
+        )
+        yield Static("", id="query-error")
+        with VerticalScroll(id="facets"):
+            for facet in FACETS:
+                yield FacetList(facet)
+            yield Label("Dates (after: / before:)", id="range-title")
+            with Horizontal(id="range"):
+                yield Input(placeholder="after 2018", id="after", classes="range")
+                yield Input(placeholder="before 2022-03", id="before", classes="range")
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        facet_list = event.selection_list
+        if isinstance(facet_list, FacetList):
+            self.post_message(self.FacetsChanged(facet_list.facet, list(facet_list.selected)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in ("after", "before"):
+            event.stop()
+            after = self.query_one("#after", Input).value.strip() or None
+            before = self.query_one("#before", Input).value.strip() or None
+            self.post_message(self.RangeChanged(after, before))
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one("#query-error", Static)
+        error.update(Text(clean(message)) if message else "")
+        error.set_class(bool(message), "-visible")

@@ -1,0 +1,31 @@
+"""The header line: timeline title, file, counts and the active filter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.core.present import display_path
+from tui.core.sanitize import clean
+
+
+class TimelineHeader(Static):
+    DEFAULT_CSS = """
+    TimelineHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, title: str, path: str | None, shown: int, total: int, filters: str) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(clean(title), style="bold")
+        if path:
+            text.append(f"  {display_path(path)}", style="dim")
+        text.append(f"  {shown:,} / {total:,} events", style="bold")
+        if filters:
+            text.append(f"  filter: {clean(filters)}", style="italic")
+        self.update(text)
