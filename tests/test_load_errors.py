@@ -242,6 +242,24 @@ def test_toml_syntax_error_at_the_end_of_the_document() -> None:
     assert problem.line == 9 and problem.column is not None
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ('"T"', "Roskomnadzor blocks", '; text must be in quotes: title = "…"'),
+        ("2018-04-16", "2018-4-16", '; dates are written 2018-04-16, "2018-04" or "2018"'),
+        ("2018-04-16", "16.04.2018", '; dates are written 2018-04-16, "2018-04" or "2018"'),
+        ('"T"', '"T', "; a string is not closed on its line"),
+        ('title = "T"', 'title = "T"\ntitle = "U"', "; is a key given twice?"),
+        ('"p", url', '"p",\n url', "; { … } must fit on one line: write [[events.sources]]"),
+        ('"https://e.org" }', '"https://e.org", }', "; remove the comma before }"),
+    ],
+)
+def test_common_syntax_mistakes_get_a_hint(old: str, new: str, hint: str) -> None:
+    problem = one(EVENT.replace(old, new))
+    assert problem.message.startswith("TOML syntax: ")
+    assert hint in problem.message
+
+
 def test_toml_key_tuples_read_as_dotted_keys() -> None:
     problem = one("[a.b]\n[a.b]\n")
     assert problem.message == "TOML syntax: Cannot declare 'a.b' twice"

@@ -137,6 +137,8 @@ def parse(text: str, name: str) -> dict[str, Any]:
             column = len(text) - (text.rfind("\n") + 1) + 1
             message = message.replace("(at end of document)", "").rstrip()
         message = _TOML_KEY_TUPLE.sub(_dotted, message)
+        if line is not None and column is not None:
+            message += _syntax_hint(message, text, line, column)
         raise TimelineError(
             [Problem(name, f"TOML syntax: {message}", line=line, column=column)]
         ) from None
@@ -154,6 +156,31 @@ def parse(text: str, name: str) -> dict[str, Any]:
         column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
         message = f"a number has more than {limit} digits: too large to read"
         raise TimelineError([Problem(name, message, line, column)]) from None
+
+
+_DATE_ATTEMPT = re.compile(r"=[ \t]*\d{1,4}[-./]\d")
+_DATE_HINT = '; dates are written 2018-04-16, "2018-04" or "2018"'
+
+
+def _syntax_hint(message: str, text: str, line: int, column: int) -> str:
+    """A plain-words hint for the mistakes people make most when writing TOML by hand."""
+    lines = text.split("\n")
+    source = lines[line - 1] if line <= len(lines) else ""
+    here = source[column - 1 : column]
+    if message == "Invalid value" and here.isalpha():
+        return '; text must be in quotes: title = "…"'
+    if message.startswith("Expected newline") and _DATE_ATTEMPT.search(source):
+        return _DATE_HINT
+    if message == "Cannot overwrite a value":
+        return "; is a key given twice?"
+    if message == "Illegal character '\\n'" and here in ("", "\r"):
+        return '; a string is not closed on its line (text over several lines goes in """…""")'
+    if message == "Invalid initial character for a key part":
+        if not source[column - 1 :].strip():
+            return "; { … } must fit on one line: write [[events.sources]] tables instead"
+        if here == "}":
+            return "; remove the comma before }"
+    return ""
 
 
 def _dotted(match: re.Match[str]) -> str:
