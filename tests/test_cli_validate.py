@@ -198,3 +198,16 @@ def test_escapes_survive_the_real_process(tmp_path: Path) -> None:
     result = run("validate", str(bad))
     assert result.returncode == 1
     assert "\x1b" not in result.stderr and "\\x1b]52;c;aGk=\\x07" in result.stderr
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_crash(tmp_path: Path) -> None:
+    text = (FIXTURES / "valid.toml").read_text(encoding="utf-8")
+    odd = tmp_path / "caf\u00e9.toml"
+    odd.write_text(text, encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('"EU"', '"\u00c9U"'), encoding="utf-8")
+    result = run("validate", str(odd), str(bad), env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 1, result.stderr
+    assert "caf\\xe9.toml: 3 events" in result.stdout
+    assert "'\\xc9U' is not an ISO 3166-1" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -28,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str]) -> int:
     args = parser().parse_args(argv)
+    _tolerant_output()
     status = EXIT_OK
     for path in args.paths or [default_timeline()]:
         try:
@@ -38,3 +39,11 @@ def run(argv: Sequence[str]) -> int:
             continue
         print(one_line_summary(timeline))
     return status
+
+
+def _tolerant_output() -> None:
+    """Characters the terminal's encoding lacks (…, é in a path) print escaped, not as a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
