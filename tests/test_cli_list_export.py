@@ -354,3 +354,23 @@ def test_list_and_export_never_import_textual(timeline: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, cwd=ROOT)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_every_command_in_publishing_md_runs(tmp_path: Path) -> None:
+    import re
+    import shlex
+
+    doc = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
+    commands = [
+        shlex.split(line)
+        for block in re.findall(r"```sh\n(.*?)```", doc, re.S)
+        for line in block.splitlines()
+        if line.startswith("policy-tui ")
+    ]
+    assert len(commands) >= 8
+    shutil.copyfile(FIXTURE, tmp_path / "timeline.toml")
+    for words in commands:
+        result = run(*words[1:], cwd=tmp_path)
+        assert result.returncode == 0, (words, err(result))
+        if "-o" in words:
+            assert (tmp_path / words[words.index("-o") + 1]).stat().st_size > 0
