@@ -190,6 +190,7 @@ def test_error_text_is_one_line_with_hint_and_column() -> None:
         ("country:RUS", "did you mean 'RU'"),
         ("country:brazil", "did you mean 'BR' (Brazil)?"),
         ("country:XX", "use a two-letter ISO 3166-1 code"),
+        ("country:europe", "did you mean 'EU' (European Union)?"),
         ("nonsense:1", "fields are country, platform"),
     ],
 )

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tui.core.countries import country_name
+from tui.core.countries import BLOCS, country_name
 from tui.core.dates import PartialDate
 from tui.core.errors import did_you_mean
 from tui.core.index import TextIndex, bits_to_indices, bits_to_mask, indices_to_bits
@@ -342,11 +342,15 @@ def _country_hint(value: str) -> str:
                 for attr in ("name", "official_name", "common_name")
             )
         ]
-    if 0 < len(found) <= 3:
-        names = " or ".join(
-            f"'{c.alpha_2}' ({getattr(c, 'common_name', None) or c.name})" for c in found
-        )
-        return f"did you mean {names}?"
+    named = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in found]
+    folded = wanted.casefold()
+    named += [
+        (code, name)
+        for code, name in BLOCS.items()
+        if len(folded) >= 3 and folded in name.casefold()
+    ]
+    if 0 < len(named) <= 3:
+        return "did you mean " + " or ".join(f"'{code}' ({name})" for code, name in named) + "?"
     return "use a two-letter ISO 3166-1 code such as RU, BR or IN, or EU"
 
 
