@@ -159,7 +159,7 @@ class Locator:
             pos += 1
 
     def _key_value(self, start: int, base: Path) -> int:
-        """A ``key = value`` line (or inline-table entry); returns the offset after it."""
+        """A ``key = value`` statement under the table ``base``; returns the offset after it."""
         names, pos = self._key(start)
         path = base
         for name, offset in names:
