@@ -49,6 +49,7 @@ def read_text(path: Path) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a TimelineError (``unreadable``) saying plainly why not."""
     name = str(path)
 
     def fail(message: str) -> TimelineError:
