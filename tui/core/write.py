@@ -1,0 +1,374 @@
+"""Append an event to a timeline file, atomically, keeping every existing byte.
+
+The file is written by hand and kept under git, so the writer never re-serialises it: it adds
+one ``[[events]]`` table at the end and leaves comments, key order, quoting, unknown keys, line
+endings and a byte-order mark exactly as they were. It refuses rather than guess: a file that
+changed on disk since the caller loaded it, a file that does not load, a duplicate id, or a
+result that would not load back to the very same event. Every refusal and every failed write
+raises ``WriteError`` and leaves the file byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import stat
+import tempfile
+import unicodedata
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+
+from tui.core.errors import TimelineError
+from tui.core.load import load_bytes, read_bytes
+from tui.core.model import Event, Status, Timeline
+from tui.core.sanitize import clean, quote
+
+WriteErrorKind = Literal["changed", "unreadable", "invalid", "duplicate", "rejected", "io"]
+
+# What an OSError means to someone who just pressed "save".
+_ERRNO_REASONS: dict[int, str] = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied: you may not write this file or its folder",
+    errno.EPERM: "operation not permitted: you may not write this file or its folder",
+    errno.ENOENT: "the file or its folder no longer exists",
+    errno.EIO: "an input/output error occurred",
+}
+
+_MAX_LINE = 100
+
+_STOP_WORDS = frozenset(
+    ("a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "its", "of", "on", "or",
+     "over", "the", "to", "with")
+)  # fmt: skip
+
+
+class WriteError(Exception):
+    """The event was not saved; the file is exactly as it was.
+
+    ``reason`` is one human sentence about the file (the app adds that the form keeps its
+    input). ``kind`` lets a caller react: ``changed`` (offer a reload), ``unreadable`` or
+    ``invalid`` (the file itself is broken), ``duplicate`` (pick another id), ``rejected``
+    (the result would not load back), ``io`` (the write itself failed).
+    """
+
+    def __init__(self, path: Path, reason: str, kind: WriteErrorKind = "io") -> None:
+        self.path = path
+        self.reason = reason
+        self.kind: WriteErrorKind = kind
+        super().__init__(f"{clean(str(path))}: not saved: {reason}")
+
+
+def file_digest(data: bytes) -> str:
+    """The SHA-256 of the file's bytes: how the writer knows the file is the one loaded."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_with_digest(path: Path) -> tuple[Timeline, str]:
+    """Load a timeline and the digest of exactly the bytes that were parsed.
+
+    Callers that later append should use this rather than ``load_timeline`` plus a second read,
+    which could see a different file. Raises ``TimelineError`` as the loader does.
+    """
+    data = read_bytes(Path(path))
+    return load_bytes(data, str(path)), file_digest(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _derived_status(event: Event) -> Status:
+    """The status the loader gives an event that does not state one (docs/format.md)."""
+    if event.end_date is None and event.action.lasting:
+        return Status.ONGOING
+    return Status.ENDED
+
+
+def _event_table(event: Event) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The event's keys in the documented order, without empty or derived values."""
+    data: dict[str, Any] = {"id": event.id, "date": event.date.toml_value()}
+    if event.end_date is not None:
+        data["end_date"] = event.end_date.toml_value()
+    if event.status is not None and event.status != _derived_status(event):
+        data["status"] = event.status.value
+    data["title"] = event.title
+    data["country"] = event.country
+    if event.authority:
+        data["authority"] = list(event.authority)
+    if event.platforms:
+        data["platforms"] = list(event.platforms)
+    data["action"] = event.action.value
+    if event.tags:
+        data["tags"] = list(event.tags)
+    data["summary"] = event.summary
+    if event.related:
+        data["related"] = list(event.related)
+    sources = []
+    for source in event.sources:
+        row: dict[str, Any] = {"publisher": source.publisher, "url": source.url}
+        if source.title is not None:
+            row["title"] = source.title
+        if source.date is not None:
+            row["date"] = source.date.toml_value()
+        sources.append(row)
+    return data, sources
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    return []
+
+
+def _literal(value: Any, multiline: bool) -> str:
+    """tomli-w's TOML for one value."""
+    return tomli_w.dumps({"v": value}, multiline_strings=multiline)[len("v = ") : -1]
+
+
+def _table_body(data: dict[str, Any], multiline: bool) -> str:
+    """``key = value`` lines; short lists stay on one line, as the file is written by hand."""
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            items = [_literal(item, multiline) for item in value]
+            line = f"{key} = [{', '.join(items)}]"
+            if len(line) <= _MAX_LINE and not any("\n" in item for item in items):
+                lines.append(line + "\n")
+                continue
+        lines.append(tomli_w.dumps({key: value}, multiline_strings=multiline))
+    return "".join(lines)
+
+
+def render_event(event: Event) -> str:
+    """One ``[[events]]`` table (with its ``[[events.sources]]``), ending in a newline.
+
+    tomli-w formats every value; only the table headers and the one-line form of short lists
+    are put together here, because tomli-w writes short sources inline and every list one item
+    per line, while the format documents (and people write) sources as tables and short lists
+    on one line. Text with line breaks becomes a ``\"\"\"multi-line\"\"\"`` string — unless
+    some text holds a carriage return: tomli-w folds CRLF to LF inside multi-line strings, which
+    would change the text, so then every string is written on one line with escapes.
+    """
+    data, sources = _event_table(event)
+    multiline = not any("\r" in s for s in _strings([data, sources]))
+    parts = ["[[events]]\n" + _table_body(data, multiline)]
+    for source in sources:
+        parts.append("[[events.sources]]\n" + _table_body(source, multiline))
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Appending
+
+
+def _line_ending(data: bytes) -> bytes:
+    """The file's own line ending, judged by its first line break (LF for a one-line file)."""
+    first = data.find(b"\n")
+    return b"\r\n" if first > 0 and data[first - 1 : first] == b"\r" else b"\n"
+
+
+def _separator(data: bytes, newline: bytes) -> bytes:
+    """What goes between the old bytes and the new table: end the last line, then one blank."""
+    if not data or data == b"\xef\xbb\xbf":
+        return b""
+    sep = b""
+    if not data.endswith(b"\n"):
+        # A last line without a newline (often a comment) must be ended, never glued onto.
+        sep += newline
+    tail = data + sep
+    if not (tail.endswith(b"\n\n") or tail.endswith(b"\n\r\n")):
+        sep += newline
+    return sep
+
+
+def appended_bytes(data: bytes, event: Event) -> bytes:
+    """The file's bytes with the event's table appended (pure; no checks, no I/O)."""
+    newline = _line_ending(data)
+    table = render_event(event).encode("utf-8")
+    if newline != b"\n":
+        table = table.replace(b"\n", newline)
+    return data + _separator(data, newline) + table
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise WriteError(
+            path, "the file no longer exists: moved or deleted since it was loaded", "changed"
+        ) from None
+    except OSError as exc:
+        raise WriteError(path, f"cannot read the file: {_os_reason(exc)}", "unreadable") from None
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno in _ERRNO_REASONS:
+        return _ERRNO_REASONS[exc.errno]
+    return clean(exc.strerror or str(exc) or type(exc).__name__)
+
+
+def _first_problems(exc: TimelineError, limit: int = 3) -> str:
+    lines = [p.format() for p in exc.problems[:limit]]
+    more = len(exc.problems) - limit
+    if more > 0:
+        lines.append(f"(and {more} more)")
+    return "; ".join(lines)
+
+
+def append_event(path: Path, event: Event, expected_digest: str) -> str:
+    """Append ``event`` to the timeline at ``path``; return the new file's digest.
+
+    ``expected_digest`` is ``file_digest`` of the bytes the caller loaded (see
+    ``load_with_digest``). Raises ``WriteError`` — and leaves the file byte-identical — when
+    the file changed since, does not load, already has the id, when the result would not load
+    back to the same event, or when writing fails.
+    """
+    path = Path(path)
+    # Write through a symlink to the real file: os.replace on the link would replace the link.
+    target = Path(os.path.realpath(path))
+    name = str(path)
+    data = _read(target)
+    if file_digest(data) != expected_digest:
+        raise WriteError(
+            path, "the file changed on disk since it was loaded; reload it first", "changed"
+        )
+    try:
+        before = load_bytes(data, name)
+    except TimelineError as exc:
+        raise WriteError(
+            path,
+            f"the file does not load as it is; fix it first ({_first_problems(exc)})",
+            "invalid",
+        ) from None
+    if before.get(event.id) is not None:
+        raise WriteError(
+            path,
+            f"an event with the id {quote(event.id)} already exists; choose another id",
+            "duplicate",
+        )
+    try:
+        new_data = appended_bytes(data, event)
+    except UnicodeEncodeError:
+        raise WriteError(
+            path, "the event holds text that cannot be written as UTF-8", "rejected"
+        ) from None
+    _verify(path, name, before, new_data, event)
+    _replace_atomically(target, path, new_data, expected_digest)
+    return file_digest(new_data)
+
+
+def _verify(path: Path, name: str, before: Timeline, new_data: bytes, event: Event) -> None:
+    """The result must load, hold the same event, and leave every other event as it was."""
+    try:
+        after = load_bytes(new_data, name)
+    except TimelineError as exc:
+        raise WriteError(
+            path, f"the file would not load with this event: {_first_problems(exc)}", "rejected"
+        ) from None
+    written = after.get(event.id)
+    if written != event:
+        raise WriteError(
+            path,
+            "the event would not read back as entered (a writer bug); please report it",
+            "rejected",
+        )
+    others = [e for e in after.events if e.id != event.id]
+    if others != before.events or after.info != before.info or after.views != before.views:
+        raise WriteError(
+            path,
+            "appending would change other entries of the file (a writer bug); please report it",
+            "rejected",
+        )
+
+
+def _replace_atomically(target: Path, shown: Path, new_data: bytes, expected: str) -> None:
+    """Temp file in the same folder, fsync, keep mode (and owner where allowed), os.replace."""
+    try:
+        info = os.stat(target)
+    except OSError as exc:
+        raise WriteError(shown, f"cannot read the file's mode: {_os_reason(exc)}") from None
+    folder = target.parent
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new_data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        with contextlib.suppress(OSError):
+            # Root saving someone else's file must not take it over; others may not chown.
+            if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                os.chown(tmp, info.st_uid, info.st_gid)
+        # The digest was checked before the (slow) render and verify; check again just before
+        # replacing so an editor's save in between is refused instead of overwritten.
+        if file_digest(target.read_bytes()) != expected:
+            raise WriteError(
+                shown, "the file changed on disk while saving; reload it first", "changed"
+            )
+        os.replace(tmp, target)
+        tmp = None
+    except WriteError:
+        raise
+    except OSError as exc:
+        raise WriteError(shown, f"cannot write the file: {_os_reason(exc)}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable; best effort (not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------------------------
+# Ids for new events
+
+
+def _slug_words(title: str, limit: int) -> list[str]:
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    kept = [w for w in words if w not in _STOP_WORDS] or words
+    return kept[:limit]
+
+
+def suggest_id(
+    country: str, year: int | None, title: str, taken: Collection[str] = (), words: int = 3
+) -> str:
+    """``ru-2018-telegram-block-starts``: country, year and the title's first words, unique.
+
+    Accents are folded (``Türkiye`` -> ``turkiye``), small words dropped; a clash with ``taken``
+    gets ``-2``, ``-3``… The result always matches the id rule, even for an empty title.
+    """
+    parts: list[str] = re.findall(r"[a-z0-9]+", country.lower())[:1]
+    if year is not None:
+        parts.append(f"{year:04d}")
+    parts.extend(_slug_words(title, words))
+    base = "-".join(parts) or "event"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
