@@ -1,0 +1,350 @@
+"""The JSON Schema for editors: generated from the model, committed, and true to the loader.
+
+``jsonschema`` is not a dependency, so the tests carry a small validator for exactly the
+keywords the schema uses; it refuses a keyword it does not know, so a new kind of rule in the
+model cannot slip past these tests unchecked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from tui.cli import main
+from tui.core.countries import BLOCS
+from tui.core.load import load_timeline
+from tui.core.model import ID_PATTERN, Action, Event, Source, Status, TimelineFile
+from tui.core.schema import COMMITTED_PATH, SCHEMA_DIALECT, schema_text, timeline_json_schema
+from tui.core.write import render_event
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = timeline_json_schema()
+REGENERATE = f"run `policy-tui schema > {COMMITTED_PATH}` and commit the result"
+
+_ANNOTATIONS = {"$schema", "$id", "title", "description", "default", "definitions"}
+
+
+def _ecma(pattern: str) -> str:
+    # In JSON Schema (ECMA-262) `$` is the very end; in Python it also matches before a
+    # final newline, which would let "title\n" pass a one-line pattern.
+    return re.sub(r"(?<!\\)\$$", r"\\Z", pattern)
+
+
+def errors(instance: Any, schema: dict[str, Any] = SCHEMA, at: str = "") -> list[str]:
+    """Problems of ``instance`` against ``schema`` (draft-07 subset used by our schema)."""
+    found: list[str] = []
+    for keyword in schema:
+        if keyword in _ANNOTATIONS:
+            continue
+        assert keyword in _CHECKS, f"schema keyword {keyword!r} unknown to the test validator"
+    if "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/definitions/")
+        return errors(instance, SCHEMA["definitions"][name], at)
+    for keyword, value in schema.items():
+        if keyword in _CHECKS:
+            found += _CHECKS[keyword](instance, value, schema, at)
+    return found
+
+
+def _type(instance: Any, kind: str, schema: dict[str, Any], at: str) -> list[str]:
+    python = {"string": str, "array": list, "object": dict, "boolean": bool}[kind]
+    return [] if isinstance(instance, python) else [f"{at}: not a {kind}"]
+
+
+def _properties(instance: Any, props: dict[str, Any], schema: dict[str, Any], at: str) -> list:
+    if not isinstance(instance, dict):
+        return []
+    return [e for k, v in instance.items() if k in props for e in errors(v, props[k], f"{at}.{k}")]
+
+
+def _additional(instance: Any, allowed: Any, schema: dict[str, Any], at: str) -> list[str]:
+    if not isinstance(instance, dict):
+        return []
+    extra = [k for k in instance if k not in schema.get("properties", {})]
+    if allowed is False:
+        return [f"{at}: unknown key {k!r}" for k in extra]
+    return [e for k in extra for e in errors(instance[k], allowed, f"{at}.{k}")]
+
+
+def _required(instance: Any, keys: list[str], schema: dict[str, Any], at: str) -> list[str]:
+    if not isinstance(instance, dict):
+        return []
+    return [f"{at}: missing {k!r}" for k in keys if k not in instance]
+
+
+def _items(instance: Any, item: dict[str, Any], schema: dict[str, Any], at: str) -> list[str]:
+    if not isinstance(instance, list):
+        return []
+    return [e for i, v in enumerate(instance) for e in errors(v, item, f"{at}[{i}]")]
+
+
+def _min_items(instance: Any, n: int, schema: dict[str, Any], at: str) -> list[str]:
+    return (
+        [f"{at}: fewer than {n} items"] if isinstance(instance, list) and len(instance) < n else []
+    )
+
+
+def _unique(instance: Any, on: bool, schema: dict[str, Any], at: str) -> list[str]:
+    if on and isinstance(instance, list) and len(set(map(repr, instance))) != len(instance):
+        return [f"{at}: duplicate items"]
+    return []
+
+
+def _enum(instance: Any, words: list[Any], schema: dict[str, Any], at: str) -> list[str]:
+    return [] if instance in words else [f"{at}: {instance!r} not one of {words}"]
+
+
+def _any_of(instance: Any, options: list[Any], schema: dict[str, Any], at: str) -> list[str]:
+    if any(not errors(instance, option, at) for option in options):
+        return []
+    return [f"{at}: {instance!r} matches none of the allowed forms"]
+
+
+def _pattern(instance: Any, pattern: str, schema: dict[str, Any], at: str) -> list[str]:
+    if isinstance(instance, str) and not re.search(_ecma(pattern), instance):
+        return [f"{at}: {instance!r} does not match {pattern}"]
+    return []
+
+
+def _format(instance: Any, kind: str, schema: dict[str, Any], at: str) -> list[str]:
+    assert kind == "date", f"format {kind!r} unknown to the test validator"
+    if not isinstance(instance, str):
+        return []
+    try:
+        date.fromisoformat(instance)
+    except ValueError:
+        return [f"{at}: {instance!r} is not a full date"]
+    return [] if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", instance) else [f"{at}: not a date"]
+
+
+_CHECKS = {
+    "type": _type,
+    "properties": _properties,
+    "additionalProperties": _additional,
+    "required": _required,
+    "items": _items,
+    "minItems": _min_items,
+    "uniqueItems": _unique,
+    "enum": _enum,
+    "anyOf": _any_of,
+    "pattern": _pattern,
+    "format": _format,
+    "$ref": lambda *args: [],
+}
+
+
+def as_json(value: Any) -> Any:
+    """TOML data as Taplo hands it to the schema: dates become ISO strings."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def shipped_data() -> dict[str, Any]:
+    return as_json(tomllib.loads((ROOT / "timeline.toml").read_text(encoding="utf-8")))
+
+
+# --------------------------------------------------------------------------------------------
+# The committed file and the command
+
+
+def test_committed_schema_matches_the_model() -> None:
+    committed = (ROOT / COMMITTED_PATH).read_text(encoding="utf-8")
+    assert committed == schema_text(), f"{COMMITTED_PATH} is out of date: {REGENERATE}"
+
+
+def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    out = capsys.readouterr().out
+    assert out == schema_text()
+    assert out.endswith("}\n") and json.loads(out) == SCHEMA
+
+
+def test_schema_command_does_not_import_textual() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['schema']) == 0\n"
+        "assert 'textual' not in sys.modules, 'schema imported textual'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_schema_is_draft_07_with_local_definitions() -> None:
+    assert SCHEMA["$schema"] == SCHEMA_DIALECT == "http://json-schema.org/draft-07/schema#"
+    text = schema_text()
+    assert "$defs" not in text and '"null"' not in text
+    for ref in re.findall(r'"\$ref": "([^"]+)"', text):
+        assert ref.removeprefix("#/definitions/") in SCHEMA["definitions"], ref
+
+
+def test_schema_follows_the_model_fields() -> None:
+    event = SCHEMA["definitions"]["Event"]
+    assert list(event["properties"]) == list(Event.model_fields)
+    assert set(event["required"]) == {n for n, f in Event.model_fields.items() if f.is_required()}
+    assert list(SCHEMA["definitions"]["Source"]["properties"]) == list(Source.model_fields)
+    assert list(SCHEMA["properties"]) == list(TimelineFile.model_fields)
+    assert event["properties"]["action"]["enum"] == [a.value for a in Action]
+    assert event["properties"]["status"]["enum"] == [s.value for s in Status]
+    for definition in (SCHEMA, *SCHEMA["definitions"].values()):
+        assert definition["additionalProperties"] is False, "typos must be flagged"
+    # Taplo ignores keys next to a $ref: the field's description must not sit beside one.
+    assert "$ref" not in event["properties"]["action"]
+
+
+# --------------------------------------------------------------------------------------------
+# The schema against real and broken files
+
+
+def test_shipped_timeline_is_valid_against_the_schema() -> None:
+    data = shipped_data()
+    assert errors(data) == []
+    assert len(data["events"]) == len(load_timeline(ROOT / "timeline.toml"))
+
+
+def test_every_event_key_and_action_of_the_shipped_file_is_in_the_schema() -> None:
+    event = SCHEMA["definitions"]["Event"]
+    source = SCHEMA["definitions"]["Source"]
+    for item in shipped_data()["events"]:
+        assert set(item) <= set(event["properties"])
+        assert set(event["required"]) <= set(item)
+        assert item["action"] in event["properties"]["action"]["enum"]
+        for src in item["sources"]:
+            assert set(src) <= set(source["properties"]) and {"publisher", "url"} <= set(src)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["events"][0].update(titel="x"), "unknown key 'titel'"),
+        (lambda d: d.update(timline={}), "unknown key 'timline'"),
+        (lambda d: d["events"][0]["sources"][0].update(pubisher="x"), "unknown key 'pubisher'"),
+        (lambda d: d["events"][0].update(action="blok"), "'blok' not one of"),
+        (lambda d: d["events"][0].update(status="maybe"), "'maybe' not one of"),
+        (lambda d: d["events"][0].pop("summary"), "missing 'summary'"),
+        (lambda d: d["events"][0].update(date="April 2018"), "matches none"),
+        (lambda d: d["events"][0].update(date="2018-13-01"), "matches none"),
+        (lambda d: d["events"][0].update(id="Bad_Id"), "does not match"),
+        (lambda d: d["events"][0].update(country="ru"), "does not match"),
+        (lambda d: d["events"][0].update(title="two\nlines"), "does not match"),
+        (lambda d: d["events"][0].update(title="   "), "does not match"),
+        (lambda d: d["events"][0].update(summary="bell \x07"), "does not match"),
+        (lambda d: d["events"][0].update(tags=["a", "a"]), "duplicate items"),
+        (lambda d: d["events"][0].update(sources=[]), "fewer than 1"),
+        (lambda d: d["events"][0]["sources"][0].update(url="ftp://x.org"), "does not match"),
+        (lambda d: d["events"][0]["sources"][0].update(url="javascript:alert(1)"), "not match"),
+        (lambda d: d["events"][0].update(platforms="Telegram"), "not a array"),
+        (lambda d: d.update(views={"mine": 3}), "not a string"),
+    ],
+)
+def test_the_schema_flags_what_the_loader_rejects(change: Any, expected: str) -> None:
+    data = shipped_data()
+    change(data)
+    problems = errors(data)
+    assert any(expected in p for p in problems), problems
+
+
+def test_events_written_by_the_app_validate() -> None:
+    timeline = load_timeline(ROOT / "timeline.toml")
+    for event in timeline.events:
+        table = as_json(tomllib.loads(render_event(event)))
+        assert errors(table["events"][0], SCHEMA["definitions"]["Event"]) == [], event.id
+
+
+# --------------------------------------------------------------------------------------------
+# The schema is never stricter than the loader (and as strict as it can be)
+
+
+def _accepted(field: str, value: Any) -> bool:
+    base = {
+        "id": "x-1",
+        "date": "2018",
+        "title": "t",
+        "country": "RU",
+        "action": "block",
+        "summary": "s",
+        "sources": [{"publisher": "p", "url": "https://e.org"}],
+    }
+    try:
+        if field.startswith("source."):
+            base["sources"] = [{**base["sources"][0], field.removeprefix("source."): value}]
+        else:
+            base[field] = value
+        Event.model_validate(base)
+    except ValidationError:
+        return False
+    return True
+
+
+def _schema_accepts(field: str, value: Any) -> bool:
+    if field.startswith("source."):
+        prop = SCHEMA["definitions"]["Source"]["properties"][field.removeprefix("source.")]
+    else:
+        prop = SCHEMA["definitions"]["Event"]["properties"][field]
+    return not errors(as_json(value), prop)
+
+
+@given(st.text(alphabet="ab09-_A \n", max_size=12))
+def test_id_pattern_is_the_loaders_rule(value: str) -> None:
+    assert _schema_accepts("id", value) == bool(ID_PATTERN.fullmatch(value))
+
+
+def test_every_country_the_loader_accepts_matches_the_pattern() -> None:
+    codes = [c.alpha_2 for c in pycountry.countries] + list(BLOCS)
+    for code in codes:
+        assert _accepted("country", code) and _schema_accepts("country", code), code
+
+
+TEXT = st.text(
+    st.sampled_from([*"aZ é日", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\x85", "\u2028"]),
+    max_size=6,
+)
+
+
+@given(TEXT)
+def test_text_patterns_are_the_loaders_rules(value: str) -> None:
+    for field in ("title", "summary", "source.publisher", "source.title"):
+        assert _schema_accepts(field, value) == _accepted(field, value), (field, value)
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "http:/", "", "javascript:"])
+    | st.text(max_size=4),
+    st.text(st.sampled_from([*"ab.:/?#@ 1-", "\x00", "\u00a0"]), max_size=12),
+)
+def test_every_url_the_loader_accepts_matches_the_pattern(scheme: str, rest: str) -> None:
+    url = scheme + rest
+    if _accepted("source.url", url):
+        assert _schema_accepts("source.url", url), url
+
+
+@given(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+    st.sampled_from(["date", "iso", "month", "year"]),
+)
+def test_every_date_form_is_accepted(day: date, form: str) -> None:
+    value: Any = {
+        "date": day,
+        "iso": day.isoformat(),
+        "month": day.isoformat()[:7],
+        "year": day.isoformat()[:4],
+    }[form]
+    assert _accepted("date", value) and _schema_accepts("date", value)

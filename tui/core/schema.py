@@ -1,0 +1,134 @@
+"""A JSON Schema of the timeline format, generated from the pydantic model.
+
+Editors read it to validate and complete fields while people type: Taplo and the VS Code
+extension Even Better TOML (which embeds Taplo) pick it up from a ``#:schema`` directive on the
+file's first line. Taplo validates with JSON Schema draft 4 to 7, so the schema is written as
+draft-07 with ``definitions``; it converts TOML dates to strings (``2018-04-16``), which the
+date fields accept along with ``"2018-04"`` and ``"2018"``.
+
+The model checks some rules in Python validators (ids, URLs, one-line titles, unique lists);
+those are translated here into the nearest JSON Schema keyword, never stricter than the
+loader, so an editor does not flag what ``policy-tui validate`` accepts. The loader stays the
+authority: the schema helps while typing, ``validate`` decides.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from tui.core import model
+from tui.core.model import TimelineFile
+
+SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+SCHEMA_ID = "https://raw.githubusercontent.com/policy-tui/policy-tui/main/docs/timeline.schema.json"
+COMMITTED_PATH = "docs/timeline.schema.json"
+
+# Character classes that mirror the model's rules (tab allowed; newline only in multi-line text).
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+_LINE_BREAKS_AND_CONTROLS = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
+
+
+def _not_blank_pattern(excluded: str) -> str:
+    """None of ``excluded``, and at least one character that is not white space."""
+    return f"^[^{excluded}]*[^\\s{excluded}][^{excluded}]*$"
+
+
+# Validator function -> the JSON Schema keywords that say the same (or slightly less).
+_VALIDATOR_KEYWORDS: dict[Any, dict[str, Any]] = {
+    model._slug: {"pattern": f"^{model.ID_PATTERN.pattern}$"},
+    model._one_line: {"pattern": _not_blank_pattern(_LINE_BREAKS_AND_CONTROLS)},
+    model._not_blank: {"pattern": _not_blank_pattern(_CONTROLS)},
+    model._no_controls: {"pattern": f"^[^{_CONTROLS}]*$"},
+    # The loader also wants a host and a numeric port; this is what an editor can check.
+    model._http_url: {"pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]+\S*$"},
+    # The loader checks the code against ISO 3166-1; two capitals is what an editor can check.
+    model._country: {"pattern": "^[A-Z]{2}$"},
+    # The loader also compares case-insensitively; JSON Schema can only compare exactly.
+    model._unique_items: {"uniqueItems": True},
+}
+
+
+class _Generator(GenerateJsonSchema):
+    def function_after_schema(
+        self, schema: core_schema.AfterValidatorFunctionSchema
+    ) -> JsonSchemaValue:
+        inner = super().function_after_schema(schema)
+        extra = _VALIDATOR_KEYWORDS.get(schema["function"]["function"])
+        if extra is None:
+            return inner
+        return {**inner, **extra}
+
+
+def _strip_nulls(node: Any) -> Any:
+    """TOML has no null: an optional field is one that is left out, not one set to null."""
+    if isinstance(node, list):
+        return [_strip_nulls(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _strip_nulls(value) for key, value in node.items()}
+    if node.get("default", ...) is None:
+        del node["default"]
+    options = node.get("anyOf")
+    if isinstance(options, list):
+        kept = [option for option in options if option != {"type": "null"}]
+        if len(kept) == 1 and len(kept) != len(options):
+            del node["anyOf"]
+            # The inner description is the generic one of the type; the field's own wins.
+            node = {**kept[0], **node}
+        else:
+            node["anyOf"] = kept
+    return node
+
+
+def _drop_generated_titles(node: Any) -> Any:
+    """Pydantic titles every property with its capitalised name ("Id"): noise in a hover."""
+    if isinstance(node, list):
+        return [_drop_generated_titles(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {}
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            result[key] = {
+                name: {k: _drop_generated_titles(v) for k, v in prop.items() if k != "title"}
+                for name, prop in value.items()
+            }
+        else:
+            result[key] = _drop_generated_titles(value)
+    return result
+
+
+def _inline_enums(node: Any, enums: dict[str, Any]) -> Any:
+    """Put the closed vocabularies in place: Taplo ignores a description next to a ``$ref``,
+    and the field's description is what explains the word list."""
+    if isinstance(node, list):
+        return [_inline_enums(item, enums) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.rsplit("/", 1)[-1] in enums:
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        return {**enums[ref.rsplit("/", 1)[-1]], **rest}
+    return {key: _inline_enums(value, enums) for key, value in node.items()}
+
+
+def timeline_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07) of a timeline file."""
+    raw = TimelineFile.model_json_schema(
+        ref_template="#/definitions/{model}", schema_generator=_Generator
+    )
+    definitions = raw.pop("$defs", {})
+    enums = {name: d for name, d in definitions.items() if "enum" in d}
+    definitions = {name: d for name, d in definitions.items() if name not in enums}
+    body = _inline_enums(_drop_generated_titles(_strip_nulls(raw)), enums)
+    definitions = _inline_enums(_drop_generated_titles(_strip_nulls(definitions)), enums)
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **body, "definitions": definitions}
+
+
+def schema_text() -> str:
+    """The schema as committed in ``docs/timeline.schema.json``: stable order, final newline."""
+    return json.dumps(timeline_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
