@@ -62,29 +62,37 @@ def _app_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Files bigger than this open at once and load in the background; smaller ones are loaded
+# first, so a broken file prints its errors without ever drawing a screen.
+BACKGROUND_LOAD_BYTES = 2_000_000
+
+
 def cmd_app(argv: Sequence[str]) -> int:
     args = _app_parser().parse_args(argv)
-    from tui.core.errors import TimelineError
+    from tui.core.errors import TimelineError, did_you_mean
     from tui.core.load import load_timeline
+    from tui.core.query import QueryError, parse
+    from tui.core.sanitize import quote
 
     path: Path = args.path or default_timeline()
-    # Load before Textual takes the screen: a bad file prints validate's errors, no half-drawn UI.
+    timeline = None
     try:
-        timeline = load_timeline(path)
-    except TimelineError as exc:
-        print(exc.format(), file=sys.stderr)
-        return EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS
-    if args.goto and timeline.get(args.goto) is None:
-        from tui.core.sanitize import quote
-
+        big = path.is_file() and path.stat().st_size > BACKGROUND_LOAD_BYTES
+    except OSError:
+        big = False
+    if not big or args.view:
+        try:
+            timeline = load_timeline(path)
+        except TimelineError as exc:
+            print(exc.format(), file=sys.stderr)
+            return EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS
+    if timeline is not None and args.goto and timeline.get(args.goto) is None:
         print(f"policy-tui: error: --goto: no event has the id {quote(args.goto)}", file=sys.stderr)
         return EXIT_USAGE
     query = args.query
     if args.view:
+        assert timeline is not None
         if args.view not in timeline.views:
-            from tui.core.errors import did_you_mean
-            from tui.core.sanitize import quote
-
             names = ", ".join(sorted(timeline.views)) or "none defined"
             hint = did_you_mean(args.view, sorted(timeline.views))
             print(
@@ -93,8 +101,6 @@ def cmd_app(argv: Sequence[str]) -> int:
             )
             return EXIT_USAGE
         query = " ".join(filter(None, [timeline.views[args.view], query]))
-    from tui.core.query import QueryError, parse
-
     try:
         parse(query)
     except QueryError as exc:
@@ -102,8 +108,10 @@ def cmd_app(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     from tui.app.app import make_app
 
-    app = make_app(timeline, goto=args.goto, query=query)
+    app = make_app(timeline, path=path, goto=args.goto, query=query)
     app.run()
+    if app.load_errors:
+        print(app.load_errors, file=sys.stderr)
     return app.return_code or EXIT_OK
 
 

@@ -23,7 +23,10 @@ from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FacetList, FilterPane
 from tui.app.widgets.header import TimelineHeader
 from tui.core import query as q
-from tui.core.model import Event, Timeline
+from tui.core.errors import TimelineError
+from tui.core.load import load_text, read_text
+from tui.core.model import Event, Timeline, TimelineInfo
+from tui.core.preview import preview
 from tui.core.sanitize import clean, quote
 
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
@@ -60,18 +63,25 @@ class PolicyApp(App[int]):
 
     def __init__(
         self,
-        timeline: Timeline,
+        timeline: Timeline | None,
         *,
+        path: Path | None = None,
         goto: str | None = None,
         query: str = "",
         today: date | None = None,
     ) -> None:
         super().__init__()
-        self.timeline = timeline
         self.today = today or date.today()
+        # Without a timeline the app opens at once and loads `path` in a worker (big files).
+        self._load_path = path if timeline is None else None
+        self.loading = timeline is None
+        self.load_errors: str | None = None
+        self.timeline = timeline or Timeline(
+            info=TimelineInfo(title="Loading…"), path=str(path) if path else None
+        )
         self._goto = goto
         self._initial_query = query
-        self._index = q.Index(timeline.events, today=self.today)
+        self._index = q.Index(self.timeline.events, today=self.today)
         self._query_text = ""
         self._requested: str | None = None
         self._query = q.parse("")
@@ -98,7 +108,9 @@ class PolicyApp(App[int]):
         self.query_one("#search", Input).value = self._initial_query
         events = self.query_one(EventList)
         events.focus()
-        if self._goto:
+        if self._load_path is not None:
+            self._load_worker(self._load_path)
+        elif self._goto:
             self.show_event(self._goto, push=False)
 
     def on_resize(self) -> None:
@@ -106,6 +118,42 @@ class PolicyApp(App[int]):
 
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width < NARROW_BELOW, "-narrow")
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load_worker(self, path: Path) -> None:
+        """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
+        try:
+            text = read_text(path)
+            first = preview(text, str(path))
+            if first is not None and first.events:
+                index = q.Index(first.events, today=self.today)
+                self.call_from_thread(self.replace_timeline, first, index, loading=True)
+            timeline = load_text(text, str(path))
+            index = q.Index(timeline.events, today=self.today)
+        except TimelineError as exc:
+            self.call_from_thread(self._load_failed, exc)
+            return
+        self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
+
+    def _load_failed(self, error: TimelineError) -> None:
+        # The CLI prints these after the terminal is restored, exactly as `validate` does.
+        self.load_errors = error.format()
+        self.exit(return_code=2 if error.unreadable else 1)
+
+    def replace_timeline(
+        self, timeline: Timeline, index: q.Index | None = None, *, loading: bool = False
+    ) -> None:
+        """Show another version of the timeline, keeping the query and the highlighted event."""
+        self.timeline = timeline
+        self._index = index or q.Index(timeline.events, today=self.today)
+        self.loading = loading
+        self.query_one(EventList).set_events(timeline.events, view=[])
+        self._run_filter(self._requested or "", immediate=True)
+        if not loading and self._goto:
+            goto, self._goto = self._goto, None
+            self.show_event(goto, push=False)
 
     # -- filtering ---------------------------------------------------------------------------
 
@@ -165,12 +213,15 @@ class PolicyApp(App[int]):
             len(self.query_one(EventList).view),
             len(self.timeline.events),
             q.describe(self._query) if not self._query.is_empty else "",
+            loading=self.loading,
         )
 
     def _update_empty_state(self) -> None:
         empty = self.query_one("#empty", Static)
         shown = len(self.query_one(EventList).view)
-        if not self.timeline.events:
+        if not self.timeline.events and self.loading:
+            message = "Loading the timeline…  (q quits)"
+        elif not self.timeline.events:
             message = (
                 "This timeline has no events yet. Add [[events]] tables to the file "
                 "(see docs/format.md), then open it again."
@@ -339,17 +390,18 @@ class PolicyApp(App[int]):
 
 
 def make_app(
-    timeline: Timeline,
+    timeline: Timeline | None = None,
     *,
+    path: Path | None = None,
     goto: str | None = None,
     query: str = "",
     today: date | None = None,
 ) -> PolicyApp:
-    """The one factory the CLI and the tests share."""
-    return PolicyApp(timeline, goto=goto, query=query, today=today)
+    """The one factory the CLI and the tests share.
 
-
-def app_for_path(path: Path, **kwargs: object) -> PolicyApp:
-    from tui.core.load import load_timeline
-
-    return make_app(load_timeline(path), **kwargs)  # type: ignore[arg-type]
+    Give a loaded ``timeline``, or only a ``path`` to open the app at once and load the file
+    in the background (what the CLI does for big files).
+    """
+    if timeline is None and path is None:
+        raise ValueError("make_app needs a timeline or a path")
+    return PolicyApp(timeline, path=path, goto=goto, query=query, today=today)

@@ -20,12 +20,23 @@ class TimelineHeader(Static):
     }
     """
 
-    def show(self, title: str, path: str | None, shown: int, total: int, filters: str) -> None:
+    def show(
+        self,
+        title: str,
+        path: str | None,
+        shown: int,
+        total: int,
+        filters: str,
+        *,
+        loading: bool = False,
+    ) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(clean(title), style="bold")
         if path:
             text.append(f"  {display_path(path)}", style="dim")
         text.append(f"  {shown:,} / {total:,} events", style="bold")
+        if loading:
+            text.append("  ⟳ loading the rest…", style="bold reverse")
         if filters:
             text.append(f"  filter: {clean(filters)}", style="italic")
         self.update(text)

@@ -1,0 +1,68 @@
+"""Opening a big file: the app paints at once, shows the first events, then all of them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tui.app.app import make_app
+from tui.app.widgets.event_list import EventList
+
+from .screen import screen_text, settle
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "app" / "timeline.toml"
+TODAY = date(2026, 6, 1)
+
+
+def big_file(tmp_path: Path, copies: int) -> Path:
+    """The fixture's events repeated with fresh ids and no related links."""
+    import re
+
+    text = FIXTURE.read_text()
+    head, *events = re.split(r"(?m)^\[\[events\]\]\n", text)
+    events = [re.sub(r"(?m)^related = \[.*?\]\n", "", e, flags=re.S) for e in events]
+    out = [head]
+    for n in range(copies):
+        for event in events:
+            out.append("[[events]]\n" + re.sub(r'(?m)^id = "(.+)"', rf'id = "\1-{n}"', event))
+    path = tmp_path / "big.toml"
+    path.write_text("".join(out))
+    return path
+
+
+async def test_a_file_loaded_in_the_background_ends_with_every_event(tmp_path: Path) -> None:
+    path = big_file(tmp_path, 40)  # 560 events: more than the preview's 300
+    app = make_app(path=path, today=TODAY, query="country:RU")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            await settle(pilot)
+            if not app.loading:
+                break
+        assert not app.loading
+        assert len(app.timeline.events) == 560
+        view = app.query_one(EventList).view
+        assert len(view) == 40 * 10  # the query survived the swap from preview to full load
+        assert "400 / 560 events" in screen_text(app)
+
+
+async def test_a_broken_big_file_exits_with_the_loader_errors(tmp_path: Path) -> None:
+    path = big_file(tmp_path, 30)
+    path.write_text(path.read_text() + '\n[[events]]\nid = "broken"\ndate = "April 2018"\n')
+    app = make_app(path=path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            await settle(pilot)
+            if not app.is_running:
+                break
+    assert app.return_code == 1
+    assert app.load_errors is not None
+    assert "event 'broken': date:" in app.load_errors
+
+
+async def test_keys_are_answered_while_loading(tmp_path: Path) -> None:
+    path = big_file(tmp_path, 40)
+    app = make_app(path=path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
