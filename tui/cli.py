@@ -68,7 +68,10 @@ BACKGROUND_LOAD_BYTES = 2_000_000
 
 
 def cmd_app(argv: Sequence[str]) -> int:
-    args = _app_parser().parse_args(argv)
+    from tui.commands.listing import glue_values
+
+    parser = _app_parser()
+    args = parser.parse_args(glue_values(argv, parser))
     from tui.core.errors import TimelineError, did_you_mean
     from tui.core.load import load_timeline
     from tui.core.query import QueryError, parse

@@ -321,3 +321,43 @@ async def test_hostile_text_is_shown_literally_and_does_nothing() -> None:
         await pilot.pause()
         assert pilot.app.is_running
         await pilot.press("y")  # copying sanitises too
+
+
+async def test_v_lists_saved_views_and_applies_one() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PickScreen)
+        options = pilot.app.screen.query_one(OptionList)
+        assert options.option_count == 2
+        await pilot.press("down", "enter")  # the second view: ru-messaging
+        await settle(pilot)
+        assert pilot.app.query_one("#search", Input).value == (
+            "country:RU platform:telegram,whatsapp"
+        )
+        view = pilot.app.query_one(EventList).view
+        events = pilot.app.timeline.events
+        assert view and all(events[i].country == "RU" for i in view)
+
+
+async def test_views_are_in_the_command_palette() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        assert "View: brazil" in titles and "View: ru-messaging" in titles
+
+
+async def test_the_equivalent_command_is_shown_and_Y_copies_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    copied: list[str] = []
+    async with app(query="country:BR -platform:linkedin").run_test(size=WIDE) as pilot:
+        monkeypatch.setattr(pilot.app, "copy_to_clipboard", copied.append)
+        await settle(pilot)
+        command = pilot.app.command_line()
+        assert command.startswith("policy-tui list ")
+        assert "--query 'country:BR -platform:linkedin'" in command
+        assert "policy-tui list" in screen_text(pilot.app)
+        await pilot.press("Y")
+        assert copied == [command]

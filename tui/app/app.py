@@ -26,6 +26,7 @@ from tui.core import query as q
 from tui.core.errors import TimelineError
 from tui.core.load import load_text, read_text
 from tui.core.model import Event, Timeline, TimelineInfo
+from tui.core.present import display_path
 from tui.core.preview import preview
 from tui.core.sanitize import clean, quote
 
@@ -58,6 +59,8 @@ class PolicyApp(App[int]):
         Binding("r", "follow_related", "Related"),
         Binding("backspace", "back", "Back", show=False),
         Binding("y", "copy", "Copy id+URL"),
+        Binding("v", "views", "Views"),
+        Binding("Y", "copy_command", "Copy command line", show=False),
         Binding("x", "clear_filters", "Clear filters", show=False),
     ]
 
@@ -203,6 +206,7 @@ class PolicyApp(App[int]):
             )
         self._update_header()
         self._update_empty_state()
+        self.query_one(FilterPane).show_command(self.command_line() if result.text.strip() else "")
         if not result.view:
             self._show(None)
 
@@ -366,6 +370,39 @@ class PolicyApp(App[int]):
         self.copy_to_clipboard(text)
         self.notify(f"Copied: {text}", markup=False)
 
+    def command_line(self) -> str:
+        """The shell command that lists the current view (exact, unsanitised: for copying)."""
+        path = display_path(self.timeline.path) if self.timeline.path else None
+        return q.command_line(self._query_text, path)
+
+    def action_copy_command(self) -> None:
+        command = self.command_line()
+        self.copy_to_clipboard(command)
+        self.notify(f"Copied: {clean(command)}", markup=False)
+
+    def action_views(self) -> None:
+        views = self.timeline.views
+        if not views:
+            self.notify(
+                "This timeline has no saved views. Add a [views] table to the file, e.g. "
+                'ru-messaging = "country:RU platform:telegram,whatsapp" (docs/query.md).',
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+            return
+        items = [(name, f"{name}  —  {text}") for name, text in views.items()]
+        self.push_screen(PickScreen("Apply which saved view?", items), self.apply_view)
+
+    def apply_view(self, name: str | None) -> None:
+        if name is None:
+            return
+        text = self.timeline.views.get(name)
+        if text is None:
+            return
+        self._set_query_text(text)
+        self.notify(f"View {quote(name)}: {clean(text)}", markup=False)
+
     def action_clear_filters(self) -> None:
         self._set_query_text("")
 
@@ -386,6 +423,12 @@ class PolicyApp(App[int]):
                 binding.description,
                 f"Key: {binding.key_display or binding.key}",
                 lambda action=binding.action: self.run_action(action),
+            )
+        for name, text in self.timeline.views.items():
+            yield SystemCommand(
+                f"View: {clean(name)}",
+                clean(text),
+                lambda name=name: self.apply_view(name),
             )
 
 

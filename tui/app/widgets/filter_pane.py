@@ -86,6 +86,7 @@ class FilterPane(Vertical):
             id="search",
         )
         yield Static("", id="query-error")
+        yield Static("", id="command-line")
         with VerticalScroll(id="facets"):
             for facet in FACETS:
                 yield FacetList(facet)
@@ -111,3 +112,9 @@ class FilterPane(Vertical):
         error = self.query_one("#query-error", Static)
         error.update(Text(clean(message)) if message else "")
         error.set_class(bool(message), "-visible")
+
+    def show_command(self, command: str) -> None:
+        """The equivalent shell command for the current view (Y copies it)."""
+        line = self.query_one("#command-line", Static)
+        line.update(Text(f"$ {clean(command)}  (Y copies)") if command else "")
+        line.set_class(bool(command), "-visible")
