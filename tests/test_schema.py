@@ -348,3 +348,59 @@ def test_every_date_form_is_accepted(day: date, form: str) -> None:
         "year": day.isoformat()[:4],
     }[form]
     assert _accepted("date", value) and _schema_accepts("date", value)
+
+
+# --------------------------------------------------------------------------------------------
+# docs/editing.md: the snippets people copy must work
+
+
+def _matchers() -> list[dict[str, Any]]:
+    text = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(\{\n  \"problemMatcher\".*?)```", text, re.DOTALL)
+    assert block, "the problem matcher snippet is missing from docs/editing.md"
+    return [m["pattern"][0] for m in json.loads(block.group(1))["problemMatcher"]]
+
+
+def _annotations(line: str) -> list[dict[str, str]]:
+    found = []
+    for pattern in _matchers():
+        match = re.match(pattern["regexp"], line)
+        if match:
+            keys = ("file", "line", "column", "severity", "message")
+            found.append({k: match.group(pattern[k]) for k in keys if k in pattern})
+    return found
+
+
+def test_the_documented_problem_matcher_reads_validate_output(tmp_path: Path) -> None:
+    from tui.core.errors import TimelineError
+
+    bad = tmp_path / "time line.toml"
+    bad.write_text(
+        '[[events]]\nid = "x-1"\ndate = 2018-04-16\ntitel = "T"\ncountry = "RU"\n'
+        'action = "block"\nsummary = "s"\nsources = [{publisher = "p", url = "https://e.org"}]\n'
+    )
+    with pytest.raises(TimelineError) as info:
+        load_timeline(bad)
+    lines = info.value.format().splitlines()
+    line = next(text for text in lines if "titel" in text)
+    assert all(len(_annotations(text)) == 1 for text in lines)
+    assert _annotations(line) == [
+        {
+            "file": str(bad),
+            "line": "4",
+            "column": "1",
+            "severity": "error",
+            "message": "event 'x-1': titel: unknown field; did you mean 'title'?",
+        }
+    ]
+    with pytest.raises(TimelineError) as info:
+        load_timeline(tmp_path / "missing.toml")
+    assert _annotations(info.value.format()) == [
+        {"file": str(tmp_path / "missing.toml"), "severity": "error", "message": "no such file"}
+    ]
+
+
+def test_the_documented_schema_directive_points_at_the_committed_schema() -> None:
+    text = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+    directive = re.search(r"^#:schema (\./docs/\S+)$", text, re.MULTILINE)
+    assert directive and (ROOT / directive.group(1)).resolve() == (ROOT / COMMITTED_PATH)
