@@ -73,9 +73,9 @@ def cmd_app(argv: Sequence[str]) -> int:
     parser = _app_parser()
     args = parser.parse_args(glue_values(argv, parser))
     from tui.core.errors import TimelineError, did_you_mean
-    from tui.core.load import load_timeline
     from tui.core.query import QueryError, parse
     from tui.core.sanitize import quote
+    from tui.core.write import load_with_digest
 
     path: Path = args.path or default_timeline()
     timeline = None
@@ -83,9 +83,10 @@ def cmd_app(argv: Sequence[str]) -> int:
         big = path.is_file() and path.stat().st_size > BACKGROUND_LOAD_BYTES
     except OSError:
         big = False
+    digest = None
     if not big or args.view:
         try:
-            timeline = load_timeline(path)
+            timeline, digest = load_with_digest(path)
         except TimelineError as exc:
             print(exc.format(), file=sys.stderr)
             return EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS
@@ -111,7 +112,7 @@ def cmd_app(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     from tui.app.app import make_app
 
-    app = make_app(timeline, path=path, goto=args.goto, query=query)
+    app = make_app(timeline, path=path, goto=args.goto, query=query, digest=digest)
     app.run()
     if app.load_errors:
         print(app.load_errors, file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -9,29 +10,36 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from tui.app.screens.asof import AsOfScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FacetList, FilterPane
 from tui.app.widgets.header import TimelineHeader
+from tui.app.widgets.problems import ProblemsPanel
+from tui.app.widgets.timeline_view import TimelineView
 from tui.core import query as q
+from tui.core.editor import EditorError, editor_command, run_editor
 from tui.core.errors import TimelineError
-from tui.core.load import load_text, read_text
+from tui.core.load import decode, load_bytes, load_text, read_bytes
 from tui.core.model import Event, Timeline, TimelineInfo
 from tui.core.present import display_path
 from tui.core.preview import preview
 from tui.core.sanitize import clean, quote
+from tui.core.watch import FileWatcher
+from tui.core.write import file_digest
 
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
 FILTER_DEBOUNCE = 0.12  # seconds between the last keystroke and filtering
+WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +68,12 @@ class PolicyApp(App[int]):
         Binding("backspace", "back", "Back", show=False),
         Binding("y", "copy", "Copy id+URL"),
         Binding("v", "views", "Views"),
+        Binding("e", "edit", "Edit", tooltip="Open the file in $VISUAL/$EDITOR at this event"),
         Binding("Y", "copy_command", "Copy command line", show=False),
         Binding("x", "clear_filters", "Clear filters", show=False),
+        # Time views (issue #6): the timeline in the list's place, and the as-of board.
+        Binding("t", "toggle_timeline", "Timeline view"),
+        Binding("a", "asof_board", "As-of board"),
     ]
 
     def __init__(
@@ -72,9 +84,15 @@ class PolicyApp(App[int]):
         goto: str | None = None,
         query: str = "",
         today: date | None = None,
+        digest: str | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__()
         self.today = today or date.today()
+        # SHA-256 of the bytes the shown timeline came from: saving refuses when the file differs.
+        self.file_digest = digest
+        self._watch = watch
+        self._watcher: FileWatcher | None = None
         # Without a timeline the app opens at once and loads `path` in a worker (big files).
         self._load_path = path if timeline is None else None
         self.loading = timeline is None
@@ -89,6 +107,7 @@ class PolicyApp(App[int]):
         self._requested: str | None = None
         self._query = q.parse("")
         self._current: Event | None = None
+        self._keep_scroll: float | None = None
         self._back: list[str] = []
 
     # -- layout ------------------------------------------------------------------------------
@@ -99,8 +118,10 @@ class PolicyApp(App[int]):
             yield FilterPane(id="filters")
             with Vertical(id="main"):
                 yield EventList(self.timeline.events, id="events")
+                yield TimelineView(self.timeline.events, today=self.today, id="timeline")
                 yield Static("", id="empty")
                 yield EventDetail(id="detail")
+        yield ProblemsPanel(id="problems")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,6 +136,7 @@ class PolicyApp(App[int]):
             self._load_worker(self._load_path)
         elif self._goto:
             self.show_event(self._goto, push=False)
+        self._start_watching()
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
@@ -128,7 +150,8 @@ class PolicyApp(App[int]):
     def _load_worker(self, path: Path) -> None:
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
         try:
-            text = read_text(path)
+            data = read_bytes(path)
+            text = decode(data, str(path))
             first = preview(text, str(path))
             if first is not None and first.events:
                 index = q.Index(first.events, today=self.today)
@@ -138,6 +161,7 @@ class PolicyApp(App[int]):
         except TimelineError as exc:
             self.call_from_thread(self._load_failed, exc)
             return
+        self.file_digest = file_digest(data)
         self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
 
     def _load_failed(self, error: TimelineError) -> None:
@@ -153,10 +177,82 @@ class PolicyApp(App[int]):
         self._index = index or q.Index(timeline.events, today=self.today)
         self.loading = loading
         self.query_one(EventList).set_events(timeline.events, view=[])
+        self.query_one(TimelineView).set_events(timeline.events, view=[])
         self._run_filter(self._requested or "", immediate=True)
         if not loading and self._goto:
             goto, self._goto = self._goto, None
             self.show_event(goto, push=False)
+
+    # -- live reload -------------------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        path = self.file_path
+        if not self._watch or path is None:
+            return
+        if self.file_digest is None and self._load_path is None:
+            with contextlib.suppress(OSError):
+                self.file_digest = file_digest(path.read_bytes())
+        self._watcher = FileWatcher(path, self.file_digest)
+        self.set_interval(WATCH_INTERVAL, self._poll_file, name="watch")
+
+    @property
+    def file_path(self) -> Path | None:
+        return Path(self.timeline.path) if self.timeline.path else self._load_path
+
+    def _poll_file(self) -> None:
+        if self._watcher is not None and not self.loading and self._watcher.poll():
+            self.reload_now()
+
+    def reload_now(self) -> None:
+        """Load the file again in a worker; keeps the query, the highlight and the scroll."""
+        path = self.file_path
+        if path is not None:
+            self._reload_worker(path)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _reload_worker(self, path: Path) -> None:
+        try:
+            data = read_bytes(path)
+            timeline = load_bytes(data, str(path))
+            index = q.Index(timeline.events, today=self.today)
+        except TimelineError as exc:
+            self.call_from_thread(self._reload_failed, exc)
+            return
+        self.call_from_thread(self._reloaded, timeline, index, file_digest(data))
+
+    def _reloaded(self, timeline: Timeline, index: q.Index, digest: str) -> None:
+        self.file_digest = digest
+        self.query_one(ProblemsPanel).clear()
+        self.replace_timeline(timeline, index)
+
+    def _reload_failed(self, error: TimelineError) -> None:
+        # The last good data stays on screen; the panel says what is wrong and where.
+        self.file_digest = None  # the file on disk is not what is shown: saving must refuse
+        self.query_one(ProblemsPanel).show_error(error)
+
+    def action_edit(self) -> None:
+        path = self.file_path
+        if path is None:
+            return
+        panel = self.query_one(ProblemsPanel)
+        line: int | None = None
+        if panel.visible and panel.selected is not None:
+            line = panel.selected.line
+        elif self._current is not None:
+            line = self.timeline.lines.get(self._current.id)
+        try:
+            command = editor_command(path, line)
+        except EditorError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        try:
+            with self.suspend():
+                problem = run_editor(command)
+        except SuspendNotSupported:
+            problem = "this terminal cannot hand the screen to an editor; edit the file directly"
+        if problem:
+            self.notify(problem, severity="error", markup=False, timeout=8)
+        self.reload_now()
 
     # -- filtering ---------------------------------------------------------------------------
 
@@ -199,7 +295,9 @@ class PolicyApp(App[int]):
         self._query = result.query
         events = self.query_one(EventList)
         keep = self._current.id if self._current else None
-        events.set_view(result.view, keep=keep)
+        events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll)
+        self._keep_scroll = None
+        self.query_one(TimelineView).set_view(result.view, keep=keep)
         for facet_list in self.query(FacetList):
             facet_list.show_counts(
                 result.facets[facet_list.facet], q.selected(result.query, facet_list.facet)
@@ -273,6 +371,7 @@ class PolicyApp(App[int]):
     def _show(self, event: Event | None) -> None:
         self._current = event
         self.query_one(EventDetail).show(event, self.timeline, self.today)
+        self.query_one(TimelineView).highlight(event.id if event else None)
 
     def show_event(self, event_id: str, *, push: bool = True) -> bool:
         """Show an event by id, in the list when the current filter shows it."""
@@ -296,6 +395,9 @@ class PolicyApp(App[int]):
         self.query_one("#search", Input).focus()
 
     def action_focus_list(self) -> None:
+        if self.screen.has_class("-timeline"):
+            self.query_one(TimelineView).focus()
+            return
         self.query_one(EventList).focus()
 
     def action_toggle_filters(self) -> None:
@@ -309,6 +411,8 @@ class PolicyApp(App[int]):
             ("App", self.BINDINGS),
             ("List", EventList.BINDINGS),
             ("Filters", FilterPane.BINDINGS),
+            ("Timeline", TimelineView.BINDINGS),
+            ("As-of board", AsOfScreen.BINDINGS),
             ("App", [Binding("tab", "focus_next", "Next pane (Shift+Tab: previous)")]),
             ("App", [Binding("ctrl+p", "command_palette", "Command palette")]),
         ]
@@ -406,6 +510,50 @@ class PolicyApp(App[int]):
     def action_clear_filters(self) -> None:
         self._set_query_text("")
 
+    # -- time views (issue #6): timeline view and as-of board --------------------------------
+
+    @on(TimelineView.Highlighted)
+    def _timeline_highlighted(self, message: TimelineView.Highlighted) -> None:
+        self.query_one(EventList).go_to(message.event.id)
+        self._show(message.event)
+
+    @on(TimelineView.Selected)
+    def _timeline_selected(self, message: TimelineView.Selected) -> None:
+        self._show(message.event)
+        self.query_one(EventDetail).focus()
+
+    def action_toggle_timeline(self) -> None:
+        """The timeline view in the list's place, or back; the same event stays highlighted."""
+        self.screen.toggle_class("-timeline")
+        if self.screen.has_class("-timeline"):
+            self.query_one(TimelineView).focus()
+        else:
+            self.query_one(EventList).focus()
+
+    def asof_day(self) -> date:
+        """The day of the query's first ``asof:`` term (a period's first day), else today."""
+        for term in self._query.terms:
+            if term.field == "asof" and not term.negated and term.dates:
+                first = term.dates[0]
+                return first.start if first is not None else self.today
+        return self.today
+
+    def action_asof_board(self) -> None:
+        # The board picks its own day, so the query's time terms are left out of its events.
+        kept = tuple(t for t in self._query.terms if t.field not in q.TIME_FIELDS)
+        view = self._index.filter(q.Query(self._query.text, kept))
+        events = self.timeline.events
+        scope = f"{len(view):,} of {len(events):,} events"
+        if kept:
+            scope += f" ({q.describe(q.Query(self._query.text, kept))})"
+
+        def chosen(event_id: str | None) -> None:
+            if event_id:
+                self.show_event(event_id)
+
+        board = AsOfScreen([events[i] for i in view], self.asof_day(), self.today, scope=scope)
+        self.push_screen(board, chosen)
+
     # -- command palette ---------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -439,6 +587,8 @@ def make_app(
     goto: str | None = None,
     query: str = "",
     today: date | None = None,
+    digest: str | None = None,
+    watch: bool = True,
 ) -> PolicyApp:
     """The one factory the CLI and the tests share.
 
@@ -447,4 +597,6 @@ def make_app(
     """
     if timeline is None and path is None:
         raise ValueError("make_app needs a timeline or a path")
-    return PolicyApp(timeline, path=path, goto=goto, query=query, today=today)
+    return PolicyApp(
+        timeline, path=path, goto=goto, query=query, today=today, digest=digest, watch=watch
+    )

@@ -128,8 +128,11 @@ class EventList(ScrollView, can_focus=True):
         self._events = events
         self.set_view(range(len(events)) if view is None else view)
 
-    def set_view(self, view: Sequence[int], keep: str | None = None) -> None:
-        """Show these event indices; keep the event with id ``keep`` highlighted if present."""
+    def set_view(
+        self, view: Sequence[int], keep: str | None = None, scroll_y: float | None = None
+    ) -> None:
+        """Show these event indices; keep the event with id ``keep`` highlighted if present,
+        and the list scrolled to ``scroll_y`` where that still shows it."""
         keep = keep if keep is not None else (self.highlighted.id if self.highlighted else None)
         self._view = view
         self.virtual_size = Size(0, len(view))  # rows are cut to fit: never scroll sideways
@@ -138,6 +141,8 @@ class EventList(ScrollView, can_focus=True):
             position = self._position_of(keep)
             if position is None:
                 position = 0
+        if scroll_y is not None:
+            self.scroll_to(y=scroll_y, animate=False, immediate=True)
         self.cursor = self._clamp(position)
         self.refresh()
 

@@ -1,0 +1,162 @@
+"""The edit loop in the app: live reload, the problems panel, and `e` for the editor."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tui.app.app import PolicyApp, make_app
+from tui.app.widgets.event_list import EventList
+from tui.app.widgets.problems import ProblemsPanel
+from tui.core.load import load_timeline
+
+from .screen import screen_text, settle
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "app" / "timeline.toml"
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def timeline_file(tmp_path: Path) -> Path:
+    copy = tmp_path / "timeline.toml"
+    shutil.copy(FIXTURE, copy)
+    return copy
+
+
+def open_app(path: Path, **kwargs: object) -> PolicyApp:
+    return make_app(load_timeline(path), today=TODAY, **kwargs)  # type: ignore[arg-type]
+
+
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    for _ in range(int(seconds / 0.05)):
+        await settle(pilot)
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition never became true")
+
+
+async def test_a_save_is_picked_up_keeping_query_and_highlight(timeline_file: Path) -> None:
+    app = open_app(timeline_file, query="country:RU", goto="ru-2022-instagram-block")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.query_one(EventList).highlighted.id == "ru-2022-instagram-block"
+        text = timeline_file.read_text()
+        timeline_file.write_text(
+            text.replace('title = "Russia blocks Facebook"', 'title = "Russia blocks Facebook!"')
+        )
+        await wait_until(pilot, lambda: "Russia blocks Facebook!" in screen_text(app), 3.0)
+        assert app.query_one(EventList).highlighted.id == "ru-2022-instagram-block"
+        assert app.query_one("#search").value == "country:RU"
+
+
+async def test_an_invalid_save_shows_problems_and_keeps_the_last_good_data(
+    timeline_file: Path,
+) -> None:
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        good = timeline_file.read_text()
+        before = len(app.timeline.events)
+        timeline_file.write_text(good.replace('title = "Russia blocks Facebook"', 'titel = "x"'))
+        panel = app.query_one(ProblemsPanel)
+        await wait_until(pilot, lambda: panel.visible, 3.0)
+        text = screen_text(app)
+        assert "titel: unknown field; did you mean 'title'?" in text
+        assert f"{timeline_file}:" in text
+        assert len(app.timeline.events) == before  # still the last good data
+        assert app.file_digest is None  # saving from the form must now refuse
+        timeline_file.write_text(good)
+        await wait_until(pilot, lambda: not panel.visible, 3.0)
+        assert app.file_digest is not None
+
+
+async def test_a_deleted_file_is_a_problem_not_a_crash(timeline_file: Path) -> None:
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        good = timeline_file.read_bytes()
+        timeline_file.unlink()
+        panel = app.query_one(ProblemsPanel)
+        await wait_until(pilot, lambda: panel.visible, 3.0)
+        assert "no such file" in screen_text(app)
+        # An editor that saves by rename: a new file appears in its place.
+        replacement = timeline_file.with_suffix(".tmp")
+        replacement.write_bytes(good)
+        os.replace(replacement, timeline_file)
+        await wait_until(pilot, lambda: not panel.visible, 3.0)
+        assert app.is_running
+
+
+def fake_editor(tmp_path: Path) -> tuple[Path, Path]:
+    """An $EDITOR that records its arguments and appends a comment to the file."""
+    log = tmp_path / "editor-args.txt"
+    script = tmp_path / "fake-editor"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$@" > "{log}"\n'
+        "for last; do :; done\n"
+        'printf "# edited\\n" >> "$last"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script, log
+
+
+async def test_e_opens_the_editor_at_the_event_line_and_reloads(
+    timeline_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script, log = fake_editor(tmp_path)
+    monkeypatch.setenv("VISUAL", str(script))
+    app = open_app(timeline_file, goto="ru-2022-facebook-block")
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        await settle(pilot)
+        line = app.timeline.lines["ru-2022-facebook-block"]
+        await pilot.press("e")
+        await settle(pilot)
+        assert log.read_text().split("\n")[:2] == [f"+{line}", str(timeline_file)]
+        assert timeline_file.read_text().endswith("# edited\n")
+        assert app.query_one(EventList).highlighted.id == "ru-2022-facebook-block"
+
+
+async def test_e_from_the_problems_panel_opens_at_the_problem(
+    timeline_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script, log = fake_editor(tmp_path)
+    monkeypatch.setenv("VISUAL", str(script))
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        await settle(pilot)
+        text = timeline_file.read_text()
+        timeline_file.write_text(text.replace("date = 2022-03-04", 'date = "March 2022"'))
+        panel = app.query_one(ProblemsPanel)
+        await wait_until(pilot, lambda: panel.visible, 3.0)
+        problem_line = panel.selected.line
+        assert problem_line is not None
+        await pilot.press("e")
+        await settle(pilot)
+        assert log.read_text().split("\n")[0] == f"+{problem_line}"
+
+
+async def test_a_missing_editor_is_a_message_not_a_crash(
+    timeline_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISUAL", "/nonexistent/editor")
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert any("editor not found" in m for m in messages)

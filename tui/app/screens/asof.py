@@ -1,0 +1,353 @@
+"""The as-of board: which measures were in force on one day, as a grid of country × platform.
+
+The rule of what is "in force" lives in ``tui.core.asof`` (the same as the query's ``asof:``);
+this screen only draws ``tui.core.asof.board`` and moves its date. Every text from the file is
+cleaned and put in ``Text`` objects, never in markup.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from tui.app.screens.pick import PickScreen
+from tui.core.asof import Board, Entry, Unit, board, move
+from tui.core.dates import PartialDate
+from tui.core.model import Event
+from tui.core.sanitize import clean
+
+# Boards of more events than this are computed in a thread worker (about 10 µs an event).
+SYNC_LIMIT = 5000
+COUNTRY_COLUMN = "country"
+
+
+def long_date(day: date) -> str:
+    """``Tuesday 1 March 2022`` (built by hand: strftime is unreliable before 1000)."""
+    weekday = calendar.day_name[day.weekday()]
+    return f"{weekday} {day.day} {calendar.month_name[day.month]} {day.year:04d}"
+
+
+def entry_text(entry: Entry) -> Text:
+    """``block ru-2022-facebook-block ≈?``: the action, the event id and its flags."""
+    text = Text(no_wrap=True)
+    text.append(clean(entry.label), style="bold")
+    text.append(" ")
+    text.append(clean(entry.event_id))
+    flags = ("≈" if entry.approximate else "") + ("?" if entry.uncertain else "")
+    if flags:
+        text.append(f" {flags}", style="dim")
+    return text
+
+
+def cell_text(entries: Sequence[Entry]) -> Text:
+    if not entries:
+        return Text("·", style="dim")
+    return Text("\n").join(entry_text(e) for e in entries)
+
+
+class AsOfScreen(Screen[str | None]):
+    """A day, and the measures in force that day by country (rows) and platform (columns).
+
+    Dismissed with the id of an event chosen from a cell, or None (Esc).
+
+    | Key | Action |
+    | :- | :- |
+    | , / . (< / >) | a day earlier / later |
+    | [ / ] | a month earlier / later |
+    | { / } | a year earlier / later |
+    | d | type a date: 2022, 2022-03 or 2022-03-01 |
+    | arrows, enter | move between cells; list the events of a cell |
+    | escape | close the board |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("comma", "move('day', -1)", "−day", key_display=",", tooltip="A day earlier"),
+        Binding("full_stop", "move('day', 1)", "+day", key_display=".", tooltip="A day later"),
+        Binding(
+            "less_than_sign",
+            "move('day', -1)",
+            "−day",
+            key_display="<",
+            show=False,
+            tooltip="A day earlier",
+        ),
+        Binding(
+            "greater_than_sign",
+            "move('day', 1)",
+            "+day",
+            key_display=">",
+            show=False,
+            tooltip="A day later",
+        ),
+        Binding(
+            "left_square_bracket",
+            "move('month', -1)",
+            "−month",
+            key_display="[",
+            tooltip="A month earlier",
+        ),
+        Binding(
+            "right_square_bracket",
+            "move('month', 1)",
+            "+month",
+            key_display="]",
+            tooltip="A month later",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "move('year', -1)",
+            "−year",
+            key_display="{",
+            tooltip="A year earlier",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "move('year', 1)",
+            "+year",
+            key_display="}",
+            tooltip="A year later",
+        ),
+        Binding("d", "type_date", "Date", tooltip="Type a date (2022, 2022-03, 2022-03-01)"),
+        Binding("escape", "close", "Close", tooltip="Close the board (or the date box)"),
+    ]
+
+    DEFAULT_CSS = """
+    AsOfScreen { layout: vertical; }
+    AsOfScreen #asof-title { height: 1; padding: 0 1; background: $panel; }
+    AsOfScreen #asof-note { height: auto; padding: 0 1; color: $text-muted; }
+    AsOfScreen #asof-date { display: none; margin: 0 1; }
+    AsOfScreen #asof-date.-visible { display: block; }
+    AsOfScreen #asof-grid { height: 1fr; }
+    AsOfScreen #asof-empty { display: none; padding: 1 2; color: $text-warning; }
+    AsOfScreen.-empty #asof-empty { display: block; }
+    AsOfScreen.-empty #asof-grid { display: none; }
+    """
+
+    def __init__(
+        self,
+        events: Sequence[Event],
+        day: date,
+        today: date,
+        *,
+        scope: str = "",
+    ) -> None:
+        super().__init__()
+        self._events = events
+        self._day = day
+        self._today = today
+        self._scope = scope
+        self._board: Board | None = None
+
+    # -- the model ---------------------------------------------------------------------------
+
+    @property
+    def day(self) -> date:
+        return self._day
+
+    @property
+    def board(self) -> Board | None:
+        """The board on screen (None until the first one is computed)."""
+        return self._board
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="asof-title")
+        yield Static(id="asof-note")
+        yield Input(placeholder="A date: 2022, 2022-03 or 2022-03-01 (Enter)", id="asof-date")
+        yield DataTable(id="asof-grid", cursor_type="cell")
+        yield Static(id="asof-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._update()
+
+    def set_day(self, day: date) -> None:
+        self._day = day
+        self._update()
+
+    def _update(self) -> None:
+        self._show_title(updating=True)
+        if len(self._events) <= SYNC_LIMIT:
+            self._show_board(board(self._events, self._day, self._today))
+        else:
+            self._board_worker(self._day)
+
+    @work(thread=True, exclusive=True, group="asof-board", exit_on_error=False)
+    def _board_worker(self, day: date) -> None:
+        worker = get_current_worker()
+        result = board(self._events, day, self._today)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._board_ready, result)
+
+    def _board_ready(self, result: Board) -> None:
+        if result.day == self._day:  # a newer date is on its way otherwise
+            self._show_board(result)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def _show_title(self, updating: bool = False) -> None:
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append("In force on ")
+        title.append(long_date(self._day), style="bold")
+        b = self._board if self._board is not None and self._board.day == self._day else None
+        if b is not None:
+            measures = len({e.event_id for entries in b.cells.values() for e in entries})
+            title.append(
+                f"  ·  {measures} measure{'s' if measures != 1 else ''} in "
+                f"{len(b.countries)} countr{'ies' if len(b.countries) != 1 else 'y'}"
+            )
+        elif updating:
+            title.append("  ·  updating…", style="dim")
+        if self._scope:
+            title.append(f"  ·  {clean(self._scope)}", style="dim")
+        self.query_one("#asof-title", Static).update(title)
+        note = Text()
+        if self._day > self._today:
+            note.append(
+                f"After today ({self._today.isoformat()}): measures without an end are assumed "
+                "to continue (marked ?).\n"
+            )
+        note.append("≈ partial date: may not have started or ended that day · ")
+        note.append("? status unknown, or after today · ")
+        note.append("Enter: a cell's events · d: type a date · Esc: close")
+        self.query_one("#asof-note", Static).update(note)
+
+    def _show_board(self, result: Board) -> None:
+        self._board = result
+        table = self.query_one(DataTable)
+        keep = self._cursor_keys()
+        old = table.cursor_coordinate
+        table.clear(columns=True)
+        table.add_column(Text("Country"), key=COUNTRY_COLUMN)
+        for platform in result.platforms:
+            table.add_column(Text(clean(platform.label)), key=f"p:{platform.key}")
+        for country in result.countries:
+            cells = [Text(f"{clean(country.code)} {clean(country.name)}", style="bold")]
+            height = 1
+            for platform in result.platforms:
+                entries = result.cell(country.code, platform.key)
+                height = max(height, len(entries))
+                cells.append(cell_text(entries))
+            table.add_row(*cells, height=height, key=country.code)
+        table.fixed_columns = 1
+        self._restore_cursor(keep, old)
+        empty = self.query_one("#asof-empty", Static)
+        empty.update(
+            Text(
+                f"Nothing was in force on {long_date(self._day)} among these events.\n"
+                "Move the date with , . [ ] { } or type one with d."
+            )
+        )
+        self.set_class(result.empty, "-empty")
+        self._show_title()
+
+    def _cursor_keys(self) -> tuple[str, str] | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            cell = table.coordinate_to_cell_key(table.cursor_coordinate)
+        except Exception:  # noqa: BLE001 - an empty or rebuilt table has no cell there
+            return None
+        return str(cell.row_key.value), str(cell.column_key.value)
+
+    def _restore_cursor(self, keys: tuple[str, str] | None, old: Coordinate) -> None:
+        """Keep the cursor on the same country and platform when both are still shown."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        row, column = old.row, old.column
+        if keys is not None:
+            try:
+                row = table.get_row_index(keys[0])
+            except Exception:  # noqa: BLE001 - the country left the board
+                pass
+            try:
+                column = table.get_column_index(keys[1])
+            except Exception:  # noqa: BLE001 - the platform left the board
+                pass
+        row = max(0, min(row, table.row_count - 1))
+        column = max(0, min(column, len(table.columns) - 1))
+        table.cursor_coordinate = Coordinate(row, column)
+
+    # -- cells -------------------------------------------------------------------------------
+
+    def entries_at(self, country: str, column: str) -> list[Entry]:
+        """A cell's entries; the country column gives every entry of the row, once each."""
+        b = self._board
+        if b is None:
+            return []
+        if column != COUNTRY_COLUMN:
+            return list(b.cell(country, column.removeprefix("p:")))
+        seen: dict[str, Entry] = {}
+        for platform in b.platforms:
+            for entry in b.cell(country, platform.key):
+                seen.setdefault(entry.event_id, entry)
+        return list(seen.values())
+
+    @on(DataTable.CellSelected)
+    def _cell_selected(self, message: DataTable.CellSelected) -> None:
+        country = str(message.cell_key.row_key.value)
+        column = str(message.cell_key.column_key.value)
+        entries = self.entries_at(country, column)
+        if not entries:
+            self.notify("Nothing in force in this cell that day.", markup=False)
+            return
+        by_id = {e.id: e for e in self._events}
+        items = []
+        for entry in entries:
+            event = by_id.get(entry.event_id)
+            label = (
+                f"{event.date.iso()}  {entry.label}  {event.title}  ({entry.event_id})"
+                if event
+                else entry.event_id
+            )
+            items.append((entry.event_id, label))
+        title = f"In force on {long_date(self._day)}: show which event?"
+        self.app.push_screen(PickScreen(title, items), self._picked)
+
+    def _picked(self, event_id: str | None) -> None:
+        if event_id:
+            self.dismiss(event_id)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_move(self, unit: Unit, n: int) -> None:
+        self.set_day(move(self._day, unit, n))
+
+    def action_type_date(self) -> None:
+        box = self.query_one("#asof-date", Input)
+        box.add_class("-visible")
+        box.value = ""
+        box.focus()
+
+    @on(Input.Submitted, "#asof-date")
+    def _date_typed(self, message: Input.Submitted) -> None:
+        try:
+            day = PartialDate.parse(message.value).start
+        except ValueError as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return
+        self._close_date_box()
+        self.set_day(day)
+
+    def _close_date_box(self) -> None:
+        self.query_one("#asof-date", Input).remove_class("-visible")
+        self.query_one(DataTable).focus()
+
+    def action_close(self) -> None:
+        if self.query_one("#asof-date", Input).has_class("-visible"):
+            self._close_date_box()
+            return
+        self.dismiss(None)

@@ -1,0 +1,72 @@
+"""The problems panel: why the file on disk does not load, while the last good data stays shown."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.errors import Problem, TimelineError
+
+
+class ProblemsPanel(Vertical):
+    """Lists every problem as ``validate`` prints it; ``e`` opens the editor at the selected one."""
+
+    DEFAULT_CSS = """
+    ProblemsPanel {
+        display: none;
+        height: auto;
+        max-height: 12;
+        border-top: heavy $error;
+        background: $error-muted;
+    }
+    ProblemsPanel.-visible { display: block; }
+    ProblemsPanel > #problems-title { padding: 0 1; text-style: bold; }
+    ProblemsPanel > OptionList { height: auto; max-height: 10; background: $surface; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.problems: list[Problem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="problems-title")
+        yield OptionList(id="problems-list")
+
+    def show_error(self, error: TimelineError) -> None:
+        self.problems = list(error.problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        self.query_one("#problems-title", Static).update(
+            Text(
+                f"The file on disk has {count} {noun}; showing the last good version. "
+                "Fix and save: this panel closes by itself. e opens the editor at the "
+                "selected problem."
+            )
+        )
+        options = self.query_one("#problems-list", OptionList)
+        options.clear_options()
+        # Problem.format() is already sanitised; Text keeps it from being read as markup.
+        options.add_options([Option(Text(p.format())) for p in self.problems])
+        if self.problems:
+            options.highlighted = 0
+        self.add_class("-visible")
+
+    def clear(self) -> None:
+        self.problems = []
+        self.query_one("#problems-list", OptionList).clear_options()
+        self.remove_class("-visible")
+
+    @property
+    def visible(self) -> bool:
+        return self.has_class("-visible")
+
+    @property
+    def selected(self) -> Problem | None:
+        options = self.query_one("#problems-list", OptionList)
+        index = options.highlighted
+        if index is None or not 0 <= index < len(self.problems):
+            return self.problems[0] if self.problems else None
+        return self.problems[index]

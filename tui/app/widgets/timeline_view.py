@@ -1,0 +1,542 @@
+"""The timeline view: one lane per platform (or country, or action) on a time axis.
+
+A line-API ``ScrollView`` like the event list: it draws only the lines on screen, from a
+layout that ``tui.core.layout`` computes (where every bar and marker goes, how overlapping
+bars stack). The layout depends on the view, the scale, the lane kind and the width, so it is
+cached on exactly that; views larger than ``SYNC_LIMIT`` events are laid out in a thread
+worker, and the previous layout stays on screen until the new one is ready.
+
+The first three lines stay put while the lanes scroll under them: a caption (lane kind,
+window, legend), the axis labels and the axis rule.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from tui.core.layout import (
+    LaneBy,
+    LaneLayout,
+    Scale,
+    axis_lines,
+    caption,
+    fit,
+    lane_above,
+    lane_below,
+    layout,
+    neighbour_in_time,
+    render_row,
+    runs,
+    span,
+)
+from tui.core.model import Event
+
+LANE_CYCLE: tuple[LaneBy, ...] = ("platform", "country", "action")
+LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "action": "Action"}
+HEADER = 3  # caption, axis labels, axis rule: fixed above the scrolling lanes
+# Views up to this many events are laid out at once (well under 0.1 s); larger ones in a worker.
+SYNC_LIMIT = 2000
+ZOOM_STEP = 2.0
+LEGEND = "━ span  ▶ ongoing  ? unknown  ◆ one-off  ┄ approximate"
+CACHE_SIZE = 4  # layouts of a 100k-event view are large: keep only a few
+
+
+def _fit_text(text: str, width: int) -> str:
+    """Pad or cut ``text`` to exactly ``width`` cells; an ellipsis marks a cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def gutter_width(width: int) -> int:
+    """Columns for lane labels: a fifth of the pane, between 8 and 24."""
+    return max(8, min(24, width // 5))
+
+
+@dataclass(frozen=True, slots=True)
+class Laid:
+    """A layout ready to draw, with the look-ups navigation needs."""
+
+    scale: Scale
+    by: LaneBy
+    lanes: list[LaneLayout]
+    rows: list[tuple[int, int]]  # (lane, row within the lane) of each scrolling line
+    first_line: list[int]  # the scrolling line of each lane's first row
+    lines_of: dict[tuple[int, str], int]  # (lane, event id) -> the line that shows it
+    lanes_of: dict[str, list[int]]  # event id -> the lanes that show it, in order
+
+
+def lay_out(events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> Laid:
+    """Run the core layout and index it for drawing and navigation."""
+    lanes = layout(events, scale, by, today)
+    rows: list[tuple[int, int]] = []
+    first_line: list[int] = []
+    lines_of: dict[tuple[int, str], int] = {}
+    lanes_of: dict[str, list[int]] = {}
+    for lane_index, lane in enumerate(lanes):
+        first_line.append(len(rows))
+        for row_index, row in enumerate(lane.rows):
+            line = len(rows)
+            rows.append((lane_index, row_index))
+            for item in row:
+                if (lane_index, item.event_id) not in lines_of:
+                    lines_of[lane_index, item.event_id] = line
+                    lanes_of.setdefault(item.event_id, []).append(lane_index)
+    return Laid(scale, by, lanes, rows, first_line, lines_of, lanes_of)
+
+
+class TimelineView(ScrollView, can_focus=True):
+    """The events of the current view as bars and markers in lanes on a time axis.
+
+    | Key | Action |
+    | :- | :- |
+    | left / right | the previous / next event in time |
+    | up / down | the nearest event in the lane above / below |
+    | + / - | zoom in / out around the highlighted event |
+    | 0 | fit every event of the view |
+    | L | lanes per platform, country or action |
+    | enter | read the event in the detail pane |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1)", "Earlier event", show=False),
+        Binding("right", "step(1)", "Later event", show=False),
+        Binding("up", "lane(-1)", "Lane above", show=False),
+        Binding("down", "lane(1)", "Lane below", show=False),
+        Binding("plus", "zoom(2)", "Zoom in", key_display="+"),
+        Binding("equals_sign", "zoom(2)", "Zoom in", key_display="=", show=False),
+        Binding("minus", "zoom(0.5)", "Zoom out", key_display="-"),
+        Binding("0", "fit", "Fit all", show=False),
+        Binding("L", "cycle_lanes", "Lanes: platform/country/action"),
+        Binding("enter", "select", "Read", tooltip="Focus the detail of this event"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline-view--caption",
+        "timeline-view--axis",
+        "timeline-view--label",
+        "timeline-view--label-current",
+        "timeline-view--bar",
+        "timeline-view--open",
+        "timeline-view--unknown",
+        "timeline-view--marker",
+        "timeline-view--approximate",
+        "timeline-view--clipped",
+        "timeline-view--selected",
+    }
+
+    DEFAULT_CSS = """
+    TimelineView {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        & > .timeline-view--caption { color: $text-muted; }
+        & > .timeline-view--axis { color: $text-muted; }
+        & > .timeline-view--label { color: $text; }
+        & > .timeline-view--label-current { color: $text-accent; text-style: bold; }
+        & > .timeline-view--bar { color: $text-primary; }
+        & > .timeline-view--open { color: $text-warning; }
+        & > .timeline-view--unknown { color: $text-muted; }
+        & > .timeline-view--marker { color: $text-accent; }
+        & > .timeline-view--approximate { color: $text-muted; }
+        & > .timeline-view--clipped { color: $text-muted; }
+        & > .timeline-view--selected { text-style: reverse; }
+        &:focus > .timeline-view--selected { text-style: reverse bold; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The user moved the highlight to another event in the timeline."""
+
+        def __init__(self, event: Event) -> None:
+            self.event = event
+            super().__init__()
+
+    class Selected(Message):
+        """Enter (or a double click) on an event."""
+
+        def __init__(self, event: Event) -> None:
+            self.event = event
+            super().__init__()
+
+    def __init__(
+        self,
+        events: Sequence[Event] = (),
+        *,
+        today: date | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.today = today or date.today()
+        self._events: Sequence[Event] = events
+        self._view: Sequence[int] = range(len(events))
+        self._view_events: list[Event] | None = None
+        self._order: list[str] | None = None
+        self._token = 0  # bumped whenever the view changes: part of every cache key
+        self._by: LaneBy = "platform"
+        self._scale: Scale | None = None  # None: fit the view at the next layout
+        self._laid: Laid | None = None
+        self._cache: OrderedDict[tuple[object, ...], Laid] = OrderedDict()
+        self._pending: tuple[object, ...] | None = None
+        self._selected: str | None = None
+        self._lane = 0
+        self._styles: dict[str, Style] = {}
+
+    # -- the model ---------------------------------------------------------------------------
+
+    @property
+    def view(self) -> Sequence[int]:
+        return self._view
+
+    @property
+    def lane_by(self) -> LaneBy:
+        return self._by
+
+    @property
+    def scale(self) -> Scale | None:
+        """The window on screen (None until the first layout)."""
+        return self._laid.scale if self._laid else None
+
+    @property
+    def laid(self) -> Laid | None:
+        return self._laid
+
+    @property
+    def selected_id(self) -> str | None:
+        return self._selected
+
+    @property
+    def current_lane(self) -> int:
+        return self._lane
+
+    @property
+    def pending(self) -> bool:
+        """True while a worker lays out a large view."""
+        return self._pending is not None
+
+    def _events_of_view(self) -> list[Event]:
+        if self._view_events is None:
+            events = self._events
+            self._view_events = [events[i] for i in self._view]
+        return self._view_events
+
+    def _ids_in_order(self) -> list[str]:
+        if self._order is None:
+            self._order = [e.id for e in self._events_of_view()]
+        return self._order
+
+    def _event(self, event_id: str | None) -> Event | None:
+        if event_id is None:
+            return None
+        order = self._ids_in_order()
+        try:
+            return self._events_of_view()[order.index(event_id)]
+        except ValueError:
+            return None
+
+    def set_view(self, view: Sequence[int], keep: str | None = None) -> None:
+        """Show these event indices (into the events given); the window is fitted to them."""
+        self._view = view
+        self._view_events = None
+        self._order = None
+        self._token += 1
+        self._scale = None
+        self._cache.clear()
+        if keep is not None:
+            self._selected = keep
+        self._update_layout()
+
+    def set_events(self, events: Sequence[Event], view: Sequence[int] | None = None) -> None:
+        self._events = events
+        self.set_view(range(len(events)) if view is None else view)
+
+    def highlight(self, event_id: str | None) -> None:
+        """Highlight an event chosen elsewhere (the list, a link); posts no message."""
+        if event_id == self._selected and self._laid and self._shows(self._lane, event_id):
+            return
+        self._selected = event_id
+        self._reveal_selected()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _plot_width(self) -> int:
+        width = self.size.width
+        # One column stays free for the scrollbar, so the scale does not change when it shows.
+        return width - gutter_width(width) - 2
+
+    def _want(self) -> tuple[object, ...]:
+        return (self._token, self._scale, self._by, self._plot_width())
+
+    def _update_layout(self) -> None:
+        """Bring the layout in line with the view, scale, lane kind and width."""
+        width = self._plot_width()
+        if not self.is_mounted or width < 1 or self.size.height < 1:
+            return  # hidden (display: none) or not laid out yet: work when shown
+        if self._scale is not None and self._scale.width != width:
+            self._scale = self._scale.resized(width)
+        key = self._want()
+        if self._laid is not None and key in self._cache and self._cache[key] is self._laid:
+            self._pending = None
+            return
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            self._pending = None
+            self._set_laid(self._cache[key])
+            return
+        events = self._events_of_view()
+        if len(events) <= SYNC_LIMIT:
+            self._pending = None
+            self._store(key, self._compute(events, self._scale, self._by, width))
+            return
+        if self._pending == key:
+            return
+        self._pending = key
+        self.refresh()
+        self._layout_worker(key, events, self._scale, self._by, width)
+
+    def _compute(self, events: Sequence[Event], scale: Scale | None, by: LaneBy, width: int) -> Laid:
+        if scale is None:
+            scale = fit(events, width, self.today)
+        return lay_out(events, scale, by, self.today)
+
+    @work(thread=True, exclusive=True, group="timeline-layout", exit_on_error=False)
+    def _layout_worker(
+        self,
+        key: tuple[object, ...],
+        events: Sequence[Event],
+        scale: Scale | None,
+        by: LaneBy,
+        width: int,
+    ) -> None:
+        worker = get_current_worker()
+        laid = self._compute(events, scale, by, width)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._layout_ready, key, laid)
+
+    def _layout_ready(self, key: tuple[object, ...], laid: Laid) -> None:
+        if key != self._want():
+            return  # superseded while it was computed
+        self._pending = None
+        self._store(key, laid)
+
+    def _store(self, key: tuple[object, ...], laid: Laid) -> None:
+        if self._scale is None:
+            # A fitted window becomes the window: zooming and panning start from it.
+            self._scale = laid.scale
+            key = self._want()
+        self._cache[key] = laid
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        self._set_laid(laid)
+
+    def _set_laid(self, laid: Laid) -> None:
+        self._laid = laid
+        self.virtual_size = Size(0, HEADER + len(laid.rows))
+        if self._lane >= len(laid.lanes):
+            self._lane = 0
+        if self._selected is not None and not self._shows(self._lane, self._selected):
+            lanes = laid.lanes_of.get(self._selected)
+            if lanes:
+                self._lane = lanes[0]
+        self._scroll_to_selected()
+        self.refresh()
+
+    def _shows(self, lane: int, event_id: str) -> bool:
+        return self._laid is not None and (lane, event_id) in self._laid.lines_of
+
+    def _reveal_selected(self) -> None:
+        """Pan (keeping the zoom) so that the highlighted event is in the window."""
+        if self._scale is None:
+            return  # not laid out yet: the first layout fits every event and picks the lane
+        event = self._event(self._selected)
+        if event is not None:
+            s = span(event, self.today)
+            if s.end < self._scale.start or s.start > self._scale.end:
+                self._scale = self._scale.reveal(s.start, s.end)
+        if self._laid is not None and self._selected is not None:
+            if not self._shows(self._lane, self._selected):
+                lanes = self._laid.lanes_of.get(self._selected)
+                if lanes:
+                    self._lane = lanes[0]
+        self._update_layout()
+        self._scroll_to_selected()
+        self.refresh()
+
+    def _scroll_to_selected(self) -> None:
+        laid = self._laid
+        if laid is None or not self.is_mounted or not laid.first_line:
+            return
+        line = laid.lines_of.get((self._lane, self._selected or ""))
+        if line is None:
+            line = laid.first_line[min(self._lane, len(laid.first_line) - 1)]
+        lines = max(self.scrollable_content_region.height - HEADER, 1)
+        first = laid.first_line[laid.rows[line][0]]
+        top = round(self.scroll_offset.y)
+        # Show the lane's label with the item when both fit.
+        want_top = first if line - first < lines else line
+        if want_top < top:
+            top = want_top
+        elif line >= top + lines:
+            top = line - lines + 1
+        self.scroll_to(y=top, animate=False, force=True, immediate=True)
+
+    def on_resize(self) -> None:
+        self._update_layout()
+
+    def on_show(self) -> None:
+        self._update_layout()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _move(self, event_id: str, lane: int | None = None) -> None:
+        """Highlight ``event_id`` (in ``lane`` if given) and tell the app."""
+        self._selected = event_id
+        if lane is not None:
+            self._lane = lane
+        self._reveal_selected()
+        event = self._event(event_id)
+        if event is not None:
+            self.post_message(self.Highlighted(event))
+
+    def action_step(self, step: int) -> None:
+        target = neighbour_in_time(self._ids_in_order(), self._selected, step)
+        if target is not None:
+            self._move(target)
+
+    def action_lane(self, step: int) -> None:
+        if self._laid is None:
+            return
+        find = lane_above if step < 0 else lane_below
+        found = find(self._laid.lanes, self._lane, self._selected)
+        if found is not None:
+            lane, event_id = found
+            self._move(event_id, lane)
+
+    def action_zoom(self, factor: float) -> None:
+        scale = self._laid.scale if self._laid else None
+        if scale is None:
+            return
+        event = self._event(self._selected)
+        if event is not None:
+            around = span(event, self.today).start
+        else:
+            around = scale.date_at(scale.width // 2)
+        self._scale = scale.zoom(factor, around)
+        self._update_layout()
+
+    def action_fit(self) -> None:
+        self._scale = None
+        self._update_layout()
+
+    def action_cycle_lanes(self) -> None:
+        self._by = LANE_CYCLE[(LANE_CYCLE.index(self._by) + 1) % len(LANE_CYCLE)]
+        self._lane = 0
+        self._update_layout()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_to_selected()
+
+    def action_select(self) -> None:
+        event = self._event(self._selected)
+        if event is not None:
+            self.post_message(self.Selected(event))
+
+    def on_click(self, event: events.Click) -> None:
+        laid = self._laid
+        if laid is None or event.y < HEADER:
+            return
+        line = event.y - HEADER + round(self.scroll_offset.y)
+        if not 0 <= line < len(laid.rows):
+            return
+        lane, row = laid.rows[line]
+        x = event.x - gutter_width(self.size.width) - 1
+        for item in laid.lanes[lane].rows[row]:
+            if item.col_start <= x <= item.col_end:
+                self._move(item.event_id, lane)
+                if event.chain >= 2:
+                    self.action_select()
+                return
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = {}  # styles may have changed (theme, focus): resolve them once per paint
+        return super().render_lines(crop)
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            if name:
+                style = self.rich_style + self.get_component_rich_style(f"timeline-view--{name}")
+            else:
+                style = self.rich_style
+            self._styles[name] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        gutter = gutter_width(self.size.width)
+        laid = self._laid
+        if laid is None:
+            text = "Laying out the timeline…" if self._pending else ""
+            if y == 0 and not self._view:
+                text = "No events in this view."
+            return self._line([(_fit_text(text, width), "caption")], width)
+        if y == 0:
+            return self._caption(laid, gutter, width)
+        if y < HEADER:
+            labels, rule = axis_lines(laid.scale)
+            if y == 1:
+                head = " " * (gutter + 1)
+                return self._line([(head, ""), (labels, "axis")], width)
+            return self._line([("─" * gutter + "┼", "axis"), (rule, "axis")], width)
+        line = y - HEADER + round(self.scroll_offset.y)
+        if not 0 <= line < len(laid.rows):
+            return Strip.blank(width, self.rich_style)
+        lane_index, row_index = laid.rows[line]
+        lane = laid.lanes[lane_index]
+        current = lane_index == self._lane
+        # The label sits on a lane's first row, and on its top visible row when that has
+        # scrolled away, so every lane on screen is named.
+        if row_index == 0 or y == HEADER:
+            text = lane.lane.label if cell_len(lane.lane.label) <= gutter else lane.lane.short
+            label = _fit_text(text, gutter)
+        else:
+            label = " " * gutter
+        parts: list[tuple[str, str]] = [(label, "label-current" if current else "label")]
+        parts.append(("│", "axis"))
+        cells = render_row(lane.rows[row_index], laid.scale.width, selected=self._selected)
+        parts.extend(runs(cells))
+        return self._line(parts, width)
+
+    def _caption(self, laid: Laid, gutter: int, width: int) -> Strip:
+        head = _fit_text(f"{LANE_TITLES[laid.by]} lanes", gutter) + " "
+        text = caption(laid.scale)
+        if self._pending:
+            text += "  (laying out…)"
+        room = width - len(head) - cell_len(text) - 3
+        if room >= cell_len(LEGEND):
+            text += " " * (room - cell_len(LEGEND) + 3) + LEGEND
+        return self._line([(head, "label"), (text, "caption")], width)
+
+    def _line(self, parts: list[tuple[str, str]], width: int) -> Strip:
+        segments = [Segment(text, self._style(style)) for text, style in parts if text]
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
