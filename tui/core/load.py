@@ -8,11 +8,15 @@ can contain makes them raise anything else.
 from __future__ import annotations
 
 import ast
+import gc
+import itertools
 import os
 import re
 import sys
+import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -34,6 +38,13 @@ from tui.core.model import (
     status_conflict,
 )
 from tui.core.sanitize import quote
+
+try:  # a Rust TOML parser, several times faster than tomllib on big files (see _parse_chunk)
+    import rtoml as _rtoml
+except ImportError:  # pragma: no cover - the loader then uses tomllib throughout
+    _rtoml = None
+
+Progress = Callable[[float], None]
 
 _BOM = b"\xef\xbb\xbf"
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -216,24 +227,34 @@ def _deepest(text: str) -> tuple[int | None, int | None]:
     return line, where - (text.rfind("\n", 0, where) + 1) + 1
 
 
-def load_timeline(path: str | os.PathLike[str]) -> Timeline:
-    """Read, parse and validate a timeline file."""
+def load_timeline(path: str | os.PathLike[str], progress: Progress | None = None) -> Timeline:
+    """Read, parse and validate a timeline file.
+
+    ``progress`` (optional) is called with the share of the file done, 0.0 to 1.0, from the
+    thread that loads.
+    """
     path = Path(path)
-    return load_bytes(read_bytes(path), str(path))
+    return load_bytes(read_bytes(path), str(path), progress)
 
 
-def load_bytes(data: bytes, name: str = "<bytes>") -> Timeline:
+def load_bytes(data: bytes, name: str = "<bytes>", progress: Progress | None = None) -> Timeline:
     """Decode (UTF-8, an optional byte-order mark), parse and validate a timeline."""
     # decode() has dropped the byte-order mark: a second one is an error, as TOML says.
-    return _load(decode(data, name), name)
+    return _load(decode(data, name), name, progress)
 
 
-def load_text(text: str, name: str = "<text>") -> Timeline:
+def load_text(text: str, name: str = "<text>", progress: Progress | None = None) -> Timeline:
     """Parse and validate timeline text; ``name`` is the path that messages show."""
-    return _load(text.removeprefix("\ufeff"), name)
+    return _load(text.removeprefix("\ufeff"), name, progress)
 
 
-def _load(text: str, name: str) -> Timeline:
+def _load(text: str, name: str, progress: Progress | None = None) -> Timeline:
+    try:
+        fast = _load_valid(text, name, progress)
+    except RecursionError:
+        fast = None
+    if fast is not None:
+        return fast
     checker = _Checker(text, name)
     try:
         timeline = checker.check(parse(text, name))
@@ -252,6 +273,195 @@ def _load(text: str, name: str) -> Timeline:
         raise TimelineError(checker.problems)
     assert timeline is not None
     return timeline
+
+
+# -- the fast path for valid files --------------------------------------------------------------
+#
+# A valid file is parsed in chunks cut at ``[[events]]`` headers (rtoml where it is sure to agree
+# with tomllib) and validated chunk by chunk with the garbage collector paused, so neither the
+# whole parsed document nor the collector's passes over a growing heap are ever paid for.
+# Anything unusual (a chunk that does not parse, a key in two chunks, any problem at all) makes
+# it give up and return None: the careful path below then reports exactly what it always has.
+
+_CHUNK_CHARS = 1_000_000
+_PLAIN_HEADER = "\n[[events]]"
+# A line opening an array of tables other than a plain [[events]] or [[events.…]] header (an
+# indented, spaced or quoted ``events``): then header lines cannot simply be counted.
+_OTHER_ARRAY_HEADER = re.compile(r"\n[ \t]*\[\[(?!events\]\]|events\.)")
+# What rtoml (TOML 1.1) accepts and TOML 1.0 (tomllib) rejects, as found with the toml-test
+# suite: \x and \e escapes, times without seconds, a byte-order mark after the start, and inline
+# tables over several lines or with a trailing comma. A chunk showing any sign of the first three
+# is parsed by tomllib; inline tables are checked one by one (``_inline_tables_are_toml10``).
+_TOML11_SIGNS = re.compile(r"\\[xe]|\ufeff|(?<![\d:])\d\d:\d\d(?!:)")
+# Where an inline table can start: as a value, after "=", "[" or "," (comments and newlines may
+# stand between in arrays). Matches inside strings only cost a check.
+_INLINE_TABLE = re.compile(r"[=\[,](?:[ \t\r\n]|#[^\n]*)*\{")
+_ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
+_TRAILING_COMMA = re.compile(r",[ \t]*$")
+# Below this many events the collector's pauses are short and freezing is not worth it.
+_FREEZE_FROM = 5_000
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No collections while building many objects (nested and concurrent loads allowed).
+
+    Allocation-heavy work triggers collections that traverse the whole growing heap: for
+    100,000 events that is most of the validation time.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+        _gc_pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _inline_tables_are_toml10(chunk: str) -> bool:
+    """Whether every inline table in ``chunk`` sits on one line without a trailing comma.
+
+    Conservative: nested tables, multi-line strings or comments inside a table answer False
+    (tomllib then parses the chunk), never a wrong True.
+    """
+    for match in _INLINE_TABLE.finditer(chunk):
+        start = match.end()
+        end = chunk.find("\n", start)
+        line = chunk[start:] if end < 0 else chunk[start:end]
+        if '"""' in line or "'''" in line:
+            return False
+        bare = _ONE_LINE_STRING.sub('""', line)
+        close = bare.find("}")
+        if close < 0:
+            return False
+        inside = bare[:close]
+        if "{" in inside or "#" in inside or _TRAILING_COMMA.search(inside):
+            return False
+    return True
+
+
+def _parse_chunk(chunk: str) -> dict[str, Any] | None:
+    """A chunk's data as tomllib gives it, or None if it does not parse (the caller gives up)."""
+    if (
+        _rtoml is not None
+        and not _TOML11_SIGNS.search(chunk)
+        and ("{" not in chunk or _inline_tables_are_toml10(chunk))
+    ):
+        try:
+            return _rtoml.loads(chunk)
+        except Exception:  # it rejects a few things tomllib reads (1e400): ask tomllib
+            pass
+    try:
+        return tomllib.loads(chunk)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return None
+
+
+def _chunk_starts(text: str) -> list[int]:
+    """Offsets of plain ``[[events]]`` lines about every _CHUNK_CHARS characters.
+
+    Any subset of the real headers would do: each chunk then parses exactly as that part of the
+    whole file does. A header-like line inside a multi-line string leaves that string open at
+    the end of the chunk before it, which then fails to parse, so the careful path takes over.
+    """
+    starts = []
+    found = text.find(_PLAIN_HEADER)
+    while found >= 0:
+        starts.append(found + 1)
+        found = text.find(_PLAIN_HEADER, found + _CHUNK_CHARS)
+    return starts
+
+
+def _header_lines(chunk: str, first_line: int, expected: int) -> list[int] | None:
+    """1-based lines of the events of a chunk that starts with a plain header, or None.
+
+    Counting plain headers is exact when every event has one: a header-like line inside a
+    string would make more headers than events. None when some header is written otherwise.
+    """
+    if _OTHER_ARRAY_HEADER.search(chunk):
+        return None
+    lines = [first_line]
+    line, previous = first_line, 0
+    found = chunk.find(_PLAIN_HEADER)
+    while found >= 0:
+        line += chunk.count("\n", previous, found + 1)
+        previous = found + 1
+        lines.append(line)
+        found = chunk.find(_PLAIN_HEADER, found + 1)
+    return lines if len(lines) == expected else None
+
+
+def _load_valid(text: str, name: str, progress: Progress | None) -> Timeline | None:
+    """The timeline, if the file is valid and plain enough for the fast path; else None."""
+    starts = _chunk_starts(text)
+    if not starts:
+        return None
+    head = _parse_chunk(text[: starts[0]])
+    if head is None or "events" in head:
+        return None
+    bounds = [*starts, len(text)]
+    total = len(text)
+    events: list[Event] = []
+    lines: list[int] | None = []
+    line = text.count("\n", 0, starts[0]) + 1
+    validate = Event.model_validate
+    with _gc_paused():
+        for start, end in itertools.pairwise(bounds):
+            chunk = text[start:end]
+            data = _parse_chunk(chunk)
+            if data is None:
+                return None
+            raw = data.pop("events", None)
+            if not isinstance(raw, list) or any(key in head for key in data):
+                return None
+            head.update(data)
+            try:
+                events.extend([validate(item) for item in raw])
+            except ValidationError:
+                return None
+            if lines is not None:
+                found = _header_lines(chunk, line, len(raw))
+                lines = None if found is None else lines + found
+            line += chunk.count("\n")
+            del data, raw
+            if progress is not None:
+                progress(end / total)
+        if len(events) >= _FREEZE_FROM:
+            # The events live as long as the timeline: later collections need not traverse
+            # them (reference counting still frees them).
+            gc.freeze()
+    if any(key not in TOP_LEVEL_KEYS for key in head):
+        return None
+    checker = _Checker(text, name)
+    info = checker._info(head.get("timeline"))
+    views = checker._views(head.get("views"))
+    if checker.problems:
+        return None
+    known: set[str] = set()
+    for event in events:
+        if event.id in known:
+            return None
+        known.add(event.id)
+    if any(other not in known for event in events for other in event.related):
+        return None
+    if lines is None:
+        lines = event_header_lines(text, len(events)) or []
+    return Timeline(
+        info=info,
+        events=events,
+        views=views,
+        path=name,
+        lines=dict(zip((e.id for e in events), lines, strict=False)),
+    )
 
 
 class _Checker:

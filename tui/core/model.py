@@ -109,7 +109,13 @@ DateField = Annotated[
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# The common case in one C call: no control characters (so no line breaks either).
+_NO_CONTROLS = re.compile("[^\x00-\x1f\x7f-\x9f]*")
+
+
 def _one_line(text: str) -> str:
+    if _NO_CONTROLS.fullmatch(text) and text and not text.isspace():
+        return text
     if not text.strip():
         raise ValueError("must not be empty")
     if "\n" in text or "\r" in text:
@@ -129,10 +135,19 @@ def _no_controls(text: str) -> str:
     return text
 
 
+# http(s), a plain ASCII host name (no port, user or brackets), then printable ASCII: every
+# check below would pass, so such a URL (nearly all of them) is accepted in one C call.
+_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][!-~]*)?")
+
+
 def _http_url(url: str) -> str:
     # Only http(s) links with a host: javascript:, file:, data: and ftp: links never reach
     # a terminal's hyperlink or a browser from here.
-    if any(not c.isprintable() or c.isspace() for c in url):
+    if _PLAIN_URL.fullmatch(url):
+        return url
+    # The only printable whitespace is the space: this is "any character non-printable or a
+    # space", without a Python-level loop over the characters.
+    if not url.isprintable() or " " in url:
         raise ValueError(
             f"{quote(url)} is not a valid URL: it contains spaces or control characters"
         )
