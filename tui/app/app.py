@@ -539,20 +539,23 @@ class PolicyApp(App[int]):
         return self.today
 
     def action_asof_board(self) -> None:
-        # The board picks its own day, so the query's time terms are left out of its events.
+        # The board picks its own day, so the query's time terms are left out; the index
+        # answers `asof:DAY` (the board's own rule) so the board sees only measures in force.
         kept = tuple(t for t in self._query.terms if t.field not in q.TIME_FIELDS)
-        view = self._index.filter(q.Query(self._query.text, kept))
-        events = self.timeline.events
-        scope = f"{len(view):,} of {len(events):,} events"
+        index, events = self._index, self.timeline.events
+        scope = "all events"
         if kept:
-            scope += f" ({q.describe(q.Query(self._query.text, kept))})"
+            scope = f"events matching {q.describe(q.Query(self._query.text, kept))}"
+
+        def events_on(day: date) -> list[Event]:
+            asof = q.parse(f"asof:{day.isoformat()}").terms
+            return [events[i] for i in index.filter(q.Query(self._query.text, kept + asof))]
 
         def chosen(event_id: str | None) -> None:
             if event_id:
                 self.show_event(event_id)
 
-        board = AsOfScreen([events[i] for i in view], self.asof_day(), self.today, scope=scope)
-        self.push_screen(board, chosen)
+        self.push_screen(AsOfScreen(events_on, self.asof_day(), self.today, scope=scope), chosen)
 
     # -- command palette ---------------------------------------------------------------------
 

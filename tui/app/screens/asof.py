@@ -8,7 +8,8 @@ cleaned and put in ``Text`` objects, never in markup.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import date
 from typing import ClassVar
 
@@ -17,8 +18,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 from textual.worker import get_current_worker
 
 from tui.app.screens.pick import PickScreen
@@ -29,7 +31,9 @@ from tui.core.sanitize import clean
 
 # Boards of more events than this are computed in a thread worker (about 10 µs an event).
 SYNC_LIMIT = 5000
+EventsOn = Callable[[date], Sequence[Event]]
 COUNTRY_COLUMN = "country"
+CELL_LINES = 6  # a cell taller than this shows a count instead: the grid stays a grid
 
 
 def long_date(day: date) -> str:
@@ -51,15 +55,26 @@ def entry_text(entry: Entry) -> Text:
 
 
 def cell_text(entries: Sequence[Entry]) -> Text:
+    """Up to ``CELL_LINES`` entries, then how many more (Enter lists them all)."""
     if not entries:
         return Text("·", style="dim")
-    return Text("\n").join(entry_text(e) for e in entries)
+    shown = entries if len(entries) <= CELL_LINES else entries[: CELL_LINES - 1]
+    text = Text("\n").join(entry_text(e) for e in shown)
+    if len(shown) < len(entries):
+        text.append(f"\n… {len(entries) - len(shown)} more (Enter lists them)", style="dim")
+    return text
 
 
-class AsOfScreen(Screen[str | None]):
+class AsOfScreen(ModalScreen[str | None]):
     """A day, and the measures in force that day by country (rows) and platform (columns).
 
-    Dismissed with the id of an event chosen from a cell, or None (Esc).
+    Dismissed with the id of an event chosen from a cell, or None (Esc). A modal screen that
+    fills the terminal: the main screen's keys (``/``, ``t``, ``a``…) are off while it is up,
+    so the footer shows only the board's own.
+
+    ``events`` are the events to consider, or a function giving them for a day: the app passes
+    one that asks the query index for ``asof:DAY`` (the same rule, answered from bitsets), so a
+    board of a 100,000-event file only looks at the few thousand measures in force.
 
     | Key | Action |
     | :- | :- |
@@ -123,7 +138,7 @@ class AsOfScreen(Screen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    AsOfScreen { layout: vertical; }
+    AsOfScreen { layout: vertical; background: $background; }
     AsOfScreen #asof-title { height: 1; padding: 0 1; background: $panel; }
     AsOfScreen #asof-note { height: auto; padding: 0 1; color: $text-muted; }
     AsOfScreen #asof-date { display: none; margin: 0 1; }
@@ -136,14 +151,15 @@ class AsOfScreen(Screen[str | None]):
 
     def __init__(
         self,
-        events: Sequence[Event],
+        events: Sequence[Event] | EventsOn,
         day: date,
         today: date,
         *,
         scope: str = "",
     ) -> None:
         super().__init__()
-        self._events = events
+        self._events_on: EventsOn = events if callable(events) else (lambda _day: events)
+        self._events: Sequence[Event] = ()  # those the board on screen was computed from
         self._day = day
         self._today = today
         self._scope = scope
@@ -178,21 +194,29 @@ class AsOfScreen(Screen[str | None]):
 
     def _update(self) -> None:
         self._show_title(updating=True)
-        if len(self._events) <= SYNC_LIMIT:
-            self._show_board(board(self._events, self._day, self._today))
+        events = self._events_on(self._day)
+        if len(events) <= SYNC_LIMIT:
+            self._show_board(board(events, self._day, self._today), events)
         else:
-            self._board_worker(self._day)
+            self._board_worker(events, self._day)
 
-    @work(thread=True, exclusive=True, group="asof-board", exit_on_error=False)
-    def _board_worker(self, day: date) -> None:
+    # A description, so Textual does not build one from repr() of thousands of events.
+    @work(
+        thread=True,
+        exclusive=True,
+        group="asof-board",
+        exit_on_error=False,
+        description="as-of board",
+    )
+    def _board_worker(self, events: Sequence[Event], day: date) -> None:
         worker = get_current_worker()
-        result = board(self._events, day, self._today)
+        result = board(events, day, self._today)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._board_ready, result)
+            self.app.call_from_thread(self._board_ready, result, events)
 
-    def _board_ready(self, result: Board) -> None:
+    def _board_ready(self, result: Board, events: Sequence[Event]) -> None:
         if result.day == self._day:  # a newer date is on its way otherwise
-            self._show_board(result)
+            self._show_board(result, events)
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -223,8 +247,9 @@ class AsOfScreen(Screen[str | None]):
         note.append("Enter: a cell's events · d: type a date · Esc: close")
         self.query_one("#asof-note", Static).update(note)
 
-    def _show_board(self, result: Board) -> None:
+    def _show_board(self, result: Board, events: Sequence[Event]) -> None:
         self._board = result
+        self._events = events
         table = self.query_one(DataTable)
         keep = self._cursor_keys()
         old = table.cursor_coordinate
@@ -237,7 +262,7 @@ class AsOfScreen(Screen[str | None]):
             height = 1
             for platform in result.platforms:
                 entries = result.cell(country.code, platform.key)
-                height = max(height, len(entries))
+                height = max(height, min(len(entries), CELL_LINES))
                 cells.append(cell_text(entries))
             table.add_row(*cells, height=height, key=country.code)
         table.fixed_columns = 1
@@ -258,7 +283,7 @@ class AsOfScreen(Screen[str | None]):
             return None
         try:
             cell = table.coordinate_to_cell_key(table.cursor_coordinate)
-        except Exception:  # noqa: BLE001 - an empty or rebuilt table has no cell there
+        except CellDoesNotExist:
             return None
         return str(cell.row_key.value), str(cell.column_key.value)
 
@@ -269,14 +294,11 @@ class AsOfScreen(Screen[str | None]):
             return
         row, column = old.row, old.column
         if keys is not None:
-            try:
+            # A country or platform that left the board leaves the cursor where it was.
+            with suppress(RowDoesNotExist):
                 row = table.get_row_index(keys[0])
-            except Exception:  # noqa: BLE001 - the country left the board
-                pass
-            try:
+            with suppress(ColumnDoesNotExist):
                 column = table.get_column_index(keys[1])
-            except Exception:  # noqa: BLE001 - the platform left the board
-                pass
         row = max(0, min(row, table.row_count - 1))
         column = max(0, min(column, len(table.columns) - 1))
         table.cursor_coordinate = Coordinate(row, column)

@@ -30,6 +30,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.core.layout import (
+    Cell,
     LaneBy,
     LaneLayout,
     Scale,
@@ -49,8 +50,8 @@ from tui.core.model import Event
 LANE_CYCLE: tuple[LaneBy, ...] = ("platform", "country", "action")
 LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "action": "Action"}
 HEADER = 3  # caption, axis labels, axis rule: fixed above the scrolling lanes
-# Views up to this many events are laid out at once (well under 0.1 s); larger ones in a worker.
-SYNC_LIMIT = 2000
+# Views up to this many events are laid out at once (about 0.1 s); larger ones in a worker.
+SYNC_LIMIT = 1000
 ZOOM_STEP = 2.0
 LEGEND = "━ span  ▶ ongoing  ? unknown  ◆ one-off  ┄ approximate"
 CACHE_SIZE = 4  # layouts of a 100k-event view are large: keep only a few
@@ -68,6 +69,22 @@ def _fit_text(text: str, width: int) -> str:
 def gutter_width(width: int) -> int:
     """Columns for lane labels: a fifth of the pane, between 8 and 24."""
     return max(8, min(24, width // 5))
+
+
+def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
+    """``◁3`` / ``3▷`` at the ends of a lane's first row: events outside the window, when
+    the columns there are free."""
+    for count, at_right in ((left, False), (right, True)):
+        if not count:
+            continue
+        mark = f"{count}▷" if at_right else f"◁{count}"
+        if len(mark) + 1 > len(cells):
+            continue
+        start = len(cells) - len(mark) if at_right else 0
+        span_ = range(start - 1, start + len(mark) + 1)
+        if all(cells[c].index is None for c in span_ if 0 <= c < len(cells)):
+            for offset, char in enumerate(mark):
+                cells[start + offset] = Cell(char, "hidden", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +141,7 @@ class TimelineView(ScrollView, can_focus=True):
         Binding("equals_sign", "zoom(2)", "Zoom in", key_display="=", show=False),
         Binding("minus", "zoom(0.5)", "Zoom out", key_display="-"),
         Binding("0", "fit", "Fit all", show=False),
-        Binding("L", "cycle_lanes", "Lanes: platform/country/action"),
+        Binding("L", "cycle_lanes", "Lanes", tooltip="Lanes per platform, country or action"),
         Binding("enter", "select", "Read", tooltip="Focus the detail of this event"),
     ]
 
@@ -139,6 +156,7 @@ class TimelineView(ScrollView, can_focus=True):
         "timeline-view--marker",
         "timeline-view--approximate",
         "timeline-view--clipped",
+        "timeline-view--hidden",
         "timeline-view--selected",
     }
 
@@ -157,6 +175,7 @@ class TimelineView(ScrollView, can_focus=True):
         & > .timeline-view--marker { color: $text-accent; }
         & > .timeline-view--approximate { color: $text-muted; }
         & > .timeline-view--clipped { color: $text-muted; }
+        & > .timeline-view--hidden { color: $text-muted; text-style: italic; }
         & > .timeline-view--selected { text-style: reverse; }
         &:focus > .timeline-view--selected { text-style: reverse bold; }
     }
@@ -191,6 +210,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._view: Sequence[int] = range(len(events))
         self._view_events: list[Event] | None = None
         self._order: list[str] | None = None
+        self._position: dict[str, int] | None = None
         self._token = 0  # bumped whenever the view changes: part of every cache key
         self._by: LaneBy = "platform"
         self._scale: Scale | None = None  # None: fit the view at the next layout
@@ -244,20 +264,21 @@ class TimelineView(ScrollView, can_focus=True):
             self._order = [e.id for e in self._events_of_view()]
         return self._order
 
+    def _position_of(self, event_id: str | None) -> int | None:
+        if self._position is None:
+            self._position = {event_id: n for n, event_id in enumerate(self._ids_in_order())}
+        return self._position.get(event_id) if event_id is not None else None
+
     def _event(self, event_id: str | None) -> Event | None:
-        if event_id is None:
-            return None
-        order = self._ids_in_order()
-        try:
-            return self._events_of_view()[order.index(event_id)]
-        except ValueError:
-            return None
+        position = self._position_of(event_id)
+        return self._events_of_view()[position] if position is not None else None
 
     def set_view(self, view: Sequence[int], keep: str | None = None) -> None:
         """Show these event indices (into the events given); the window is fitted to them."""
         self._view = view
         self._view_events = None
         self._order = None
+        self._position = None
         self._token += 1
         self._scale = None
         self._cache.clear()
@@ -313,12 +334,21 @@ class TimelineView(ScrollView, can_focus=True):
         self.refresh()
         self._layout_worker(key, events, self._scale, self._by, width)
 
-    def _compute(self, events: Sequence[Event], scale: Scale | None, by: LaneBy, width: int) -> Laid:
+    def _compute(
+        self, events: Sequence[Event], scale: Scale | None, by: LaneBy, width: int
+    ) -> Laid:
         if scale is None:
             scale = fit(events, width, self.today)
         return lay_out(events, scale, by, self.today)
 
-    @work(thread=True, exclusive=True, group="timeline-layout", exit_on_error=False)
+    # A description, so Textual does not build one from repr() of every event of the view.
+    @work(
+        thread=True,
+        exclusive=True,
+        group="timeline-layout",
+        exit_on_error=False,
+        description="timeline layout",
+    )
     def _layout_worker(
         self,
         key: tuple[object, ...],
@@ -372,11 +402,15 @@ class TimelineView(ScrollView, can_focus=True):
             s = span(event, self.today)
             if s.end < self._scale.start or s.start > self._scale.end:
                 self._scale = self._scale.reveal(s.start, s.end)
-        if self._laid is not None and self._selected is not None:
-            if not self._shows(self._lane, self._selected):
-                lanes = self._laid.lanes_of.get(self._selected)
-                if lanes:
-                    self._lane = lanes[0]
+        selected = self._selected
+        if (
+            self._laid is not None
+            and selected is not None
+            and not self._shows(self._lane, selected)
+        ):
+            lanes = self._laid.lanes_of.get(selected)
+            if lanes:
+                self._lane = lanes[0]
         self._update_layout()
         self._scroll_to_selected()
         self.refresh()
@@ -418,7 +452,13 @@ class TimelineView(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(event))
 
     def action_step(self, step: int) -> None:
-        target = neighbour_in_time(self._ids_in_order(), self._selected, step)
+        order = self._ids_in_order()
+        position = self._position_of(self._selected)
+        if position is not None:
+            # The same answer as neighbour_in_time, without its linear search of 100k ids.
+            target: str | None = order[max(0, min(position + step, len(order) - 1))]
+        else:
+            target = neighbour_in_time(order, self._selected, step)
         if target is not None:
             self._move(target)
 
@@ -495,10 +535,10 @@ class TimelineView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         gutter = gutter_width(self.size.width)
         laid = self._laid
-        if laid is None:
-            text = "Laying out the timeline…" if self._pending else ""
-            if y == 0 and not self._view:
-                text = "No events in this view."
+        if laid is None or not self._view:
+            text = ""
+            if y == 0:
+                text = "No events in this view." if not self._view else "Laying out the timeline…"
             return self._line([(_fit_text(text, width), "caption")], width)
         if y == 0:
             return self._caption(laid, gutter, width)
@@ -524,6 +564,8 @@ class TimelineView(ScrollView, can_focus=True):
         parts: list[tuple[str, str]] = [(label, "label-current" if current else "label")]
         parts.append(("│", "axis"))
         cells = render_row(lane.rows[row_index], laid.scale.width, selected=self._selected)
+        if row_index == 0:
+            _mark_hidden(cells, lane.hidden_left, lane.hidden_right)
         parts.extend(runs(cells))
         return self._line(parts, width)
 
