@@ -7,6 +7,7 @@ re-filter without creating a single child widget.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -111,6 +112,7 @@ class EventList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._events: Sequence[Event] = events
         self._view: Sequence[int] = range(len(events))
+        self._index_of: dict[str, int] | None = None
 
     # -- the model ---------------------------------------------------------------------------
 
@@ -126,6 +128,7 @@ class EventList(ScrollView, can_focus=True):
 
     def set_events(self, events: Sequence[Event], view: Sequence[int] | None = None) -> None:
         self._events = events
+        self._index_of = None
         self.set_view(range(len(events)) if view is None else view)
 
     def set_view(
@@ -147,10 +150,16 @@ class EventList(ScrollView, can_focus=True):
         self.refresh()
 
     def _position_of(self, event_id: str) -> int | None:
-        events = self._events
-        for position, index in enumerate(self._view):
-            if events[index].id == event_id:
-                return position
+        # The view is an ascending list of event indices, so an id's row is a bisection away:
+        # no per-keystroke scan of 100k rows. The id -> index map is built once per timeline.
+        if self._index_of is None:
+            self._index_of = {event.id: index for index, event in enumerate(self._events)}
+        index = self._index_of.get(event_id)
+        if index is None:
+            return None
+        position = bisect_left(self._view, index)
+        if position < len(self._view) and self._view[position] == index:
+            return position
         return None
 
     def go_to(self, event_id: str) -> bool:
