@@ -74,6 +74,15 @@ class PolicyApp(App[int]):
         # Time views (issue #6): the timeline in the list's place, and the as-of board.
         Binding("t", "toggle_timeline", "Timeline view"),
         Binding("a", "asof_board", "As-of board"),
+        # The add-event form (issue #5): a new event, or a copy of the highlighted one.
+        Binding("n", "new_event", "New event", tooltip="Add an event through a form"),
+        Binding(
+            "c",
+            "copy_event",
+            "Copy event",
+            show=False,
+            tooltip="Add an event through a form pre-filled from this one",
+        ),
     ]
 
     def __init__(
@@ -556,6 +565,45 @@ class PolicyApp(App[int]):
                 self.show_event(event_id)
 
         self.push_screen(AsOfScreen(events_on, self.asof_day(), self.today, scope=scope), chosen)
+
+    # -- the add-event form (n, c) ------------------------------------------------------------
+
+    def action_new_event(self) -> None:
+        self._open_event_form(None)
+
+    def action_copy_event(self) -> None:
+        if self._current is None:
+            self.notify("No event selected to copy.", severity="warning", markup=False)
+            return
+        self._open_event_form(self._current)
+
+    def _open_event_form(self, template: Event | None) -> None:
+        from tui.app.screens.event_form import EventForm
+        from tui.app.widgets.form_fields import values_from_event
+        from tui.core.paths import shipped_timeline
+
+        path = self.file_path
+        if path is None or self.loading:
+            reason = "still loading" if self.loading else "not read from a file"
+            self.notify(f"Cannot add events: the timeline is {reason}.", markup=False)
+            return
+        form = EventForm(
+            path,
+            timeline=lambda: self.timeline,
+            digest=lambda: self.file_digest,
+            values=values_from_event(template) if template else None,
+            copy_of=template.id if template else None,
+            shipped=path.resolve() == shipped_timeline().resolve(),
+        )
+
+        def saved(event_id: str | None) -> None:
+            if event_id is None:
+                return
+            self.notify(f"Saved {quote(event_id)} to {display_path(str(path))}.", markup=False)
+            self._goto = event_id  # highlighted once the reload below has replaced the data
+            self.reload_now()
+
+        self.push_screen(form, saved)
 
     # -- command palette ---------------------------------------------------------------------
 

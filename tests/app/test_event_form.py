@@ -1,0 +1,417 @@
+"""The add-event form (`n`, `c`): live checks, saving, and never losing what was typed.
+
+Every test works on a copy of the fixture in tmp_path; the repository is never written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Select, Static, TextArea
+
+from tui.app.app import PolicyApp, make_app
+from tui.app.screens.event_form import ConfirmDiscard, EventForm
+from tui.app.widgets.event_list import EventList
+from tui.app.widgets.form_fields import (
+    FormValues,
+    check,
+    join_list,
+    split_list,
+    suggested_id,
+    values_from_event,
+    without_controls,
+)
+from tui.core.load import load_bytes, load_timeline
+from tui.core.write import file_digest
+
+from .screen import screen_text, settle
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "app" / "timeline.toml"
+TODAY = date(2026, 6, 1)
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def timeline_file(tmp_path: Path) -> Path:
+    copy = tmp_path / "timeline.toml"
+    shutil.copyfile(FIXTURE, copy)
+    return copy
+
+
+def open_app(path: Path, **kwargs: Any) -> PolicyApp:
+    """The app as the CLI opens it: the timeline and the digest of the bytes it came from."""
+    data = path.read_bytes()
+    return make_app(load_bytes(data, str(path)), today=TODAY, digest=file_digest(data), **kwargs)
+
+
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds / 0.05)):
+        await settle(pilot)
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition never became true")
+
+
+async def open_form(pilot, key: str = "n") -> EventForm:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press(key)
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, EventForm)
+    return form
+
+
+def set_fields(form: EventForm, **values: str) -> None:
+    """Set fields as a paste would (each fires its Changed message, as typing does)."""
+    for key, value in values.items():
+        widget = form.query_one(f"#f-{key}")
+        if isinstance(widget, Input):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.text = value
+        elif isinstance(widget, Select):
+            widget.value = value
+
+
+def set_source(form: EventForm, index: int, **values: str) -> None:
+    row = form._rows()[index]
+    for key, value in values.items():
+        row.query_one(f".source-{key}", Input).value = value
+
+
+def fill_valid(form: EventForm) -> None:
+    set_fields(
+        form,
+        title="Russia restricts calls on WhatsApp and Telegram",
+        date="2025-08-13",
+        country="RU",
+        action="restrict",
+        platforms="WhatsApp, Telegram",
+        authority="Roskomnadzor",
+        summary="Calls were restricted.\nVoice and video only.",
+        related="ru-2018-telegram-block",
+    )
+    set_source(form, 0, publisher="Reuters", url="https://www.reuters.com/a", date="2025-08")
+
+
+NEW_ID = "ru-2025-russia-restricts-calls"
+
+
+# -- the form's model, without a screen ---------------------------------------------------------
+
+
+def test_lists_are_comma_separated_and_quotes_keep_commas() -> None:
+    assert split_list(" Roskomnadzor, FSB ,, ") == ["Roskomnadzor", "FSB"]
+    assert split_list("") == []
+    items = ["Ministry of Justice, Russia", 'A "quoted" body', "FSB"]
+    assert split_list(join_list(items)) == items
+    assert join_list(["a", "b"]) == "a, b"
+
+
+def test_terminal_controls_are_dropped_from_input() -> None:
+    assert without_controls("a\x1b[2Jb\x9bc\td") == "a[2Jbc d"
+    assert without_controls("one\ntwo\x07", block=True) == "one\ntwo"
+    assert without_controls("plain, printable") == "plain, printable"
+
+
+def test_check_reports_each_field_in_the_loaders_words() -> None:
+    taken = {"ru-2018-telegram-block"}
+    values = FormValues(
+        {
+            "id": "Bad Id",
+            "date": "April 2018",
+            "end_date": "2017",
+            "status": "derived",
+            "title": "t",
+            "country": "ru",
+            "action": "",
+            "summary": "s",
+            "related": "ru-2018-telegram-blok",
+        },
+        [{"publisher": "P", "url": "ftp://x"}, {"url": "https://a.example"}],
+    )
+    event, errors = check(values, taken)
+    assert event is None
+    assert "is not a valid id" in errors["id"]
+    assert errors["date"].startswith("'April 2018' is not a date; type 2018-04-16 (day)")
+    assert "did you mean 'RU'" in errors["country"]
+    assert errors["action"] == "is required"
+    assert "is not an http:// or https:// URL" in errors["sources.0.url"]
+    assert errors["sources.1.publisher"] == "is required"
+    assert "did you mean 'ru-2018-telegram-block'" in errors["related"]
+    assert not any("Input should" in m or "Value error" in m for m in errors.values())
+
+
+def test_check_refuses_a_taken_id_and_accepts_a_complete_event() -> None:
+    event = load_timeline(FIXTURE).events[3]
+    values = values_from_event(event)
+    values.fields["id"] = event.id
+    _, errors = check(values, {event.id, *event.related})
+    assert "already used" in errors["id"]
+    values.fields["id"] = "ru-2018-follow-up"
+    new, errors = check(values, {event.id, *event.related})
+    assert errors == {}
+    assert new is not None
+    assert new.model_dump(exclude={"id"}) == event.model_dump(exclude={"id"})
+
+
+def test_suggested_id_from_country_year_and_title() -> None:
+    values = FormValues({"country": "RU", "date": "2018-04", "title": "Telegram blocked"}, [])
+    assert suggested_id(values, set()) == "ru-2018-telegram-blocked"
+    assert suggested_id(values, {"ru-2018-telegram-blocked"}) == "ru-2018-telegram-blocked-2"
+
+
+# -- the form in the app ------------------------------------------------------------------------
+
+
+async def test_n_checks_as_you_type_then_saves_appends_and_highlights(timeline_file: Path) -> None:
+    old_bytes = timeline_file.read_bytes()
+    app = open_app(timeline_file)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        assert timeline_file.name in screen_text(app)  # the title names the file written
+        fill_valid(form)
+        # A bad date, typed: the error shows next to the field while typing.
+        date_input = form.query_one("#f-date", Input)
+        date_input.value = ""
+        date_input.focus()
+        await pilot.press(*"April 2018")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "'April 2018' is not a date; type 2018-04-16 (day)" in text
+        # A bad URL, typed.
+        url = form._rows()[0].query_one(".source-url", Input)
+        url.value = ""
+        url.focus()
+        await pilot.press(*"ftp://x")
+        await pilot.pause()
+        assert "'ftp://x' is not an http:// or https:// URL" in screen_text(app)
+        # Saving now is refused, the file untouched, the form open.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Not saved: 2 fields need fixing" in screen_text(app)
+        assert app.focused is date_input  # the first field to fix
+        assert timeline_file.read_bytes() == old_bytes
+        # Fix both; the errors go away.
+        date_input.value = "2025-08-13"
+        url.value = "https://www.reuters.com/a"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "is not a date" not in text and "is not an http" not in text
+        assert form.query_one("#f-id", Input).value == NEW_ID
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.timeline.get(NEW_ID) is not None)
+        await wait_until(pilot, lambda: app.query_one(EventList).highlighted.id == NEW_ID)
+        assert not isinstance(app.screen, EventForm)
+    new_bytes = timeline_file.read_bytes()
+    assert new_bytes.startswith(old_bytes)
+    timeline = load_bytes(new_bytes, str(timeline_file))
+    saved = timeline.get(NEW_ID)
+    assert saved is not None
+    assert saved.date.iso() == "2025-08-13"
+    assert saved.platforms == ["WhatsApp", "Telegram"]
+    assert saved.summary == "Calls were restricted.\nVoice and video only.\n"
+    assert saved.sources[0].date is not None and saved.sources[0].date.iso() == "2025-08"
+    assert len(timeline.events) == len(load_bytes(old_bytes).events) + 1
+
+
+async def test_the_id_follows_country_year_and_title_until_typed(timeline_file: Path) -> None:
+    app = open_app(timeline_file, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        id_input = form.query_one("#f-id", Input)
+        set_fields(form, country="BR", date="2022-03", title="Telegram suspended")
+        await pilot.pause()
+        assert id_input.value == "br-2022-telegram-suspended"
+        # An id already in the file is refused as you type.
+        id_input.focus()
+        id_input.value = "ru-2018-telegram-block"
+        await pilot.pause()
+        assert "'ru-2018-telegram-block' is already used" in screen_text(app)
+        id_input.value = "br-2022-my-own-id"
+        set_fields(form, title="Telegram suspended nationwide")
+        await pilot.pause()
+        assert id_input.value == "br-2022-my-own-id"  # the user's id is kept
+        id_input.value = ""  # clearing it hands the id back to the suggestion
+        set_fields(form, title="Telegram suspended again")
+        await pilot.pause()
+        assert id_input.value == "br-2022-telegram-suspended-again"
+        # Pasted escape sequences never reach the screen; brackets are text, never markup.
+        set_fields(form, title="[bold]x[/] \x1b]52;c;cHduZWQ=\x07\x9b31m", country="[red]")
+        await pilot.pause()
+        assert form.values().get("title") == "[bold]x[/] ]52;c;cHduZWQ=31m"
+        text = screen_text(app)
+        assert "[bold]x[/] ]52;c;cHduZWQ=31m" in text
+        assert "\x1b" not in text and "\x9b" not in text
+        assert "'[red]' is not an ISO 3166-1 alpha-2 country code" in text
+
+
+async def test_c_prefills_from_the_highlighted_event_with_a_new_id(
+    timeline_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.paths
+
+    # Opened from the copy shipped with the package: the title says which file is written.
+    monkeypatch.setattr(tui.core.paths, "shipped_timeline", lambda: timeline_file)
+    app = open_app(timeline_file, goto="ru-2018-telegram-block", watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot, "c")
+        original = app.timeline.get("ru-2018-telegram-block")
+        assert original is not None
+        values = form.values()
+        assert values.get("title") == original.title
+        assert values.get("date") == original.date.iso()
+        assert values.get("action") == original.action.value
+        assert values.get("platforms") == ", ".join(original.platforms)
+        assert [s["url"] for s in values.sources] == [s.url for s in original.sources]
+        assert values.get("id") not in {"", original.id}
+        assert values.get("id").startswith("ru-2018-")
+        assert form.errors == {}
+        assert "copied from 'ru-2018-telegram-block'" in screen_text(app)
+        title = str(form.query_one("#form-title", Static).content)
+        assert str(timeline_file) in title
+        assert "the timeline shipped with policy-tui" in title
+        # Nothing typed yet: Esc closes without asking.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, EventForm)
+
+
+async def test_source_rows_are_added_and_removed(timeline_file: Path) -> None:
+    app = open_app(timeline_file, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        set_source(form, 0, publisher="First", url="https://a.example")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert len(form._rows()) == 2
+        second = form._rows()[1]
+        assert app.focused is second.query_one(".source-publisher")  # ready to type
+        set_source(form, 1, publisher="Second")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        set_source(form, 2, publisher="Third", url="https://c.example")
+        assert [r.values()["publisher"] for r in form._rows()] == ["First", "Second", "Third"]
+        # ctrl+r removes the row that has the focus; the others are renumbered.
+        form._rows()[1].query_one(".source-url", Input).focus()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert [r.values()["publisher"] for r in form._rows()] == ["First", "Third"]
+        assert "Source 2" in screen_text(app) and "Source 3" not in screen_text(app)
+        # The row's own button removes it too.
+        await pilot.click(form._rows()[1].query_one(".remove-source"))
+        await pilot.pause()
+        assert [r.values()["publisher"] for r in form._rows()] == ["First"]
+        # The last row stays: an event needs at least one source.
+        form._rows()[0].query_one(".source-publisher", Input).focus()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert len(form._rows()) == 1
+        assert "needs at least one source" in form.status
+
+
+async def test_a_file_changed_on_disk_is_refused_and_the_form_kept(timeline_file: Path) -> None:
+    app = open_app(timeline_file)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill_valid(form)
+        await pilot.pause()
+        typed = form.values()
+        # Someone saves the file in an editor while the form is open.
+        edited = timeline_file.read_bytes() + b"# edited elsewhere\n"
+        timeline_file.write_bytes(edited)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not saved" in screen_text(app))
+        assert "the file changed on disk since it was loaded" in form.status
+        assert "Everything you typed is still here" in form.status
+        assert app.screen is form and form.values() == typed
+        assert timeline_file.read_bytes() == edited
+        # Once the app has reloaded the edited file, saving again appends to it.
+        await wait_until(pilot, lambda: app.file_digest == file_digest(edited))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.timeline.get(NEW_ID) is not None)
+    assert timeline_file.read_bytes().startswith(edited)
+
+
+async def test_a_failed_write_keeps_the_form_and_says_why(
+    timeline_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old_bytes = timeline_file.read_bytes()
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    app = open_app(timeline_file, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill_valid(form)
+        await pilot.pause()
+        typed = form.values()
+        monkeypatch.setattr(os, "replace", refuse)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not saved" in screen_text(app))
+        assert "cannot write the file: permission denied" in form.status
+        assert "Everything you typed is still here" in form.status
+        assert app.screen is form and form.values() == typed
+        assert timeline_file.read_bytes() == old_bytes
+        assert sorted(p.name for p in timeline_file.parent.iterdir()) == ["timeline.toml"]
+        # The disk is writable again: the same input saves.
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, EventForm))
+    assert load_bytes(timeline_file.read_bytes()).get(NEW_ID) is not None
+
+
+async def test_escape_asks_before_discarding_typed_input(timeline_file: Path) -> None:
+    old_bytes = timeline_file.read_bytes()
+    app = open_app(timeline_file, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await pilot.press(*"Half")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDiscard)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert app.screen is form
+        assert form.values().get("title") == "Half"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")  # discard
+        await pilot.pause()
+        assert not isinstance(app.screen, (EventForm, ConfirmDiscard))
+        # An untouched form closes at once.
+        await open_form(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (EventForm, ConfirmDiscard))
+    assert timeline_file.read_bytes() == old_bytes
+
+
+def test_the_form_lists_its_keys_with_descriptions() -> None:
+    keys = {b.key: b.description for b in EventForm.BINDINGS}  # type: ignore[union-attr]
+    assert keys == {
+        "ctrl+s": "Save",
+        "ctrl+n": "Add source",
+        "ctrl+r": "Remove source",
+        "escape": "Cancel",
+    }
+    app_keys = {b.key: b.description for b in PolicyApp.BINDINGS}  # type: ignore[union-attr]
+    assert app_keys["n"] == "New event" and app_keys["c"] == "Copy event"
+
+
+def test_docs_list_every_key_of_the_form() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "editing.md").read_text()
+    section = docs.split("### The add-event form", 1)[1].split("\n## ", 1)[0]
+    for binding in EventForm.BINDINGS:
+        key = binding.key  # type: ignore[union-attr]
+        shown = "Esc" if key == "escape" else "Ctrl+" + key.removeprefix("ctrl+").upper()
+        assert f"`{shown}`" in section, shown

@@ -1,0 +1,284 @@
+"""The add-event form's fields: what the user typed -> a candidate event and errors per field.
+
+The form validates with the loader's own model (``Event``) and the loader's own wording
+(``tui.core.load._describe``), so a form that shows no errors holds an event ``validate``
+accepts. The first half of this module is plain Python (tested without a screen); the second
+half is the one widget the form repeats, a source row.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from tui.core.dates import ACCEPTED_FORMS, PartialDate
+from tui.core.errors import did_you_mean
+from tui.core.load import _describe
+from tui.core.model import EVENT_FIELDS, ID_PATTERN, Event, Status, status_conflict
+from tui.core.sanitize import clean, quote
+from tui.core.write import suggest_id
+
+DERIVED = "derived"  # the status select's value for "leave it out; the loader derives it"
+LIST_FIELDS = ("authority", "platforms", "tags", "related")
+SCALAR_FIELDS = ("id", "date", "end_date", "status", "title", "country", "action", "summary")
+SOURCE_KEYS = ("publisher", "url", "title", "date")
+FORM_DATE_FORMS = "type 2018-04-16 (day), 2018-04 (month) or 2018 (year)"
+
+
+@dataclass
+class FormValues:
+    """The form's raw text, exactly as typed: one string per field, one dict per source row."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    sources: list[dict[str, str]] = field(default_factory=list)
+
+    def get(self, key: str) -> str:
+        return self.fields.get(key, "")
+
+
+def split_list(text: str) -> list[str]:
+    """``Roskomnadzor, "Ministry of Justice, Russia"`` -> two items; empty items dropped.
+
+    Commas separate items; an item that itself holds a comma is written in double quotes
+    (``join_list`` does that when pre-filling), as in a CSV line.
+    """
+    if not text.strip():
+        return []
+    row = next(csv.reader([text], skipinitialspace=True), [])
+    return [item.strip() for item in row if item.strip()]
+
+
+def join_list(items: Collection[str]) -> str:
+    """The inverse of ``split_list``: quotes only the items that need it."""
+    parts = []
+    for item in items:
+        if "," in item or item.startswith('"') or item != item.strip():
+            parts.append('"' + item.replace('"', '""') + '"')
+        else:
+            parts.append(item)
+    return ", ".join(parts)
+
+
+def _summary(text: str) -> str:
+    # Trailing blank lines are never meant; a multi-line summary ends with a newline so its
+    # closing """ sits on a line of its own, as the format's examples write it.
+    text = text.strip()
+    return text + "\n" if "\n" in text else text
+
+
+def candidate(values: FormValues) -> dict[str, Any]:
+    """The event as the loader would see it in the file: empty fields left out."""
+    data: dict[str, Any] = {}
+    for key in SCALAR_FIELDS:
+        raw = values.get(key)
+        text = _summary(raw) if key == "summary" else raw.strip()
+        if key == "status" and text == DERIVED:
+            continue
+        if text:
+            data[key] = text
+    for key in LIST_FIELDS:
+        items = split_list(values.get(key))
+        if items:
+            data[key] = items
+    sources = []
+    for row in values.sources:
+        source = {k: row.get(k, "").strip() for k in SOURCE_KEYS}
+        sources.append({k: v for k, v in source.items() if v})
+    data["sources"] = sources
+    return data
+
+
+def error_key(loc: tuple[str | int, ...]) -> str:
+    """Where an error is shown: ``date``, ``authority`` (any item), ``sources.0.url``."""
+    if len(loc) >= 3 and loc[0] == "sources":
+        return f"sources.{loc[1]}.{loc[2]}"
+    return str(loc[0]) if loc else "id"
+
+
+def _form_wording(message: str) -> str:
+    # The loader speaks of the file ("a TOML date (no quotes)"); the form has no quotes.
+    return message.replace(f"write {ACCEPTED_FORMS}", FORM_DATE_FORMS)
+
+
+def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dict[str, str]]:
+    """The event, or the first problem of each field. ``taken``: the ids already in the file.
+
+    Adds what the loader checks across the file: the id must be new, ``related`` ids must exist.
+    """
+    data = candidate(values)
+    errors: dict[str, str] = {}
+    event: Event | None = None
+    try:
+        event = Event.model_validate(data)
+    except ValidationError as exc:
+        for loc, message in _describe(exc, EVENT_FIELDS):
+            errors.setdefault(error_key(loc), _form_wording(message))
+        # As in the loader: pydantic skips the status check when the end_date is invalid.
+        conflict = status_conflict(data.get("status"), "end_date" in data)
+        if conflict:
+            errors.setdefault("status", conflict)
+    ident = data.get("id")
+    if isinstance(ident, str) and ID_PATTERN.fullmatch(ident) and ident in taken:
+        errors.setdefault("id", f"{quote(ident)} is already used by another event; choose another")
+    for other in data.get("related", []):
+        if ID_PATTERN.fullmatch(other) and other not in taken and other != ident:
+            hint = did_you_mean(other, sorted(taken))
+            errors.setdefault("related", f"no event has the id {quote(other)}{hint}")
+    return (None if errors else event), errors
+
+
+def suggested_id(values: FormValues, taken: Collection[str]) -> str:
+    """``<cc>-<year>-<first words of the title>``, made unique against ``taken``."""
+    try:
+        year: int | None = PartialDate.parse(values.get("date")).year
+    except ValueError:
+        year = None
+    return suggest_id(values.get("country"), year, values.get("title"), taken)
+
+
+def values_from_event(event: Event) -> FormValues:
+    """A copy of an event as form text, without its id (a follow-up needs a new one)."""
+    derived = Status.ONGOING if event.end_date is None and event.action.lasting else Status.ENDED
+    fields = {
+        "id": "",
+        "date": event.date.iso(),
+        "end_date": event.end_date.iso() if event.end_date else "",
+        "status": DERIVED if event.status in (None, derived) else event.state.value,
+        "title": event.title,
+        "country": event.country,
+        "authority": join_list(event.authority),
+        "platforms": join_list(event.platforms),
+        "action": event.action.value,
+        "tags": join_list(event.tags),
+        "summary": event.summary.strip("\n"),
+        "related": join_list(event.related),
+    }
+    sources = [
+        {
+            "publisher": s.publisher,
+            "url": s.url,
+            "title": s.title or "",
+            "date": s.date.iso() if s.date else "",
+        }
+        for s in event.sources
+    ]
+    return FormValues(fields, sources)
+
+
+# --------------------------------------------------------------------------------------------
+# Widgets
+
+# Characters a terminal acts on (ESC starts CSI and OSC 52 clipboard writes; 0x9B is a one-byte
+# CSI). Textual draws an Input's or a TextArea's text as it is, so a pasted escape sequence
+# would reach the terminal; the model refuses them in every field anyway, so they are dropped
+# as they come in.
+_LINE_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_BLOCK_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str, *, block: bool = False) -> str:
+    """``text`` with terminal control characters removed (tabs become spaces on one line)."""
+    if text.isprintable():
+        return text
+    if block:
+        return _BLOCK_CONTROLS.sub("", text)
+    return _LINE_CONTROLS.sub("", text.replace("\t", " "))
+
+
+class FormInput(Input):
+    """A one-line field that never holds (and so never draws) a terminal control character."""
+
+    def validate_value(self, value: str) -> str:
+        return without_controls(value)
+
+
+class FormTextArea(TextArea):
+    """A multi-line field whose pasted text is cleaned of terminal control characters."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.text = without_controls(event.text, block=True)
+        await super()._on_paste(event)
+
+
+def error_text(message: str) -> Text:
+    """An error from user input, safe to show: sanitised, and never read as markup."""
+    return Text(clean(message))
+
+
+class SourceRow(Vertical):
+    """One source: publisher, URL, title and date, each with its error line below it."""
+
+    PLACEHOLDERS: ClassVar[dict[str, str]] = {
+        "publisher": "who published it: Reuters, Official Gazette",
+        "url": "https://…",
+        "title": "optional: the headline or document title",
+        "date": "optional: 2018, 2018-04 or 2018-04-16",
+    }
+    LABELS: ClassVar[dict[str, str]] = {
+        "publisher": "Publisher",
+        "url": "URL",
+        "title": "Title",
+        "date": "Date",
+    }
+
+    def __init__(self, values: dict[str, str] | None = None, *, number: int = 1) -> None:
+        super().__init__(classes="source-row")
+        self._values = values or {}
+        self._number = number
+        # What the row started with, and the keys the user has changed since: an empty
+        # required field is flagged only once touched (or on save), not while still unvisited.
+        self.initial = {key: self._values.get(key, "") for key in SOURCE_KEYS}
+        self.touched: set[str] = set()
+        self._shown: dict[str, str | None] = {}
+        self._inputs: dict[str, Input] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="source-head"):
+            yield Label(Text(f"Source {self._number}", style="bold"), classes="source-number")
+            yield Button("Remove source", classes="remove-source", compact=True)
+        for key in SOURCE_KEYS:
+            with Horizontal(classes="field"):
+                yield Label(self.LABELS[key], classes="label")
+                with Vertical(classes="control"):
+                    yield FormInput(
+                        self._values.get(key, ""),
+                        placeholder=self.PLACEHOLDERS[key],
+                        classes=f"source-{key}",
+                        compact=True,
+                        select_on_focus=False,
+                    )
+                    yield Static("", classes=f"error source-error-{key}")
+
+    def set_number(self, number: int) -> None:
+        self._number = number
+        self.query_one(".source-number", Label).update(Text(f"Source {number}", style="bold"))
+
+    def input(self, key: str) -> Input:
+        if key not in self._inputs:
+            self._inputs[key] = self.query_one(f".source-{key}", Input)
+        return self._inputs[key]
+
+    def values(self) -> dict[str, str]:
+        return {key: self.input(key).value for key in SOURCE_KEYS}
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """``errors`` by source key (``url``); a key that is not given clears its line."""
+        for key in SOURCE_KEYS:
+            message = errors.get(key)
+            if self._shown.get(key) == message:
+                continue  # unchanged: no layout pass while typing
+            self._shown[key] = message
+            line = self.query_one(f".source-error-{key}", Static)
+            line.update(error_text(message) if message else "")
+            line.set_class(bool(message), "-visible")
+            self.input(key).set_class(bool(message), "-invalid")
