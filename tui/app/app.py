@@ -39,6 +39,7 @@ from tui.core.write import file_digest
 
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
 FILTER_DEBOUNCE = 0.12  # seconds between the last keystroke and filtering
+PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
 
 
@@ -158,20 +159,37 @@ class PolicyApp(App[int]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_worker(self, path: Path) -> None:
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
+        name = str(path)
         try:
             data = read_bytes(path)
-            text = decode(data, str(path))
-            first = preview(text, str(path))
+            # The preview needs the first few hundred events: decode only the head for it.
+            head = data[: data.rfind(b"\n", 0, PREVIEW_BYTES) + 1]
+            try:
+                first = preview(decode(head, name), name)
+            except TimelineError:
+                first = None  # the full load says what is wrong
             if first is not None and first.events:
                 index = q.Index(first.events, today=self.today)
                 self.call_from_thread(self.replace_timeline, first, index, loading=True)
-            timeline = load_text(text, str(path))
+            shown = -1
+
+            def progress(share: float) -> None:
+                nonlocal shown
+                if int(share * 100) > shown:
+                    shown = int(share * 100)
+                    self.call_from_thread(self._show_progress, f"loading the rest… {shown}%")
+
+            timeline = load_text(decode(data, name), name, progress)
+            self.call_from_thread(self._show_progress, "indexing for search…")
             index = q.Index(timeline.events, today=self.today)
         except TimelineError as exc:
             self.call_from_thread(self._load_failed, exc)
             return
         self.file_digest = file_digest(data)
         self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
+
+    def _show_progress(self, note: str) -> None:
+        self.query_one(TimelineHeader).set_progress(note)
 
     def _load_failed(self, error: TimelineError) -> None:
         # The CLI prints these after the terminal is restored, exactly as `validate` does.
@@ -284,13 +302,19 @@ class PolicyApp(App[int]):
         self.query_one(FilterPane).show_error(None)
         self._filter_worker(text, query, 0.0 if immediate else FILTER_DEBOUNCE)
 
+    _last_filter_request = 0.0  # time.monotonic() of the last filter worker's start
+
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
     def _filter_worker(self, text: str, query: q.Query, delay: float) -> None:
-        # Debounce: a newer keystroke cancels this worker before it does the work.
-        worker = get_current_worker()
-        if delay:
-            import time
+        # Debounce only a burst: a keystroke after a pause filters at once; one that follows
+        # another within `delay` waits, and a newer keystroke cancels it before it does the work.
+        import time
 
+        worker = get_current_worker()
+        now = time.monotonic()
+        burst = now - self._last_filter_request < delay
+        self._last_filter_request = now
+        if burst:
             time.sleep(delay)
         if worker.is_cancelled:
             return

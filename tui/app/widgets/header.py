@@ -20,6 +20,16 @@ class TimelineHeader(Static):
     }
     """
 
+    _progress: str | None = None
+    _shown: tuple[tuple[str, str | None, int, int, str], bool] | None = None
+
+    def set_progress(self, note: str) -> None:
+        """What the loading mark says (``loading the rest… 42%``), shown while loading."""
+        self._progress = note
+        if self._shown is not None:
+            args, loading = self._shown
+            self.show(*args, loading=loading)
+
     def show(
         self,
         title: str,
@@ -30,13 +40,14 @@ class TimelineHeader(Static):
         *,
         loading: bool = False,
     ) -> None:
+        self._shown = ((title, path, shown, total, filters), loading)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(clean(title), style="bold")
         if path:
             text.append(f"  {display_path(path)}", style="dim")
         text.append(f"  {shown:,} / {total:,} events", style="bold")
         if loading:
-            text.append("  ⟳ loading the rest…", style="bold reverse")
+            text.append(f"  ⟳ {self._progress or 'loading the rest…'}", style="bold reverse")
         if filters:
             text.append(f"  filter: {clean(filters)}", style="italic")
         self.update(text)
