@@ -22,9 +22,11 @@ SIZES = {"100": 100, "1k": 1_000, "10k": 10_000, "100k": 100_000}
 SEED = 20_260_601
 
 COUNTRIES = (
-    "RU BR IN CN IR TR PK EG ET NG VN TH ID MY BD LK MM KZ UZ BY UA GH KE UG TZ ZW CM SN ML SD "
-    "IQ SY SA AE QA JO MA DZ TN LY VE CU NI MX CO AR CL PE US GB FR DE IT ES PL HU AU NZ JP KR EU"
-).split()
+    "RU", "BR", "IN", "CN", "IR", "TR", "PK", "EG", "ET", "NG", "VN", "TH", "ID", "MY", "BD", "LK",
+    "MM", "KZ", "UZ", "BY", "UA", "GH", "KE", "UG", "TZ", "ZW", "CM", "SN", "ML", "SD", "IQ", "SY",
+    "SA", "AE", "QA", "JO", "MA", "DZ", "TN", "LY", "VE", "CU", "NI", "MX", "CO", "AR", "CL", "PE",
+    "US", "GB", "FR", "DE", "IT", "ES", "PL", "HU", "AU", "NZ", "JP", "KR", "EU",
+)  # fmt: skip
 PLATFORMS = (
     "Telegram", "WhatsApp", "Signal", "Facebook", "Instagram", "X", "YouTube", "TikTok",
     "LinkedIn", "Viber", "Skype", "Zoom", "Wikipedia", "Tor", "Proton", "Discord", "Twitch",
@@ -123,9 +125,9 @@ def events(n: int, seed: int = SEED) -> list[dict[str, object]]:
         country = rng.choice(COUNTRIES)
         day = first + timedelta(days=rng.randrange(5000))
         partial = rng.random() < 0.05
-        when: date | str = (
-            (day.strftime("%Y-%m") if rng.random() < 0.7 else day.strftime("%Y")) if partial else day
-        )
+        when: date | str = day
+        if partial:
+            when = day.strftime("%Y-%m") if rng.random() < 0.7 else day.strftime("%Y")
         action = rng.choice(ACTIONS)
         event: dict[str, object] = {
             "id": f"{country.lower()}-{day.year}-{rng.choice(vocab)}-{i}",
@@ -138,9 +140,8 @@ def events(n: int, seed: int = SEED) -> list[dict[str, object]]:
         elif rng.random() < 0.05:
             event["status"] = "unknown"
         platforms = rng.sample(PLATFORMS, rng.randint(1, 3))
-        event["title"] = (
-            f"{rng.choice(AUTHORITIES)} {action}s {platforms[0]}: "
-            + " ".join(rng.choice(vocab) for _ in range(rng.randint(3, 6)))
+        event["title"] = f"{rng.choice(AUTHORITIES)} {action}s {platforms[0]}: " + " ".join(
+            rng.choice(vocab) for _ in range(rng.randint(3, 6))
         )
         event["country"] = country
         event["authority"] = rng.sample(AUTHORITIES, rng.randint(1, 2))
@@ -152,7 +153,8 @@ def events(n: int, seed: int = SEED) -> list[dict[str, object]]:
         for s in range(rng.randint(1, 3)):
             source: dict[str, object] = {
                 "publisher": rng.choice(PUBLISHERS),
-                "url": f"https://news{rng.randint(1, 400)}.example.org/{day.year}/{rng.choice(vocab)}-{i}-{s}",
+                "url": f"https://news{rng.randint(1, 400)}.example.org/{day.year}/"
+                f"{rng.choice(vocab)}-{i}-{s}",
             }
             if rng.random() < 0.5:
                 source["title"] = " ".join(rng.choice(vocab) for _ in range(rng.randint(4, 9)))
