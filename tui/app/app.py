@@ -161,16 +161,19 @@ class PolicyApp(App[int]):
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
         name = str(path)
         try:
-            data = read_bytes(path)
-            # The preview needs the first few hundred events: decode only the head for it.
-            head = data[: data.rfind(b"\n", 0, PREVIEW_BYTES) + 1]
+            # The preview needs the first few hundred events: read and decode only the head.
+            head = b""
+            with contextlib.suppress(OSError), path.open("rb") as file:
+                head = file.read(PREVIEW_BYTES)
+            head = head[: head.rfind(b"\n") + 1]
             try:
-                first = preview(decode(head, name), name)
+                first = preview(decode(head, name), name) if head else None
             except TimelineError:
-                first = None  # the full load says what is wrong
+                first = None  # read_bytes and the full load say what is wrong
             if first is not None and first.events:
                 index = q.Index(first.events, today=self.today)
                 self.call_from_thread(self.replace_timeline, first, index, loading=True)
+            data = read_bytes(path)
             shown = -1
 
             def progress(share: float) -> None:

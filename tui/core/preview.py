@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-import tomllib
 
 from pydantic import ValidationError
 
+from tui.core.load import _parse_chunk
 from tui.core.model import Event, Timeline, TimelineInfo
 
 _EVENTS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
@@ -28,9 +28,8 @@ def preview(text: str, name: str, first: int = 300) -> Timeline | None:
             break
     if cut is None:
         return None  # the whole file is small: the full load is just as fast
-    try:
-        data = tomllib.loads(text[:cut])
-    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+    data = _parse_chunk(text[:cut])  # rtoml where it agrees with tomllib
+    if data is None:
         return None  # e.g. the cut fell inside a multi-line string: wait for the full load
     raw_events = data.get("events")
     if not isinstance(raw_events, list):
