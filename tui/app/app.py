@@ -118,6 +118,7 @@ class PolicyApp(App[int]):
         self._query = q.parse("")
         self._current: Event | None = None
         self._keep_scroll: float | None = None
+        self._pending_goto: str | None = None
         self._back: list[str] = []
 
     # -- layout ------------------------------------------------------------------------------
@@ -151,8 +152,13 @@ class PolicyApp(App[int]):
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
 
+    @property
+    def main_screen(self) -> Screen:
+        """The explorer's screen, even while a dialog (help, a form) is on top of it."""
+        return self.screen_stack[0]
+
     def _apply_width(self, width: int) -> None:
-        self.screen.set_class(width < NARROW_BELOW, "-narrow")
+        self.main_screen.set_class(width < NARROW_BELOW, "-narrow")
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -206,12 +212,14 @@ class PolicyApp(App[int]):
         self.timeline = timeline
         self._index = index or q.Index(timeline.events, today=self.today)
         self.loading = loading
-        self.query_one(EventList).set_events(timeline.events, view=[])
+        events = self.query_one(EventList)
+        self._keep_scroll = events.scroll_y
+        events.set_events(timeline.events, view=[])
         self.query_one(TimelineView).set_events(timeline.events, view=[])
-        self._run_filter(self._requested or "", immediate=True)
         if not loading and self._goto:
-            goto, self._goto = self._goto, None
-            self.show_event(goto, push=False)
+            # Highlighted when the filter below has refilled the list (see _apply_filter).
+            self._pending_goto, self._goto = self._goto, None
+        self._run_filter(self._requested or "", immediate=True)
 
     # -- live reload -------------------------------------------------------------------------
 
@@ -330,9 +338,12 @@ class PolicyApp(App[int]):
         self._query_text = result.text
         self._query = result.query
         events = self.query_one(EventList)
-        keep = self._current.id if self._current else None
+        goto, self._pending_goto = self._pending_goto, None
+        keep = goto or (self._current.id if self._current else None)
         events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll)
         self._keep_scroll = None
+        if goto is not None and (event := self.timeline.get(goto)) is not None:
+            self._show(event)
         self.query_one(TimelineView).set_view(result.view, keep=keep)
         for facet_list in self.query(FacetList):
             facet_list.show_counts(
@@ -374,7 +385,7 @@ class PolicyApp(App[int]):
         from rich.text import Text
 
         empty.update(Text(message))
-        self.screen.set_class(bool(message), "-empty")
+        self.main_screen.set_class(bool(message), "-empty")
 
     @on(FilterPane.FacetsChanged)
     def _facets_changed(self, message: FilterPane.FacetsChanged) -> None:
@@ -431,13 +442,13 @@ class PolicyApp(App[int]):
         self.query_one("#search", Input).focus()
 
     def action_focus_list(self) -> None:
-        if self.screen.has_class("-timeline"):
+        if self.main_screen.has_class("-timeline"):
             self.query_one(TimelineView).focus()
             return
         self.query_one(EventList).focus()
 
     def action_toggle_filters(self) -> None:
-        self.screen.toggle_class("-filters-toggled")
+        self.main_screen.toggle_class("-filters-toggled")
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.binding_groups()))
@@ -560,8 +571,8 @@ class PolicyApp(App[int]):
 
     def action_toggle_timeline(self) -> None:
         """The timeline view in the list's place, or back; the same event stays highlighted."""
-        self.screen.toggle_class("-timeline")
-        if self.screen.has_class("-timeline"):
+        self.main_screen.toggle_class("-timeline")
+        if self.main_screen.has_class("-timeline"):
             self.query_one(TimelineView).focus()
         else:
             self.query_one(EventList).focus()
@@ -631,6 +642,21 @@ class PolicyApp(App[int]):
             self.reload_now()
 
         self.push_screen(form, saved)
+
+    async def action_quit(self) -> None:
+        """Quit, but never drop what was typed into the add-event form without asking."""
+        from tui.app.screens.event_form import ConfirmDiscard, EventForm
+
+        form = next((s for s in self.screen_stack if isinstance(s, EventForm)), None)
+        if form is None or not form.dirty:
+            self.exit()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(ConfirmDiscard(), answered)
 
     # -- command palette ---------------------------------------------------------------------
 

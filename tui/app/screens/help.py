@@ -45,6 +45,8 @@ def _pretty(key: str) -> str:
         "end": "End",
         "up": "↑",
         "down": "↓",
+        "left": "←",
+        "right": "→",
         "tab": "Tab",
         "shift+tab": "Shift+Tab",
     }

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from tui.app.widgets.form_fields import FormInput
 from tui.core.query import FACETS
 from tui.core.sanitize import clean
 
@@ -81,7 +82,7 @@ class FilterPane(Vertical):
             super().__init__()
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield FormInput(
             placeholder='/ search: words, "phrases", country:RU platform:telegram …',
             id="search",
         )
@@ -92,8 +93,8 @@ class FilterPane(Vertical):
                 yield FacetList(facet)
             yield Label("Dates (after: / before:)", id="range-title")
             with Horizontal(id="range"):
-                yield Input(placeholder="after 2018", id="after", classes="range")
-                yield Input(placeholder="before 2022-03", id="before", classes="range")
+                yield FormInput(placeholder="after 2018", id="after", classes="range")
+                yield FormInput(placeholder="before 2022-03", id="before", classes="range")
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
