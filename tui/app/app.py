@@ -180,6 +180,9 @@ class PolicyApp(App[int]):
                 index = q.Index(first.events, today=self.today)
                 self.call_from_thread(self.replace_timeline, first, index, loading=True)
             data = read_bytes(path)
+            digest = file_digest(data)
+            text = decode(data, name)
+            del data  # 100 MB less at the peak of a 100k-event load
             shown = -1
 
             def progress(share: float) -> None:
@@ -188,13 +191,14 @@ class PolicyApp(App[int]):
                     shown = int(share * 100)
                     self.call_from_thread(self._show_progress, f"loading the rest… {shown}%")
 
-            timeline = load_text(decode(data, name), name, progress)
+            timeline = load_text(text, name, progress)
+            del text
             self.call_from_thread(self._show_progress, "indexing for search…")
             index = q.Index(timeline.events, today=self.today)
         except TimelineError as exc:
             self.call_from_thread(self._load_failed, exc)
             return
-        self.file_digest = file_digest(data)
+        self.file_digest = digest
         self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
 
     def _show_progress(self, note: str) -> None:
