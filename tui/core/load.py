@@ -538,6 +538,8 @@ class _Checker:
                 field="views",
             )
             return {}
+        from tui.core.query import QueryError, parse
+
         for name, query in raw.items():
             if not isinstance(query, str):
                 self.add(
@@ -545,6 +547,12 @@ class _Checker:
                     ("views", name),
                     field=f"views.{name}",
                 )
+                continue
+            try:
+                parse(query)
+            except QueryError as exc:
+                # A saved view that cannot run is found here, not when a teammate opens it.
+                self.add(f"not a valid query: {exc}", ("views", name), field=f"views.{name}")
         return {k: v for k, v in raw.items() if isinstance(v, str)}
 
     def _events(self, raw: Any) -> list[Event]:
