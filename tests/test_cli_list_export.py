@@ -89,8 +89,17 @@ def test_list_formats(timeline: Path) -> None:
     assert markdown.count("\n| ") == 2 + 4
 
 
-def test_list_sorts_newest_first(timeline: Path) -> None:
-    result = run("list", str(timeline), "--query", "tag:encryption", "--sort=-date")
+@pytest.mark.parametrize(
+    "sort",
+    [
+        ["--sort=-date"],
+        ["--sort", "-date"],  # as docs/query.md writes it: the '-' is a value, not an option
+        ["--sort", "-date", "--format", "table"],
+    ],
+)
+def test_list_sorts_newest_first(timeline: Path, sort: list[str]) -> None:
+    result = run("list", str(timeline), "--query", "tag:encryption", *sort)
+    assert result.returncode == 0, err(result)
     ids = [line.split()[1] for line in out(result).splitlines()[1:]]
     assert ids == [
         "gb-2023-online-safety-act",
@@ -98,6 +107,13 @@ def test_list_sorts_newest_first(timeline: Path) -> None:
         "ru-2018-telegram-block",
         "ru-2018-telegram-ruling",
     ]
+
+
+def test_sort_still_refuses_an_unknown_order_and_a_missing_one(timeline: Path) -> None:
+    for args in (["--sort", "-title"], ["--sort", "--format", "json"], ["--sort"]):
+        result = run("list", str(timeline), *args)
+        assert result.returncode == 2, args
+        assert "--sort" in err(result) and "Traceback" not in err(result)
 
 
 def test_a_query_may_start_with_minus(timeline: Path) -> None:

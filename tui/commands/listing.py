@@ -67,12 +67,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def glue_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
-    """``--query -platform:x`` -> ``--query=-platform:x``.
+    """``--query -platform:x`` -> ``--query=-platform:x``; ``--sort -date`` likewise.
 
-    argparse takes a value starting with '-' for an option; a negated query term is a value.
-    A following word that is one of the parser's own options is left alone.
+    argparse takes a value starting with '-' for an option; a negated query term, or the
+    reversed sort order, is a value. A following word that is one of the parser's own options
+    is left alone. Options the parser does not have are left alone too.
     """
-    takes_text = {"-q", "--query", "--view"}
+    takes_text = {"-q", "--query", "--view", "--sort"}
     known = set(parser._option_string_actions)
     out: list[str] = []
     items = list(argv)
@@ -81,6 +82,7 @@ def glue_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[st
         word = items[i]
         if (
             word in takes_text
+            and word in known
             and i + 1 < len(items)
             and items[i + 1].startswith("-")
             and items[i + 1].split("=", 1)[0] not in known
