@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,11 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from tui.commands.listing import SHORT_COLUMNS, TABLE_HEADER, rich_table, table_rows
+from tui.core.load import load_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "timeline.toml"
@@ -243,18 +249,15 @@ def test_usage_errors_exit_2(timeline: Path) -> None:
     assert result.returncode == 2 and "--group applies only to --to timelinejs" in err(result)
 
 
-def test_list_on_a_terminal_uses_rich_and_sanitises(tmp_path: Path) -> None:
-    path = tmp_path / "t.toml"
-    path.write_text(
-        FIXTURE.read_text().replace("Iran throttles Instagram", "Iran [bold]throttles\\u202e")
-    )
+def on_terminal(*args: str, columns: int) -> str:
+    """What ``policy-tui ARGS`` shows on a terminal ``columns`` wide (a pty), colours removed."""
     primary, secondary = pty.openpty()
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "tui", "list", str(path), "--query", "country:IR,BR"],
+            [sys.executable, "-m", "tui", *args],
             stdout=secondary,
             stderr=subprocess.PIPE,
-            env={**os.environ, "COLUMNS": "160", "LINES": "40", "TERM": "xterm"},
+            env={**os.environ, "COLUMNS": str(columns), "LINES": "40", "TERM": "xterm"},
             timeout=60,
         )
         os.close(secondary)
@@ -269,11 +272,102 @@ def test_list_on_a_terminal_uses_rich_and_sanitises(tmp_path: Path) -> None:
             chunks.append(chunk)
     finally:
         os.close(primary)
-    text = b"".join(chunks).decode("utf-8", "replace")
     assert proc.returncode == 0, proc.stderr
+    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_list_on_a_terminal_uses_rich_and_sanitises(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(
+        FIXTURE.read_text().replace("Iran throttles Instagram", "Iran [bold]throttles\\u202e")
+    )
+    text = on_terminal("list", str(path), "--query", "country:IR,BR", columns=160)
     assert "ir-2019-instagram-throttle" in text and "br-2015-whatsapp-block" in text
     assert "Iran [bold]throttles\\u202e" in text  # markup shown as text, bidi escaped
     assert "\u202e" not in text
+
+
+# The curated timeline (long titles, ISO intervals, several platforms) and the query fixture
+# (titles full of brackets and quotes).
+TABLE_SOURCES = (ROOT / "timeline.toml", FIXTURE)
+
+
+def read_table(lines: list[str]) -> tuple[list[str], list[dict[str, list[str]]]]:
+    """The columns a rendered table shows and, per event, each column's text line by line.
+
+    Columns are cut where the header's words start. A line with a date starts an event; on the
+    lines after it, a short column must be blank, or its cell was broken across lines.
+    """
+    names = {"CC": "COUNTRY"}
+    starts = [(m.start(), names.get(m.group(), m.group())) for m in re.finditer(r"\S+", lines[0])]
+    columns = [name for _, name in starts]
+    assert columns[0] == "DATE" and set(columns) <= set(TABLE_HEADER), lines[:3]  # one line
+    events: list[dict[str, list[str]]] = []
+    for line in lines[1:]:
+        if "hidden to fit" in line:
+            break  # the caption
+        cells = {
+            name: line[start : starts[i + 1][0] if i + 1 < len(starts) else None].strip()
+            for i, (start, name) in enumerate(starts)
+        }
+        if cells["DATE"]:
+            events.append({name: [cells[name]] for name in columns})
+            continue
+        for name in SHORT_COLUMNS:
+            assert cells.get(name, "") == "", (name, line)
+        for name in columns:
+            if cells[name]:
+                events[-1][name].append(cells[name])
+    return columns, events
+
+
+@pytest.mark.parametrize(
+    ("width", "hidden"),
+    [(80, {"ID", "PLATFORMS"}), (100, {"ID"}), (120, {"ID"}), (200, set())],
+)
+@pytest.mark.parametrize("source", TABLE_SOURCES, ids=lambda p: p.parent.name)
+def test_the_terminal_table_fits_and_never_breaks_a_short_cell(
+    source: Path, width: int, hidden: set[str]
+) -> None:
+    events = load_timeline(source).events
+    console = Console(
+        width=width,
+        force_terminal=True,
+        record=True,
+        file=io.StringIO(),
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    console.print(rich_table(events, width))
+    lines = console.export_text().splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    columns, rows = read_table(lines)
+    assert set(TABLE_HEADER) - set(columns) == hidden
+    if hidden:
+        assert " and ".join(sorted(hidden, key=TABLE_HEADER.index)).lower() in lines[-1]
+    assert len(rows) == len(events)
+    for shown, expected in zip(rows, table_rows(events), strict=True):
+        cells = dict(zip(TABLE_HEADER, expected, strict=True))
+        for name in (*SHORT_COLUMNS, "ID"):
+            if name in columns:
+                assert shown[name] == [cells[name]], (width, name, shown)
+        # Titles and platform lists wrap between words, never inside one.
+        for name in ("TITLE", "PLATFORMS"):
+            if name in columns:
+                assert " ".join(shown[name]) == " ".join(cells[name].split()), (width, shown)
+    # Below 120 columns COUNTRY is headed CC: its cells are two letters wide.
+    assert ("CC" if width < 120 else "COUNTRY") in lines[0].split()
+
+
+def test_list_on_an_80_column_terminal() -> None:
+    text = on_terminal("list", str(ROOT / "timeline.toml"), "--query", "country:RU", columns=80)
+    lines = text.splitlines()
+    assert lines[0].split() == ["DATE", "CC", "ACTION", "STATUS", "TITLE"]
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert any(line.startswith("2018-04-16/2020-06-18  RU  block") for line in lines)
+    assert "id and platforms hidden to fit 80 columns" in lines[-1]
 
 
 # --- export -----------------------------------------------------------------------------------

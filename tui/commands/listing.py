@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
 from tui.core.errors import TimelineError, did_you_mean
@@ -17,6 +19,9 @@ from tui.core.model import Event, Timeline
 from tui.core.paths import default_timeline
 from tui.core.query import Index, Query, QueryError, parse
 from tui.core.sanitize import clean, quote
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 LIST_FORMATS = ("table", "json", "csv", "markdown")
 QUERY_HELP = (
@@ -198,17 +203,98 @@ def plain_table(events: Sequence[Event]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rich_table(events: Sequence[Event]) -> None:
-    from rich.console import Console
+# On a terminal the table must fit its width. Short columns never wrap (a date or an action
+# broken over two lines reads as two values) and keep their full width; the title takes what is
+# left and wraps by words. While the title would get less than MIN_TITLE, the columns of least
+# use on a terminal give way: the id goes (long, and shown by `| cat` or --format), then COUNTRY
+# is headed CC (its cells are two letters wide), then the platforms go.
+SHORT_COLUMNS = ("DATE", "COUNTRY", "ACTION", "STATUS")
+DROP_ORDER = ("ID", "PLATFORMS")
+MIN_TITLE = 30
+PLATFORMS_WIDTH = 18  # at most: a longer list wraps by words within it
+COLUMN_GAP = 2  # Rich's default padding: one space each side, none at the table's edges
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Which columns a terminal table shows, their headers, and the fixed widths."""
+
+    columns: tuple[str, ...]  # names from TABLE_HEADER, in its order
+    headers: dict[str, str]
+    widths: dict[str, int]  # every column but the title
+    hidden: tuple[str, ...]
+
+
+def table_layout(rows: Sequence[tuple[str, ...]], width: int) -> TableLayout:
+    from rich.cells import cell_len
+
+    def natural(name: str, header: str) -> int:
+        index = TABLE_HEADER.index(name)
+        return max([cell_len(header), *(cell_len(row[index]) for row in rows)])
+
+    def layout(hidden: tuple[str, ...], short_country: bool) -> TableLayout:
+        columns = tuple(c for c in TABLE_HEADER if c not in hidden)
+        headers = {c: c for c in columns}
+        if short_country:
+            headers["COUNTRY"] = "CC"
+        widths = {c: natural(c, headers[c]) for c in columns if c != "TITLE"}
+        if "PLATFORMS" in widths:
+            widths["PLATFORMS"] = min(widths["PLATFORMS"], PLATFORMS_WIDTH)
+        return TableLayout(columns, headers, widths, hidden)
+
+    def title_width(candidate: TableLayout) -> int:
+        used = sum(candidate.widths.values()) + COLUMN_GAP * (len(candidate.columns) - 1)
+        return width - used
+
+    candidates = [
+        layout((), short_country=False),
+        layout(DROP_ORDER[:1], short_country=False),
+        layout(DROP_ORDER[:1], short_country=True),
+        layout(DROP_ORDER, short_country=True),
+    ]
+    for candidate in candidates:
+        if title_width(candidate) >= MIN_TITLE:
+            return candidate
+    return candidates[-1]  # narrower than any table: the title gets what is left
+
+
+def rich_table(events: Sequence[Event], width: int) -> Table:
+    """The table for a terminal ``width`` columns wide (see ``table_layout``)."""
     from rich.table import Table
     from rich.text import Text
 
+    rows = table_rows(events)
+    layout = table_layout(rows, width)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in TABLE_HEADER:
-        table.add_column(name, overflow="fold", no_wrap=name in ("DATE", "ID"))
-    for row in table_rows(events):
-        table.add_row(*(Text(cell) for cell in row))
-    Console(highlight=False, markup=False, emoji=False).print(table)
+    for name in layout.columns:
+        header = layout.headers[name]
+        if name == "TITLE":
+            table.add_column(header, overflow="fold")
+        elif name == "PLATFORMS":
+            table.add_column(header, overflow="fold", max_width=layout.widths[name])
+        else:
+            # A set width and no wrapping: Rich narrows the title and the platforms instead,
+            # and the layout has left them room.
+            fixed = layout.widths[name]
+            table.add_column(header, no_wrap=True, width=fixed, min_width=fixed)
+    keep = [TABLE_HEADER.index(name) for name in layout.columns]
+    for row in rows:
+        table.add_row(*(Text(row[i]) for i in keep))
+    if layout.hidden and rows:
+        hidden = " and ".join(name.lower() for name in layout.hidden)
+        table.caption = Text(
+            f"{hidden} hidden to fit {width} columns; | cat shows every column",
+            style="dim",
+        )
+        table.caption_justify = "left"
+    return table
+
+
+def print_rich_table(events: Sequence[Event]) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False, markup=False, emoji=False)
+    console.print(rich_table(events, console.width))
 
 
 def run(argv: Sequence[str]) -> int:
@@ -224,7 +310,7 @@ def run(argv: Sequence[str]) -> int:
         events.reverse()
     if args.format == "table":
         if sys.stdout.isatty():
-            rich_table(events)
+            print_rich_table(events)
         else:
             write_stdout(plain_table(events))
         return EXIT_OK
