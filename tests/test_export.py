@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -103,6 +104,28 @@ def test_json_has_every_field_and_reads_back(timeline: Timeline) -> None:
     assert json.loads(render("json", timeline, [])) == []
 
 
+def test_end_is_empty_for_what_has_no_known_last_day(timeline: Timeline) -> None:
+    # An ongoing measure's `end` was its start day: in a spreadsheet that reads as ended then.
+    data = {d["id"]: d for d in json.loads(rendered(timeline, "json"))}
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(rendered(timeline, "csv"), newline=""))}
+    expected = {
+        "in-2020-tiktok-block": None,  # ongoing, dated to the day
+        "ru-2022-meta-designation": None,  # ongoing, dated to the month
+        "cn-2017-whatsapp-block": None,  # unknown: not known to have ended
+        "ru-2018-telegram-block": "2020-06-18",  # its end_date
+        "br-2016-whatsapp-block": "2016-05-31",  # an end_date "2016-05" covers all of May
+        "ru-2018-telegram-ruling": "2018-04-13",  # a one-off event ends the day it happens
+        "ir-2019-instagram-throttle": "2019-12-31",  # ended, some time in its year
+    }
+    for ident, end in expected.items():
+        assert data[ident]["end"] == end, ident
+        assert rows[ident]["end"] == (end or ""), ident
+    for event in timeline.events:
+        no_known_end = event.end_date is None and event.state.value != "ended"
+        assert (data[event.id]["end"] is None) == no_known_end, event.id
+        assert data[event.id]["start"] == event.date.start.isoformat()
+
+
 def test_json_escapes_unprintable_characters_but_keeps_the_data() -> None:
     value = "a\u202eb\x9bc\x1bd\u00a0e\U000e0001f ё中"
     text = dumps([value])
@@ -131,7 +154,26 @@ def test_csv_is_rfc4180_and_reads_back(timeline: Timeline) -> None:
     assert rendered(timeline, "csv", "platform:signal") == ",".join(COLUMNS) + "\r\n"
 
 
+def test_query_md_lists_the_csv_columns_in_order() -> None:
+    doc = (HERE.parent / "docs" / "query.md").read_text(encoding="utf-8")
+    bullet = doc[doc.index("- `csv` is RFC 4180") :].split("\n- ", 1)[0]
+    named = [name for name in re.findall(r"`([a-z_]+)`", bullet) if name in COLUMNS]
+    assert list(dict.fromkeys(named)) == list(COLUMNS)
+
+
 # --- Markdown ---------------------------------------------------------------------------------
+
+
+def test_markdown_count_line_is_where_publishing_md_says(timeline: Timeline) -> None:
+    doc = " ".join((HERE.parent / "docs" / "publishing.md").read_text(encoding="utf-8").split())
+    assert "(line 5, or line 3 for a timeline without a description)" in doc
+    lines = rendered(timeline, "markdown", "country:RU platform:telegram").splitlines()
+    assert timeline.info.description.strip()
+    assert lines[4] == "4 events matching `country:RU platform:telegram`."
+    assert "4 events matching `country:RU platform:telegram`." in doc
+    info = timeline.info.model_copy(update={"description": ""})
+    bare = timeline.model_copy(update={"info": info})
+    assert render("markdown", bare, timeline.events[:1]).splitlines()[2] == "1 event."
 
 
 def test_markdown_table_keeps_its_columns_whatever_the_titles_hold(timeline: Timeline) -> None:

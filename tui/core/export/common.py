@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from tui.core.model import Event, Source
+from tui.core.model import Event, Source, Status
 
 # Every character JSON would otherwise emit raw but that is not printable: C1 controls, DEL,
 # bidi and other format characters, line/paragraph separators, non-breaking spaces.
@@ -37,8 +37,15 @@ def _escape(match: re.Match[str]) -> str:
     )
 
 
-def span_days(event: Event) -> tuple[str, str]:
-    """First and last day covered by ``date``…``end_date`` (or by ``date`` alone), ISO."""
+def span_days(event: Event) -> tuple[str, str | None]:
+    """First and last day covered by ``date``…``end_date`` (or by ``date`` alone), ISO.
+
+    The last day is None for an event without an ``end_date`` that is ``ongoing`` or
+    ``unknown``: it has no known last day, and the last day of its start date would read, in a
+    spreadsheet, as the day it ended.
+    """
+    if event.end_date is None and event.state is not Status.ENDED:
+        return event.date.start.isoformat(), None
     last = (event.end_date or event.date).end
     return event.date.start.isoformat(), last.isoformat()
 

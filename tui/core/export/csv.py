@@ -39,7 +39,7 @@ def row(event: Event) -> list[str]:
         "date": event.date.iso(),
         "end_date": event.end_date.iso() if event.end_date else "",
         "start": start,
-        "end": end,
+        "end": end or "",
         "status": event.state.value,
         "title": clean(event.title),
         "country": event.country,
