@@ -161,6 +161,7 @@ async def test_f_shows_the_facets_on_a_narrow_terminal() -> None:
 
 
 async def test_o_and_digits_open_sources_and_only_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tui.app.app.browser_available", lambda: True)
     opened: list[str] = []
     async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
         monkeypatch.setattr(pilot.app, "open_url", lambda url, **_: opened.append(url))
@@ -361,3 +362,71 @@ async def test_the_equivalent_command_is_shown_and_Y_copies_it(
         assert "policy-tui list" in screen_text(pilot.app)
         await pilot.press("Y")
         assert copied == [command]
+
+
+async def test_o_without_a_browser_hands_over_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tui.app.app.browser_available", lambda: False)
+    opened: list[str] = []
+    copied: list[str] = []
+    async with app(goto="ru-2022-facebook-block").run_test(size=WIDE) as pilot:
+        monkeypatch.setattr(pilot.app, "open_url", lambda url, **_: opened.append(url))
+        monkeypatch.setattr(pilot.app, "copy_to_clipboard", copied.append)
+        await settle(pilot)
+        await pilot.press("o")
+        event = pilot.app.timeline.get("ru-2022-facebook-block")
+        assert event is not None
+        assert opened == [] and copied == [event.sources[0].url]
+        messages = [str(n.message) for n in pilot.app._notifications]
+        assert any(event.sources[0].url in m and "No browser" in m for m in messages)
+
+
+async def test_a_goto_hidden_by_the_query_says_so() -> None:
+    async with app(query="country:BR", goto="ru-2022-facebook-block").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        messages = [str(n.message) for n in pilot.app._notifications]
+        assert any("hidden by the current filter" in m for m in messages)
+
+
+async def test_an_invalid_query_says_the_list_is_the_last_valid_one() -> None:
+    async with app().run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        pilot.app.query_one("#search", Input).value = "country:BR"
+        await settle(pilot)
+        pilot.app.query_one("#search", Input).value = "country:BR platfrom:x"
+        await settle(pilot)
+        text = " ".join(screen_text(pilot.app).split())
+        assert "did you mean 'platform'" in text
+        assert "last valid query: country: BR" in text
+
+
+async def test_resizing_across_the_breakpoint_switches_the_layout_at_once() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert not pilot.app.screen.has_class("-narrow")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert pilot.app.screen.has_class("-narrow")
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not pilot.app.screen.has_class("-narrow")
+
+
+async def test_j_and_k_move_in_the_related_chooser() -> None:
+    async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        options = pilot.app.screen.query_one(OptionList)
+        assert options.highlighted == 0
+        await pilot.press("j")
+        assert options.highlighted == 1
+        await pilot.press("k")
+        assert options.highlighted == 0
+
+
+async def test_ticked_facets_carry_a_glyph_not_only_colour() -> None:
+    async with app(query="country:BR").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        text = screen_text(pilot.app)
+        assert "✓ BR (" in text
+        assert "✓ RU (" not in text

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -70,6 +71,7 @@ class PolicyApp(App[int]):
         Binding("y", "copy", "Copy id+URL"),
         Binding("v", "views", "Views"),
         Binding("e", "edit", "Edit", tooltip="Open the file in $VISUAL/$EDITOR at this event"),
+        Binding("p", "focus_problems", "Problems", show=False, tooltip="Focus the problems panel"),
         Binding("Y", "copy_command", "Copy command line", show=False),
         Binding("x", "clear_filters", "Clear filters", show=False),
         # Time views (issue #6): the timeline in the list's place, and the as-of board.
@@ -146,11 +148,13 @@ class PolicyApp(App[int]):
         if self._load_path is not None:
             self._load_worker(self._load_path)
         elif self._goto:
-            self.show_event(self._goto, push=False)
+            # Applied with the first filter result, so the initial query cannot undo it.
+            self._pending_goto, self._goto = self._goto, None
         self._start_watching()
 
-    def on_resize(self) -> None:
-        self._apply_width(self.size.width)
+    def on_resize(self, event: events.Resize) -> None:
+        # The event carries the new size; self.size may still be the old one here.
+        self._apply_width(event.size.width)
 
     @property
     def main_screen(self) -> Screen:
@@ -179,6 +183,10 @@ class PolicyApp(App[int]):
             if first is not None and first.events:
                 index = q.Index(first.events, today=self.today)
                 self.call_from_thread(self.replace_timeline, first, index, loading=True)
+                # Parsing holds the GIL in long stretches: let the first rows reach the screen.
+                painted = threading.Event()
+                self.call_from_thread(self.call_after_refresh, painted.set)
+                painted.wait(1.0)
             data = read_bytes(path)
             digest = file_digest(data)
             text = decode(data, name)
@@ -272,6 +280,13 @@ class PolicyApp(App[int]):
         self.file_digest = None  # the file on disk is not what is shown: saving must refuse
         self.query_one(ProblemsPanel).show_error(error)
 
+    def action_focus_problems(self) -> None:
+        panel = self.query_one(ProblemsPanel)
+        if panel.visible:
+            panel.focus_list()
+        else:
+            self.notify("The file loads without problems.", markup=False)
+
     def action_edit(self) -> None:
         path = self.file_path
         if path is None:
@@ -312,7 +327,11 @@ class PolicyApp(App[int]):
         try:
             query = q.parse(text)
         except q.QueryError as exc:
-            self.query_one(FilterPane).show_error(str(exc))
+            # Say plainly that the list is the last query that parsed, not this one.
+            applied = q.describe(self._query) if not self._query.is_empty else "no filter"
+            self.query_one(FilterPane).show_error(
+                f"{exc}. The list still shows the last valid query: {applied}."
+            )
             return
         self.query_one(FilterPane).show_error(None)
         self._filter_worker(text, query, 0.0 if immediate else FILTER_DEBOUNCE)
@@ -348,6 +367,12 @@ class PolicyApp(App[int]):
         self._keep_scroll = None
         if goto is not None and (event := self.timeline.get(goto)) is not None:
             self._show(event)
+            if events.highlighted is None or events.highlighted.id != goto:
+                self.notify(
+                    f"{quote(goto)} is hidden by the current filter; x clears it.",
+                    severity="warning",
+                    markup=False,
+                )
         self.query_one(TimelineView).set_view(result.view, keep=keep)
         for facet_list in self.query(FacetList):
             facet_list.show_counts(
@@ -488,8 +513,19 @@ class PolicyApp(App[int]):
                 markup=False,
             )
             return
-        self.open_url(url)
-        self.notify(f"Opening {quote(url, 80)}", markup=False)
+        if browser_available():
+            self.open_url(url)
+            self.notify(f"Opening {quote(url, 200)}", markup=False)
+            return
+        # Over SSH there is no browser to open: hand the URL over instead of failing silently.
+        self.copy_to_clipboard(url)
+        self.notify(
+            f"No browser on this machine. The URL, sent to your terminal's clipboard "
+            f"(OSC 52): {clean(url)}",
+            severity="warning",
+            markup=False,
+            timeout=12,
+        )
 
     def action_follow_related(self) -> None:
         event = self._current
@@ -523,7 +559,7 @@ class PolicyApp(App[int]):
             return
         text = clean(f"{event.id} {event.sources[0].url}")
         self.copy_to_clipboard(text)
-        self.notify(f"Copied: {text}", markup=False)
+        self.notify(f"Sent to the terminal's clipboard (OSC 52): {text}", markup=False)
 
     def command_line(self) -> str:
         """The shell command that lists the current view (exact, unsanitised: for copying)."""
@@ -533,7 +569,7 @@ class PolicyApp(App[int]):
     def action_copy_command(self) -> None:
         command = self.command_line()
         self.copy_to_clipboard(command)
-        self.notify(f"Copied: {clean(command)}", markup=False)
+        self.notify(f"Sent to the terminal's clipboard (OSC 52): {clean(command)}", markup=False)
 
     def action_views(self) -> None:
         views = self.timeline.views
@@ -686,6 +722,23 @@ class PolicyApp(App[int]):
                 clean(text),
                 lambda name=name: self.apply_view(name),
             )
+
+
+def browser_available() -> bool:
+    """Whether opening a URL can show a browser: a desktop session, or $BROWSER set."""
+    import os
+    import sys
+    import webbrowser
+
+    if sys.platform in ("darwin", "win32") or os.environ.get("BROWSER"):
+        return True
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False  # e.g. SSH: a text browser would fight the app for the terminal
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
 
 
 def make_app(

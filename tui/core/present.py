@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tui.core.dates import Precision, describe_duration
+from tui.core.dates import describe_duration
 from tui.core.model import Action, Event, Status
 from tui.core.sanitize import clean
 
@@ -56,33 +56,45 @@ def row(event: Event) -> Row:
 
 
 def dates_line(event: Event) -> str:
-    """``16 April 2018 – 18 June 2020`` or ``14 March 2022 – (ongoing)``."""
+    """``16 April 2018 – 18 June 2020`` or ``14 March 2022 – today``."""
     start = event.date.human()
     if event.end_date is not None:
         if event.end_date == event.date:
             return f"{start} (ended the same day)"
         return f"{start} – {event.end_date.human()}"
     if event.state is Status.ONGOING and event.action.lasting:
-        return f"{start} – (ongoing)"
+        return f"{start} – today"
     return start
+
+
+def _span(shortest: str, longest: str) -> str:
+    """One length when the dates pin it down; else the honest range, never a made-up figure."""
+    if shortest == longest:
+        return shortest
+    if shortest == "0 days":
+        return f"at most {longest}"
+    return f"between {shortest} and {longest}"
 
 
 def duration_line(event: Event, today: date) -> str | None:
     """``blocked 2 years 2 months`` / ``ongoing — 3 years 3 months so far`` / None.
 
-    Partial dates make a duration approximate, and it says so ("about").
+    A partial date stands for a period, so the length is computed for the shortest and the
+    longest reading: "2 May 2016 – May 2016" is "at most 29 days", not "about 29 days".
     """
-    approximate = event.date.precision is not Precision.DAY
+    start = event.date
     if event.end_date is not None:
-        if event.end_date == event.date:
+        end = event.end_date
+        if end == start:
             return None
-        approximate = approximate or event.end_date.precision is not Precision.DAY
-        span = describe_duration(event.date.start, event.end_date.end)
+        shortest = describe_duration(start.end, end.start) if end.start > start.end else "0 days"
+        longest = describe_duration(start.start, end.end)
         verb = _SPAN_VERB.get(event.action, "lasted")
-        return f"{verb} {'about ' if approximate else ''}{span}"
-    if event.state is Status.ONGOING and event.action.lasting and event.date.start <= today:
-        span = describe_duration(event.date.start, today)
-        return f"ongoing — {'about ' if approximate else ''}{span} so far"
+        return f"{verb} {_span(shortest, longest)}"
+    if event.state is Status.ONGOING and event.action.lasting and start.start <= today:
+        shortest = describe_duration(min(start.end, today), today)
+        longest = describe_duration(start.start, today)
+        return f"ongoing — {_span(shortest, longest)} so far"
     return None
 
 

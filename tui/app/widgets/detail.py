@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -83,6 +85,12 @@ def render_event(event: Event, timeline: Timeline, today: date) -> Group:
 
 class EventDetail(VerticalScroll, can_focus=True):
     """Scrollable detail of the highlighted event."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("space", "page_down", "Page down", show=False),
+    ]
 
     DEFAULT_CSS = """
     EventDetail { padding: 0 1; }

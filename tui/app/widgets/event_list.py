@@ -50,13 +50,13 @@ class EventList(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor_down", "Next", show=False),
+        Binding("down", "cursor_down", "Next event", show=False),
         Binding("j", "cursor_down", "Next event", show=False),
-        Binding("up", "cursor_up", "Previous", show=False),
+        Binding("up", "cursor_up", "Previous event", show=False),
         Binding("k", "cursor_up", "Previous event", show=False),
-        Binding("home", "first", "First", show=False),
+        Binding("home", "first", "First event", show=False),
         Binding("g", "first", "First event", show=False),
-        Binding("end", "last", "Last", show=False),
+        Binding("end", "last", "Last event", show=False),
         Binding("G", "last", "Last event", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),

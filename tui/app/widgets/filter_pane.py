@@ -55,7 +55,13 @@ class FacetList(SelectionList[str]):
         highlighted = self.highlighted
         with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
             self.clear_options()
-            self.add_options([Selection(Text(f"{clean(v)} ({n})"), v, on) for v, n, on in shown])
+            # "✓" says "selected" without colour; the checkbox's colour only repeats it.
+            self.add_options(
+                [
+                    Selection(Text(f"{'✓' if on else ' '} {clean(v)} ({n})"), v, on)
+                    for v, n, on in shown
+                ]
+            )
         if highlighted is not None and shown:
             self.highlighted = min(highlighted, len(shown) - 1)
 

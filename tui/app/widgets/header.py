@@ -43,11 +43,12 @@ class TimelineHeader(Static):
         self._shown = ((title, path, shown, total, filters), loading)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(clean(title), style="bold")
-        if path:
-            text.append(f"  {display_path(path)}", style="dim")
+        # What matters most comes first: on a narrow terminal the path is what gets cut.
         text.append(f"  {shown:,} / {total:,} events", style="bold")
         if loading:
             text.append(f"  ⟳ {self._progress or 'loading the rest…'}", style="bold reverse")
         if filters:
             text.append(f"  filter: {clean(filters)}", style="italic")
+        if path:
+            text.append(f"  {display_path(path)}", style="dim")
         self.update(text)

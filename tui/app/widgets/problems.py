@@ -39,13 +39,18 @@ class ProblemsPanel(Vertical):
         self.problems = list(error.problems)
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        self.query_one("#problems-title", Static).update(
-            Text(
-                f"The file on disk has {count} {noun}; showing the last good version. "
-                "Fix and save: this panel closes by itself. e opens the editor at the "
-                "selected problem."
+        if error.unreadable:
+            title = (
+                "The file cannot be read now (see below); showing the last good version. "
+                "This panel closes by itself when the file is back."
             )
-        )
+        else:
+            title = (
+                f"The file on disk has {count} {noun}; showing the last good version. "
+                "Fix and save: this panel closes by itself. p focuses this list; e opens "
+                "the editor at the selected problem."
+            )
+        self.query_one("#problems-title", Static).update(Text(title))
         options = self.query_one("#problems-list", OptionList)
         options.clear_options()
         # Problem.format() is already sanitised; Text keeps it from being read as markup.
@@ -53,6 +58,9 @@ class ProblemsPanel(Vertical):
         if self.problems:
             options.highlighted = 0
         self.add_class("-visible")
+
+    def focus_list(self) -> None:
+        self.query_one("#problems-list", OptionList).focus()
 
     def clear(self) -> None:
         self.problems = []
