@@ -94,7 +94,13 @@ CASES: list[tuple[str, list[str]]] = [
     ("-linkedin country:RU action:block", ["ru-2018-telegram-block"]),
     ("são", ["br-2015-whatsapp-block"]),
     ("Russian Federation lifts", ["ru-2020-telegram-lift"]),  # country names are searched
-    ("example.org", []),  # URLs are not searched, publishers and source titles are
+    # Source URLs are searched, so a pasted URL answers "do I already cite this?"; so are
+    # publishers and source titles.
+    ("https://example.org/ru-2018-block-2", ["ru-2018-telegram-block"]),
+    ("example.org/ru-2018-block", ["ru-2018-telegram-block"]),
+    ("HTTPS://Example.org/IR-2019", ["ir-2019-instagram-throttle"]),
+    ("https://example.org/us-2023?a=1&b=<2>", ["us-2023-x-fine"]),
+    ("https://example.org/nowhere", []),
     ('"example <times>"', ["us-2023-x-fine"]),
     ("regulator begins", ["ru-2018-telegram-block"]),
     ("ru-2016-linkedin", ["ru-2016-linkedin-block"]),

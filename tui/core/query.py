@@ -536,7 +536,8 @@ def haystack(event: Event) -> str:
     """What free text searches: casefolded, spaces collapsed, fields split by U+001F.
 
     U+001F counts as whitespace for ``str.split``, so no normalised needle can contain it and a
-    phrase never matches across two fields.
+    phrase never matches across two fields. Source URLs are included so that a pasted URL
+    answers "do I already cite this?".
     """
     parts = [
         event.id,
@@ -548,6 +549,7 @@ def haystack(event: Event) -> str:
         *event.platforms,
         *(s.publisher for s in event.sources),
         *(s.title for s in event.sources if s.title),
+        *(s.url for s in event.sources),
     ]
     return "\x1f".join(" ".join(p.split()).casefold() for p in parts)
 
