@@ -58,27 +58,28 @@ class PolicyApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "policy-tui"
 
+    # Order is the footer's order: what a reader needs first, then the rest (all in `?`).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("escape", "focus_list", "Back to list", show=False),
         Binding("f", "toggle_filters", "Filters"),
         Binding("o", "open_source(1)", "Open source"),
-        *(Binding(str(n), f"open_source({n})", "Open source N", show=False) for n in range(1, 10)),
         Binding("r", "follow_related", "Related"),
-        Binding("backspace", "back", "Back", show=False),
-        Binding("y", "copy", "Copy id+URL"),
-        Binding("v", "views", "Views"),
-        Binding("e", "edit", "Edit", tooltip="Open the file in $VISUAL/$EDITOR at this event"),
-        Binding("p", "focus_problems", "Problems", show=False, tooltip="Focus the problems panel"),
-        Binding("Y", "copy_command", "Copy command line", show=False),
-        Binding("x", "clear_filters", "Clear filters", show=False),
         # Time views (issue #6): the timeline in the list's place, and the as-of board.
         Binding("t", "toggle_timeline", "Timeline view"),
         Binding("a", "asof_board", "As-of board"),
+        Binding("e", "edit", "Edit", tooltip="Open the file in $VISUAL/$EDITOR at this event"),
         # The add-event form (issue #5): a new event, or a copy of the highlighted one.
         Binding("n", "new_event", "New event", tooltip="Add an event through a form"),
+        Binding("q", "quit", "Quit"),
+        Binding("escape", "focus_list", "Back to list", show=False),
+        *(Binding(str(n), f"open_source({n})", "Open source N", show=False) for n in range(1, 10)),
+        Binding("backspace", "back", "Back", show=False),
+        Binding("y", "copy", "Copy id+URL", show=False),
+        Binding("Y", "copy_command", "Copy command line", show=False),
+        Binding("v", "views", "Views", show=False),
+        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("p", "focus_problems", "Problems", show=False, tooltip="Focus the problems panel"),
         Binding(
             "c",
             "copy_event",
