@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Input, OptionList
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.screens import asof as asof_screen
-from tui.app.screens.asof import AsOfScreen, long_date
+from tui.app.screens.asof import AsOfScreen, column_order, long_date
+from tui.app.screens.help import HelpScreen
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.event_list import EventList
 from tui.core.asof import board
@@ -205,3 +206,138 @@ async def test_large_boards_are_computed_in_a_worker(monkeypatch: pytest.MonkeyP
         await settle(pilot)
         assert screen.day == date(2022, 3, 1)
         assert on_screen(screen) == in_force(pilot.app, date(2022, 3, 1))
+
+
+# -- keys of the app, column order, horizontal scrolling ----------------------------------------
+
+
+async def test_question_mark_shows_help_and_q_quits_from_the_board() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        screen = await open_board(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        await pilot.press("q")
+        await settle(pilot)
+    assert not pilot.app.is_running
+    assert pilot.app.return_code in (0, None)
+
+
+async def test_q_in_the_date_box_is_typed_not_quit() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        screen = await open_board(pilot)
+        await pilot.press("d", "q")
+        await settle(pilot)
+        assert pilot.app.is_running and pilot.app.screen is screen
+        assert screen.query_one("#asof-date", Input).value == "q"
+
+
+def column_keys(screen: AsOfScreen) -> list[str]:
+    table = screen.query_one(DataTable)
+    return [str(column.key.value) for column in table.ordered_columns]
+
+
+async def test_columns_put_the_platforms_with_most_measures_first() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        screen = await open_board(pilot)
+        for day in ("2022-04-01", "2026-06-01"):
+            await type_date(pilot, day)
+            result = screen.board
+            assert result is not None
+            count = {key: 0 for key in (p.key for p in result.platforms)}
+            for (_, key), entries in result.cells.items():
+                count[key] += len(entries)
+            label = {p.key: p.label.casefold() for p in result.platforms}
+            keys = column_keys(screen)
+            assert keys[0] == "country"
+            shown = [k.removeprefix("p:") for k in keys[1:]]
+            assert shown == sorted(count, key=lambda k: (k == "", -count[k], label[k]))
+        # 1 June 2026: Facebook (3), then three with 2 by name, then the ones with 1.
+        assert column_keys(screen)[1:5] == ["p:facebook", "p:instagram", "p:twitter", "p:whatsapp"]
+
+
+def test_column_order_puts_events_without_platforms_last() -> None:
+    from tui.core.asof import Board, Entry, Platform
+
+    def entry(n: int) -> Entry:
+        return Entry(f"e-{n}", "block", approximate=False, uncertain=False)
+
+    result = Board(
+        day=TODAY,
+        today=TODAY,
+        countries=(),
+        platforms=(Platform("", "(none)"), Platform("signal", "Signal"), Platform("tor", "Tor")),
+        cells={
+            ("RU", ""): (entry(1), entry(2), entry(3)),
+            ("RU", "tor"): (entry(4),),
+            ("IR", "tor"): (entry(5),),
+            ("RU", "signal"): (entry(6),),
+        },
+    )
+    assert [p.key for p in column_order(result)] == ["tor", "signal", ""]
+
+
+async def test_the_messengers_are_on_screen_for_the_curated_timeline() -> None:
+    # The headline case: alphabetical columns left Telegram and WhatsApp off a 200-column screen.
+    timeline = load_timeline(Path(__file__).resolve().parents[2] / "timeline.toml")
+    async with make_app(timeline, today=TODAY).run_test(size=(200, 50)) as pilot:
+        screen = await open_board(pilot)
+        header = next(line for line in screen_text(pilot.app).splitlines() if "Country" in line)
+        assert "WhatsApp" in header and "Telegram" in header
+        assert screen.board is not None and column_keys(screen)[1:3] == [
+            "p:whatsapp",
+            "p:telegram",
+        ]
+
+
+def cut_columns(table: DataTable, lines: list[str] | None = None) -> list[str]:
+    """Lines of the grid where text right of the country column does not start a column.
+
+    ``lines`` default to the grid's own rendering; pass what the screen shows of it instead.
+    """
+    widths = [column.get_render_width(table) for column in table.ordered_columns]
+    fixed = widths[0]
+    scroll_x = table.scroll_offset.x
+    starts = [fixed]
+    for width in widths[1:]:
+        starts.append(starts[-1] + width)
+    # Screen x where each scrolled column's text begins (after its one cell of padding).
+    pad = table.cell_padding
+    allowed = {start - scroll_x + pad for start in starts if start >= fixed + scroll_x}
+    if lines is None:
+        lines = [table.render_line(y).text for y in range(table.size.height)]
+    bad = []
+    for text in lines:
+        rest = text[fixed:]
+        if rest.strip():
+            first = fixed + len(rest) - len(rest.lstrip())
+            if first not in allowed:
+                bad.append(text)
+    return bad
+
+
+async def test_scrolling_right_never_shows_a_cut_column_beside_the_countries() -> None:
+    async with app().run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot)
+        await type_date(pilot, "2026-06-01")
+        table = screen.query_one(DataTable)
+        seen_scroll = set()
+        for _ in range(len(table.columns) + 1):
+            await pilot.press("right")
+            await settle(pilot)
+            await pilot.wait_for_scheduled_animations()
+            seen_scroll.add(table.scroll_offset.x)
+            assert cut_columns(table) == [], (table.scroll_offset.x, table.cursor_coordinate)
+        assert len(seen_scroll) > 2  # it did scroll, several times
+        # A scroll that stops inside a column (the mouse, the scroll bar) blanks the cut part,
+        # as the grid draws it and as the screen shows it.
+        region = table.scrollable_content_region
+        for x in range(0, int(table.max_scroll_x) + 1, 3):
+            table.scroll_to(x=x, animate=False, immediate=True)
+            await pilot.pause()
+            assert cut_columns(table) == [], x
+            shown = screen_text(pilot.app).splitlines()[region.y : region.bottom]
+            assert cut_columns(table, [line[region.x : region.right] for line in shown]) == [], x

@@ -8,23 +8,27 @@ cleaned and put in ``Text`` objects, never in markup.
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.geometry import Offset, Region
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 from textual.worker import get_current_worker
 
 from tui.app.screens.pick import PickScreen
-from tui.core.asof import Board, Entry, Unit, board, move
+from tui.core.asof import Board, Entry, Platform, Unit, board, move
 from tui.core.dates import PartialDate
 from tui.core.model import Event
 from tui.core.sanitize import clean
@@ -65,6 +69,82 @@ def cell_text(entries: Sequence[Entry]) -> Text:
     return text
 
 
+def column_order(result: Board) -> list[Platform]:
+    """The board's platforms, those with the most measures in force first, then by name.
+
+    The busiest columns are the ones a reader comes for (Telegram and WhatsApp in Russia), and
+    they must not sit off-screen behind an alphabet of platforms with one law each. Events
+    without platforms ("(none)") come last whatever their number.
+    """
+    counts: Counter[str] = Counter()
+    for (_country, key), entries in result.cells.items():
+        counts[key] += len(entries)
+    return sorted(
+        result.platforms,
+        key=lambda p: (p.key == "", -counts[p.key], p.label.casefold(), p.key),
+    )
+
+
+class BoardGrid(DataTable[Text]):
+    """The board's table: the country column stays while the others scroll past it.
+
+    No column is shown cut at the left edge, where the tail of its text would sit beside the
+    country ("CN China  oval") and read as part of the next column: moving right scrolls on to
+    the next column's start, and a column still cut there (at the end of the table, or after a
+    mouse scroll) is drawn blank.
+    """
+
+    def _fixed_width(self) -> int:
+        columns = self.ordered_columns[: self.fixed_columns]
+        return sum(column.get_render_width(self) for column in columns)
+
+    def _first_whole_column(self, from_x: int) -> int:
+        """Where the first scrolling column that starts at or after ``from_x`` starts."""
+        start = self._fixed_width()
+        for column in self.ordered_columns[self.fixed_columns :]:
+            if start >= from_x:
+                break
+            start += column.get_render_width(self)
+        return start
+
+    def scroll_to_region(self, region: Region, **options: Any) -> Offset:
+        """Bring ``region`` (the cursor's cell) into view, the first column shown whole.
+
+        The least scroll to the right shows the cell at the right edge and cuts whatever column
+        is then at the left; asking for a region as wide as the view and starting at a column's
+        start scrolls a little further, to that start.
+        """
+        fixed = self._fixed_width()
+        view = self.scrollable_content_region.width - fixed
+        scroll_x = self.scroll_offset.x
+        if (
+            self.fixed_columns
+            and fixed <= region.x
+            and region.width < view
+            and region.right > scroll_x + fixed + view
+        ):
+            least = region.right - view  # the view's left edge, in table columns, at least
+            start = min(self._first_whole_column(least), region.x)
+            region = Region(start, region.y, view, region.height)
+        return super().scroll_to_region(region, **options)
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        scroll_x = self.scroll_offset.x
+        if not self.fixed_columns or scroll_x <= 0:
+            return strip
+        fixed = self._fixed_width()
+        # Scrolled columns are drawn from x = fixed + scroll_x of the whole table onwards.
+        view_start = fixed + scroll_x
+        cut = min(self._first_whole_column(view_start) - view_start, strip.cell_length - fixed)
+        if cut <= 0:
+            return strip
+        stub = strip.crop(fixed, fixed + cut)
+        # Spaces in the stub's own styles: the row's background (and cursor) stay as they were.
+        blank = Strip([Segment(" " * segment.cell_length, segment.style) for segment in stub], cut)
+        return Strip.join([strip.crop(0, fixed), blank, strip.crop(fixed + cut)])
+
+
 class AsOfScreen(ModalScreen[str | None]):
     """A day, and the measures in force that day by country (rows) and platform (columns).
 
@@ -84,6 +164,10 @@ class AsOfScreen(ModalScreen[str | None]):
     | d | type a date: 2022, 2022-03 or 2022-03-01 |
     | arrows, enter | move between cells; list the events of a cell |
     | escape | close the board |
+    | ? | help |
+    | q | quit the app |
+
+    Columns are platforms, the most measures in force first (``column_order``).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -135,6 +219,9 @@ class AsOfScreen(ModalScreen[str | None]):
         ),
         Binding("d", "type_date", "Date", tooltip="Type a date (2022, 2022-03, 2022-03-01)"),
         Binding("escape", "close", "Close", tooltip="Close the board (or the date box)"),
+        # The app's own keys, which a modal screen would otherwise swallow.
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     DEFAULT_CSS = """
@@ -180,7 +267,7 @@ class AsOfScreen(ModalScreen[str | None]):
         yield Static(id="asof-title")
         yield Static(id="asof-note")
         yield Input(placeholder="A date: 2022, 2022-03 or 2022-03-01 (Enter)", id="asof-date")
-        yield DataTable(id="asof-grid", cursor_type="cell")
+        yield BoardGrid(id="asof-grid", cursor_type="cell")
         yield Static(id="asof-empty")
         yield Footer()
 
@@ -255,12 +342,13 @@ class AsOfScreen(ModalScreen[str | None]):
         old = table.cursor_coordinate
         table.clear(columns=True)
         table.add_column(Text("Country"), key=COUNTRY_COLUMN)
-        for platform in result.platforms:
+        platforms = column_order(result)
+        for platform in platforms:
             table.add_column(Text(clean(platform.label)), key=f"p:{platform.key}")
         for country in result.countries:
             cells = [Text(f"{clean(country.code)} {clean(country.name)}", style="bold")]
             height = 1
-            for platform in result.platforms:
+            for platform in platforms:
                 entries = result.cell(country.code, platform.key)
                 height = max(height, min(len(entries), CELL_LINES))
                 cells.append(cell_text(entries))
