@@ -17,7 +17,8 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
     for _ in range(500):
         await pilot.pause()
-        if not any(worker.is_running for worker in pilot.app.workers):
+        busy = any(worker.is_running for worker in pilot.app.workers)
+        if not busy and not getattr(pilot.app, "settling", False):
             break
         await asyncio.sleep(0.01)
     await pilot.pause()

@@ -10,11 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -41,6 +43,7 @@ from tui.core.write import file_digest
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
 FILTER_DEBOUNCE = 0.12  # seconds between the last keystroke and filtering
 PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
+SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
 
 
@@ -122,6 +125,9 @@ class PolicyApp(App[int]):
         self._current: Event | None = None
         self._keep_scroll: float | None = None
         self._pending_goto: str | None = None
+        self._settled: FilterResult | None = None
+        self._empty_message: str | None = None
+        self._settle_timer: Timer | None = None
         self._back: list[str] = []
 
     # -- layout ------------------------------------------------------------------------------
@@ -374,16 +380,37 @@ class PolicyApp(App[int]):
                     severity="warning",
                     markup=False,
                 )
+        self._update_header()
+        self._update_empty_state()
+        if not result.view:
+            self._show(None)
+        # The list and the header answer the keystroke; the facets, the command line and a
+        # hidden timeline follow once typing pauses. Each of those redraws re-lays out the
+        # screen (~50-80 ms here), which per keystroke made typing lag.
+        self._settled = result
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+        if self.main_screen.has_class("-timeline"):
+            self.query_one(TimelineView).set_view(result.view, keep=keep)
+        self._settle_timer = self.set_timer(SETTLE_DELAY, self._apply_settled)
+
+    @property
+    def settling(self) -> bool:
+        """True while the facets and command line have not caught up with the list yet."""
+        return self._settled is not None
+
+    def _apply_settled(self) -> None:
+        result, self._settled = self._settled, None
+        self._settle_timer = None
+        if result is None:
+            return
+        keep = self._current.id if self._current else None
         self.query_one(TimelineView).set_view(result.view, keep=keep)
         for facet_list in self.query(FacetList):
             facet_list.show_counts(
                 result.facets[facet_list.facet], q.selected(result.query, facet_list.facet)
             )
-        self._update_header()
-        self._update_empty_state()
         self.query_one(FilterPane).show_command(self.command_line() if result.text.strip() else "")
-        if not result.view:
-            self._show(None)
 
     def _update_header(self) -> None:
         self.query_one(TimelineHeader).show(
@@ -412,10 +439,10 @@ class PolicyApp(App[int]):
             )
         else:
             message = ""
-        from rich.text import Text
-
-        empty.update(Text(message))
-        self.main_screen.set_class(bool(message), "-empty")
+        if message != self._empty_message:  # an update re-lays out the screen: only on change
+            self._empty_message = message
+            empty.update(Text(message))
+            self.main_screen.set_class(bool(message), "-empty")
 
     @on(FilterPane.FacetsChanged)
     def _facets_changed(self, message: FilterPane.FacetsChanged) -> None:

@@ -87,6 +87,8 @@ class FilterPane(Vertical):
             self.before = before
             super().__init__()
 
+    _command = ""
+
     def compose(self) -> ComposeResult:
         yield FormInput(
             placeholder='/ search: words, "phrases", country:RU platform:telegram …',
@@ -123,5 +125,9 @@ class FilterPane(Vertical):
     def show_command(self, command: str) -> None:
         """The equivalent shell command for the current view (Y copies it)."""
         line = self.query_one("#command-line", Static)
-        line.update(Text(f"$ {clean(command)}  (Y copies)") if command else "")
+        text = f"$ {clean(command)}  (Y copies)" if command else ""
+        if text == self._command:
+            return  # Static.update re-lays out the whole screen: only when it changed
+        self._command = text
+        line.update(Text(text))
         line.set_class(bool(command), "-visible")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from tui.core.present import display_path
 from tui.core.sanitize import clean
 
 
-class TimelineHeader(Static):
+class TimelineHeader(Widget):
+    """One line of fixed height: redrawing it never needs a new layout of the screen
+    (``Static.update`` asks for one on every call, which cost a full reflow per keystroke)."""
+
     DEFAULT_CSS = """
     TimelineHeader {
         dock: top;
@@ -20,6 +23,7 @@ class TimelineHeader(Static):
     }
     """
 
+    _text: Text = Text()
     _progress: str | None = None
     _shown: tuple[tuple[str, str | None, int, int, str], bool] | None = None
 
@@ -51,4 +55,9 @@ class TimelineHeader(Static):
             text.append(f"  filter: {clean(filters)}", style="italic")
         if path:
             text.append(f"  {display_path(path)}", style="dim")
-        self.update(text)
+        if text != self._text:
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text
