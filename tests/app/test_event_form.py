@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from tui.app.app import PolicyApp, make_app
 from tui.app.screens.event_form import ConfirmDiscard, EventForm
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.form_fields import (
+    SOURCE_KEYS,
     FormValues,
     check,
     join_list,
@@ -415,3 +417,74 @@ def test_docs_list_every_key_of_the_form() -> None:
         key = binding.key  # type: ignore[union-attr]
         shown = "Esc" if key == "escape" else "Ctrl+" + key.removeprefix("ctrl+").upper()
         assert f"`{shown}`" in section, shown
+
+
+# -- placeholders and focus order ---------------------------------------------------------------
+
+
+def all_placeholders() -> dict[str, str]:
+    from tui.app.screens.event_form import TEXT_FIELDS
+    from tui.app.widgets.form_fields import SourceRow
+
+    found = {key: placeholder for key, (_, placeholder) in TEXT_FIELDS.items()}
+    found.update({f"source {key}": text for key, text in SourceRow.PLACEHOLDERS.items()})
+    return found
+
+
+def test_placeholders_are_examples_or_format_hints_never_values() -> None:
+    from tui.core.model import ID_PATTERN
+
+    timeline = load_timeline(FIXTURE)
+    ids = {event.id for event in timeline.events}
+    for key, text in all_placeholders().items():
+        # Anything that could be a value (an id, a date, a code) comes after "e.g.".
+        described = text.partition("e.g. ")[0]
+        assert not re.search(r"\d", described), (key, text)
+        assert not any(i in described for i in ids), (key, text)
+        assert not ID_PATTERN.fullmatch(text.strip()), (key, text)
+    # The id's example is an existing id: shown as one, it would read as filled in.
+    assert all_placeholders()["id"].startswith("e.g. ru-2018-telegram-block")
+    for key in ("date", "end_date", "source date"):
+        assert "YYYY, YYYY-MM or YYYY-MM-DD" in all_placeholders()[key]
+
+
+async def test_placeholders_are_drawn_muted_and_in_italics(timeline_file: Path) -> None:
+    app = open_app(timeline_file, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        id_input = form.query_one("#f-id", Input)
+        assert id_input.value == ""
+        assert "e.g. ru-2018-telegram-block" in screen_text(app)
+        placeholder = id_input.get_component_rich_style("input--placeholder")
+        assert placeholder.italic
+        value_style = form.query_one("#f-title", Input).rich_style
+        assert placeholder.color != value_style.color
+
+
+async def test_tab_follows_the_source_row_as_it_reads(timeline_file: Path) -> None:
+    app = open_app(timeline_file, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await pilot.press("ctrl+n")  # a second row: the order holds from row to row
+        await pilot.pause()
+        form.query_one("#f-summary", TextArea).focus()
+        await pilot.pause()
+        expected = []
+        for row in form._rows():
+            expected += [row.query_one(f".source-{key}", Input) for key in SOURCE_KEYS]
+            expected.append(row.query_one(".remove-source"))
+        expected.append(form.query_one("#add-source"))
+        focused = []
+        for _ in expected:
+            await pilot.press("tab")
+            await pilot.pause()
+            focused.append(app.focused)
+        assert focused == expected
+        # What Tab reaches next is also what comes next on screen.
+        tops = [widget.region.y for widget in expected]
+        assert tops == sorted(tops)
+        # Typing after a Tab from the summary lands in the publisher.
+        form.query_one("#f-summary", TextArea).focus()
+        await pilot.press("tab", *"Reuters")
+        await pilot.pause()
+        assert form._rows()[0].values()["publisher"] == "Reuters"

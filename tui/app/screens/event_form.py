@@ -36,16 +36,17 @@ from tui.core.present import display_path
 from tui.core.sanitize import clean, quote
 from tui.core.write import WriteError, append_event
 
-# (key, label, placeholder) of the one-line text fields, in the order the form shows them.
+# key -> (label, placeholder) of the one-line text fields. A placeholder must never pass for a
+# value: it is a format hint (YYYY-MM-DD) or says "e.g." before an example, and is drawn muted.
 TEXT_FIELDS: dict[str, tuple[str, str]] = {
-    "id": ("Id", "suggested from country, year and title: ru-2018-telegram-block"),
-    "title": ("Title", "one line: Roskomnadzor starts blocking Telegram"),
-    "date": ("Date", "2018, 2018-04 or 2018-04-16"),
-    "end_date": ("End date", "optional: when the measure ended (2018, 2018-04, 2018-04-16)"),
-    "country": ("Country", "ISO code: RU, BR, IN, or EU"),
-    "platforms": ("Platforms", "comma-separated: Telegram, WhatsApp"),
-    "authority": ("Authority", "comma-separated: Roskomnadzor, Tagansky District Court"),
-    "tags": ("Tags", "comma-separated: encryption, fsb-keys"),
+    "id": ("Id", "e.g. ru-2018-telegram-block (country-year-words)"),
+    "title": ("Title", "one line, e.g. Roskomnadzor starts blocking Telegram"),
+    "date": ("Date", "YYYY, YYYY-MM or YYYY-MM-DD"),
+    "end_date": ("End date", "optional: YYYY, YYYY-MM or YYYY-MM-DD, when it ended"),
+    "country": ("Country", "ISO code, e.g. RU, BR, IN; or EU"),
+    "platforms": ("Platforms", "comma-separated, e.g. Telegram, WhatsApp"),
+    "authority": ("Authority", "comma-separated, e.g. Roskomnadzor, Tagansky District Court"),
+    "tags": ("Tags", "comma-separated, e.g. encryption, fsb-keys"),
     "related": ("Related", "comma-separated ids of events in this file"),
 }
 FIELD_ORDER = (

@@ -196,7 +196,18 @@ def without_controls(text: str, *, block: bool = False) -> str:
 
 
 class FormInput(Input):
-    """A one-line field that never holds (and so never draws) a terminal control character."""
+    """A one-line field that never holds (and so never draws) a terminal control character.
+
+    Its placeholder is an example or a format hint, never a value: muted and in italics, so an
+    empty field does not look filled in.
+    """
+
+    DEFAULT_CSS = """
+    FormInput > .input--placeholder {
+        color: $text-disabled;
+        text-style: italic;
+    }
+    """
 
     def validate_value(self, value: str) -> str:
         return without_controls(value)
@@ -216,13 +227,21 @@ def error_text(message: str) -> Text:
 
 
 class SourceRow(Vertical):
-    """One source: publisher, URL, title and date, each with its error line below it."""
+    """One source: publisher, URL, title and date, each with its error line below it, then the
+    row's Remove button: Tab reaches them in the order they are read."""
+
+    DEFAULT_CSS = """
+    SourceRow > .source-foot {
+        height: 1;
+        align-horizontal: right;
+    }
+    """
 
     PLACEHOLDERS: ClassVar[dict[str, str]] = {
-        "publisher": "who published it: Reuters, Official Gazette",
+        "publisher": "who published it, e.g. Reuters, Official Gazette",
         "url": "https://…",
         "title": "optional: the headline or document title",
-        "date": "optional: 2018, 2018-04 or 2018-04-16",
+        "date": "optional: YYYY, YYYY-MM or YYYY-MM-DD",
     }
     LABELS: ClassVar[dict[str, str]] = {
         "publisher": "Publisher",
@@ -245,7 +264,6 @@ class SourceRow(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="source-head"):
             yield Label(Text(f"Source {self._number}", style="bold"), classes="source-number")
-            yield Button("Remove source", classes="remove-source", compact=True)
         for key in SOURCE_KEYS:
             with Horizontal(classes="field"):
                 yield Label(self.LABELS[key], classes="label")
@@ -258,6 +276,10 @@ class SourceRow(Vertical):
                         select_on_focus=False,
                     )
                     yield Static("", classes=f"error source-error-{key}")
+        # Below the fields, not beside "Source N": focus follows the widgets' order, and a Tab
+        # from the summary must reach the publisher, not this button.
+        with Horizontal(classes="source-foot"):
+            yield Button("Remove source", classes="remove-source", compact=True)
 
     def set_number(self, number: int) -> None:
         self._number = number
