@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 QUERY_HELP = (
     ("words  \"a phrase\"", "full text over id, title, summary, tags, authority, platforms, "
-     "publishers; all must match"),
+     "country name, sources (publisher, title, URL); all must match"),
     ("country:RU  platform:telegram,whatsapp", "fields; commas mean OR"),
     ("-platform:linkedin", "a leading - negates"),
     ("action:block  tag:encryption  status:ongoing", "more fields (see docs/query.md)"),
