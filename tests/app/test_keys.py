@@ -430,3 +430,13 @@ async def test_ticked_facets_carry_a_glyph_not_only_colour() -> None:
         text = screen_text(pilot.app)
         assert "✓ BR (" in text
         assert "✓ RU (" not in text
+
+
+async def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    no_color = app()
+    async with no_color.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert no_color.no_color
+        # State is still said in words and glyphs, not colour.
+        assert "▶ ongoing" in screen_text(no_color)
