@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.countries import country_name
 from tui.core.layout import (
     ASCII,
     UNICODE,
@@ -17,6 +20,7 @@ from tui.core.layout import (
     Item,
     Kind,
     LaneLayout,
+    LayoutCache,
     Scale,
     axis_lines,
     find,
@@ -33,6 +37,7 @@ from tui.core.layout import (
     ticks,
 )
 from tui.core.model import Action, Event, Status
+from tui.core.sanitize import clean
 
 TODAY = date(2026, 5, 1)
 
@@ -618,3 +623,288 @@ def test_scale_operations_never_raise(scale: Scale, factor: float, around: date,
 def test_status_vocabulary_is_covered() -> None:
     # span() decides by status; a new status must get a deliberate drawing.
     assert {s.value for s in Status} == {"ongoing", "ended", "unknown"}
+
+
+# --- The fast layout against the plain one ------------------------------------------------------
+#
+# ``layout`` places items per start column with list operations that run in C, builds rows and
+# look-ups on demand and keeps the scale-independent work in ``LayoutCache``. The reference below
+# is the straightforward algorithm it replaced: one item at a time, first-fit with a heap.
+
+
+def reference_lanes(events: list[Event], by: Any) -> list[tuple[str, str, str, tuple[int, ...]]]:
+    found: dict[str, tuple[str, str, list[int]]] = {}
+    for index, event in enumerate(events):
+        if by == "platform":
+            keys = [(p.casefold(), clean(p), clean(p)) for p in event.platforms] or [
+                ("", "(none)", "(none)")
+            ]
+        elif by == "country":
+            name = country_name(event.country)
+            code = clean(event.country)
+            keys = [(event.country, f"{code} {name}" if name else code, code)]
+        else:
+            keys = [(event.action.value, event.action.label, event.action.label)]
+        for key, label, short in keys:
+            members = found.setdefault(key, (label, short, []))[2]
+            if not members or members[-1] != index:
+                members.append(index)
+
+    def order(key: str) -> tuple[Any, ...]:
+        label, _, members = found[key]
+        return (min(events[i].sort_key for i in members), label.casefold(), key)
+
+    return [(k, found[k][0], found[k][1], tuple(found[k][2])) for k in sorted(found, key=order)]
+
+
+def reference_layout(events: list[Event], scale: Scale, by: Any, today: date) -> list[Any]:
+    spans = [span(e, today) for e in events]
+    width = scale.width
+    result = []
+    for lane in reference_lanes(events, by):
+        members = sorted(lane[3], key=lambda i: (spans[i].start, spans[i].end, events[i].sort_key))
+        rows: list[list[Item]] = []
+        busy: list[tuple[int, int]] = []
+        free: list[int] = []
+        hidden_left = hidden_right = 0
+        for index in members:
+            s, event = spans[index], events[index]
+            first = scale.column(s.start)
+            one_glyph = s.kind is Kind.MARKER and not s.approximate_start
+            last = first if one_glyph else scale.last_column(s.end)
+            if last < 0 or first >= width:
+                if s.end < scale.start:
+                    hidden_left += 1
+                else:
+                    hidden_right += 1
+                continue
+            fuzzy_start = fuzzy_end = -1
+            if s.approximate_start and s.kind is not Kind.MARKER:
+                raw = scale.last_column(event.date.end)
+                fuzzy_start = min(raw, width - 1) if raw >= 0 else -1
+            if s.approximate_end and s.kind is Kind.BAR and event.end_date is not None:
+                raw = scale.column(event.end_date.start)
+                fuzzy_end = max(raw, 0) if raw < width else -1
+            col_start, col_end = max(first, 0), min(last, width - 1)
+            while busy and busy[0][0] + 1 < col_start:
+                heapq.heappush(free, heapq.heappop(busy)[1])
+            if free:
+                row = heapq.heappop(free)
+            else:
+                row = len(rows)
+                rows.append([])
+            rows[row].append(
+                Item(
+                    index,
+                    event.id,
+                    row,
+                    col_start,
+                    col_end,
+                    s.kind,
+                    s.approximate_start,
+                    s.approximate_end,
+                    first < 0,
+                    last > width - 1,
+                    s.start,
+                    s.end,
+                    fuzzy_start,
+                    fuzzy_end,
+                )
+            )
+            heapq.heappush(busy, (col_end, row))
+        result.append((lane, [list(r) for r in rows] or [[]], hidden_left, hidden_right))
+    return result
+
+
+def plain(layouts: list[LaneLayout]) -> list[Any]:
+    return [
+        (tuple(lane.lane), [list(row) for row in lane.rows], lane.hidden_left, lane.hidden_right)
+        for lane in layouts
+    ]
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> list[Event]:
+    """Up to 40 events within a few years: overlaps, shared days, partial dates, ties."""
+    out = []
+    for n in range(draw(st.integers(0, 40))):
+        day = date(2019, 1, 1) + timedelta(days=draw(st.integers(0, 3 * 365)))
+        precision = draw(st.sampled_from(["day"] * 6 + ["month", "year"]))
+        start = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}
+        when = start[precision]
+        end = None
+        if draw(st.booleans()):
+            last = day + timedelta(days=draw(st.integers(0, 700)))
+            end = draw(st.sampled_from([last.isoformat(), last.isoformat()[:7]]))
+            if end < when[: len(end)]:
+                end = None
+        status = draw(st.sampled_from([None, "ended", "unknown", *([] if end else ["ongoing"])]))
+        platforms = draw(st.lists(st.sampled_from(PLATFORMS), max_size=2, unique_by=str.casefold))
+        action = draw(st.sampled_from(ACTIONS))
+        country = draw(st.sampled_from(["RU", "BR", "IN"]))
+        # Ids not in date order: events with equal keys must still come in id order.
+        out.append(
+            ev(
+                f"e{draw(st.integers(0, 60))}-{n}",
+                when,
+                action,
+                tuple(platforms),
+                end=end,
+                status=status,
+                country=country,
+            )
+        )
+    if draw(st.booleans()):
+        out.sort(key=lambda e: e.sort_key)  # a Timeline's order
+    return out
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> Scale:
+    first = date(2018, 6, 1) + timedelta(days=draw(st.integers(0, 5 * 365)))
+    days = draw(st.sampled_from([1, 2, 3, 7, 30, 200, 700, 3000, 400_000]))
+    return Scale.from_ordinals(first.toordinal(), days, draw(st.integers(1, 200)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(crowded(), windows(), st.sampled_from(["platform", "country", "action"]), st.dates())
+def test_layout_equals_the_plain_algorithm(
+    evs: list[Event], scale: Scale, by: Any, today: date
+) -> None:
+    today = date(2019, 1, 1) + timedelta(days=today.toordinal() % 2000)
+    expected = reference_layout(evs, scale, by, today)
+    assert plain(layout(evs, scale, by, today)) == expected
+    assert [tuple(lane) for lane in lanes(evs, by)] == [lane[0] for lane in expected]
+
+
+@settings(max_examples=150, deadline=None)
+@given(crowded(), windows(), st.sampled_from(["platform", "country", "action"]))
+def test_look_ups_and_navigation_agree_with_the_items(
+    evs: list[Event], scale: Scale, by: Any
+) -> None:
+    placed = LayoutCache().layout(evs, scale, by, TODAY)
+    # What the timeline widget used to build eagerly, item by item.
+    rows, first_line, lines_of, lanes_of = [], [], {}, {}
+    for lane_index, lane in enumerate(placed.lanes):
+        first_line.append(len(rows))
+        for row_index, row in enumerate(lane.rows):
+            for item in row:
+                if (lane_index, item.event_id) not in lines_of:
+                    lines_of[lane_index, item.event_id] = len(rows)
+                    lanes_of.setdefault(item.event_id, []).append(lane_index)
+            rows.append((lane_index, row_index))
+    assert list(placed.rows) == rows and len(placed.rows) == len(rows)
+    assert placed.first_line == first_line
+    assert dict(placed.lines_of) == lines_of and len(placed.lines_of) == len(lines_of)
+    assert dict(placed.lanes_of) == lanes_of and len(placed.lanes_of) == len(lanes_of)
+    for lane_index in range(len(placed.lanes)):
+        assert (lane_index, "no-such-id") not in placed.lines_of
+    assert (len(placed.lanes), evs[0].id if evs else "x") not in placed.lines_of
+    assert "no-such-id" not in placed.lanes_of
+    # The same answers from the lazy rows as from plain tuples of items.
+    eager = [
+        LaneLayout(lane.lane, tuple(lane.rows), lane.hidden_left, lane.hidden_right)
+        for lane in placed.lanes
+    ]
+    for event in evs[:6]:
+        assert find(placed.lanes, event.id) == find(eager, event.id)
+        for lane_index in range(len(eager)):
+            assert find(placed.lanes, event.id, lane_index) == find(eager, event.id, lane_index)
+            for step in (lane_above, lane_below):
+                assert step(placed.lanes, lane_index, event.id) == step(eager, lane_index, event.id)
+                assert step(placed.lanes, lane_index, None) == step(eager, lane_index, None)
+
+
+class TestLazyRows:
+    EVENTS: ClassVar[list[Event]] = [
+        ev("a", "2018-01-01", end="2020-01-01"),
+        ev("b", "2019-01-01", end="2021-01-01"),
+        ev("c", "2019-06-01", end="2019-07-01"),
+    ]
+
+    def test_rows_behave_like_a_tuple_of_rows(self) -> None:
+        (lane,) = layout(self.EVENTS, TestLayout.SCALE, "platform", TODAY)
+        rows = lane.rows
+        assert len(rows) == 3 and rows[-1] is rows[2] and rows[0] is rows[0]
+        assert [[i.event_id for i in row] for row in rows[1:]] == [["b"], ["c"]]
+        assert rows[::-1][0] == rows[2]
+        with pytest.raises(IndexError):
+            rows[3]
+        assert "3 rows" in repr(rows)
+
+    def test_an_empty_lane_has_one_empty_row(self) -> None:
+        scale = Scale(date(2030, 1, 1), date(2030, 12, 31), 40)
+        (lane,) = layout(self.EVENTS, scale, "platform", TODAY)
+        assert len(lane.rows) == 1 and lane.rows[0] == () and list(lane.rows) == [()]
+        assert (lane.hidden_left, lane.hidden_right) == (3, 0)
+
+
+class TestLayoutCache:
+    SCALE = Scale(date(2015, 1, 1), date(2026, 12, 31), 80)
+
+    def events(self) -> list[Event]:
+        return [
+            ev("a", "2016-01-01", end="2017-01-01"),
+            ev("b", "2016-06-01", platforms=("Telegram", "Signal")),
+            ev("c", "2020-01-01", "ruling", country="BR"),
+        ]
+
+    def test_the_same_layout_as_without_the_cache(self) -> None:
+        cache, evs = LayoutCache(), self.events()
+        for by in ("platform", "country", "action", "platform"):
+            placed = cache.layout(evs, self.SCALE, by, TODAY)
+            assert plain(placed.lanes) == plain(layout(evs, self.SCALE, by, TODAY))
+            assert placed.scale == self.SCALE and placed.by == by
+        assert cache.fit(evs, 80, TODAY) == fit(evs, 80, TODAY)
+        assert cache.fit([], 80, TODAY) == fit([], 80, TODAY)
+
+    def test_prepared_lanes_are_reused_for_the_same_events(self) -> None:
+        cache, evs = LayoutCache(), self.events()
+        prepared = cache.prepare(evs, "platform", TODAY)
+        assert cache.prepare(evs, "platform", TODAY) is prepared
+        assert cache.prepare(list(evs), "platform", TODAY) is prepared  # the same events
+        assert cache.prepare(evs, "country", TODAY) is not prepared
+        assert cache.prepare(evs, "country", TODAY).spans is prepared.spans  # shared spans
+        cache.clear()
+        assert cache.prepare(evs, "platform", TODAY) is not prepared
+
+    def test_never_stale(self) -> None:
+        cache, evs = LayoutCache(), self.events()
+        before = cache.layout(evs, self.SCALE, "platform", TODAY)
+        assert [lane.lane.label for lane in before.lanes] == ["Telegram", "Signal"]
+        # Another list with one event changed: its own lanes.
+        changed = [*evs[:2], ev("c", "2020-01-01", "ruling", platforms=("Zoom",))]
+        after = cache.layout(changed, self.SCALE, "platform", TODAY)
+        assert [lane.lane.label for lane in after.lanes] == ["Telegram", "Signal", "Zoom"]
+        assert plain(after.lanes) == plain(layout(changed, self.SCALE, "platform", TODAY))
+        # The same list changed in place, then shortened: never the old lanes.
+        evs[2] = ev("c", "2020-01-01", "ruling", platforms=("X",))
+        assert cache.layout(evs, self.SCALE, "platform", TODAY).lanes[-1].lane.label == "X"
+        del evs[1:]
+        assert [
+            lane.lane.label for lane in cache.layout(evs, self.SCALE, "platform", TODAY).lanes
+        ] == ["Telegram"]
+        # Another today: open spans end elsewhere.
+        ongoing = [ev("o", "2016-01-01")]
+        first = cache.layout(ongoing, self.SCALE, "platform", date(2020, 1, 1))
+        second = cache.layout(ongoing, self.SCALE, "platform", date(2024, 1, 1))
+        assert first.lanes[0].rows[0][0].end == date(2020, 1, 1)
+        assert second.lanes[0].rows[0][0].end == date(2024, 1, 1)
+
+    def test_only_placement_depends_on_the_scale(self) -> None:
+        cache, evs = LayoutCache(), self.events()
+        wide = cache.layout(evs, self.SCALE, "platform", TODAY)
+        narrow = cache.layout(evs, self.SCALE.resized(20), "platform", TODAY)
+        assert wide.lanes[0].rows[0][0].col_end > narrow.lanes[0].rows[0][0].col_end
+        assert plain(narrow.lanes) == plain(layout(evs, self.SCALE.resized(20), "platform", TODAY))
+
+    def test_threads_share_a_cache(self) -> None:
+        cache = LayoutCache()
+        evs = [ev(f"e{n}", f"20{10 + n % 15}-0{1 + n % 9}-1{n % 10}") for n in range(300)]
+        scales = [self.SCALE.zoom(2**n, date(2020, 1, 1)) for n in range(8)]
+        expected = [plain(layout(evs, s, "platform", TODAY)) for s in scales]
+        with ThreadPoolExecutor(4) as pool:
+            got = list(
+                pool.map(lambda s: plain(cache.layout(evs, s, "platform", TODAY).lanes), scales)
+            )
+        assert got == expected

@@ -50,16 +50,22 @@ visible width and flagged ``clipped_left``/``clipped_right``.
 from __future__ import annotations
 
 import calendar
-import heapq
-from collections.abc import Iterable, Sequence
+import operator
+import threading
+import time
+from bisect import bisect_left, bisect_right
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Literal, NamedTuple
+from itertools import chain, compress, repeat
+from operator import attrgetter
+from typing import Literal, NamedTuple, overload
 
 from tui.core.countries import country_name
-from tui.core.dates import Precision
-from tui.core.model import Event, Status
+from tui.core.dates import PartialDate, Precision
+from tui.core.model import Action, Event, Status
 from tui.core.sanitize import clean
 
 MIN_ORDINAL = date.min.toordinal()
@@ -177,12 +183,17 @@ def caption(scale: Scale) -> str:
 def fit(events: Iterable[Event], width: int, today: date) -> Scale:
     """A scale that frames every event's span, with a margin of about 5 % on each side.
 
-    Without events it frames the year before today."""
+    Without events it frames the year before today. ``LayoutCache.fit`` gives the same scale
+    from spans it has already computed."""
     spans = [span(e, today) for e in events]
-    if spans:
-        lo = min(s.start for s in spans).toordinal()
-        hi = max(s.end for s in spans).toordinal()
-    else:
+    if not spans:
+        return _framing(None, None, width, today)
+    lo = min(s.start for s in spans).toordinal()
+    return _framing(lo, max(s.end for s in spans).toordinal(), width, today)
+
+
+def _framing(lo: int | None, hi: int | None, width: int, today: date) -> Scale:
+    if lo is None or hi is None:
         hi = today.toordinal()
         lo = hi - 365
     days = hi - lo + 1
@@ -376,6 +387,164 @@ def span(event: Event, today: date) -> Span:
     return Span(first.start, first.end, Kind.MARKER, approx_start, approx_start)
 
 
+# Ordinals fit in 22 bits (9999-12-31 is 3,652,059), precisions in 2: keys packed into one int
+# sort in C without building a tuple per event.
+_BITS = 22
+_DAY = int(Precision.DAY)
+_CHUNK = 4096  # events between two chances for other threads to take the GIL
+# Per-event flags, packed: approximate start and end, one glyph wide, then the kind.
+_APPROX_START, _APPROX_END, _ONE_GLYPH, _KIND_SHIFT = 1, 2, 4, 3
+_KINDS = (Kind.MARKER, Kind.BAR, Kind.OPEN, Kind.UNKNOWN)
+_BAR = 1 << _KIND_SHIFT
+_OPEN = 2 << _KIND_SHIFT
+_UNKNOWN = 3 << _KIND_SHIFT
+_LASTING = tuple(a for a in Action if a.lasting)
+_DAY_AFTER = tuple(0 if flags & _ONE_GLYPH else 1 for flags in range(1 << (_KIND_SHIFT + 2)))
+
+
+_BREATH = 0.002  # seconds of work between two breaths
+_breaths = threading.local()
+
+
+def _breathe() -> None:
+    """Let the UI thread take the GIL, if this thread has held it for a while.
+
+    A big view is laid out in a worker thread. Its loops hold the GIL, and the UI thread, which
+    gives the GIL up at every read and write, would wait for it each time; sleeping hands it
+    over. Each sleep costs a system call (milliseconds on a busy machine), hence the rate
+    limit. The UI thread itself never needs to."""
+    if threading.current_thread() is threading.main_thread():
+        return
+    now = time.perf_counter()
+    if now - getattr(_breaths, "last", 0.0) >= _BREATH:
+        time.sleep(0)
+        _breaths.last = time.perf_counter()
+
+
+class _Spans:
+    """``span`` of every event as ordinals and flags in parallel lists, and the order items
+    are stacked in: computed once per events list and today, then shared by every lane kind
+    and scale."""
+
+    __slots__ = ("_index", "ends", "events", "flags", "ids", "order", "rank", "sort_keys",
+                 "starts", "today")  # fmt: skip
+
+    def __init__(self, events: Sequence[Event], today: date) -> None:
+        # A snapshot holding every event alive: the cache compares it, by identity, with the
+        # events it is asked about, so a changed list is never laid out from stale spans.
+        self.events = evs = list(events)
+        self.today = today
+        self._index: dict[str, int] | None = None
+        n = len(evs)
+        self.ids = ids = [e.id for e in evs]
+        self.starts = starts = [0] * n
+        self.ends = ends = [0] * n
+        self.flags = flags = [0] * n
+        self.sort_keys = sort_keys = [0] * n  # Event.sort_key without the id, packed
+        stack_keys = [0] * n  # (span start, span end, sort key) without the id, packed
+        today_ordinal = today.toordinal()
+        ongoing, unknown = Status.ONGOING, Status.UNKNOWN
+        # Partial dates are few; their periods are converted once per value.
+        periods: dict[tuple[int, int | None], tuple[int, int, int]] = {}
+        for chunk in range(0, n, _CHUNK):
+            _breathe()
+            for index in range(chunk, min(chunk + _CHUNK, n)):
+                event = evs[index]
+                when = event.date
+                day = when.day
+                if day is not None:
+                    first = last = date(when.year, when.month or 1, day).toordinal()
+                    precision = _DAY
+                    flag = 0
+                else:
+                    key = (when.year, when.month)
+                    period = periods.get(key)
+                    if period is None:
+                        period = periods[key] = _period(when)
+                    first, last, precision = period
+                    flag = _APPROX_START
+                end_date = event.end_date
+                if end_date is not None:
+                    if end_date.day is not None:
+                        end = date(end_date.year, end_date.month or 1, end_date.day).toordinal()
+                        flag |= _BAR
+                    else:
+                        end = _period(end_date)[1]
+                        flag |= _BAR | _APPROX_END
+                    sort_end = end
+                else:
+                    sort_end = last
+                    status = event.status
+                    if (status is ongoing or status is unknown) and event.action in _LASTING:
+                        end = last if last > today_ordinal else today_ordinal
+                        flag |= _OPEN if status is ongoing else _UNKNOWN
+                    else:
+                        end = last
+                        flag |= _APPROX_END if flag else _ONE_GLYPH
+                starts[index] = first
+                ends[index] = end
+                flags[index] = flag
+                sort_key = ((first << 2 | precision) << _BITS) | sort_end
+                sort_keys[index] = sort_key
+                stack_keys[index] = ((first << _BITS | end) << (2 * _BITS + 2)) | sort_key
+        _breathe()
+        order = sorted(range(n), key=stack_keys.__getitem__)
+        _by_id_within_ties(order, stack_keys, sort_keys, ids)
+        self.order = order  # event indices in stacking order
+        self.rank = rank = [0] * n  # event index -> its place in ``order``
+        for position, index in enumerate(order):
+            rank[index] = position
+
+    def matches(self, events: Sequence[Event], today: date) -> bool:
+        mine = self.events
+        return (
+            today == self.today
+            and len(events) == len(mine)
+            and all(map(operator.is_, events, mine))
+        )
+
+    def index_of(self, event_id: str) -> int | None:
+        """The first event with this id."""
+        if self._index is None:
+            ids = self.ids
+            self._index = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+        return self._index.get(event_id)
+
+    def fit(self, width: int, today: date) -> Scale:
+        if not self.starts:
+            return _framing(None, None, width, today)
+        return _framing(min(self.starts), max(self.ends), width, today)
+
+
+def _period(when: PartialDate) -> tuple[int, int, int]:
+    return when.start.toordinal(), when.end.toordinal(), int(when.precision)
+
+
+def _by_id_within_ties(
+    order: list[int], keys: list[int], sort_keys: list[int], ids: list[str]
+) -> None:
+    """Sort runs of equal ``keys`` in ``order`` by id, the last member of ``Event.sort_key``."""
+    # Events given in Event.sort_key order (a Timeline's are) are already in id order within
+    # every run, since the stable sort kept their order.
+    following = sort_keys[1:]
+    same = list(map(operator.eq, sort_keys, following))
+    if all(map(operator.le, sort_keys, following)) and all(
+        map(operator.le, compress(ids, same), compress(ids[1:], same))
+    ):
+        return
+    ranked = [keys[i] for i in order]
+    ties = list(compress(range(1, len(ranked)), map(operator.eq, ranked, ranked[1:])))
+    position = 0
+    while position < len(ties):
+        first = last = ties[position]
+        while position + 1 < len(ties) and ties[position + 1] == last + 1:
+            position += 1
+            last += 1
+        # The stable sort keeps equal ids in their given order, as the full sort did.
+        order[first - 1 : last + 1] = sorted(order[first - 1 : last + 1], key=ids.__getitem__)
+        position += 1
+
+
 # ---------------------------------------------------------------------------------------------
 # Lanes
 
@@ -387,39 +556,106 @@ class Lane(NamedTuple):
     events: tuple[int, ...]  # indexes into the events given, in their order
 
 
-def _lane_keys(event: Event, by: LaneBy) -> list[tuple[str, str, str]]:
+def _lane_key(by: LaneBy, value: object) -> tuple[str, str, str]:
+    """(key, label, short) of the lane for one platform (None: no platform), country code or
+    action value."""
     if by == "platform":
-        if not event.platforms:
-            return [("", NO_PLATFORM, NO_PLATFORM)]
-        return [(p.casefold(), clean(p), clean(p)) for p in event.platforms]
+        if value is None:
+            return ("", NO_PLATFORM, NO_PLATFORM)
+        platform = str(value)
+        return (platform.casefold(), clean(platform), clean(platform))
     if by == "country":
-        name = country_name(event.country)
-        code = clean(event.country)
-        return [(event.country, f"{code} {name}" if name else code, code)]
-    if by == "action":
-        return [(event.action.value, event.action.label, event.action.label)]
-    raise ValueError(f"unknown lane kind {by!r}: use platform, country or action")
+        code = str(value)
+        name = country_name(code)
+        return (code, f"{clean(code)} {name}" if name else clean(code), clean(code))
+    action = Action(value)
+    return (action.value, action.label, action.label)
 
 
-def lanes(events: Sequence[Event], by: LaneBy = "platform") -> list[Lane]:
-    """One lane per platform, country or action; see the module docstring for the order."""
+def _members_by_value(events: Sequence[Event], by: LaneBy) -> dict[object, list[int]]:
+    """The indexes of the events, in order, per platform as written (None: no platform),
+    country or action value. Grouped by calls that run in C: no bytecode per event."""
+    grouped: dict[object, list[int]]
+    if by == "platform":
+        lists = list(map(attrgetter("platforms"), events))
+        values = list(chain.from_iterable(lists))
+        owners = chain.from_iterable(map(repeat, range(len(lists)), map(len, lists)))
+        grouped = {value: [] for value in set(values)}
+        deque(map(list.append, map(grouped.__getitem__, values), owners), maxlen=0)
+        without = list(compress(range(len(lists)), map(operator.not_, lists)))
+        if without:
+            grouped[None] = without
+        return grouped
+    # str() of a StrEnum is its plain value, which hashes in C (an Enum hashes in Python).
+    getter = attrgetter("country") if by == "country" else attrgetter("action")
+    values = list(map(str, map(getter, events)))
+    grouped = {value: [] for value in set(values)}
+    deque(map(list.append, map(grouped.__getitem__, values), range(len(values))), maxlen=0)
+    return grouped
+
+
+def _build_lanes(events: Sequence[Event], by: LaneBy, sort_keys: Sequence[int]) -> list[Lane]:
+    if by not in ("platform", "country", "action"):
+        raise ValueError(f"unknown lane kind {by!r}: use platform, country or action")
+    grouped = _members_by_value(events, by)
+    variants: dict[str, list[object]] = {}  # lane key -> the values written for it
+    keys: dict[object, tuple[str, str, str]] = {}
+    for value in grouped:
+        keys[value] = _lane_key(by, value)
+        variants.setdefault(keys[value][0], []).append(value)
+
+    def written_first(value: object) -> tuple[int, int]:
+        index = grouped[value][0]
+        platforms = events[index].platforms if by == "platform" else []
+        return index, platforms.index(value) if value in platforms else 0
+
     found: dict[str, tuple[str, str, list[int]]] = {}
-    for index, event in enumerate(events):
-        for key, label, short in _lane_keys(event, by):
-            if key not in found:
-                found[key] = (label, short, [])
-            members = found[key][2]
-            if not members or members[-1] != index:
-                members.append(index)
+    for key, values in variants.items():
+        # Labelled as first written; "Telegram" and "telegram" share one lane.
+        _, label, short = keys[min(values, key=written_first)]
+        if len(values) == 1:
+            members = grouped[values[0]]
+        else:
+            members = sorted(set(chain.from_iterable(grouped[v] for v in values)))
+        if any(map(operator.eq, members, members[1:])):  # a platform listed twice
+            members = list(dict.fromkeys(members))
+        found[key] = (label, short, members)
+    _breathe()
 
-    def order(key: str) -> tuple[tuple[int, int, int, str], str, str]:
+    def order(key: str) -> tuple[tuple[int, str], str, str]:
         label, _, members = found[key]
-        return (min(events[i].sort_key for i in members), label.casefold(), key)
+        # The smallest Event.sort_key: the packed key, then the id among equal keys.
+        lowest = min(map(sort_keys.__getitem__, members))
+        tied = compress(members, map(lowest.__eq__, map(sort_keys.__getitem__, members)))
+        return ((lowest, min(events[i].id for i in tied)), label.casefold(), key)
 
     return [
         Lane(key, found[key][0], found[key][1], tuple(found[key][2]))
         for key in sorted(found, key=order)
     ]
+
+
+def lanes(events: Sequence[Event], by: LaneBy = "platform") -> list[Lane]:
+    """One lane per platform, country or action; see the module docstring for the order."""
+    sort_keys = [((e.date.start.toordinal() << 2 | int(e.date.precision)) << _BITS) for e in events]
+    for index, event in enumerate(events):
+        sort_keys[index] |= (event.end_date or event.date).end.toordinal()
+    return _build_lanes(events, by, sort_keys)
+
+
+class _LaneData(NamedTuple):
+    """One lane's members in stacking order, with what placement reads of them."""
+
+    lane: Lane
+    order: list[int]  # event indices
+    ranks: list[int]  # their places in the stacking order of all events: ascending
+    starts: list[int]  # span start ordinals: ascending
+    ends: list[int]  # span end ordinals
+    ends_sorted: list[int]  # ascending
+    by_end: list[int]  # ranks in the order of ``ends_sorted``
+    # In that order too, the day after the end, except for one-glyph markers: its column,
+    # minus one, is the last column of an item when a day is wider than a column.
+    ends_next_by_end: list[int]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,80 +684,493 @@ class Item(NamedTuple):
 
 class LaneLayout(NamedTuple):
     lane: Lane
-    rows: tuple[tuple[Item, ...], ...]  # at least one row, even when empty
+    rows: Sequence[tuple[Item, ...]]  # at least one row, even when empty
     hidden_left: int  # items of this lane entirely before the window
     hidden_right: int  # ... and entirely after it
 
 
-def _place(index: int, event: Event, s: Span, scale: Scale) -> Item | None:
-    width = scale.width
-    first = scale.column(s.start)
-    # A one-day marker is one glyph, even when a day spans several columns.
-    one_glyph = s.kind is Kind.MARKER and not s.approximate_start
-    last = first if one_glyph else scale.last_column(s.end)
-    if last < 0 or first >= width:
-        return None
-    # Dotted stretches for partial dates, clamped to the pane; -1 when entirely off-screen.
-    fuzzy_start = fuzzy_end = -1
-    if s.approximate_start and s.kind is not Kind.MARKER:
-        raw = scale.last_column(event.date.end)
-        fuzzy_start = min(raw, width - 1) if raw >= 0 else -1
-    if s.approximate_end and s.kind is Kind.BAR and event.end_date is not None:
-        raw = scale.column(event.end_date.start)
-        fuzzy_end = max(raw, 0) if raw < width else -1
-    return Item(
-        index=index,
-        event_id=event.id,
-        row=-1,
-        col_start=max(first, 0),
-        col_end=min(last, width - 1),
-        kind=s.kind,
-        approximate_start=s.approximate_start,
-        approximate_end=s.approximate_end,
-        clipped_left=first < 0,
-        clipped_right=last > width - 1,
-        start=s.start,
-        end=s.end,
-        fuzzy_start_end=fuzzy_start,
-        fuzzy_end_start=fuzzy_end,
+def _last_column(ordinal: int, first: int, width: int, days: int) -> int:
+    """``Scale.last_column`` on ordinals, ``first`` being the window's first day."""
+    offset = (ordinal - first) * width
+    return max(offset // days, (offset + width) // days - 1)
+
+
+def _columns(ordinals: Iterable[int], first: int, width: int, days: int) -> list[int]:
+    """``Scale.column_of`` of each ordinal, computed in C: no bytecode per item."""
+    return list(
+        map(
+            operator.floordiv,
+            map(operator.mul, map(operator.sub, ordinals, repeat(first)), repeat(width)),
+            repeat(days),
+        )
     )
 
 
+class Rows(Sequence[tuple[Item, ...]]):
+    """The rows of one lane at one scale. A row's ``Item`` tuple is built when it is first
+    read: a 100k-event view stacks into tens of thousands of rows, and a screen shows a few.
+
+    Members are known by their rank in the lane (stacking order). The placed ones are
+    ``zero`` (those that begin in column 0) and every rank in ``window`` (those that start in
+    a later column); ``row_of_rank`` holds the row of each, -1 for the others."""
+
+    __slots__ = ("_built", "_by_row", "_data", "_days", "_first", "_row_of_rank", "_rows",
+                 "_rows_sorted", "_spans", "_width", "_window", "_zero")  # fmt: skip
+
+    def __init__(
+        self,
+        data: _LaneData,
+        spans: _Spans,
+        scale: Scale,
+        zero: list[int],
+        window: range,
+        row_of_rank: list[int],
+        rows: int,
+    ) -> None:
+        self._data = data
+        self._spans = spans
+        self._first = scale.start.toordinal()
+        self._width = scale.width
+        self._days = scale.days
+        self._zero = zero
+        self._window = window
+        self._row_of_rank = row_of_rank
+        self._rows = rows
+        self._by_row: list[int] | None = None  # placed ranks grouped by row, built on demand
+        self._rows_sorted: list[int] = []
+        self._built: dict[int, tuple[Item, ...]] = {}
+
+    def __len__(self) -> int:
+        return max(self._rows, 1)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Item, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[Item, ...], ...]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[Item, ...] | tuple[tuple[Item, ...], ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("row index out of range")
+        row = self._built.get(index)
+        if row is None:
+            row = self._built[index] = tuple(self._item(k, index) for k in self._ranks(index))
+        return row
+
+    def __repr__(self) -> str:
+        return f"<Rows of {self._data.lane.label!r}: {len(self)} rows, {self.count} items>"
+
+    @property
+    def count(self) -> int:
+        """Items placed in this lane, over all rows."""
+        return len(self._zero) + len(self._window)
+
+    def _ranks(self, row: int) -> list[int]:
+        """The items on ``row``, in stacking order (which is column order)."""
+        if self._by_row is None:
+            # Stable: the items of a row keep their stacking order.
+            by_row = sorted([*self._zero, *self._window], key=self._row_of_rank.__getitem__)
+            self._rows_sorted = list(map(self._row_of_rank.__getitem__, by_row))
+            self._by_row = by_row
+        low = bisect_left(self._rows_sorted, row)
+        return self._by_row[low : bisect_right(self._rows_sorted, row, low)]
+
+    def _placed(self) -> Iterator[tuple[int, int]]:
+        """(rank, row) of every item placed, in stacking order."""
+        row_of_rank = self._row_of_rank
+        for k in chain(self._zero, self._window):
+            yield k, row_of_rank[k]
+
+    def rank_of(self, index: int) -> int | None:
+        """The rank in this lane of the event at ``index``, if the lane holds it."""
+        ranks = self._data.ranks
+        rank = self._spans.rank[index] if 0 <= index < len(self._spans.rank) else -1
+        k = bisect_left(ranks, rank)
+        return k if k < len(ranks) and ranks[k] == rank else None
+
+    def row_of(self, index: int) -> int | None:
+        """The row showing the event at ``index``, or None when it is off-screen or not in
+        this lane."""
+        k = self.rank_of(index)
+        row = self._row_of_rank[k] if k is not None else -1
+        return row if row >= 0 else None
+
+    def find(self, event_id: str) -> Item | None:
+        """The item of ``event_id``, if this lane shows it."""
+        index = self._spans.index_of(event_id)
+        return self._find(index) if index is not None else None
+
+    def _find(self, index: int) -> Item | None:
+        row = self.row_of(index)
+        if row is None:
+            return None
+        return next(item for item in self[row] if item.index == index)
+
+    def nearest(self, around: tuple[int, int] | None) -> Item | None:
+        """The item nearest in time to the days ``around`` (first, last): overlapping first,
+        then the closest start, the upper row, the earlier event. Without ``around``: the
+        earliest item."""
+        placed = [*self._zero, *self._window]
+        if not placed:
+            return None
+        data = self._data
+        starts = list(map(data.starts.__getitem__, placed))
+        rows = map(self._row_of_rank.__getitem__, placed)
+        indexes = map(data.order.__getitem__, placed)
+        # Keys compared in C, a tuple per item: this runs on a key press, over a whole lane.
+        if around is None:
+            *_, index = min(zip(starts, rows, indexes, strict=True))
+        else:
+            lo, hi = around
+            before = map(operator.sub, repeat(lo), map(data.ends.__getitem__, placed))
+            after = map(operator.sub, starts, repeat(hi))
+            distances = map(max, before, after, repeat(0))
+            gaps = map(abs, map(operator.sub, starts, repeat(lo)))
+            *_, index = min(zip(distances, gaps, rows, indexes, strict=True))
+        return self._find(index)
+
+    def _item(self, k: int, row: int) -> Item:
+        data, spans = self._data, self._spans
+        origin, width, days = self._first, self._width, self._days
+        index = data.order[k]
+        start, end = data.starts[k], data.ends[k]
+        flags = spans.flags[index]
+        kind = _KINDS[flags >> _KIND_SHIFT]
+        first = (start - origin) * width // days
+        # A one-day marker is one glyph, even when a day spans several columns.
+        last = first if flags & _ONE_GLYPH else _last_column(end, origin, width, days)
+        # Dotted stretches for partial dates, clamped to the pane; -1 when entirely off-screen.
+        fuzzy_start = fuzzy_end = -1
+        event = spans.events[index]
+        if flags & _APPROX_START and kind is not Kind.MARKER:
+            raw = _last_column(event.date.end.toordinal(), origin, width, days)
+            fuzzy_start = min(raw, width - 1) if raw >= 0 else -1
+        if flags & _APPROX_END and kind is Kind.BAR and event.end_date is not None:
+            raw = (event.end_date.start.toordinal() - origin) * width // days
+            fuzzy_end = max(raw, 0) if raw < width else -1
+        return Item(
+            index,
+            spans.ids[index],
+            row,
+            max(first, 0),
+            min(last, width - 1),
+            kind,
+            bool(flags & _APPROX_START),
+            bool(flags & _APPROX_END),
+            first < 0,
+            last > width - 1,
+            date.fromordinal(start),
+            date.fromordinal(end),
+            fuzzy_start,
+            fuzzy_end,
+        )
+
+
+def _stack(data: _LaneData, spans: _Spans, scale: Scale) -> LaneLayout:
+    """Place one lane's items that reach into the window, first-fit in stacking order.
+
+    The same as taking the items one by one and putting each on the lowest row whose last
+    item ends at least two columns before it starts, but done per start column with list
+    operations that run in C: no bytecode runs per item."""
+    first, last = scale.start.toordinal(), scale.end.toordinal()
+    width, days = scale.width, scale.days
+    starts, ends = data.starts, data.ends
+    # Members are sorted by start: those starting before column 1's first day begin in
+    # column 0 (if they reach the window at all); the next ones up to ``last`` start later.
+    in_zero = bisect_left(starts, first + -(-days // width))
+    window = range(in_zero, bisect_right(starts, last))
+    zero = list(compress(range(in_zero), map(first.__le__, ends)))
+    # An item frees its row for the items that start two columns or more after its last
+    # one; as items come in start order, it is still its row's last item then. Items ending
+    # on or after ``edge`` reach the last column (or are markers on a day that no later item
+    # starts after) and never free theirs. The others are a slice of the members by end.
+    edge = min(first + -(-(width - 1) * days // width), last)
+    hidden_left = bisect_left(data.ends_sorted, first)
+    freeing = bisect_left(data.ends_sorted, edge, hidden_left)
+    frees = data.by_end[hidden_left:freeing]  # ranks, by end
+    frees_after = _columns(data.ends_sorted[hidden_left:freeing], first, width, days)
+    if days < width:
+        # A day is wider than a column: an item ends in the last column of its last day.
+        nexts = _columns(data.ends_next_by_end[hidden_left:freeing], first, width, days)
+        frees_after = list(map(max, frees_after, map(operator.sub, nexts, repeat(1))))
+    # Start columns split the items into groups: the items of a column take the lowest free
+    # rows in turn, then new rows; none frees a row for another, as all cover that column.
+    row_of_rank = [-1] * len(starts)
+    free: list[int] = []  # ascending
+    released = 0  # ``frees[:released]`` have given their rows back
+    rows = len(zero)
+    deque(map(row_of_rank.__setitem__, zero, range(rows)), maxlen=0)  # no row is free yet
+    low = window.start
+    for col in range(1, width):
+        high = bisect_left(starts, first + -(-(col + 1) * days // width), low, window.stop)
+        if high == low:
+            continue
+        done = bisect_right(frees_after, col - 2, released)
+        if done > released:
+            free += map(row_of_rank.__getitem__, frees[released:done])
+            free.sort()
+            released = done
+        wanted = high - low
+        if wanted <= len(free):
+            row_of_rank[low:high] = free[:wanted]
+            del free[:wanted]
+        else:
+            new = wanted - len(free)
+            row_of_rank[low:high] = [*free, *range(rows, rows + new)]
+            rows += new
+            free = []
+        low = high
+    _breathe()
+    return LaneLayout(
+        data.lane,
+        Rows(data, spans, scale, zero, window, row_of_rank, rows),
+        hidden_left,
+        len(starts) - window.stop,
+    )
+
+
+class Placement:
+    """Every lane stacked at one scale, with the look-ups that drawing and navigation need.
+
+    Lanes' rows follow one another as scrolling lines: ``first_line[lane]`` is the line of a
+    lane's first row, ``rows[line]`` the (lane, row) of a line, ``lines_of[lane, id]`` the line
+    that shows an event in a lane and ``lanes_of[id]`` the lanes that show it, in order. All
+    are computed on demand from the stacking, not stored per item."""
+
+    __slots__ = ("by", "first_line", "lanes", "lanes_of", "lines_of", "rows", "scale")
+
+    def __init__(self, prepared: Prepared, scale: Scale) -> None:
+        self.scale = scale
+        self.by = prepared.by
+        self.lanes: list[LaneLayout] = []
+        self.first_line: list[int] = []
+        lines = 0
+        for data in prepared.lane_data:
+            lane_layout = _stack(data, prepared.spans, scale)
+            self.lanes.append(lane_layout)
+            self.first_line.append(lines)
+            lines += len(lane_layout.rows)
+        self.rows = _Lines(self.lanes, self.first_line, lines)
+        self.lines_of = _LinesOf(self, prepared.spans)
+        self.lanes_of = _LanesOf(self, prepared.spans)
+
+
+class _Lines(Sequence[tuple[int, int]]):
+    """Scrolling line -> (lane, row within the lane)."""
+
+    __slots__ = ("_first_line", "_lanes", "_lines")
+
+    def __init__(self, lanes: list[LaneLayout], first_line: list[int], lines: int) -> None:
+        self._lanes = lanes
+        self._first_line = first_line
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return self._lines
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._lines))]
+        if index < 0:
+            index += self._lines
+        if not 0 <= index < self._lines:
+            raise IndexError("line index out of range")
+        lane = bisect_right(self._first_line, index) - 1
+        return lane, index - self._first_line[lane]
+
+
+def _rows_of(lane_layout: LaneLayout) -> Rows:
+    rows = lane_layout.rows
+    assert isinstance(rows, Rows)
+    return rows
+
+
+class _LinesOf(Mapping[tuple[int, str], int]):
+    """(lane, event id) -> the line that shows the event in that lane."""
+
+    __slots__ = ("_placement", "_spans")
+
+    def __init__(self, placement: Placement, spans: _Spans) -> None:
+        self._placement = placement
+        self._spans = spans
+
+    def __getitem__(self, key: tuple[int, str]) -> int:
+        try:
+            lane, event_id = key
+            index = self._spans.index_of(event_id)
+        except (TypeError, ValueError):
+            raise KeyError(key) from None
+        lanes = self._placement.lanes
+        if index is None or not isinstance(lane, int) or not 0 <= lane < len(lanes):
+            raise KeyError(key)
+        row = _rows_of(lanes[lane]).row_of(index)
+        if row is None:
+            raise KeyError(key)
+        return self._placement.first_line[lane] + row
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        ids, seen = self._spans.ids, set()
+        for number, lane_layout in enumerate(self._placement.lanes):
+            rows = _rows_of(lane_layout)
+            order = rows._data.order
+            for k, _ in rows._placed():
+                key = (number, ids[order[k]])
+                if key not in seen:
+                    seen.add(key)
+                    yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _LanesOf(Mapping[str, list[int]]):
+    """Event id -> the lanes that show it, in order."""
+
+    __slots__ = ("_placement", "_spans")
+
+    def __init__(self, placement: Placement, spans: _Spans) -> None:
+        self._placement = placement
+        self._spans = spans
+
+    def __getitem__(self, event_id: str) -> list[int]:
+        index = self._spans.index_of(event_id) if isinstance(event_id, str) else None
+        if index is None:
+            raise KeyError(event_id)
+        shown = [
+            number
+            for number, lane_layout in enumerate(self._placement.lanes)
+            if _rows_of(lane_layout).row_of(index) is not None
+        ]
+        if not shown:
+            raise KeyError(event_id)
+        return shown
+
+    def __iter__(self) -> Iterator[str]:
+        spans, scale = self._spans, self._placement.scale
+        first, last = scale.start.toordinal(), scale.end.toordinal()
+        starts, ends, ids = spans.starts, spans.ends, spans.ids
+        # Every event has a lane, so every event that reaches into the window is shown.
+        visible = (ids[i] for i in range(len(ids)) if starts[i] <= last and ends[i] >= first)
+        return iter(dict.fromkeys(visible))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class Prepared:
+    """The lanes of one events list for one lane kind and today, with their members in
+    stacking order: all the layout work that no zoom, pan or resize changes. ``place(scale)``
+    does the rest, for the items that reach into the window only."""
+
+    __slots__ = ("by", "lane_data", "lanes", "spans")
+
+    def __init__(self, spans: _Spans, by: LaneBy) -> None:
+        self.spans = spans
+        self.by = by
+        self.lanes = _build_lanes(spans.events, by, spans.sort_keys)
+        self.lane_data: list[_LaneData] = []
+        rank, order = spans.rank, spans.order
+        for lane in self.lanes:
+            ranks = sorted(map(rank.__getitem__, lane.events))
+            members = list(map(order.__getitem__, ranks))
+            ends = list(map(spans.ends.__getitem__, members))
+            by_end = sorted(range(len(ends)), key=ends.__getitem__)
+            ends_sorted = list(map(ends.__getitem__, by_end))
+            flags = map(spans.flags.__getitem__, map(members.__getitem__, by_end))
+            self.lane_data.append(
+                _LaneData(
+                    lane,
+                    members,
+                    ranks,
+                    list(map(spans.starts.__getitem__, members)),
+                    ends,
+                    ends_sorted,
+                    by_end,
+                    list(map(operator.add, ends_sorted, map(_DAY_AFTER.__getitem__, flags))),
+                )
+            )
+            _breathe()
+
+    def place(self, scale: Scale) -> Placement:
+        return Placement(self, scale)
+
+    def fit(self, width: int) -> Scale:
+        return self.spans.fit(width, self.spans.today)
+
+
+def prepare(events: Sequence[Event], by: LaneBy, today: date) -> Prepared:
+    """Spans, lanes and stacking order of ``events``, ready to be placed at any scale."""
+    return Prepared(_Spans(events, today), by)
+
+
+class LayoutCache:
+    """The prepared lanes of the last few events lists, lane kinds and todays, so that zooming,
+    panning, resizing and switching lane kinds redo only the placement.
+
+    Never stale: an entry serves only the events it was built from, compared element by
+    element by identity (the entry holds them, so no id can be reused), with the same today.
+    Safe to share between the UI thread and a worker."""
+
+    def __init__(self, size: int = 2) -> None:
+        self._size = max(size, 1)
+        self._lock = threading.Lock()
+        self._spans: list[_Spans] = []
+        self._prepared: list[Prepared] = []
+
+    def _spans_of(self, events: Sequence[Event], today: date) -> _Spans:
+        with self._lock:
+            for spans in self._spans:
+                if spans.matches(events, today):
+                    return spans
+        spans = _Spans(events, today)
+        with self._lock:
+            self._spans.insert(0, spans)
+            del self._spans[self._size :]
+        return spans
+
+    def prepare(self, events: Sequence[Event], by: LaneBy, today: date) -> Prepared:
+        spans = self._spans_of(events, today)
+        with self._lock:
+            for prepared in self._prepared:
+                if prepared.spans is spans and prepared.by == by:
+                    return prepared
+        prepared = Prepared(spans, by)
+        with self._lock:
+            self._prepared.insert(0, prepared)
+            # Every lane kind of each events list kept.
+            del self._prepared[3 * self._size :]
+        return prepared
+
+    def fit(self, events: Sequence[Event], width: int, today: date) -> Scale:
+        """The same scale as ``fit(events, width, today)``, from the cached spans."""
+        return self._spans_of(events, today).fit(width, today)
+
+    def layout(self, events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> Placement:
+        return self.prepare(events, by, today).place(scale)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._spans.clear()
+            self._prepared.clear()
+
+
 def layout(events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> list[LaneLayout]:
-    """Lanes with their items stacked into rows so that none overlaps or touches another."""
-    spans = [span(e, today) for e in events]
-    result: list[LaneLayout] = []
-    for lane in lanes(events, by):
-        members = sorted(
-            lane.events, key=lambda i: (spans[i].start, spans[i].end, events[i].sort_key)
-        )
-        rows: list[list[Item]] = []
-        # First-fit in O(n log n): items come in column order, so a row whose last item ends
-        # more than one column before this start stays free for every later item too.
-        busy: list[tuple[int, int]] = []  # (last column used, row)
-        free: list[int] = []  # rows that can take the current item; lowest first
-        hidden_left = hidden_right = 0
-        for index in members:
-            placed = _place(index, events[index], spans[index], scale)
-            if placed is None:
-                if spans[index].end < scale.start:
-                    hidden_left += 1
-                else:
-                    hidden_right += 1
-                continue
-            while busy and busy[0][0] + 1 < placed.col_start:
-                heapq.heappush(free, heapq.heappop(busy)[1])
-            if free:
-                row_number = heapq.heappop(free)
-            else:
-                row_number = len(rows)
-                rows.append([])
-            rows[row_number].append(placed._replace(row=row_number))
-            heapq.heappush(busy, (placed.col_end, row_number))
-        result.append(
-            LaneLayout(lane, tuple(tuple(r) for r in rows) or ((),), hidden_left, hidden_right)
-        )
-    return result
+    """Lanes with their items stacked into rows so that none overlaps or touches another.
+
+    For repeated layouts of the same events, ``LayoutCache.layout`` keeps the scale-independent
+    work."""
+    return prepare(events, by, today).place(scale).lanes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -642,7 +1291,13 @@ def find(layouts: Sequence[LaneLayout], event_id: str, lane: int | None = None) 
     """The item of ``event_id`` in lane ``lane`` (or the first lane that shows it)."""
     candidates = [layouts[lane]] if lane is not None and 0 <= lane < len(layouts) else layouts
     for lane_layout in candidates:
-        for row in lane_layout.rows:
+        rows = lane_layout.rows
+        if isinstance(rows, Rows):
+            found = rows.find(event_id)
+            if found is not None:
+                return found
+            continue
+        for row in rows:
             for item in row:
                 if item.event_id == event_id:
                     return item
@@ -658,29 +1313,33 @@ def _distance(item: Item, start: int, end: int) -> int:
     return 0
 
 
+def _nearest(lane_layout: LaneLayout, around: tuple[int, int] | None) -> Item | None:
+    rows = lane_layout.rows
+    if isinstance(rows, Rows):
+        return rows.nearest(around)
+    items = [i for row in rows for i in row]
+    if not items:
+        return None
+    if around is None:
+        return min(items, key=lambda i: (i.start, i.row, i.index))
+    lo, hi = around
+    return min(
+        items,
+        key=lambda i: (_distance(i, lo, hi), abs(i.start.toordinal() - lo), i.row, i.index),
+    )
+
+
 def _lane_step(
     layouts: Sequence[LaneLayout], lane: int, current: str | None, step: int
 ) -> tuple[int, str] | None:
     here = find(layouts, current, lane) if current is not None else None
     if here is None and current is not None:
         here = find(layouts, current)
+    around = (here.start.toordinal(), here.end.toordinal()) if here is not None else None
     index = lane + step
     while 0 <= index < len(layouts):
-        items = [i for row in layouts[index].rows for i in row]
-        if items:
-            if here is None:
-                best = min(items, key=lambda i: (i.start, i.row, i.index))
-            else:
-                lo, hi = here.start.toordinal(), here.end.toordinal()
-                best = min(
-                    items,
-                    key=lambda i: (
-                        _distance(i, lo, hi),
-                        abs(i.start.toordinal() - lo),
-                        i.row,
-                        i.index,
-                    ),
-                )
+        best = _nearest(layouts[index], around)
+        if best is not None:
             return index, best.event_id
         index += step
     return None

@@ -13,7 +13,7 @@ window, legend), the axis labels and the axis rule.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -33,13 +33,12 @@ from tui.core.layout import (
     Cell,
     LaneBy,
     LaneLayout,
+    LayoutCache,
     Scale,
     axis_lines,
     caption,
-    fit,
     lane_above,
     lane_below,
-    layout,
     neighbour_in_time,
     render_row,
     runs,
@@ -94,29 +93,24 @@ class Laid:
     scale: Scale
     by: LaneBy
     lanes: list[LaneLayout]
-    rows: list[tuple[int, int]]  # (lane, row within the lane) of each scrolling line
+    rows: Sequence[tuple[int, int]]  # (lane, row within the lane) of each scrolling line
     first_line: list[int]  # the scrolling line of each lane's first row
-    lines_of: dict[tuple[int, str], int]  # (lane, event id) -> the line that shows it
-    lanes_of: dict[str, list[int]]  # event id -> the lanes that show it, in order
+    lines_of: Mapping[tuple[int, str], int]  # (lane, event id) -> the line that shows it
+    lanes_of: Mapping[str, list[int]]  # event id -> the lanes that show it, in order
 
 
-def lay_out(events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> Laid:
-    """Run the core layout and index it for drawing and navigation."""
-    lanes = layout(events, scale, by, today)
-    rows: list[tuple[int, int]] = []
-    first_line: list[int] = []
-    lines_of: dict[tuple[int, str], int] = {}
-    lanes_of: dict[str, list[int]] = {}
-    for lane_index, lane in enumerate(lanes):
-        first_line.append(len(rows))
-        for row_index, row in enumerate(lane.rows):
-            line = len(rows)
-            rows.append((lane_index, row_index))
-            for item in row:
-                if (lane_index, item.event_id) not in lines_of:
-                    lines_of[lane_index, item.event_id] = line
-                    lanes_of.setdefault(item.event_id, []).append(lane_index)
-    return Laid(scale, by, lanes, rows, first_line, lines_of, lanes_of)
+def lay_out(
+    events: Sequence[Event],
+    scale: Scale,
+    by: LaneBy,
+    today: date,
+    cache: LayoutCache | None = None,
+) -> Laid:
+    """Run the core layout (its look-ups are computed on demand, not per item)."""
+    placed = (cache or LayoutCache()).layout(events, scale, by, today)
+    return Laid(
+        scale, by, placed.lanes, placed.rows, placed.first_line, placed.lines_of, placed.lanes_of
+    )
 
 
 class TimelineView(ScrollView, can_focus=True):
@@ -216,6 +210,8 @@ class TimelineView(ScrollView, can_focus=True):
         self._scale: Scale | None = None  # None: fit the view at the next layout
         self._laid: Laid | None = None
         self._cache: OrderedDict[tuple[object, ...], Laid] = OrderedDict()
+        # Spans, lanes and stacking order of the view: a zoom, pan or resize only re-places.
+        self._layouts = LayoutCache()
         self._pending: tuple[object, ...] | None = None
         self._selected: str | None = None
         self._lane = 0
@@ -282,6 +278,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._token += 1
         self._scale = None
         self._cache.clear()
+        self._layouts.clear()
         if keep is not None:
             self._selected = keep
         self._update_layout()
@@ -338,8 +335,8 @@ class TimelineView(ScrollView, can_focus=True):
         self, events: Sequence[Event], scale: Scale | None, by: LaneBy, width: int
     ) -> Laid:
         if scale is None:
-            scale = fit(events, width, self.today)
-        return lay_out(events, scale, by, self.today)
+            scale = self._layouts.fit(events, width, self.today)
+        return lay_out(events, scale, by, self.today, self._layouts)
 
     # A description, so Textual does not build one from repr() of every event of the view.
     @work(
