@@ -828,6 +828,9 @@ class TestLazyRows:
         assert len(rows) == 3 and rows[-1] is rows[2] and rows[0] is rows[0]
         assert [[i.event_id for i in row] for row in rows[1:]] == [["b"], ["c"]]
         assert rows[::-1][0] == rows[2]
+        # Equal (and hashed) as the tuple of its rows, as a LaneLayout's rows always were.
+        assert rows == tuple(rows) and hash(lane) == hash(lane._replace(rows=tuple(rows)))
+        assert rows == layout(self.EVENTS, TestLayout.SCALE, "platform", TODAY)[0].rows
         with pytest.raises(IndexError):
             rows[3]
         assert "3 rows" in repr(rows)

@@ -45,6 +45,14 @@ they leave at least one empty column after the row's previous item (greedy first
 item hides or touches another. Only items that reach into the visible columns are placed;
 the others are counted in ``hidden_left``/``hidden_right``. Column ranges are clamped to the
 visible width and flagged ``clipped_left``/``clipped_right``.
+
+Speed (100,000 events stack into some 200,000 items and 90,000 rows): spans, lanes and the
+stacking order do not depend on the scale, so ``LayoutCache`` prepares them once per events
+list, lane kind and today (``Prepared``); a zoom, pan or resize then only places the items
+that reach the window, per start column, with list operations that run in C. Rows are a
+lazy sequence (``Rows``) whose ``Item`` tuples are built when first read, and the look-ups
+of a ``Placement`` (line -> lane and row, event -> line, event -> lanes) are computed on
+demand. Long steps let other threads take the GIL, as a worker thread runs them.
 """
 
 from __future__ import annotations
@@ -434,7 +442,6 @@ class _Spans:
         # events it is asked about, so a changed list is never laid out from stale spans.
         self.events = evs = list(events)
         self.today = today
-        self._index: dict[str, int] | None = None
         n = len(evs)
         self.ids = ids = [e.id for e in evs]
         self.starts = starts = [0] * n
@@ -494,6 +501,15 @@ class _Spans:
         self.rank = rank = [0] * n  # event index -> its place in ``order``
         for position, index in enumerate(order):
             rank[index] = position
+        # Built here, in the worker, rather than at the first key press; by chunks, last
+        # first, so that the first of equal ids wins, as when items were searched in order.
+        self._index: dict[str, int] = {}
+        for low in reversed(range(0, n, _CHUNK)):
+            high = min(low + _CHUNK, n)
+            self._index.update(
+                zip(reversed(ids[low:high]), reversed(range(low, high)), strict=True)
+            )
+            _breathe()
 
     def matches(self, events: Sequence[Event], today: date) -> bool:
         mine = self.events
@@ -505,9 +521,6 @@ class _Spans:
 
     def index_of(self, event_id: str) -> int | None:
         """The first event with this id."""
-        if self._index is None:
-            ids = self.ids
-            self._index = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
         return self._index.get(event_id)
 
     def fit(self, width: int, today: date) -> Scale:
@@ -574,23 +587,28 @@ def _lane_key(by: LaneBy, value: object) -> tuple[str, str, str]:
 
 def _members_by_value(events: Sequence[Event], by: LaneBy) -> dict[object, list[int]]:
     """The indexes of the events, in order, per platform as written (None: no platform),
-    country or action value. Grouped by calls that run in C: no bytecode per event."""
-    grouped: dict[object, list[int]]
-    if by == "platform":
-        lists = list(map(attrgetter("platforms"), events))
-        values = list(chain.from_iterable(lists))
-        owners = chain.from_iterable(map(repeat, range(len(lists)), map(len, lists)))
-        grouped = {value: [] for value in set(values)}
-        deque(map(list.append, map(grouped.__getitem__, values), owners), maxlen=0)
-        without = list(compress(range(len(lists)), map(operator.not_, lists)))
-        if without:
-            grouped[None] = without
-        return grouped
+    country or action value. Grouped by calls that run in C (no bytecode per event), a chunk
+    of events at a time so that other threads get the GIL in between."""
+    grouped: dict[object, list[int]] = {}
+    without: list[int] = []
     # str() of a StrEnum is its plain value, which hashes in C (an Enum hashes in Python).
     getter = attrgetter("country") if by == "country" else attrgetter("action")
-    values = list(map(str, map(getter, events)))
-    grouped = {value: [] for value in set(values)}
-    deque(map(list.append, map(grouped.__getitem__, values), range(len(values))), maxlen=0)
+    for low in range(0, len(events), _CHUNK):
+        chunk = events[low : low + _CHUNK]
+        owners: Iterable[int] = range(low, low + len(chunk))
+        if by == "platform":
+            lists = list(map(attrgetter("platforms"), chunk))
+            values = list(chain.from_iterable(lists))
+            without += compress(owners, map(operator.not_, lists))
+            owners = chain.from_iterable(map(repeat, owners, map(len, lists)))
+        else:
+            values = list(map(str, map(getter, chunk)))
+        for value in set(values).difference(grouped):
+            grouped[value] = []
+        deque(map(list.append, map(grouped.__getitem__, values), owners), maxlen=0)
+        _breathe()
+    if without:
+        grouped[None] = without
     return grouped
 
 
@@ -653,9 +671,6 @@ class _LaneData(NamedTuple):
     ends: list[int]  # span end ordinals
     ends_sorted: list[int]  # ascending
     by_end: list[int]  # ranks in the order of ``ends_sorted``
-    # In that order too, the day after the end, except for one-glyph markers: its column,
-    # minus one, is the last column of an item when a day is wider than a column.
-    ends_next_by_end: list[int]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -764,6 +779,15 @@ class Rows(Sequence[tuple[Item, ...]]):
 
     def __repr__(self) -> str:
         return f"<Rows of {self._data.lane.label!r}: {len(self)} rows, {self.count} items>"
+
+    # Equal to the tuple of its rows, as ``LaneLayout.rows`` was (this builds every row).
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
     @property
     def count(self) -> int:
@@ -895,9 +919,14 @@ def _stack(data: _LaneData, spans: _Spans, scale: Scale) -> LaneLayout:
     frees = data.by_end[hidden_left:freeing]  # ranks, by end
     frees_after = _columns(data.ends_sorted[hidden_left:freeing], first, width, days)
     if days < width:
-        # A day is wider than a column: an item ends in the last column of its last day.
-        nexts = _columns(data.ends_next_by_end[hidden_left:freeing], first, width, days)
-        frees_after = list(map(max, frees_after, map(operator.sub, nexts, repeat(1))))
+        # A day is wider than a column: an item ends in the last column of its last day,
+        # the column before the next day's; a one-day marker is one glyph, in the first.
+        flags = map(spans.flags.__getitem__, map(data.order.__getitem__, frees))
+        nexts = map(
+            operator.add, data.ends_sorted[hidden_left:freeing], map(_DAY_AFTER.__getitem__, flags)
+        )
+        last_cols = map(operator.sub, _columns(nexts, first, width, days), repeat(1))
+        frees_after = list(map(max, frees_after, last_cols))
     # Start columns split the items into groups: the items of a column take the lowest free
     # rows in turn, then new rows; none frees a row for another, as all cover that column.
     row_of_rank = [-1] * len(starts)
@@ -1086,8 +1115,6 @@ class Prepared:
             members = list(map(order.__getitem__, ranks))
             ends = list(map(spans.ends.__getitem__, members))
             by_end = sorted(range(len(ends)), key=ends.__getitem__)
-            ends_sorted = list(map(ends.__getitem__, by_end))
-            flags = map(spans.flags.__getitem__, map(members.__getitem__, by_end))
             self.lane_data.append(
                 _LaneData(
                     lane,
@@ -1095,9 +1122,8 @@ class Prepared:
                     ranks,
                     list(map(spans.starts.__getitem__, members)),
                     ends,
-                    ends_sorted,
+                    list(map(ends.__getitem__, by_end)),
                     by_end,
-                    list(map(operator.add, ends_sorted, map(_DAY_AFTER.__getitem__, flags))),
                 )
             )
             _breathe()
@@ -1138,6 +1164,11 @@ class LayoutCache:
             self._spans.insert(0, spans)
             del self._spans[self._size :]
         return spans
+
+    def prepared(self, events: Sequence[Event], by: LaneBy, today: date) -> bool:
+        """True when the lanes are ready: a layout then only places items (milliseconds)."""
+        with self._lock:
+            return any(p.by == by and p.spans.matches(events, today) for p in self._prepared)
 
     def prepare(self, events: Sequence[Event], by: LaneBy, today: date) -> Prepared:
         spans = self._spans_of(events, today)
@@ -1367,6 +1398,10 @@ __all__ = [
     "Kind",
     "Lane",
     "LaneLayout",
+    "LayoutCache",
+    "Placement",
+    "Prepared",
+    "Rows",
     "Scale",
     "Span",
     "Tick",
@@ -1379,6 +1414,7 @@ __all__ = [
     "lanes",
     "layout",
     "neighbour_in_time",
+    "prepare",
     "render_row",
     "row_text",
     "runs",
