@@ -914,24 +914,26 @@ def _stack(data: _LaneData, spans: _Spans, scale: Scale) -> LaneLayout:
     # on or after ``edge`` reach the last column (or are markers on a day that no later item
     # starts after) and never free theirs. The others are a slice of the members by end.
     edge = min(first + -(-(width - 1) * days // width), last)
-    hidden_left = bisect_left(data.ends_sorted, first)
-    freeing = bisect_left(data.ends_sorted, edge, hidden_left)
-    frees = data.by_end[hidden_left:freeing]  # ranks, by end
-    frees_after = _columns(data.ends_sorted[hidden_left:freeing], first, width, days)
+    by_end, ends_sorted = data.by_end, data.ends_sorted
+    hidden_left = bisect_left(ends_sorted, first)
+    freeing = bisect_left(ends_sorted, edge, hidden_left)  # by_end[hidden_left:freeing] free
+    frees_after: list[int] | None = None  # their last columns, when a day is wider than one
     if days < width:
-        # A day is wider than a column: an item ends in the last column of its last day,
-        # the column before the next day's; a one-day marker is one glyph, in the first.
-        flags = map(spans.flags.__getitem__, map(data.order.__getitem__, frees))
-        nexts = map(
-            operator.add, data.ends_sorted[hidden_left:freeing], map(_DAY_AFTER.__getitem__, flags)
+        # An item ends in the last column of its last day, the one before the next day's; a
+        # one-day marker is one glyph, in the first. (A column holding whole days, instead,
+        # is simply the column of the end: no need to compute it per item.)
+        ending = ends_sorted[hidden_left:freeing]
+        flags = map(
+            spans.flags.__getitem__, map(data.order.__getitem__, by_end[hidden_left:freeing])
         )
+        nexts = map(operator.add, ending, map(_DAY_AFTER.__getitem__, flags))
         last_cols = map(operator.sub, _columns(nexts, first, width, days), repeat(1))
-        frees_after = list(map(max, frees_after, last_cols))
+        frees_after = list(map(max, _columns(ending, first, width, days), last_cols))
     # Start columns split the items into groups: the items of a column take the lowest free
     # rows in turn, then new rows; none frees a row for another, as all cover that column.
     row_of_rank = [-1] * len(starts)
     free: list[int] = []  # ascending
-    released = 0  # ``frees[:released]`` have given their rows back
+    released = hidden_left  # ``by_end[hidden_left:released]`` have given their rows back
     rows = len(zero)
     deque(map(row_of_rank.__setitem__, zero, range(rows)), maxlen=0)  # no row is free yet
     low = window.start
@@ -939,9 +941,14 @@ def _stack(data: _LaneData, spans: _Spans, scale: Scale) -> LaneLayout:
         high = bisect_left(starts, first + -(-(col + 1) * days // width), low, window.stop)
         if high == low:
             continue
-        done = bisect_right(frees_after, col - 2, released)
+        # Rows free for column col: their last items end in column col - 2 or before.
+        if frees_after is None:
+            before = first + -(-(col - 1) * days // width)  # column col - 1's first day
+            done = bisect_left(ends_sorted, before, released, freeing)
+        else:
+            done = hidden_left + bisect_right(frees_after, col - 2, released - hidden_left)
         if done > released:
-            free += map(row_of_rank.__getitem__, frees[released:done])
+            free += map(row_of_rank.__getitem__, by_end[released:done])
             free.sort()
             released = done
         wanted = high - low
