@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from itertools import pairwise
@@ -12,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tui.core.layout as layout_module
 from tui.core.countries import country_name
 from tui.core.layout import (
     ASCII,
@@ -900,6 +903,32 @@ class TestLayoutCache:
         narrow = cache.layout(evs, self.SCALE.resized(20), "platform", TODAY)
         assert wide.lanes[0].rows[0][0].col_end > narrow.lanes[0].rows[0][0].col_end
         assert plain(narrow.lanes) == plain(layout(evs, self.SCALE.resized(20), "platform", TODAY))
+
+    def test_an_entry_being_built_is_waited_for(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # A worker preparing lanes while another asks for them (a resize during the first
+        # layout of a big view): one build, both get it.
+        built: list[str] = []
+        gate = threading.Event()
+
+        class Slow(layout_module.Prepared):
+            __slots__ = ()
+
+            def __init__(self, spans: Any, by: Any) -> None:
+                built.append(by)
+                gate.wait(10)
+                super().__init__(spans, by)
+
+        monkeypatch.setattr(layout_module, "Prepared", Slow)
+        cache, evs = LayoutCache(), self.events()
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(cache.prepare, evs, "platform", TODAY)
+            while not built:
+                time.sleep(0.001)
+            second = pool.submit(cache.prepare, evs, "platform", TODAY)
+            time.sleep(0.02)
+            gate.set()
+            assert first.result() is second.result()
+        assert built == ["platform"]
 
     def test_threads_share_a_cache(self) -> None:
         cache = LayoutCache()

@@ -1153,41 +1153,89 @@ class LayoutCache:
 
     Never stale: an entry serves only the events it was built from, compared element by
     element by identity (the entry holds them, so no id can be reused), with the same today.
-    Safe to share between the UI thread and a worker."""
+    Safe to share between the UI thread and workers: an entry asked for while another thread
+    builds it is waited for, not built twice."""
 
     def __init__(self, size: int = 2) -> None:
         self._size = max(size, 1)
         self._lock = threading.Lock()
         self._spans: list[_Spans] = []
         self._prepared: list[Prepared] = []
+        # Entries being built: (events, today, lane kind or None for spans, set when done).
+        self._building: list[tuple[Sequence[Event], date, LaneBy | None, threading.Event]] = []
+
+    def _find_spans(self, events: Sequence[Event], today: date) -> _Spans | None:
+        return next((s for s in self._spans if s.matches(events, today)), None)
+
+    def _find_prepared(self, events: Sequence[Event], by: LaneBy, today: date) -> Prepared | None:
+        return next(
+            (p for p in self._prepared if p.by == by and p.spans.matches(events, today)), None
+        )
+
+    def _claim(self, events: Sequence[Event], today: date, by: LaneBy | None) -> threading.Event:
+        """Wait while another thread builds this entry; then the caller's to build, unless it
+        is found (the caller looks again, under the lock)."""
+        while True:
+            with self._lock:
+                busy = next(
+                    (
+                        done
+                        for e, t, b, done in self._building
+                        if e is events and t == today and b == by
+                    ),
+                    None,
+                )
+                if busy is None:
+                    mine = threading.Event()
+                    self._building.append((events, today, by, mine))
+                    return mine
+            busy.wait()
+
+    def _release(self, done: threading.Event) -> None:
+        with self._lock:
+            self._building[:] = [entry for entry in self._building if entry[3] is not done]
+        done.set()
 
     def _spans_of(self, events: Sequence[Event], today: date) -> _Spans:
         with self._lock:
-            for spans in self._spans:
-                if spans.matches(events, today):
-                    return spans
-        spans = _Spans(events, today)
-        with self._lock:
-            self._spans.insert(0, spans)
-            del self._spans[self._size :]
+            spans = self._find_spans(events, today)
+        if spans is not None:
+            return spans
+        done = self._claim(events, today, None)
+        try:
+            with self._lock:
+                spans = self._find_spans(events, today)
+            if spans is None:
+                spans = _Spans(events, today)
+                with self._lock:
+                    self._spans.insert(0, spans)
+                    del self._spans[self._size :]
+        finally:
+            self._release(done)
         return spans
 
     def prepared(self, events: Sequence[Event], by: LaneBy, today: date) -> bool:
         """True when the lanes are ready: a layout then only places items (milliseconds)."""
         with self._lock:
-            return any(p.by == by and p.spans.matches(events, today) for p in self._prepared)
+            return self._find_prepared(events, by, today) is not None
 
     def prepare(self, events: Sequence[Event], by: LaneBy, today: date) -> Prepared:
+        with self._lock:
+            prepared = self._find_prepared(events, by, today)
+        if prepared is not None:
+            return prepared
         spans = self._spans_of(events, today)
-        with self._lock:
-            for prepared in self._prepared:
-                if prepared.spans is spans and prepared.by == by:
-                    return prepared
-        prepared = Prepared(spans, by)
-        with self._lock:
-            self._prepared.insert(0, prepared)
-            # Every lane kind of each events list kept.
-            del self._prepared[3 * self._size :]
+        done = self._claim(events, today, by)
+        try:
+            with self._lock:
+                prepared = self._find_prepared(events, by, today)
+            if prepared is None:
+                prepared = Prepared(spans, by)
+                with self._lock:
+                    self._prepared.insert(0, prepared)
+                    del self._prepared[3 * self._size :]  # every lane kind of each list
+        finally:
+            self._release(done)
         return prepared
 
     def fit(self, events: Sequence[Event], width: int, today: date) -> Scale:
