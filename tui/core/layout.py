@@ -407,6 +407,7 @@ _BAR = 1 << _KIND_SHIFT
 _OPEN = 2 << _KIND_SHIFT
 _UNKNOWN = 3 << _KIND_SHIFT
 _LASTING = tuple(a for a in Action if a.lasting)
+# By flags: 1 when an item's last column is that of the day after its end, minus one.
 _DAY_AFTER = tuple(0 if flags & _ONE_GLYPH else 1 for flags in range(1 << (_KIND_SHIFT + 2)))
 
 
@@ -432,7 +433,8 @@ def _breathe() -> None:
 class _Spans:
     """``span`` of every event as ordinals and flags in parallel lists, and the order items
     are stacked in: computed once per events list and today, then shared by every lane kind
-    and scale."""
+    and scale. (The rules are ``span``'s, written again without objects per event; the tests
+    hold the two to the same layouts.)"""
 
     __slots__ = ("_index", "ends", "events", "flags", "ids", "order", "rank", "sort_keys",
                  "starts", "today")  # fmt: skip
@@ -991,7 +993,7 @@ class Placement:
             self.lanes.append(lane_layout)
             self.first_line.append(lines)
             lines += len(lane_layout.rows)
-        self.rows = _Lines(self.lanes, self.first_line, lines)
+        self.rows = _Lines(self.first_line, lines)
         self.lines_of = _LinesOf(self, prepared.spans)
         self.lanes_of = _LanesOf(self, prepared.spans)
 
@@ -999,10 +1001,9 @@ class Placement:
 class _Lines(Sequence[tuple[int, int]]):
     """Scrolling line -> (lane, row within the lane)."""
 
-    __slots__ = ("_first_line", "_lanes", "_lines")
+    __slots__ = ("_first_line", "_lines")
 
-    def __init__(self, lanes: list[LaneLayout], first_line: list[int], lines: int) -> None:
-        self._lanes = lanes
+    def __init__(self, first_line: list[int], lines: int) -> None:
         self._first_line = first_line
         self._lines = lines
 
