@@ -18,7 +18,10 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(500):
         await pilot.pause()
         busy = any(worker.is_running for worker in pilot.app.workers)
-        if not busy and not getattr(pilot.app, "settling", False):
+        if not busy and getattr(pilot.app, "settling", False):
+            pilot.app.flush_settled()  # as if typing had paused: no need to sit out the timer
+            continue
+        if not busy:
             break
         await asyncio.sleep(0.01)
     await pilot.pause()

@@ -399,6 +399,12 @@ class PolicyApp(App[int]):
         """True while the facets and command line have not caught up with the list yet."""
         return self._settled is not None
 
+    def flush_settled(self) -> None:
+        """Redraw the facets and command line now instead of when typing pauses (tests)."""
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+        self._apply_settled()
+
     def _apply_settled(self) -> None:
         result, self._settled = self._settled, None
         self._settle_timer = None
