@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -769,7 +770,8 @@ def windows(draw: st.DrawFn) -> Scale:
     return Scale.from_ordinals(first.toordinal(), days, draw(st.integers(1, 200)))
 
 
-@settings(max_examples=300, deadline=None)
+# LAYOUT_EXAMPLES=4000 runs a deeper hunt; the default keeps the suite within its time budget.
+@settings(max_examples=int(os.environ.get("LAYOUT_EXAMPLES", "100")), deadline=None)
 @given(crowded(), windows(), st.sampled_from(["platform", "country", "action"]), st.dates())
 def test_layout_equals_the_plain_algorithm(
     evs: list[Event], scale: Scale, by: Any, today: date
@@ -780,7 +782,7 @@ def test_layout_equals_the_plain_algorithm(
     assert [tuple(lane) for lane in lanes(evs, by)] == [lane[0] for lane in expected]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=int(os.environ.get("LAYOUT_EXAMPLES", "60")), deadline=None)
 @given(crowded(), windows(), st.sampled_from(["platform", "country", "action"]))
 def test_look_ups_and_navigation_agree_with_the_items(
     evs: list[Event], scale: Scale, by: Any
