@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.index import (
+    ScanText,
     TextIndex,
     bits_to_indices,
     bits_to_mask,
@@ -33,12 +34,11 @@ def timeline() -> Timeline:
     return load_timeline(FIXTURE)
 
 
-@pytest.fixture(scope="module", params=["scan", "tokens"])
+@pytest.fixture(scope="module", params=["joined", "scan"])
 def index(request: pytest.FixtureRequest, timeline: Timeline) -> Index:
-    # Both text strategies must give the same answers: the token index is used from a few
-    # thousand events on, so it is forced here on the small fixture.
-    threshold = 0 if request.param == "tokens" else None
-    return Index(timeline.events, today=TODAY, token_threshold=threshold)
+    # Both text strategies must give the same answers: the joined text searched with str.find
+    # (what the app uses) and a plain scan of each event's haystack() (the reference).
+    return Index(timeline.events, today=TODAY, scan_text=request.param == "scan")
 
 
 def ids(index: Index, text: str) -> list[str]:
@@ -325,11 +325,14 @@ WORDS = ["alpha", "beta", "gamma", "delta", "block", "blocked", "court", "ruling
         max_size=60,
     ),
     st.lists(st.sampled_from(["a", "bl", "block", "ed c", "ta", "zz", "q", "ock", "a b"])),
+    st.integers(1, 8),
 )
 @settings(max_examples=150, deadline=None)
-def test_token_index_agrees_with_a_plain_scan(hays: list[str], needles: list[str]) -> None:
-    indexed = TextIndex(hays, token_threshold=0)
-    plain = TextIndex(hays, token_threshold=10**9)
+def test_text_index_agrees_with_a_plain_scan(
+    hays: list[str], needles: list[str], chunk: int
+) -> None:
+    indexed = TextIndex.from_texts(hays, chunk_size=chunk)
+    plain = ScanText(hays)
     everything = (1 << len(hays)) - 1
     for needle in needles:
         want = indices_to_bits([i for i, h in enumerate(hays) if needle in h], len(hays))
@@ -355,7 +358,7 @@ def test_haystack_keeps_fields_apart(timeline: Timeline) -> None:
 def test_concurrent_callers_get_the_same_answers(timeline: Timeline) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    index = Index(timeline.events, today=TODAY, token_threshold=0)
+    index = Index(timeline.events, today=TODAY)
     index._text._CACHE_SIZE = 2  # evict constantly, to race the caches
     texts = [text for text, _ in CASES] * 4
     expected = {text: want for text, want in CASES}

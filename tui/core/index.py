@@ -1,23 +1,27 @@
-"""Sets of events as bitsets, and a substring index over event text.
+"""Sets of events as bitsets, and substring search over event text.
 
 A set of events is a Python ``int`` whose bit ``i`` stands for event ``i``: AND, OR, NOT and
 counting (``int.bit_count``) then run in C over 12.5 kB for 100,000 events, which is what keeps a
 filter keystroke fast. Converting to and from index lists goes through a byte mask (one byte per
 event) built with ``bytes.translate`` and slice assignment, so no Python loop runs per event.
 
-``TextIndex`` answers "which haystacks contain this substring". Small timelines are scanned
-directly. From a few thousand events on, it also keeps a token index (whitespace-separated tokens
--> events): a needle without spaces is found in the vocabulary (small) instead of in every event
-(large), and a phrase is checked only in events that have all its words. Results are cached, and
-a needle is scanned only within the matches of a cached needle it contains — typing ``enc`` after
-``en`` searches just the events that matched ``en``.
+``TextIndex`` answers "which events' text contains this substring" without tokenising: each
+event's text is kept casefolded and whitespace-normalised, and a needle is looked for with ``in``
+mapped over the texts, in C. Fields are separated by FS, whitespace that no normalised needle
+can contain, so a match never spans two fields. Building takes a few C calls per few thousand
+events, in chunks that yield the GIL. A search reads at most every text once; results are
+cached, and a needle is searched only among the matches of a cached needle it contains: typing
+``encr`` after ``enc`` looks only at the events that matched ``enc``.
 """
 
 from __future__ import annotations
 
-from array import array
+import gc
+import threading
+import time
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import compress, repeat
 from operator import contains
 
@@ -25,6 +29,43 @@ from operator import contains
 _SPREAD = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
 # A 0/nonzero byte -> bit k set: translate tables for packing a byte mask back into bits.
 _PACK = [bytes((1 << k) if b else 0 for b in range(256)) for k in range(8)]
+
+RS = "\x1e"  # between two events' texts
+FS = "\x1f"  # between two fields of one event
+# Every character ``str.split()`` treats as whitespace, except the space, FS and RS (a test
+# checks this against the Unicode database). Non-ASCII ones last: an ASCII text skips them.
+_ASCII_SPACES = "\n\t\r\x0b\x0c\x1c\x1d"
+_OTHER_SPACES = (
+    "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + ("\u2028\u2029\u202f\u205f\u3000")
+)
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collections while building many objects (nesting and threads allowed).
+
+    Building an index allocates a tuple or list per event; each few hundred allocations start
+    a collection that walks the young heap, which then holds everything built so far (at
+    100,000 events that tripled the time). Reference counting still frees everything.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+        _gc_pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def bits_to_mask(bits: int, n: int) -> bytes:
@@ -65,51 +106,95 @@ def indices_to_bits(indices: Iterable[int], n: int) -> int:
     return mask_to_bits(mask)
 
 
+def normalize_spaces(text: str) -> str:
+    """``text`` with every whitespace character but FS and RS made a space, and runs of spaces
+    made one.
+
+    What ``" ".join(field.split())`` does to each field, except that a field may keep one space
+    at either end: harmless, since a normalised needle neither starts nor ends with a space.
+    Each check is one C scan (none at all for a character wider than any in ``text``).
+    """
+    for char in _ASCII_SPACES if text.isascii() else _ASCII_SPACES + _OTHER_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def prepare_texts(texts: Sequence[str]) -> list[str]:
+    """Events' raw texts (fields joined by FS) -> their searchable form: casefolded, every
+    whitespace character but FS made a space, runs of spaces made one.
+
+    Casefolding runs on each text (an ASCII text takes CPython's fast path); the whitespace
+    work runs once on all the texts joined, a few C calls in all. A text must hold no FS or RS
+    other than its field separators (the model forbids control characters in every field), but
+    an RS in a text cannot shift the others: such a batch is normalised text by text.
+    """
+    folded = list(map(str.casefold, texts))
+    out = normalize_spaces(RS.join(folded)).split(RS)
+    if len(out) != len(folded):
+        out = [normalize_spaces(text) for text in folded]
+    return out
+
+
 class TextIndex:
-    """Which of ``haystacks`` contain a needle. Needles must be normalised like the haystacks."""
+    """Which of ``n`` events' texts contain a needle. Needles must be normalised like the texts:
+    casefolded, whitespace runs made one space, no leading or trailing space.
 
-    # Below this many haystacks a plain scan is fast enough and the token index is not built.
-    TOKEN_THRESHOLD = 4000
-    # At most this many tokens are kept as bitsets (12.5 kB each at 100,000 events).
-    MAX_DENSE = 4096
+    ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``);
+    it is called, a chunk at a time, on the first search or by ``build()``.
+    """
+
+    CHUNK = 4096
     _CACHE_SIZE = 128
+    # Answers inside a narrowing set, for the same needle and set asked again (the facet counts
+    # ask the filter's query once more per facet).
+    _PARTIAL_SIZE = 16
+    # Texts looked at per C call: a few ms, then other threads may take the GIL.
+    _SLICE = 8192
 
-    def __init__(self, haystacks: Sequence[str], token_threshold: int | None = None) -> None:
-        self.haystacks = haystacks
-        self.n = len(haystacks)
+    def __init__(
+        self, n: int, chunk: Callable[[int, int], Sequence[str]], chunk_size: int | None = None
+    ) -> None:
+        self.n = n
+        self._chunk = chunk
+        self._size = max(1, chunk_size or self.CHUNK)
+        self._texts: list[str] | None = None
+        self._build_lock = threading.Lock()
         self._cache: OrderedDict[str, int] = OrderedDict()
-        self._vocab_cache: OrderedDict[str, list[str]] = OrderedDict()
-        threshold = self.TOKEN_THRESHOLD if token_threshold is None else token_threshold
-        self._tokens: dict[str, array[int] | int] | None = None
-        self._vocabulary: list[str] = []
-        if self.n >= threshold:
-            self._build_tokens()
+        self._partial: OrderedDict[tuple[str, int], int] = OrderedDict()
 
-    def _build_tokens(self) -> None:
-        postings: dict[str, array[int]] = {}
-        for index, hay in enumerate(self.haystacks):
-            for token in set(hay.split()):
-                found = postings.get(token)
-                if found is None:
-                    postings[token] = array("i", (index,))
-                else:
-                    found.append(index)
-        # Frequent tokens become bitsets (an OR is cheap); rare ones stay index arrays.
-        floor = max(64, self.n // 256)
-        frequent = sorted(
-            (t for t, p in postings.items() if len(p) >= floor), key=lambda t: -len(postings[t])
-        )
-        tokens: dict[str, array[int] | int] = dict(postings)
-        for token in frequent[: self.MAX_DENSE]:
-            tokens[token] = indices_to_bits(postings[token], self.n)
-        self._tokens = tokens
-        self._vocabulary = list(tokens)
+    @classmethod
+    def from_texts(cls, texts: Sequence[str], chunk_size: int | None = None) -> TextIndex:
+        """An index over ready texts (one per event, fields joined by FS)."""
+        return cls(len(texts), lambda lo, hi: texts[lo:hi], chunk_size)
+
+    @property
+    def built(self) -> bool:
+        return self._texts is not None
+
+    def build(self) -> None:
+        """Build the searchable texts now (else the first search does). Thread-safe; between
+        chunks the GIL is offered to other threads, so a UI thread keeps answering keys."""
+        if self._texts is not None:
+            return
+        with self._build_lock:
+            if self._texts is not None:
+                return
+            texts: list[str] = []
+            for lo in range(0, self.n, self._size):
+                with gc_paused():
+                    texts += prepare_texts(self._chunk(lo, min(lo + self._size, self.n)))
+                time.sleep(0)
+            self._texts = texts
 
     def search(self, needle: str, within: int | None = None) -> int:
-        """Bitset of the haystacks containing ``needle`` (the empty needle matches all).
+        """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
 
-        With ``within`` (a bitset), the answer need only be right inside it: a needle that would
-        need a scan is then checked only there. Only complete answers are cached.
+        With ``within`` (a bitset), the answer need only be right inside it: the search then
+        looks only there when that is at most half the events. Complete answers are cached,
+        and the last few answers inside a narrowing set too.
         """
         if not needle:
             return (1 << self.n) - 1
@@ -117,70 +202,19 @@ class TextIndex:
         if cached is not None:
             self._cache.move_to_end(needle)
             return cached
-        if within is not None and within.bit_count() <= self.n // 2 and self._scans(needle):
-            return self._search(needle, within)
+        if within is not None and within.bit_count() <= self.n // 2:
+            key = (needle, within)
+            found = self._partial.get(key)
+            if found is None:
+                found = self._partial[key] = self._search(needle, within)
+                if len(self._partial) > self._PARTIAL_SIZE:
+                    self._partial.popitem(last=False)
+            return found
         bits = self._search(needle, None)
         self._cache[needle] = bits
         if len(self._cache) > self._CACHE_SIZE:
             self._cache.popitem(last=False)
         return bits
-
-    def _scans(self, needle: str) -> bool:
-        """Whether answering ``needle`` means scanning haystacks (not just the token index)."""
-        return self._tokens is None or len(needle) < 2 or " " in needle
-
-    def _search(self, needle: str, within: int | None) -> int:
-        narrow = self._narrowest(needle)
-        if within is not None:
-            narrow = within if narrow is None else narrow & within
-        if self._tokens is None or len(needle) < 2:
-            return self._scan(needle, narrow)
-        words = needle.split()
-        if len(words) == 1:
-            found = self._from_tokens(needle)
-            return found if found is not None else self._scan(needle, narrow)
-        # A phrase: only events holding every word can hold the phrase; check just those.
-        candidates = (1 << self.n) - 1 if narrow is None else narrow
-        for word in words:
-            candidates &= self.search(word)
-            if not candidates:
-                return 0
-        return self._scan(needle, candidates)
-
-    def _from_tokens(self, needle: str) -> int | None:
-        """Union of the postings of the tokens containing ``needle``; None when marking their
-        events one by one would cost more than a scan (a short needle in very many rare tokens)."""
-        assert self._tokens is not None
-        bits = 0
-        rare: list[array[int]] = []
-        budget = 4 * self.n
-        for token in self._tokens_containing(needle):
-            posting = self._tokens[token]
-            if isinstance(posting, int):
-                bits |= posting
-            else:
-                rare.append(posting)
-                budget -= len(posting)
-                if budget < 0:
-                    return None
-        if rare:
-            mask = bytearray(self.n)
-            for posting in rare:
-                deque(map(mask.__setitem__, posting, repeat(1)), maxlen=0)
-            bits |= mask_to_bits(mask)
-        return bits
-
-    def _tokens_containing(self, needle: str) -> list[str]:
-        # Tokens containing "encr" are among those containing "enc": search the smallest such list.
-        pool = self._vocabulary
-        for other, tokens in self._vocab_cache.items():
-            if other in needle and len(tokens) < len(pool):
-                pool = tokens
-        found = list(compress(pool, map(contains, pool, repeat(needle))))
-        self._vocab_cache[needle] = found
-        if len(self._vocab_cache) > self._CACHE_SIZE:
-            self._vocab_cache.popitem(last=False)
-        return found
 
     def _narrowest(self, needle: str) -> int | None:
         """The smallest cached result for a substring of ``needle``: its matches are a superset."""
@@ -193,12 +227,42 @@ class TextIndex:
                     best, best_count = bits, count
         return best
 
-    def _scan(self, needle: str, candidates: int | None) -> int:
-        hays = self.haystacks
-        if candidates is None:
-            picked = range(self.n)
-            found = map(contains, hays, repeat(needle))
-        else:
-            picked = bits_to_indices(candidates, self.n)
-            found = map(contains, map(hays.__getitem__, picked), repeat(needle))
-        return indices_to_bits(compress(picked, found), self.n)
+    def _search(self, needle: str, within: int | None) -> int:
+        self.build()
+        assert self._texts is not None
+        texts, n, step = self._texts, self.n, self._SLICE
+        narrow = self._narrowest(needle)
+        if within is not None:
+            narrow = within if narrow is None else narrow & within
+        # In slices of texts, so that no C call holds the GIL for long.
+        if narrow is None:  # a byte per event, straight to bits
+            found = (
+                bytes(map(contains, texts[lo : lo + step], repeat(needle)))
+                for lo in range(0, n, step)
+            )
+            return mask_to_bits(b"".join(found))
+        picked = bits_to_indices(narrow, n)
+        hits: list[int] = []
+        for lo in range(0, len(picked), step):
+            some = picked[lo : lo + step]
+            hits += compress(some, map(contains, map(texts.__getitem__, some), repeat(needle)))
+        return indices_to_bits(hits, n)
+
+
+class ScanText:
+    """The obvious search: is the needle in each haystack? The reference ``TextIndex`` is
+    tested against (``Index(..., scan_text=True)``); too slow for big timelines."""
+
+    _CACHE_SIZE = 0
+    built = True
+
+    def __init__(self, haystacks: Sequence[str]) -> None:
+        self.haystacks = haystacks
+        self.n = len(haystacks)
+
+    def build(self) -> None:
+        pass
+
+    def search(self, needle: str, within: int | None = None) -> int:
+        found = compress(range(self.n), map(contains, self.haystacks, repeat(needle)))
+        return indices_to_bits(found, self.n)

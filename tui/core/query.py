@@ -17,16 +17,29 @@ import difflib
 import re
 import shlex
 import threading
+import time
 import unicodedata
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
+from itertools import chain, compress, islice, repeat
+from operator import and_, attrgetter, ge, itemgetter, le, lt
+from typing import Any, TypeVar
 
 from tui.core.countries import BLOCS, country_name
 from tui.core.dates import PartialDate
 from tui.core.errors import did_you_mean
-from tui.core.index import TextIndex, bits_to_indices, bits_to_mask, indices_to_bits
+from tui.core.index import (
+    FS,
+    ScanText,
+    TextIndex,
+    bits_to_indices,
+    bits_to_mask,
+    gc_paused,
+    indices_to_bits,
+)
 from tui.core.model import Action, Event, Status
 from tui.core.sanitize import clean, quote
 
@@ -537,7 +550,8 @@ def haystack(event: Event) -> str:
 
     U+001F counts as whitespace for ``str.split``, so no normalised needle can contain it and a
     phrase never matches across two fields. Source URLs are included so that a pasted URL
-    answers "do I already cite this?".
+    answers "do I already cite this?". This is the definition; ``Index`` builds the same text
+    for all events at once (``Index._texts``, checked against this by the tests).
     """
     parts = [
         event.id,
@@ -554,44 +568,131 @@ def haystack(event: Event) -> str:
     return "\x1f".join(" ".join(p.split()).casefold() for p in parts)
 
 
-def _facet_keys(event: Event, facet: str) -> tuple[str, ...]:
-    if facet == "country":
-        return (event.country,)
-    if facet == "platform":
-        return tuple(event.platforms)
-    if facet == "action":
-        return (event.action.value,)
-    if facet == "tag":
-        return tuple(event.tags)
-    if facet == "status":
-        return (event.state.value,)
-    raise ValueError(facet)
+# The event fields queries read, taken off all events in one pass (``Index._columns``).
+_COLUMNS = (
+    "id", "title", "summary", "country", "tags", "authority", "platforms", "sources",
+    "action", "status", "date", "end_date",
+)  # fmt: skip
+_ROW = itemgetter(*_COLUMNS)
+_SLICE = 8192  # events per C call while reading them: a few ms, then other threads may run
+# facet -> (column, one value per event?)
+_FACET_COLUMNS: dict[str, tuple[str, bool]] = {
+    "country": ("country", True),
+    "platform": ("platforms", False),
+    "action": ("action", True),
+    "tag": ("tags", False),
+    "status": ("status", True),
+    "authority": ("authority", False),
+}
+# What Index._part builds: the facets (and authority), the id map and the time columns.
+_PARTS = (*_FACET_COLUMNS, "id", "time")
+_P = TypeVar("_P")
+# Free text finds these through their distinct values (``Index._search_text``).
+_VALUE_TEXT_FIELDS = ("country", "tag", "authority", "platform")
+
+
+def _spaces_collapsed(key: str) -> str:
+    return " ".join(key.split())
+
+
+# A value key (normalised for its field) -> its text in ``haystack``. A country's key is its
+# code (validated: upper case), its text the country's name.
+_TEXT_OF: dict[str, Callable[[str], str]] = {
+    "country": lambda code: normalize(None, country_name(code) or code),
+}
+# (action, status) of a measure that runs on without an end date: see ``event_span``.
+_OPEN = frozenset((a, s) for a in Action if a.lasting for s in (Status.ONGOING, Status.UNKNOWN))
+_YMD = attrgetter("year", "month", "day")
 
 
 class _Values:
-    """One field's values -> the events that have them, with each value's first spelling."""
+    """One field's values -> the events that have them, with each value's first spelling.
 
-    def __init__(self, n: int, per_event: Iterable[tuple[str, ...]], field: str) -> None:
-        postings: dict[str, list[int]] = {}
-        self.display: dict[str, str] = {}
-        for index, values in enumerate(per_event):
-            for value in values:
-                key = normalize(field, value)
-                self.display.setdefault(key, value)
-                items = postings.setdefault(key, [])
-                if not items or items[-1] != index:
-                    items.append(index)
+    ``column`` holds each event's value (``single``) or list of values. Normalising runs once
+    per distinct value, not per event.
+    """
+
+    def __init__(self, n: int, field: str, column: Sequence[Any], single: bool) -> None:
         self.n = n
-        self.postings = postings
+        self.field = field
+        self._texts: list[tuple[str, str]] | None = None
         # Frequent values get a bitset up front (fast to AND and count); rare ones are counted
         # from their index lists, so a field with 100,000 distinct values costs no 100,000 bitsets.
-        floor = max(32, n // 1024)
-        self.dense = {k: indices_to_bits(v, n) for k, v in postings.items() if len(v) >= floor}
+        self.floor = max(32, n // 1024)
+        self.display: dict[str, str] = {}
+        self.dense: dict[str, int] = {}
+        self.rare: dict[str, list[int]] = {}
+        if single and self._by_code(field, column):
+            return
+        raw: defaultdict[Any, list[int]] = defaultdict(list)
+        if single:
+            for index, value in enumerate(column):
+                raw[value].append(index)
+        else:
+            for index, values in enumerate(column):
+                for value in values:
+                    raw[value].append(index)
+        merged: dict[str, list[int]] = {}
+        for key, items in zip(self._keys(field, raw), raw.values(), strict=True):
+            if key in merged:  # another spelling of a value already seen
+                merged[key] = sorted(set(merged[key]).union(items))
+            else:
+                merged[key] = items
+        for key, items in merged.items():
+            if len(items) >= self.floor:
+                self.dense[key] = indices_to_bits(items, n)
+            else:
+                # A value listed twice on one event (only possible unvalidated) counts once.
+                self.rare[key] = items if len(set(items)) == len(items) else sorted(set(items))
+
+    def _keys(self, field: str, raw: Iterable[Any]) -> list[str]:
+        """Each raw value's key, recording first spellings (raw values in order of first
+        appearance, so the first spelling in the file wins)."""
+        keys = []
+        for value in raw:
+            spelling = value.value if isinstance(value, Enum) else value
+            key = normalize(field, spelling)
+            self.display.setdefault(key, spelling)
+            keys.append(key)
+        return keys
+
+    def _by_code(self, field: str, column: Sequence[Any]) -> bool:
+        """One value per event and at most 255 distinct: a byte per event, then each value's
+        events with ``bytes.translate`` and no Python loop per event. False if too many."""
+        distinct = dict.fromkeys(column)
+        if len(distinct) > 255:
+            return False
+        code_of = {value: code for code, value in enumerate(distinct)}
+        codes = bytes(map(code_of.__getitem__, column))
+        by_key: dict[str, list[int]] = {}
+        for key, code in zip(self._keys(field, distinct), code_of.values(), strict=True):
+            by_key.setdefault(key, []).append(code)
+        spread = [codes[k::8] for k in range(8)]  # spread[k][j]: the code of event 8j + k
+        for key, key_codes in by_key.items():
+            members = bytearray(256)
+            for code in key_codes:
+                members[code] = 1
+            if sum(map(codes.count, key_codes)) >= self.floor:
+                # Bit 8j + k of the bitset is byte j of spread[k] translated to 0 or 1 << k.
+                self.dense[key] = sum(
+                    int.from_bytes(part.translate(members.translate(_SHIFT[k])), "little")
+                    for k, part in enumerate(spread)
+                )
+            else:
+                self.rare[key] = list(compress(range(self.n), codes.translate(members)))
+        return True
+
+    def containing(self, needle: str) -> int:
+        """The events with a value whose text (as ``haystack`` has it) contains ``needle``."""
+        if self._texts is None:
+            spell = _TEXT_OF.get(self.field, _spaces_collapsed)
+            self._texts = [(spell(key), key) for key in self.display]
+        return self.union(key for text, key in self._texts if needle in text)
 
     def bits(self, key: str) -> int:
         found = self.dense.get(key)
         if found is None:
-            found = indices_to_bits(self.postings.get(key, ()), self.n)
+            found = indices_to_bits(self.rare.get(key, ()), self.n)
         return found
 
     def union(self, keys: Iterable[str]) -> int:
@@ -601,21 +702,56 @@ class _Values:
             if key in self.dense:
                 bits |= self.dense[key]
             else:
-                rare.extend(self.postings.get(key, ()))
+                rare.extend(self.rare.get(key, ()))
         return bits | indices_to_bits(rare, self.n) if rare else bits
 
     def counts(self, base: int, base_mask: Callable[[], bytes]) -> dict[str, int]:
-        result: dict[str, int] = {}
-        mask: bytes | None = None
-        for key, items in self.postings.items():
-            dense = self.dense.get(key)
-            if dense is not None:
-                result[key] = (dense & base).bit_count()
-            else:
-                if mask is None:
-                    mask = base_mask()
+        result = {key: (bits & base).bit_count() for key, bits in self.dense.items()}
+        if self.rare:
+            mask = base_mask()
+            for key, items in self.rare.items():
                 result[key] = sum(map(mask.__getitem__, items))
         return result
+
+
+# _SHIFT[k] maps the byte 1 to 1 << k (and 0 to 0).
+_SHIFT = [bytes((0, 1 << k)) + bytes(254) for k in range(8)]
+
+
+class _Times:
+    """Per event, as ordinals: the first day, the last day of its span (``event_span``) and
+    the last day in force (``in_force_until``; -1 for never). Dates are converted once per
+    distinct date, not per event: 100,000 events have a few thousand dates."""
+
+    def __init__(self, columns: dict[str, list[Any]], today: date) -> None:
+        periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
+        for ymd in dict.fromkeys(
+            map(_YMD, chain(columns["date"], filter(None, columns["end_date"])))
+        ):
+            day = PartialDate(*ymd)
+            periods[ymd] = (day.start.toordinal(), day.end.toordinal())
+        firsts_lasts = list(map(periods.__getitem__, map(_YMD, columns["date"])))
+        self.starts: list[int] = list(map(itemgetter(0), firsts_lasts))
+        end_ends: list[int | None] = [
+            None if end is None else periods[_YMD(end)][1] for end in columns["end_date"]
+        ]
+        opens = list(
+            map(_OPEN.__contains__, zip(columns["action"], columns["status"], strict=True))
+        )
+        today_ordinal = today.toordinal()
+        forever = date.max.toordinal()
+        self.span_ends: list[int] = [
+            end if end is not None else (max(today_ordinal, last) if is_open else last)
+            for last, end, is_open in zip(
+                map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
+            )
+        ]
+        self.force_ends: list[int] = [
+            end if end is not None else (forever if is_open else -1)
+            for end, is_open in zip(end_ends, opens, strict=True)
+        ]
+        # Starts are sorted only if the caller kept date order; after:/before: rely on it.
+        self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
 
 class Index:
@@ -623,40 +759,47 @@ class Index:
 
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
     ``today`` fixes what ``today`` and open spans mean (tests pass a date; default: today).
-    Safe to call from several threads (a superseded UI worker may still be running): calls
-    are serialised, since they share caches.
+    Construction is immediate: each facet, the time columns and the search text are built on
+    first use (a facet in ~10-40 ms, the search text in a few hundred at 100,000 events), or all
+    at once by ``warm()``, which a loader can run in its worker thread. With ``scan_text``, free
+    text is found by scanning each event's ``haystack`` instead: the reference the tests check
+    the fast search against.
+    Safe to call from several threads (a superseded UI worker may still be running): queries
+    are serialised, since they share caches; ``warm()`` does not block queries that need only
+    what is already built.
     """
 
     _CACHE_SIZE = 256
 
     def __init__(
-        self,
-        events: Sequence[Event],
-        today: date | None = None,
-        *,
-        token_threshold: int | None = None,
+        self, events: Sequence[Event], today: date | None = None, *, scan_text: bool = False
     ) -> None:
         self.events = events
         self.today = today or date.today()
         n = self.n = len(events)
         self.all = (1 << n) - 1
-        self._text = TextIndex([haystack(e) for e in events], token_threshold=token_threshold)
-        self._values = {
-            facet: _Values(n, (_facet_keys(e, facet) for e in events), facet) for facet in FACETS
-        }
-        self._authority = _Values(n, (tuple(e.authority) for e in events), "authority")
-        self._ids = {e.id: i for i, e in enumerate(events)}
-        self._starts = [e.date.start.toordinal() for e in events]
-        self._span_ends = [event_span(e, self.today)[1].toordinal() for e in events]
-        # -1: never in force, so no asof: period can reach it.
-        self._force_ends = [(d.toordinal() if (d := in_force_until(e)) else -1) for e in events]
-        # Starts are sorted only if the caller kept date order; after:/before: rely on it.
-        self._sorted = all(a <= b for a, b in zip(self._starts, self._starts[1:], strict=False))
+        self._text: TextIndex | ScanText = (
+            ScanText([haystack(e) for e in events]) if scan_text else TextIndex(n, self._texts)
+        )
+        self._cols: dict[str, list[Any]] | None = None
+        self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
+        self._parts_lock = threading.Lock()
         self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # evaluating queries
 
     def __len__(self) -> int:
         return self.n
+
+    def warm(self) -> None:
+        """Build everything the first queries would otherwise build. Takes a few hundred ms at
+        100,000 events, yielding the GIL often; queries may run meanwhile from other threads."""
+        for facet in _FACET_COLUMNS:
+            self._values(facet)
+        self._times()
+        self._ids()
+        self._text.build()
+        with self._parts_lock:
+            self._drop_columns_if_done()
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -680,7 +823,7 @@ class Index:
         # the events they left (a text answer is exact only there, so it is not cached here).
         for term in sorted(query.terms, key=lambda t: t.is_text):
             if term.is_text:
-                bits = self._text.search(normalize(None, term.values[0]), within=result)
+                bits = self._search_text(normalize(None, term.values[0]), within=result)
             else:
                 bits = self._term_bits(term)
             result = result & ~bits if term.negated else result & bits
@@ -695,7 +838,7 @@ class Index:
         """
         _check_facet(facet)
         base = self.bits(query.without_facet(facet))
-        values = self._values[facet]
+        values = self._values(facet)
         counts = values.counts(base, lambda: bits_to_mask(base, self.n))
         rows = {values.display[k]: c for k, c in counts.items() if c}
         listed = {normalize(facet, v) for v in rows}
@@ -709,14 +852,14 @@ class Index:
     def values(self, facet: str) -> list[str]:
         """Every value of ``facet`` in the timeline, in its first spelling, sorted."""
         _check_facet(facet)
-        return sorted(self._values[facet].display.values(), key=str.casefold)
+        return sorted(self._values(facet).display.values(), key=str.casefold)
 
     def hints(self, query: Query) -> list[str]:
         """Notes on values that match no event at all (``platform:telegarm``), with a guess."""
         notes: list[str] = []
         for term in query.terms:
             if term.field in FACETS and term.field != "status":
-                known = self._values[term.field].display
+                known = self._values(term.field).display
                 for value in term.values:
                     if normalize(term.field, value) not in known:
                         close = difflib.get_close_matches(value.casefold(), list(known), n=1)
@@ -725,9 +868,92 @@ class Index:
             elif term.field == "id":
                 for value in term.values:
                     if not self._match_ids(value):
-                        extra = did_you_mean(value.casefold(), sorted(self._ids))
+                        extra = did_you_mean(value.casefold(), sorted(self._ids()))
                         notes.append(f"no event has the id {quote(value)}{extra}")
         return notes
+
+    # -- the parts, built on first use ------------------------------------------------------
+
+    def _columns(self) -> dict[str, list[Any]]:
+        """The fields queries read, per event, taken off each event in one pass: touching the
+        events is most of the cost (at 100,000 events each pass over them takes ~20 ms)."""
+        columns = self._cols
+        if columns is None:
+            with self._parts_lock:
+                columns = self._cols
+                if columns is None:
+                    columns = self._cols = self._read_columns()
+        return columns
+
+    def _read_columns(self) -> dict[str, list[Any]]:
+        columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        lists = list(columns.values())
+        for lo in range(0, self.n, _SLICE):
+            with gc_paused():
+                rows = list(map(_ROW, map(vars, self.events[lo : lo + _SLICE])))
+                for column, values in zip(lists, zip(*rows, strict=True), strict=True):
+                    column += values
+            time.sleep(0)  # in slices: other threads (the UI) get the GIL in between
+        if None in columns["status"]:  # unvalidated events: fail as loudly as before
+            columns["status"] = [e.state for e in self.events]
+        return columns
+
+    def _part(self, name: str, build: Callable[[dict[str, list[Any]]], _P]) -> _P:
+        found = self._parts.get(name)
+        if found is None:
+            columns = self._columns()
+            with self._parts_lock:
+                found = self._parts.get(name)
+                if found is None:
+                    with gc_paused():
+                        found = self._parts[name] = build(columns)
+                    self._drop_columns_if_done()
+        return found  # type: ignore[no-any-return]
+
+    def _drop_columns_if_done(self) -> None:
+        if len(self._parts) == len(_PARTS) and self._text.built:
+            self._cols = None
+
+    def _values(self, field: str) -> _Values:
+        column, single = _FACET_COLUMNS[field]
+        return self._part(field, lambda c: _Values(self.n, field, c[column], single))
+
+    def _ids(self) -> dict[str, int]:
+        return self._part("id", lambda c: dict(zip(c["id"], range(self.n), strict=True)))
+
+    def _times(self) -> _Times:
+        return self._part("time", lambda c: _Times(c, self.today))
+
+    def _texts(self, lo: int, hi: int) -> list[str]:
+        """Events ``lo`` to ``hi - 1`` as raw search texts (fields joined by FS): the fields of
+        ``haystack`` that differ from event to event. Country names, tags, authorities and
+        platforms repeat: free text finds them through their few distinct values instead
+        (``_Values.containing``), which keeps the text to scan ~15% shorter."""
+        columns = self._columns()
+        texts = []
+        # One Python step per event and source touches each object once; C-level passes per
+        # field were slower here, the objects being spread over hundreds of megabytes.
+        for ident, title, summary, sources in zip(
+            columns["id"][lo:hi],
+            columns["title"][lo:hi],
+            columns["summary"][lo:hi],
+            columns["sources"][lo:hi],
+            strict=True,
+        ):
+            parts = [ident, title, summary]
+            for source in sources:
+                fields = vars(source)
+                parts += (fields["publisher"], fields["title"] or "", fields["url"])
+            texts.append(FS.join(parts))
+        return texts
+
+    def _search_text(self, needle: str, within: int | None = None) -> int:
+        """Events whose text contains ``needle`` (exact inside ``within`` when given)."""
+        bits = self._text.search(needle, within)
+        if isinstance(self._text, TextIndex):
+            for field in _VALUE_TEXT_FIELDS:
+                bits |= self._values(field).containing(needle)
+        return bits
 
     # -- evaluation ---------------------------------------------------------------------------
 
@@ -748,12 +974,13 @@ class Index:
     def _value_bits(self, term: Term, index: int, value: str) -> int:
         field = term.field
         if field is None:
-            return self._text.search(normalize(None, value))
+            return self._search_text(normalize(None, value))
         if field in FACETS:
-            return self._values[field].bits(normalize(field, value))
+            return self._values(field).bits(normalize(field, value))
         if field == "authority":
             needle = value.casefold()
-            return self._authority.union(k for k in self._authority.postings if needle in k)
+            authority = self._values("authority")
+            return authority.union(k for k in authority.display if needle in k)
         if field == "id":
             return indices_to_bits(self._match_ids(value), self.n)
         period = term.dates[index]
@@ -762,24 +989,30 @@ class Index:
 
     def _match_ids(self, value: str) -> list[int]:
         wanted = value.casefold()
+        ids = self._ids()
         if wanted.endswith("*"):
             prefix = wanted[:-1]
-            return [i for event_id, i in self._ids.items() if event_id.startswith(prefix)]
-        found = self._ids.get(wanted)
+            return [i for event_id, i in ids.items() if event_id.startswith(prefix)]
+        found = ids.get(wanted)
         return [] if found is None else [found]
 
     def _time_bits(self, field: str | None, first: int, last: int) -> int:
-        starts = self._starts
+        times = self._times()
+        starts = times.starts
         if field in ("after", "before"):
             # after:X and before:X split the timeline at X's first day, like the sort order.
-            if self._sorted:
-                cut = bisect.bisect_left(starts, first)
-                low = indices_to_bits(range(cut), self.n)
+            if times.sorted:
+                low = indices_to_bits(range(bisect.bisect_left(starts, first)), self.n)
             else:
-                low = indices_to_bits((i for i, s in enumerate(starts) if s < first), self.n)
+                low = indices_to_bits(
+                    compress(range(self.n), map(lt, starts, repeat(first))), self.n
+                )
             return low if field == "before" else self.all ^ low
         # during: the span overlaps [first, last]; asof: in force on some day of it.
-        ends = self._force_ends if field == "asof" else self._span_ends
-        limit = bisect.bisect_right(starts, last) if self._sorted else self.n
-        hits = [i for i in range(limit) if ends[i] >= first and starts[i] <= last]
-        return indices_to_bits(hits, self.n)
+        ends = times.force_ends if field == "asof" else times.span_ends
+        reaches = map(ge, ends, repeat(first))
+        if times.sorted:  # every event before the cut starts on or before `last`
+            limit = bisect.bisect_right(starts, last)
+            return indices_to_bits(compress(range(limit), reaches), self.n)
+        began = map(le, starts, repeat(last))
+        return indices_to_bits(compress(range(self.n), map(and_, reaches, began)), self.n)

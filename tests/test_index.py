@@ -1,0 +1,404 @@
+"""The query index's machinery against plain, obvious implementations.
+
+``Index`` finds free text in texts it builds for all events at once (``Index._texts``,
+``tui.core.index.prepare_texts``) plus the distinct values of repeated fields; the reference is
+``haystack(event)`` searched with ``in``. Facets and time columns are built without a Python
+step per event; the references are loops over the events.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from tui.core import index as ix
+from tui.core.index import FS, RS, ScanText, TextIndex, indices_to_bits, prepare_texts
+from tui.core.model import Action, Event, Status
+from tui.core.query import (
+    FACETS,
+    Index,
+    _Values,
+    event_span,
+    haystack,
+    in_force_until,
+    normalize,
+    parse,
+)
+
+TODAY = date(2025, 6, 30)
+
+# --- text normalisation ---------------------------------------------------------------------
+
+
+def test_the_whitespace_list_is_what_str_split_splits_on() -> None:
+    spaces = {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
+    assert set(ix._ASCII_SPACES + ix._OTHER_SPACES) == spaces - {" ", FS, RS}
+    assert ix._ASCII_SPACES.isascii() and not any(c.isascii() for c in ix._OTHER_SPACES)
+
+
+def test_casefolding_neither_makes_nor_unmakes_whitespace() -> None:
+    # prepare_texts casefolds before it normalises whitespace; haystack() does it the other way
+    # round. The two agree because of this.
+    for char in map(chr, range(sys.maxunicode + 1)):
+        folded = char.casefold()
+        assert any(c.isspace() for c in folded) == char.isspace(), hex(ord(char))
+        assert not char.isspace() or folded == char
+
+
+WORDS = ["a", "b", "ab", "Ab", "ß", "SS", "ss", "İ", "i̇", "ﬁ", "fi", "Σ", "ς", "é", "e\u0301", "x"]
+# Whitespace as fields may hold it: what the model lets through (in summaries also line
+# breaks), and, for raw texts, every kind str.split() knows.
+ONE_LINE_GAPS = [" ", "  ", "\t", "\xa0", "\u3000", " \u2009 "]
+TEXT_GAPS = [*ONE_LINE_GAPS, "\n", " \n "]
+ANY_GAPS = [*TEXT_GAPS, "\r\n", "\x0b", "\x85", "\x1c", "\u2028"]
+
+
+@st.composite
+def field(draw: st.DrawFn, gaps: list[str] = ANY_GAPS) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6))
+    text = words[0]
+    for word in words[1:]:
+        text += draw(st.sampled_from(gaps)) + word
+    ends = st.sampled_from(["", " ", "\t", "\xa0 "])
+    return draw(ends) + text + draw(ends)
+
+
+def reference(fields: list[str]) -> str:
+    return FS.join(" ".join(f.split()).casefold() for f in fields)
+
+
+def needles_from(texts: list[str]) -> st.SearchStrategy[str]:
+    """Normalised needles: pieces of the reference texts, and some that match nothing."""
+    pieces = [t[i:j] for t in texts for i in range(len(t)) for j in (i + 1, i + 2, i + 4, i + 7)]
+    cleaned = [" ".join(p.split()) for p in pieces]
+    return st.sampled_from([p for p in cleaned if p] + ["zz", "a b", "ss", "fi ab"])
+
+
+@given(st.data(), st.lists(st.lists(field(), min_size=1, max_size=4), min_size=1, max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_prepared_texts_match_what_the_reference_matches(
+    data: st.DataObject, events: list[list[str]]
+) -> None:
+    raw = [FS.join(fields) for fields in events]
+    prepared = prepare_texts(raw)
+    assert len(prepared) == len(raw)
+    references = [reference(fields) for fields in events]
+    for needle in data.draw(st.lists(needles_from(references), max_size=12)):
+        assert [needle in t for t in prepared] == [needle in t for t in references], needle
+
+
+def test_a_stray_record_separator_shifts_no_other_text() -> None:
+    texts = prepare_texts(["a\x1eb", "c  d", "E"])
+    assert len(texts) == 3 and texts[1:] == ["c d", "e"]
+
+
+# --- the text index -------------------------------------------------------------------------
+
+TOKENS = ["alpha", "beta", "block", "blocked", "court", "x", "zz", "blo", "ck"]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map(" ".join),
+        min_size=1,
+        max_size=80,
+    ),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["b", "bl", "blo", "bloc", "block", "blocked", "lock", "ck c", "a"]),
+            st.none() | st.integers(0, 2**80),
+        ),
+        max_size=20,
+    ),
+    st.integers(1, 9),
+    st.integers(1, 5),
+)
+@settings(max_examples=150, deadline=None)
+def test_text_index_agrees_with_a_scan_through_any_cache_history(
+    hays: list[str], asks: list[tuple[str, int | None]], chunk: int, cache: int
+) -> None:
+    # Small caches and chunks, and needles that narrow each other (``lock`` inside ``block``):
+    # whatever was cached before, answers stay exact (inside ``within`` when one is given).
+    n = len(hays)
+    index = TextIndex.from_texts(hays, chunk_size=chunk)
+    index._CACHE_SIZE = cache
+    index._PARTIAL_SIZE = cache
+    index._SLICE = chunk
+    plain = ScanText(hays)
+    for needle, within_seed in asks:
+        within = None if within_seed is None else within_seed & ((1 << n) - 1)
+        want = indices_to_bits([i for i, h in enumerate(hays) if needle in h], n)
+        assert plain.search(needle) == want
+        got = index.search(needle, within)
+        if within is None:
+            assert got == want, needle
+        else:
+            assert got & within == want & within, needle
+
+
+def test_text_index_builds_once_and_on_demand() -> None:
+    calls: list[tuple[int, int]] = []
+
+    def chunk(lo: int, hi: int) -> list[str]:
+        calls.append((lo, hi))
+        return [f"text {i}" for i in range(lo, hi)]
+
+    index = TextIndex(10, chunk, chunk_size=4)
+    assert not index.built and not calls
+    assert index.search("text 9") == 1 << 9
+    index.build()
+    assert index.built and calls == [(0, 4), (4, 8), (8, 10)]
+    assert index.search("") == (1 << 10) - 1
+
+
+def test_gc_pauses_nest_and_restore_the_collector() -> None:
+    assert gc.isenabled()
+    with ix.gc_paused():
+        with ix.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with ix.gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+
+
+# --- events ---------------------------------------------------------------------------------
+
+URLS = ["a", "B", "ab", "Ab/x"]
+COUNTRIES = ["RU", "BR", "TR", "DE", "EU", "CI", "AX"]
+PLATFORMS = ["Telegram", "WhatsApp", "X", "VPN services", "Apple  App\tStore"]
+TAGS = ["encryption", "fsb-keys", "ß-test", "Straße", "vpn"]
+DATES = ["2018", "2018-04", "2018-04-16", "2019-12-31", "2020-02", "2021"]
+
+
+@st.composite
+def events(draw: st.DrawFn, size: int = 12) -> list[Event]:
+    out: list[Event] = []
+    for number in range(draw(st.integers(1, size))):
+        start = draw(st.sampled_from(DATES))
+        data: dict[str, Any] = {
+            "id": f"e-{number}-{draw(st.sampled_from(['block', 'ab', 'x']))}",
+            "date": start,
+            "title": draw(field(ONE_LINE_GAPS)),
+            "country": draw(st.sampled_from(COUNTRIES)),
+            "action": draw(st.sampled_from([a.value for a in Action])),
+            "summary": draw(field(TEXT_GAPS)),
+            "tags": draw(st.lists(st.sampled_from(TAGS), unique_by=str.casefold, max_size=3)),
+            "platforms": draw(
+                st.lists(st.sampled_from(PLATFORMS), unique_by=str.casefold, max_size=3)
+            ),
+            "authority": draw(
+                st.lists(
+                    st.sampled_from(["Tagansky  Court", "Roskomnadzor", "Court"]),
+                    unique_by=str.casefold,
+                    max_size=2,
+                )
+            ),
+            "sources": [
+                {
+                    "publisher": draw(st.sampled_from(["Reuters", "Top10VPN", "Straße Daily"])),
+                    "url": f"https://Ex{draw(st.integers(0, 3))}.org/{draw(st.sampled_from(URLS))}",
+                    **({"title": draw(field(ONE_LINE_GAPS))} if draw(st.booleans()) else {}),
+                }
+                for _ in range(draw(st.integers(1, 2)))
+            ],
+        }
+        if draw(st.booleans()):
+            data["end_date"] = draw(st.sampled_from(["2022", "2022-06", "2023-01-15"]))
+        elif draw(st.booleans()):
+            data["status"] = draw(st.sampled_from([s.value for s in Status]))
+        try:
+            out.append(Event.model_validate(data))
+        except ValidationError:
+            assume(False)
+    return out
+
+
+@pytest.mark.parametrize("separator", [FS, RS])
+@pytest.mark.parametrize(
+    "field",
+    ["id", "title", "summary", "tags", "platforms", "authority", "publisher", "url", "source"],
+)
+def test_the_model_keeps_the_separators_out_of_every_searched_field(
+    field: str, separator: str
+) -> None:
+    # prepare_texts relies on it: an FS or RS inside a field would split it in two.
+    data: dict[str, Any] = {
+        "id": "e-1",
+        "date": "2020",
+        "title": "T",
+        "country": "RU",
+        "action": "block",
+        "summary": "S",
+        "sources": [{"publisher": "P", "url": "https://example.org/x", "title": "S"}],
+    }
+    bad = f"a{separator}b"
+    if field in ("tags", "platforms", "authority"):
+        data[field] = [bad]
+    elif field in ("publisher", "url"):
+        data["sources"][0][field] = bad if field == "publisher" else f"https://example.org/{bad}"
+    elif field == "source":
+        data["sources"][0]["title"] = bad
+    else:
+        data[field] = bad
+    with pytest.raises(ValidationError):
+        Event.model_validate(data)
+
+
+def phrase(needle: str) -> str:
+    return '"' + needle.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@given(st.data(), events())
+@settings(max_examples=120, deadline=None)
+def test_free_text_finds_what_the_haystack_holds(
+    data: st.DataObject, timeline: list[Event]
+) -> None:
+    fast = Index(timeline, today=TODAY)
+    plain = Index(timeline, today=TODAY, scan_text=True)
+    hays = [haystack(e) for e in timeline]
+    needles = data.draw(st.lists(needles_from(hays), min_size=1, max_size=10))
+    for needle in needles:
+        want = [i for i, h in enumerate(hays) if normalize(None, needle) in h]
+        for text in (phrase(needle), f"-{phrase(needle)}", f"country:RU,TR {phrase(needle)}"):
+            query = parse(text)
+            assert fast.filter(query) == plain.filter(query), text
+        assert fast.filter(parse(phrase(needle))) == want, needle
+
+
+@given(events(size=30))
+@settings(max_examples=60, deadline=None)
+def test_facets_match_a_count_over_the_events(timeline: list[Event]) -> None:
+    index = Index(timeline, today=TODAY)
+    attrs = {"country": "country", "platform": "platforms", "action": "action", "tag": "tags"}
+    for facet in FACETS:
+        first: dict[str, str] = {}
+        counts: Counter[str] = Counter()
+        for event in timeline:
+            raw = getattr(event, attrs[facet]) if facet != "status" else event.state
+            values = raw if isinstance(raw, list) else [raw]
+            for value in values:
+                value = getattr(value, "value", value)
+                key = normalize(facet, value)
+                first.setdefault(key, value)
+                counts[key] += 1
+        want = sorted(
+            ((first[k], c) for k, c in counts.items()),
+            key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]),
+        )
+        assert index.facet_counts(parse(""), facet) == want, facet
+        for key, value in first.items():
+            hits = index.filter(parse(f'{facet}:"{value}"'))
+            assert len(hits) == counts[key], (facet, value)
+
+
+@given(events(size=30))
+@settings(max_examples=60, deadline=None)
+def test_time_columns_follow_event_span_and_in_force_until(timeline: list[Event]) -> None:
+    times = Index(timeline, today=TODAY)._times()
+    assert times.starts == [e.date.start.toordinal() for e in timeline]
+    assert times.span_ends == [event_span(e, TODAY)[1].toordinal() for e in timeline]
+    force = [(d.toordinal() if (d := in_force_until(e)) else -1) for e in timeline]
+    assert times.force_ends == force
+    assert times.sorted == (times.starts == sorted(times.starts))
+
+
+def naive_values(
+    column: list[Any], single: bool, field: str
+) -> tuple[dict[str, list[int]], dict[str, str]]:
+    """Each value's events (ascending, once each) and first spelling, the obvious way."""
+    found: dict[str, list[int]] = {}
+    first: dict[str, str] = {}
+    for index, values in enumerate(column):
+        for value in [values] if single else values:
+            key = normalize(field, value)
+            first.setdefault(key, value)
+            items = found.setdefault(key, [])
+            if not items or items[-1] != index:
+                items.append(index)
+    return found, first
+
+
+@pytest.mark.parametrize("distinct", [3, 255, 256, 600])
+def test_single_values_by_code_and_by_loop_agree(distinct: int) -> None:
+    # Up to 255 distinct values take the bytes.translate path, more the loop; floor 32 makes
+    # both dense and rare values; "V1" and "v1" are one value, first spelt as in the column.
+    column = [f"V{(i * 7919) % distinct}" if i % 3 else f"v{i % distinct}" for i in range(4000)]
+    values = _Values(len(column), "tag", column, single=True)
+    want, first = naive_values(column, True, "tag")
+    assert values.display == first
+    for key, items in want.items():
+        assert values.bits(key) == indices_to_bits(items, len(column)), key
+    base = indices_to_bits(range(0, len(column), 3), len(column))
+    counts = values.counts(base, lambda: ix.bits_to_mask(base, len(column)))
+    assert counts == {k: sum(1 for i in v if i % 3 == 0) for k, v in want.items()}
+
+
+def test_list_values_agree_with_a_loop_even_with_repeats() -> None:
+    # Validated events never list a value twice; an unvalidated one counts once all the same.
+    column = [["a", "B"], ["b", "A", "a"], [], ["c"] * 3] * 20
+    values = _Values(len(column), "tag", column, single=False)
+    want, first = naive_values(column, False, "tag")
+    assert values.display == first == {"a": "a", "b": "B", "c": "c"}
+    for key, items in want.items():
+        assert values.bits(key) == indices_to_bits(items, len(column))
+    everyone = (1 << len(column)) - 1
+    counts = values.counts(everyone, lambda: b"\x01" * len(column))
+    assert counts == {k: len(v) for k, v in want.items()}
+
+
+# --- laziness -------------------------------------------------------------------------------
+
+
+def some_events(count: int) -> list[Event]:
+    base = {
+        "title": "Roskomnadzor  blocks\tTelegram",
+        "action": "block",
+        "summary": "A court\norder.",
+        "tags": ["encryption"],
+        "platforms": ["Telegram"],
+        "sources": [{"publisher": "TASS", "url": "https://tass.com/x", "title": "Blocked"}],
+    }
+    return [
+        Event.model_validate(
+            {**base, "id": f"e-{i}", "date": f"20{10 + i % 10}", "country": COUNTRIES[i % 7]}
+        )
+        for i in range(count)
+    ]
+
+
+def test_the_index_builds_each_part_on_first_use_and_all_on_warm() -> None:
+    timeline = sorted(some_events(50), key=lambda e: e.sort_key)
+    index = Index(timeline, today=TODAY)
+    assert index._parts == {} and not index._text.built and index._cols is None
+    assert len(index.filter(parse("country:RU"))) == len([e for e in timeline if e.country == "RU"])
+    assert set(index._parts) == {"country"} and not index._text.built
+    assert len(index.filter(parse('"court order" after:2015'))) == 25
+    assert set(index._parts) == {"country", "time", "tag", "authority", "platform"}
+    assert index._text.built
+    index.warm()
+    assert set(index._parts) == {*FACETS, "authority", "id", "time"}
+    assert index._cols is None  # nothing left to build from them
+    assert index.filter(parse("id:e-1*")) == sorted(
+        i for i, e in enumerate(timeline) if e.id.startswith("e-1")
+    )
+
+
+def test_an_empty_timeline() -> None:
+    index = Index([], today=TODAY)
+    index.warm()
+    assert index.filter(parse("telegram country:RU during:2020")) == []
+    assert index.facet_counts(parse(""), "tag") == []
