@@ -26,7 +26,7 @@ from datetime import date
 from enum import Enum
 from itertools import chain, compress, islice, repeat
 from operator import and_, attrgetter, ge, itemgetter, le, lt
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tui.core.countries import BLOCS, country_name
 from tui.core.dates import PartialDate
@@ -603,6 +603,7 @@ _TEXT_OF: dict[str, Callable[[str], str]] = {
 # (action, status) of a measure that runs on without an end date: see ``event_span``.
 _OPEN = frozenset((a, s) for a in Action if a.lasting for s in (Status.ONGOING, Status.UNKNOWN))
 _YMD = attrgetter("year", "month", "day")
+_TIME_COLUMNS = ("date", "end_date", "action", "status")
 
 
 class _Values:
@@ -724,32 +725,33 @@ class _Times:
     distinct date, not per event: 100,000 events have a few thousand dates."""
 
     def __init__(self, columns: dict[str, list[Any]], today: date) -> None:
+        self.starts: list[int] = []
+        self.span_ends: list[int] = []
+        self.force_ends: list[int] = []
         periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
-        for ymd in dict.fromkeys(
-            map(_YMD, chain(columns["date"], filter(None, columns["end_date"])))
-        ):
-            day = PartialDate(*ymd)
-            periods[ymd] = (day.start.toordinal(), day.end.toordinal())
-        firsts_lasts = list(map(periods.__getitem__, map(_YMD, columns["date"])))
-        self.starts: list[int] = list(map(itemgetter(0), firsts_lasts))
-        end_ends: list[int | None] = [
-            None if end is None else periods[_YMD(end)][1] for end in columns["end_date"]
-        ]
-        opens = list(
-            map(_OPEN.__contains__, zip(columns["action"], columns["status"], strict=True))
-        )
         today_ordinal = today.toordinal()
         forever = date.max.toordinal()
-        self.span_ends: list[int] = [
-            end if end is not None else (max(today_ordinal, last) if is_open else last)
-            for last, end, is_open in zip(
-                map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
-            )
-        ]
-        self.force_ends: list[int] = [
-            end if end is not None else (forever if is_open else -1)
-            for end, is_open in zip(end_ends, opens, strict=True)
-        ]
+        for lo in range(0, len(columns["date"]), _SLICE):  # slices: other threads get the GIL
+            part = {name: columns[name][lo : lo + _SLICE] for name in _TIME_COLUMNS}
+            dated = list(map(_YMD, part["date"]))
+            for ymd in dict.fromkeys(chain(dated, map(_YMD, filter(None, part["end_date"])))):
+                if ymd not in periods:
+                    day = PartialDate(*ymd)
+                    periods[ymd] = (day.start.toordinal(), day.end.toordinal())
+            firsts_lasts = list(map(periods.__getitem__, dated))
+            self.starts += map(itemgetter(0), firsts_lasts)
+            end_ends = [None if end is None else periods[_YMD(end)][1] for end in part["end_date"]]
+            opens = list(map(_OPEN.__contains__, zip(part["action"], part["status"], strict=True)))
+            self.span_ends += [
+                end if end is not None else (max(today_ordinal, last) if is_open else last)
+                for last, end, is_open in zip(
+                    map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
+                )
+            ]
+            self.force_ends += [
+                end if end is not None else (forever if is_open else -1)
+                for end, is_open in zip(end_ends, opens, strict=True)
+            ]
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
@@ -760,10 +762,11 @@ class Index:
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
     ``today`` fixes what ``today`` and open spans mean (tests pass a date; default: today).
     Construction is immediate: each facet, the time columns and the search text are built on
-    first use (a facet in ~10-40 ms, the search text in a few hundred at 100,000 events), or all
-    at once by ``warm()``, which a loader can run in its worker thread. With ``scan_text``, free
-    text is found by scanning each event's ``haystack`` instead: the reference the tests check
-    the fast search against.
+    first use, or all at once by ``warm()``, which a loader can run in its worker thread (at
+    100,000 events: the first part ~0.2 s, most of it reading the events' fields once; each
+    facet 10-100 ms; the search text ~0.5 s). With ``scan_text``, free text is found by
+    scanning each event's ``haystack`` instead: the reference the tests check the fast search
+    against.
     Safe to call from several threads (a superseded UI worker may still be running): queries
     are serialised, since they share caches; ``warm()`` does not block queries that need only
     what is already built.
@@ -791,8 +794,9 @@ class Index:
         return self.n
 
     def warm(self) -> None:
-        """Build everything the first queries would otherwise build. Takes a few hundred ms at
-        100,000 events, yielding the GIL often; queries may run meanwhile from other threads."""
+        """Build everything the first queries would otherwise build: ~1 s at 100,000 events on
+        a slow machine, yielding the GIL every few ms; queries may run meanwhile from other
+        threads (one that needs a part being built waits for it)."""
         for facet in _FACET_COLUMNS:
             self._values(facet)
         self._times()
@@ -908,7 +912,7 @@ class Index:
                     with gc_paused():
                         found = self._parts[name] = build(columns)
                     self._drop_columns_if_done()
-        return found  # type: ignore[no-any-return]
+        return cast(_P, found)
 
     def _drop_columns_if_done(self) -> None:
         if len(self._parts) == len(_PARTS) and self._text.built:
@@ -919,7 +923,14 @@ class Index:
         return self._part(field, lambda c: _Values(self.n, field, c[column], single))
 
     def _ids(self) -> dict[str, int]:
-        return self._part("id", lambda c: dict(zip(c["id"], range(self.n), strict=True)))
+        def build(columns: dict[str, list[Any]]) -> dict[str, int]:
+            ids: dict[str, int] = {}
+            for lo in range(0, self.n, _SLICE):  # slices: other threads get the GIL
+                part = columns["id"][lo : lo + _SLICE]
+                ids.update(zip(part, range(lo, lo + len(part)), strict=True))
+            return ids
+
+        return self._part("id", build)
 
     def _times(self) -> _Times:
         return self._part("time", lambda c: _Times(c, self.today))
@@ -953,6 +964,9 @@ class Index:
         if isinstance(self._text, TextIndex):
             for field in _VALUE_TEXT_FIELDS:
                 bits |= self._values(field).containing(needle)
+            if self._cols is not None:
+                with self._parts_lock:
+                    self._drop_columns_if_done()
         return bits
 
     # -- evaluation ---------------------------------------------------------------------------
