@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tui.core import index as ix
+from tui.core.dates import PartialDate
 from tui.core.index import FS, RS, ScanText, TextIndex, indices_to_bits, prepare_texts
 from tui.core.model import Action, Event, Status
 from tui.core.query import (
@@ -309,11 +310,38 @@ def test_facets_match_a_count_over_the_events(timeline: list[Event]) -> None:
 @settings(max_examples=60, deadline=None)
 def test_time_columns_follow_event_span_and_in_force_until(timeline: list[Event]) -> None:
     times = Index(timeline, today=TODAY)._times()
-    assert times.starts == [e.date.start.toordinal() for e in timeline]
-    assert times.span_ends == [event_span(e, TODAY)[1].toordinal() for e in timeline]
+    assert list(times.starts) == [e.date.start.toordinal() for e in timeline]
+    assert list(times.span_ends) == [event_span(e, TODAY)[1].toordinal() for e in timeline]
     force = [(d.toordinal() if (d := in_force_until(e)) else -1) for e in timeline]
-    assert times.force_ends == force
-    assert times.sorted == (times.starts == sorted(times.starts))
+    assert list(times.force_ends) == force
+    assert times.sorted == (list(times.starts) == sorted(times.starts))
+
+
+@given(events(size=30), st.sampled_from(["2018", "2018-04-16", "2019-12", "2022-06-01", "today"]))
+@settings(max_examples=60, deadline=None)
+def test_time_terms_in_any_event_order(timeline: list[Event], when: str) -> None:
+    for events_in in (timeline, sorted(timeline, key=lambda e: e.sort_key)):
+        index = Index(events_in, today=TODAY)
+        period = PartialDate.parse(when) if when != "today" else None
+        first = period.start if period else TODAY
+        last = period.end if period else TODAY
+        starts = [e.date.start for e in events_in]
+        want = {
+            "after": [i for i, s in enumerate(starts) if s >= first],
+            "before": [i for i, s in enumerate(starts) if s < first],
+            "during": [
+                i
+                for i, e in enumerate(events_in)
+                if e.date.start <= last and event_span(e, TODAY)[1] >= first
+            ],
+            "asof": [
+                i
+                for i, e in enumerate(events_in)
+                if e.date.start <= last and (in_force_until(e) or date.min) >= first
+            ],
+        }
+        for field, indices in want.items():
+            assert index.filter(parse(f"{field}:{when}")) == indices, (field, when)
 
 
 def naive_values(

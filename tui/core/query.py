@@ -19,6 +19,7 @@ import shlex
 import threading
 import time
 import unicodedata
+from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -725,9 +726,10 @@ class _Times:
     distinct date, not per event: 100,000 events have a few thousand dates."""
 
     def __init__(self, columns: dict[str, list[Any]], today: date) -> None:
-        self.starts: list[int] = []
-        self.span_ends: list[int] = []
-        self.force_ends: list[int] = []
+        # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
+        self.starts = array("i")
+        self.span_ends = array("i")
+        self.force_ends = array("i")
         periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
         today_ordinal = today.toordinal()
         forever = date.max.toordinal()
@@ -739,19 +741,19 @@ class _Times:
                     day = PartialDate(*ymd)
                     periods[ymd] = (day.start.toordinal(), day.end.toordinal())
             firsts_lasts = list(map(periods.__getitem__, dated))
-            self.starts += map(itemgetter(0), firsts_lasts)
+            self.starts.extend(map(itemgetter(0), firsts_lasts))
             end_ends = [None if end is None else periods[_YMD(end)][1] for end in part["end_date"]]
             opens = list(map(_OPEN.__contains__, zip(part["action"], part["status"], strict=True)))
-            self.span_ends += [
+            self.span_ends.extend(
                 end if end is not None else (max(today_ordinal, last) if is_open else last)
                 for last, end, is_open in zip(
                     map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
                 )
-            ]
-            self.force_ends += [
+            )
+            self.force_ends.extend(
                 end if end is not None else (forever if is_open else -1)
                 for end, is_open in zip(end_ends, opens, strict=True)
-            ]
+            )
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
