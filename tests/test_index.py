@@ -21,7 +21,15 @@ from pydantic import ValidationError
 
 from tui.core import index as ix
 from tui.core.dates import PartialDate
-from tui.core.index import FS, RS, ScanText, TextIndex, indices_to_bits, prepare_texts
+from tui.core.index import (
+    FS,
+    RS,
+    ScanText,
+    TextIndex,
+    WordIndex,
+    indices_to_bits,
+    prepare_texts,
+)
 from tui.core.model import Action, Event, Status
 from tui.core.query import (
     FACETS,
@@ -103,38 +111,55 @@ def test_a_stray_record_separator_shifts_no_other_text() -> None:
 
 # --- the text index -------------------------------------------------------------------------
 
-TOKENS = ["alpha", "beta", "block", "blocked", "court", "x", "zz", "blo", "ck"]
+TOKENS = ["alpha", "beta", "block", "blocked", "court", "x", "zz", "blo", "ck", "ab."]
+MARK = FS + FS
 
 
 @given(
     st.lists(
-        st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map(" ".join),
+        st.tuples(
+            st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map(" ".join),
+            st.sampled_from(["", MARK, MARK + "zz", MARK + "x" + MARK + "ck", " " + MARK + " a"]),
+        ).map("".join),
         min_size=1,
         max_size=80,
     ),
     st.lists(
         st.tuples(
-            st.sampled_from(["b", "bl", "blo", "bloc", "block", "blocked", "lock", "ck c", "a"]),
+            st.sampled_from(
+                ["b", "bl", "blo", "bloc", "block", "blocked", "lock", "ck c", "a", "zz", "x"]
+            ),
             st.none() | st.integers(0, 2**80),
         ),
         max_size=20,
     ),
     st.integers(1, 9),
     st.integers(1, 5),
+    st.sampled_from([None, 0, 3, 99]),
+    st.booleans(),
 )
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_text_index_agrees_with_a_scan_through_any_cache_history(
-    hays: list[str], asks: list[tuple[str, int | None]], chunk: int, cache: int
+    hays: list[str],
+    asks: list[tuple[str, int | None]],
+    chunk: int,
+    cache: int,
+    words_after: int | None,
+    tail: bool,
 ) -> None:
-    # Small caches and chunks, and needles that narrow each other (``lock`` inside ``block``):
-    # whatever was cached before, answers stay exact (inside ``within`` when one is given).
+    # Small caches and chunks, needles that narrow each other (``lock`` inside ``block``), texts
+    # with and without a tail, and the word index arriving part way through: whatever was
+    # cached before, answers stay exact (inside ``within`` when one is given).
     n = len(hays)
-    index = TextIndex.from_texts(hays, chunk_size=chunk)
+    index = TextIndex.from_texts(hays, chunk_size=chunk, tail=MARK if tail else None)
     index._CACHE_SIZE = cache
     index._PARTIAL_SIZE = cache
     index._SLICE = chunk
     plain = ScanText(hays)
-    for needle, within_seed in asks:
+    for number, (needle, within_seed) in enumerate(asks):
+        if number == words_after:
+            index.build_words()
+            assert index.words_built == tail
         within = None if within_seed is None else within_seed & ((1 << n) - 1)
         want = indices_to_bits([i for i, h in enumerate(hays) if needle in h], n)
         assert plain.search(needle) == want
@@ -143,6 +168,18 @@ def test_text_index_agrees_with_a_scan_through_any_cache_history(
             assert got == want, needle
         else:
             assert got & within == want & within, needle
+
+
+@given(st.lists(st.lists(st.sampled_from(TOKENS), max_size=8).map(" ".join), max_size=300))
+@settings(max_examples=60, deadline=None)
+def test_word_index_answers_or_declines(heads: list[str]) -> None:
+    words = WordIndex(len(heads), heads)
+    for needle in ["a", "b", "bl", "block", "ck", "zz", "ab.", "q", "lph"]:
+        found = words.search(needle)
+        if found is not None:  # None: too many words to mark one by one
+            assert found == indices_to_bits(
+                [i for i, h in enumerate(heads) if needle in h], len(heads)
+            )
 
 
 def test_text_index_builds_once_and_on_demand() -> None:
@@ -269,6 +306,8 @@ def test_free_text_finds_what_the_haystack_holds(
     data: st.DataObject, timeline: list[Event]
 ) -> None:
     fast = Index(timeline, today=TODAY)
+    warmed = Index(timeline, today=TODAY)
+    warmed.warm()  # with the word index
     plain = Index(timeline, today=TODAY, scan_text=True)
     hays = [haystack(e) for e in timeline]
     needles = data.draw(st.lists(needles_from(hays), min_size=1, max_size=10))
@@ -276,7 +315,7 @@ def test_free_text_finds_what_the_haystack_holds(
         want = [i for i, h in enumerate(hays) if normalize(None, needle) in h]
         for text in (phrase(needle), f"-{phrase(needle)}", f"country:RU,TR {phrase(needle)}"):
             query = parse(text)
-            assert fast.filter(query) == plain.filter(query), text
+            assert fast.filter(query) == plain.filter(query) == warmed.filter(query), text
         assert fast.filter(parse(phrase(needle))) == want, needle
 
 
@@ -417,7 +456,9 @@ def test_the_index_builds_each_part_on_first_use_and_all_on_warm() -> None:
     assert len(index.filter(parse('"court order" after:2015'))) == 25
     assert set(index._parts) == {"country", "time", "tag", "authority", "platform"}
     assert index._text.built
+    assert not index._text.words_built
     index.warm()
+    assert index._text.words_built
     assert set(index._parts) == {*FACETS, "authority", "id", "time"}
     assert index._cols is None  # nothing left to build from them
     assert index.filter(parse("id:e-1*")) == sorted(

@@ -34,11 +34,15 @@ def timeline() -> Timeline:
     return load_timeline(FIXTURE)
 
 
-@pytest.fixture(scope="module", params=["joined", "scan"])
+@pytest.fixture(scope="module", params=["texts", "words", "scan"])
 def index(request: pytest.FixtureRequest, timeline: Timeline) -> Index:
-    # Both text strategies must give the same answers: the joined text searched with str.find
-    # (what the app uses) and a plain scan of each event's haystack() (the reference).
-    return Index(timeline.events, today=TODAY, scan_text=request.param == "scan")
+    # Every text strategy must give the same answers: the events' texts scanned (what a fresh
+    # index does), the same with the word index built by warm(), and a plain scan of each
+    # event's haystack() (the reference).
+    built = Index(timeline.events, today=TODAY, scan_text=request.param == "scan")
+    if request.param == "words":
+        built.warm()
+    return built
 
 
 def ids(index: Index, text: str) -> list[str]:
