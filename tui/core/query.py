@@ -764,12 +764,14 @@ class Index:
 
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
     ``today`` fixes what ``today`` and open spans mean (tests pass a date; default: today).
-    Construction is immediate: each facet, the time columns and the search text are built on
-    first use, or all at once by ``warm()``, which a loader can run in its worker thread (at
-    100,000 events: the first part ~0.2 s, most of it reading the events' fields once; each
-    facet 10-100 ms; the search text ~0.5 s). With ``scan_text``, free text is found by
-    scanning each event's ``haystack`` instead: the reference the tests check the fast search
-    against.
+    Construction is immediate: each facet, the time columns and the search texts are built on
+    first use, or all at once by ``warm()`` (at 100,000 events on a slow 2-core machine: the
+    first part ~0.2 s, most of it reading the events' fields once; each facet 10-100 ms; the
+    search texts ~0.5 s; then the word index, ~2.5 s, which only ``warm()`` builds and which
+    makes free text ~3x faster to search). A loader should run ``warm()`` in a worker thread
+    once the timeline is shown: it yields the GIL every ~15 ms, and queries work meanwhile.
+    With ``scan_text``, free text is found by scanning each event's ``haystack`` instead: the
+    reference the tests check the fast search against.
     Safe to call from several threads (a superseded UI worker may still be running): queries
     are serialised, since they share caches; ``warm()`` does not block queries that need only
     what is already built.
@@ -799,9 +801,11 @@ class Index:
         return self.n
 
     def warm(self) -> None:
-        """Build everything the first queries would otherwise build: ~1 s at 100,000 events on
-        a slow machine, yielding the GIL every few ms; queries may run meanwhile from other
-        threads (one that needs a part being built waits for it)."""
+        """Build everything the first queries would otherwise build, in the order they need
+        it (facets, time columns, ids, search texts), then the word index that speeds up free
+        text. ~3 s at 100,000 events on a slow machine, yielding the GIL every ~15 ms; queries
+        may run meanwhile from other threads (one that needs a part being built waits for it;
+        free text is scanned until the word index is ready)."""
         for facet in _FACET_COLUMNS:
             self._values(facet)
         self._times()
