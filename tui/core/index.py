@@ -40,10 +40,9 @@ FS = "\x1f"  # between two fields of one event
 # Every character ``str.split()`` treats as whitespace, except the space, FS and RS (a test
 # checks this against the Unicode database). Non-ASCII ones last: an ASCII text skips them.
 _ASCII_SPACES = "\n\t\r\x0b\x0c\x1c\x1d"
-_OTHER_SPACES = (
-    "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + ("\u2028\u2029\u202f\u205f\u3000")
+_OTHER_SPACES = "".join(
+    ("\x85\xa0\u1680", *map(chr, range(0x2000, 0x200B)), "\u2028\u2029\u202f\u205f\u3000")
 )
-
 
 _HEAD = itemgetter(0)  # of str.partition's answer
 _TAIL = itemgetter(2)
@@ -162,8 +161,8 @@ class WordIndex:
     def __init__(self, n: int, heads: Iterable[str]) -> None:
         self.n = n
         self._postings: dict[str, int | array[int]] = {}
-        # The collector stays paused throughout: one collection would walk millions of list
-        # items here (~80 ms holding the GIL).
+        # The collector stays paused throughout: each slice makes a set per event, and the
+        # collections they would start walk everything built so far, holding the GIL.
         with gc_paused():
             self._build(iter(heads))
         self._words = list(self._postings)
