@@ -133,14 +133,23 @@ CORE = [
     ("Facebook block", "block", "RU", "facebook", dt.date(2022, 3, 4), None),
     ("Instagram block", "block", "RU", "instagram", dt.date(2022, 3, 14), None),
     ("Meta 'extremist' designation", "designation", "RU", "meta", dt.date(2022, 3, 21), None),
-    ("WhatsApp/Telegram call restriction", "restrict", "RU", "whatsapp", dt.date(2025, 8, 13), None),
+    (
+        "WhatsApp/Telegram call restriction",
+        "restrict",
+        "RU",
+        "whatsapp",
+        dt.date(2025, 8, 13),
+        None,
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     "what,action,country,platform,date,end_date", CORE, ids=[c[0] for c in CORE]
 )
-def test_core_story_present_with_exact_dates(events, what, action, country, platform, date, end_date):
+def test_core_story_present_with_exact_dates(
+    events, what, action, country, platform, date, end_date
+):
     candidates = [
         e
         for e in events
@@ -150,9 +159,8 @@ def test_core_story_present_with_exact_dates(events, what, action, country, plat
     ]
     assert candidates, f"core event missing: {what} ({country}, {action}, {platform})"
     exact = [e for e in candidates if e["date"] == date]
-    assert exact, (
-        f"core event {what}: expected date {date}, found "
-        + ", ".join(f"{e['id']}={e['date']}" for e in candidates)
+    assert exact, f"core event {what}: expected date {date}, found " + ", ".join(
+        f"{e['id']}={e['date']}" for e in candidates
     )
     if end_date is not None:
         for e in exact:
@@ -185,5 +193,7 @@ def test_real_loader_accepts_the_file():
     try:
         timeline = load_timeline(TIMELINE)
     except TimelineError as exc:  # pragma: no cover - failure path
-        pytest.fail("loader rejected timeline.toml:\n" + "\n".join(p.format() for p in exc.problems))
+        pytest.fail(
+            "loader rejected timeline.toml:\n" + "\n".join(p.format() for p in exc.problems)
+        )
     assert len(timeline.events) >= 40

@@ -215,6 +215,9 @@ class PolicyApp(App[int]):
             return
         self.file_digest = digest
         self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
+        # Build the search structures here, off the UI thread, before the first keystroke needs
+        # them (filtering works meanwhile; the index yields the GIL between slices).
+        index.warm()
 
     def _show_progress(self, note: str) -> None:
         self.query_one(TimelineHeader).set_progress(note)
@@ -276,6 +279,7 @@ class PolicyApp(App[int]):
             self.call_from_thread(self._reload_failed, exc)
             return
         self.call_from_thread(self._reloaded, timeline, index, file_digest(data))
+        index.warm()
 
     def _reloaded(self, timeline: Timeline, index: q.Index, digest: str) -> None:
         self.file_digest = digest
