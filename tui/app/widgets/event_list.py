@@ -113,6 +113,7 @@ class EventList(ScrollView, can_focus=True):
         self._events: Sequence[Event] = events
         self._view: Sequence[int] = range(len(events))
         self._index_of: dict[str, int] | None = None
+        self._wanted_scroll: float | None = None
 
     # -- the model ---------------------------------------------------------------------------
 
@@ -144,10 +145,24 @@ class EventList(ScrollView, can_focus=True):
             position = self._position_of(keep)
             if position is None:
                 position = 0
-        if scroll_y is not None:
-            self.scroll_to(y=scroll_y, animate=False, immediate=True)
         self.cursor = self._clamp(position)
+        # Place the rows once the layout has its final size: scrolling now could use a stale
+        # height, and the result would depend on timing (seen as flaky snapshots).
+        self._wanted_scroll = scroll_y
+        self.call_after_refresh(self._place_cursor)
         self.refresh()
+
+    def _place_cursor(self) -> None:
+        """Keep the given scroll when it shows the cursor; else put the cursor mid-pane."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        wanted, self._wanted_scroll = self._wanted_scroll, None
+        y = int(wanted) if wanted is not None else self.cursor - height // 2
+        if not y <= self.cursor < y + height:
+            y = self.cursor - height // 2
+        y = max(0, min(y, len(self._view) - height))
+        self.scroll_to(y=y, animate=False, immediate=True)
 
     def _position_of(self, event_id: str) -> int | None:
         # The view is an ascending list of event indices, so an id's row is a bisection away:
