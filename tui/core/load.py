@@ -13,10 +13,8 @@ import itertools
 import os
 import re
 import sys
-import threading
 import tomllib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tui.core.errors import Problem, TimelineError, did_you_mean
+from tui.core.index import gc_paused
 from tui.core.locate import Locator, event_header_lines
 from tui.core.model import (
     EVENT_FIELDS,
@@ -300,31 +299,8 @@ _ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
 _TRAILING_COMMA = re.compile(r",[ \t]*$")
 # Below this many events the collector's pauses are short and freezing is not worth it.
 _FREEZE_FROM = 5_000
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No collections while building many objects (nested and concurrent loads allowed).
-
-    Allocation-heavy work triggers collections that traverse the whole growing heap: for
-    100,000 events that is most of the validation time.
-    """
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-        _gc_pauses += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
+# One shared pause for the loader and the index: they may run at once in different threads.
+_gc_paused = gc_paused
 
 
 def _inline_tables_are_toml10(chunk: str) -> bool:
