@@ -116,6 +116,26 @@ def test_toml_1_1_forms_are_left_to_tomllib(text: str) -> None:
     assert load._parse_chunk(text) is None
 
 
+# Digits of other scripts count for \\d too; colons, backslashes and a BOM make the edges.
+SIGN_PIECES = st.sampled_from(
+    ["1", "2", "0", ":", ":", "\\", "x", "e", "\ufeff", " ", "\n", "a", "\u0663", "\u00b2", "-"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(SIGN_PIECES, max_size=14).map("".join))
+def test_the_toml_1_1_sign_check_decides_as_the_regex(text: str) -> None:
+    assert load._has_toml11_signs(text) == bool(load._TOML11_SIGNS.search(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["07:32", "a 07:32", "107:32", ":07:32", "07:32:00", "07:3", "x07:32", "\u0663\u0663:12"],
+)
+def test_the_toml_1_1_sign_check_on_known_shapes(text: str) -> None:
+    assert load._has_toml11_signs(text) == bool(load._TOML11_SIGNS.search(text))
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -291,7 +291,11 @@ _OTHER_ARRAY_HEADER = re.compile(r"\n[ \t]*\[\[(?!events\]\]|events\.)")
 # suite: \x and \e escapes, times without seconds, a byte-order mark after the start, and inline
 # tables over several lines or with a trailing comma. A chunk showing any sign of the first three
 # is parsed by tomllib; inline tables are checked one by one (``_inline_tables_are_toml10``).
+# Kept as the definition; ``_has_toml11_signs`` decides the same much faster (a test checks).
 _TOML11_SIGNS = re.compile(r"\\[xe]|\ufeff|(?<![\d:])\d\d:\d\d(?!:)")
+# A time's colon: a literal first character lets the regex engine skip ahead with a fast scan,
+# where the pattern above tried a match at every character (4.4 s over a 75 MB file).
+_TIME_COLON = re.compile(r":\d\d(?!:)")
 # Where an inline table can start: as a value, after "=", "[" or "," (comments and newlines may
 # stand between in arrays). Matches inside strings only cost a check.
 _INLINE_TABLE = re.compile(r"[=\[,](?:[ \t\r\n]|#[^\n]*)*\{")
@@ -325,11 +329,25 @@ def _inline_tables_are_toml10(chunk: str) -> bool:
     return True
 
 
+def _has_toml11_signs(chunk: str) -> bool:
+    """``_TOML11_SIGNS.search(chunk)``, decided by substring scans and a literal-led regex."""
+    if "\\x" in chunk or "\\e" in chunk or "\ufeff" in chunk:
+        return True
+    for match in _TIME_COLON.finditer(chunk):
+        start = match.start()
+        # Two digits before the colon, and before them neither a digit nor a colon.
+        digits = chunk[start - 2 : start] if start >= 2 else ""
+        lead = chunk[start - 3] if start >= 3 else ""
+        if len(digits) == 2 and digits.isdecimal() and not (lead.isdecimal() or lead == ":"):
+            return True
+    return False
+
+
 def _parse_chunk(chunk: str) -> dict[str, Any] | None:
     """A chunk's data as tomllib gives it, or None if it does not parse (the caller gives up)."""
     if (
         _rtoml is not None
-        and not _TOML11_SIGNS.search(chunk)
+        and not _has_toml11_signs(chunk)
         and ("{" not in chunk or _inline_tables_are_toml10(chunk))
     ):
         try:
