@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from tui.core.event import Event
 from tui.core.layout import (
     Cell,
     LaneBy,
@@ -44,7 +45,6 @@ from tui.core.layout import (
     runs,
     span,
 )
-from tui.core.model import Event
 
 LANE_CYCLE: tuple[LaneBy, ...] = ("platform", "country", "action")
 LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "action": "Action"}
