@@ -8,18 +8,15 @@ half is the one widget the form repeats, a source row.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static
 
 from tui.core.dates import ACCEPTED_FORMS, PartialDate
 from tui.core.errors import did_you_mean
@@ -54,6 +51,8 @@ def split_list(text: str) -> list[str]:
     """
     if not text.strip():
         return []
+    import csv  # the form's path only; the filter pane imports this module at start
+
     row = next(csv.reader([text], skipinitialspace=True), [])
     return [item.strip() for item in row if item.strip()]
 
@@ -115,6 +114,8 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
 
     Adds what the loader checks across the file: the id must be new, ``related`` ids must exist.
     """
+    from pydantic import ValidationError  # validation only: pydantic stays off the start path
+
     data = candidate(values)
     errors: dict[str, str] = {}
     event: Event | None = None
@@ -211,14 +212,6 @@ class FormInput(Input):
 
     def validate_value(self, value: str) -> str:
         return without_controls(value)
-
-
-class FormTextArea(TextArea):
-    """A multi-line field whose pasted text is cleaned of terminal control characters."""
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.text = without_controls(event.text, block=True)
-        await super()._on_paste(event)
 
 
 def error_text(message: str) -> Text:
