@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Generator[None, object, object]:
+    # PYTHONDONTWRITEBYTECODE also stops pytest caching the test modules it rewrites for its
+    # assert messages, so each xdist worker would rewrite them all again (~4 s of CPU a worker).
+    # Caching them in the git-ignored __pycache__ while collecting makes that a one-off.
+    was = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        return (yield)
+    finally:
+        sys.dont_write_bytecode = was
 
 
 @pytest.fixture(autouse=True)

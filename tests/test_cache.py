@@ -16,7 +16,11 @@ from tui.core.load import load_bytes, load_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-FILES = [ROOT / "timeline.toml", FIXTURES / "app" / "timeline.toml", FIXTURES / "app" / "hostile.toml"]
+FILES = [
+    ROOT / "timeline.toml",
+    FIXTURES / "app" / "timeline.toml",
+    FIXTURES / "app" / "hostile.toml",
+]
 
 
 def copy(tmp_path: Path, source: Path, name: str = "timeline.toml") -> Path:

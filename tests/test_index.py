@@ -71,14 +71,21 @@ TEXT_GAPS = [*ONE_LINE_GAPS, "\n", " \n "]
 ANY_GAPS = [*TEXT_GAPS, "\r\n", "\x0b", "\x85", "\x1c", "\u2028"]
 
 
+# Strategies are built once, not on every draw: hypothesis validates each new strategy object,
+# which cost more than drawing from it (same draws, same distribution).
+_WORD_LISTS = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6)
+_ENDS = st.sampled_from(["", " ", "\t", "\xa0 "])
+_GAPS = {tuple(gaps): st.sampled_from(gaps) for gaps in (ONE_LINE_GAPS, TEXT_GAPS, ANY_GAPS)}
+
+
 @st.composite
 def field(draw: st.DrawFn, gaps: list[str] = ANY_GAPS) -> str:
-    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6))
+    words = draw(_WORD_LISTS)
     text = words[0]
+    gap = _GAPS[tuple(gaps)]
     for word in words[1:]:
-        text += draw(st.sampled_from(gaps)) + word
-    ends = st.sampled_from(["", " ", "\t", "\xa0 "])
-    return draw(ends) + text + draw(ends)
+        text += draw(gap) + word
+    return draw(_ENDS) + text + draw(_ENDS)
 
 
 def reference(fields: list[str]) -> str:
@@ -223,42 +230,55 @@ TAGS = ["encryption", "fsb-keys", "ß-test", "Straße", "vpn"]
 DATES = ["2018", "2018-04", "2018-04-16", "2019-12-31", "2020-02", "2021"]
 
 
+_DATE = st.sampled_from(DATES)
+_ID_WORD = st.sampled_from(["block", "ab", "x"])
+_TITLE = field(ONE_LINE_GAPS)
+_COUNTRY = st.sampled_from(COUNTRIES)
+_ACTION = st.sampled_from([a.value for a in Action])
+_SUMMARY = field(TEXT_GAPS)
+_TAGS = st.lists(st.sampled_from(TAGS), unique_by=str.casefold, max_size=3)
+_PLATFORMS = st.lists(st.sampled_from(PLATFORMS), unique_by=str.casefold, max_size=3)
+_AUTHORITY = st.lists(
+    st.sampled_from(["Tagansky  Court", "Roskomnadzor", "Court"]),
+    unique_by=str.casefold,
+    max_size=2,
+)
+_SOURCE_COUNT = st.integers(1, 2)
+_PUBLISHER = st.sampled_from(["Reuters", "Top10VPN", "Straße Daily"])
+_HOST = st.integers(0, 3)
+_URL = st.sampled_from(URLS)
+_END_DATE = st.sampled_from(["2022", "2022-06", "2023-01-15"])
+_STATUS = st.sampled_from([s.value for s in Status])
+
+
 @st.composite
 def events(draw: st.DrawFn, size: int = 12) -> list[Event]:
     out: list[Event] = []
     for number in range(draw(st.integers(1, size))):
-        start = draw(st.sampled_from(DATES))
+        start = draw(_DATE)
         data: dict[str, Any] = {
-            "id": f"e-{number}-{draw(st.sampled_from(['block', 'ab', 'x']))}",
+            "id": f"e-{number}-{draw(_ID_WORD)}",
             "date": start,
-            "title": draw(field(ONE_LINE_GAPS)),
-            "country": draw(st.sampled_from(COUNTRIES)),
-            "action": draw(st.sampled_from([a.value for a in Action])),
-            "summary": draw(field(TEXT_GAPS)),
-            "tags": draw(st.lists(st.sampled_from(TAGS), unique_by=str.casefold, max_size=3)),
-            "platforms": draw(
-                st.lists(st.sampled_from(PLATFORMS), unique_by=str.casefold, max_size=3)
-            ),
-            "authority": draw(
-                st.lists(
-                    st.sampled_from(["Tagansky  Court", "Roskomnadzor", "Court"]),
-                    unique_by=str.casefold,
-                    max_size=2,
-                )
-            ),
+            "title": draw(_TITLE),
+            "country": draw(_COUNTRY),
+            "action": draw(_ACTION),
+            "summary": draw(_SUMMARY),
+            "tags": draw(_TAGS),
+            "platforms": draw(_PLATFORMS),
+            "authority": draw(_AUTHORITY),
             "sources": [
                 {
-                    "publisher": draw(st.sampled_from(["Reuters", "Top10VPN", "Straße Daily"])),
-                    "url": f"https://Ex{draw(st.integers(0, 3))}.org/{draw(st.sampled_from(URLS))}",
-                    **({"title": draw(field(ONE_LINE_GAPS))} if draw(st.booleans()) else {}),
+                    "publisher": draw(_PUBLISHER),
+                    "url": f"https://Ex{draw(_HOST)}.org/{draw(_URL)}",
+                    **({"title": draw(_TITLE)} if draw(st.booleans()) else {}),
                 }
-                for _ in range(draw(st.integers(1, 2)))
+                for _ in range(draw(_SOURCE_COUNT))
             ],
         }
         if draw(st.booleans()):
-            data["end_date"] = draw(st.sampled_from(["2022", "2022-06", "2023-01-15"]))
+            data["end_date"] = draw(_END_DATE)
         elif draw(st.booleans()):
-            data["status"] = draw(st.sampled_from([s.value for s in Status]))
+            data["status"] = draw(_STATUS)
         try:
             out.append(validate_event(data))
         except ValidationError:

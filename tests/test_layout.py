@@ -551,21 +551,30 @@ def partial(draw: st.DrawFn, low: date = date.min) -> str:
     return day.isoformat()
 
 
+# Strategies that do not depend on earlier draws are built once: hypothesis validates every new
+# strategy object, which cost more than the draws themselves (the draws stay the same).
+_PARTIAL = partial()
+_STATUS_OPEN = st.sampled_from([None, "ended", "unknown", "ongoing"])
+_STATUS_ENDED = st.sampled_from([None, "ended", "unknown"])
+_PLATFORM_LISTS = st.lists(st.sampled_from(PLATFORMS), max_size=2, unique_by=str.casefold)
+_ACTION = st.sampled_from(ACTIONS)
+
+
 @st.composite
 def events(draw: st.DrawFn) -> list[Event]:
     out = []
     for n in range(draw(st.integers(0, 8))):
-        start = draw(partial())
+        start = draw(_PARTIAL)
         end = draw(st.none() | partial(low=date(int(start[:4]), 1, 1)))
         if end is not None and end < start[: len(end)]:
             end = None
-        status = draw(st.sampled_from([None, "ended", "unknown", *([] if end else ["ongoing"])]))
-        platforms = draw(st.lists(st.sampled_from(PLATFORMS), max_size=2, unique_by=str.casefold))
+        status = draw(_STATUS_ENDED if end else _STATUS_OPEN)
+        platforms = draw(_PLATFORM_LISTS)
         out.append(
             ev(
                 f"e{n}",
                 start,
-                draw(st.sampled_from(ACTIONS)),
+                draw(_ACTION),
                 tuple(platforms),
                 end=end,
                 status=status,
@@ -728,29 +737,37 @@ def plain(layouts: list[LaneLayout]) -> list[Any]:
     ]
 
 
+_DAY_OFFSET = st.integers(0, 3 * 365)
+_PRECISION = st.sampled_from(["day"] * 6 + ["month", "year"])
+_LENGTH = st.integers(0, 700)
+_END_CHARS = st.sampled_from([10, 7])  # the end as a day or as its month
+_COUNTRY = st.sampled_from(["RU", "BR", "IN"])
+_ID_NUMBER = st.integers(0, 60)
+
+
 @st.composite
 def crowded(draw: st.DrawFn) -> list[Event]:
     """Up to 40 events within a few years: overlaps, shared days, partial dates, ties."""
     out = []
     for n in range(draw(st.integers(0, 40))):
-        day = date(2019, 1, 1) + timedelta(days=draw(st.integers(0, 3 * 365)))
-        precision = draw(st.sampled_from(["day"] * 6 + ["month", "year"]))
+        day = date(2019, 1, 1) + timedelta(days=draw(_DAY_OFFSET))
+        precision = draw(_PRECISION)
         start = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}
         when = start[precision]
         end = None
         if draw(st.booleans()):
-            last = day + timedelta(days=draw(st.integers(0, 700)))
-            end = draw(st.sampled_from([last.isoformat(), last.isoformat()[:7]]))
+            last = day + timedelta(days=draw(_LENGTH))
+            end = last.isoformat()[: draw(_END_CHARS)]
             if end < when[: len(end)]:
                 end = None
-        status = draw(st.sampled_from([None, "ended", "unknown", *([] if end else ["ongoing"])]))
-        platforms = draw(st.lists(st.sampled_from(PLATFORMS), max_size=2, unique_by=str.casefold))
-        action = draw(st.sampled_from(ACTIONS))
-        country = draw(st.sampled_from(["RU", "BR", "IN"]))
+        status = draw(_STATUS_ENDED if end else _STATUS_OPEN)
+        platforms = draw(_PLATFORM_LISTS)
+        action = draw(_ACTION)
+        country = draw(_COUNTRY)
         # Ids not in date order: events with equal keys must still come in id order.
         out.append(
             ev(
-                f"e{draw(st.integers(0, 60))}-{n}",
+                f"e{draw(_ID_NUMBER)}-{n}",
                 when,
                 action,
                 tuple(platforms),

@@ -2,18 +2,47 @@
 
 The ISO 3166-1 list comes from pycountry, which tracks ISO's changes; a hand-typed table would
 drift. Blocs of states (the EU) are ours and listed here.
+
+Importing pycountry costs ~15-30 ms (it reads its own version through importlib.metadata), and
+names are needed while the app paints its first screen. So ``country_name`` reads pycountry's
+ISO 3166-1 data file directly, found without importing the package; pycountry itself is imported
+only for near-miss suggestions (an error path), or when its data file is not where it was.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
-
-import pycountry
+from importlib.util import find_spec
+from pathlib import Path
 
 BLOCS: dict[str, str] = {
     # ISO reserves EU for the European Union.
     "EU": "European Union",
 }
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Alpha-2 code -> display name (the common name where ISO gives one)."""
+    entries: list[dict[str, str]] | None = None
+    spec = find_spec("pycountry")  # locates the package without running its __init__
+    if spec is not None and spec.origin is not None:
+        data = Path(spec.origin).parent / "databases" / "iso3166-1.json"
+        try:
+            entries = json.loads(data.read_bytes())["3166-1"]
+        except (OSError, ValueError, KeyError, TypeError):
+            entries = None
+    if entries is None:
+        import pycountry
+
+        entries = [dict(country) for country in pycountry.countries]
+    names: dict[str, str] = {}
+    for entry in entries:
+        code, name = entry.get("alpha_2"), entry.get("common_name") or entry.get("name")
+        if code and name:
+            names[code.upper()] = name  # a later duplicate wins, as in pycountry's index
+    return names
 
 
 @cache
@@ -23,10 +52,7 @@ def country_name(code: str) -> str | None:
         return BLOCS[code]
     if len(code) != 2 or not code.isascii() or not code.isupper():
         return None
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return None
-    return getattr(country, "common_name", None) or country.name
+    return _names().get(code)
 
 
 # Codes people write that ISO spells differently.
@@ -42,6 +68,8 @@ def suggest_code(text: str) -> str | None:
         return wanted
     if not wanted or len(wanted) > 80 or not wanted.isascii():
         return None
+    import pycountry  # only here: a near miss is an error path
+
     try:
         country = pycountry.countries.lookup(wanted)
     except LookupError:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,12 +24,12 @@ from tui.app.widgets.form_fields import (
     DERIVED,
     SOURCE_KEYS,
     FormInput,
-    FormTextArea,
     FormValues,
     SourceRow,
     check,
     error_text,
     suggested_id,
+    without_controls,
 )
 from tui.core.event import Action, Event, Status, Timeline
 from tui.core.present import display_path
@@ -60,6 +60,14 @@ STATUS_OPTIONS: list[tuple[str, str]] = [
 ACTION_OPTIONS: list[tuple[str, str]] = [
     (a.value if a.label == a.value else f"{a.value} — {a.label}", a.value) for a in Action
 ]
+
+
+class FormTextArea(TextArea):
+    """A multi-line field whose pasted text is cleaned of terminal control characters."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.text = without_controls(event.text, block=True)
+        await super()._on_paste(event)
 
 
 class ConfirmDiscard(ModalScreen[bool]):

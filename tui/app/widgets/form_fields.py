@@ -8,17 +8,15 @@ half is the one widget the form repeats, a source row.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static
 
 from tui.core.dates import ACCEPTED_FORMS, PartialDate
 from tui.core.errors import did_you_mean
@@ -51,6 +49,8 @@ def split_list(text: str) -> list[str]:
     """
     if not text.strip():
         return []
+    import csv  # the form's path only; the filter pane imports this module at start
+
     row = next(csv.reader([text], skipinitialspace=True), [])
     return [item.strip() for item in row if item.strip()]
 
@@ -217,14 +217,6 @@ class FormInput(Input):
 
     def validate_value(self, value: str) -> str:
         return without_controls(value)
-
-
-class FormTextArea(TextArea):
-    """A multi-line field whose pasted text is cleaned of terminal control characters."""
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.text = without_controls(event.text, block=True)
-        await super()._on_paste(event)
 
 
 def error_text(message: str) -> Text:
