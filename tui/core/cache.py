@@ -16,6 +16,7 @@ missing, unreadable, corrupt or unwritable cache only means a slower load: never
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.util
 import marshal
@@ -38,6 +39,7 @@ _MAGIC = b"policy-tui cache 4\n"
 _KEY_BYTES = 32
 HEAD_EVENTS = 300  # more than a tall terminal shows: the first paint needs only these
 BLOCK_EVENTS = 10_000
+_FREEZE_FROM = 5_000  # as the loader: below this, collections are short anyway
 # The files whose code decides what a valid file gives: a change to any of them is a new key.
 _CODE = ("cache.py", "countries.py", "dates.py", "event.py", "load.py", "model.py")
 
@@ -112,11 +114,16 @@ class Entry:
         """Every event; None if the entry turns out damaged."""
         try:
             self._file.seek(len(_MAGIC) + _KEY_BYTES)
-            info, views = self._block()
-            self._skip()  # the head
-            count = self._block()
-            blocks = [self._block() for _ in range(count)]
-            return self._timeline(info, views, blocks)
+            # One pause for all blocks: a collection between two would walk every record made
+            # so far. Frozen after, as the loader does: the records live as long as the app.
+            with gc_paused():
+                info, views = self._block()
+                self._skip()  # the head
+                count = self._block()
+                timeline = self._timeline(info, views, (self._block() for _ in range(count)))
+                if len(timeline.events) >= _FREEZE_FROM:
+                    gc.freeze()
+            return timeline
         except Exception:
             return None
         finally:
@@ -144,12 +151,11 @@ class Entry:
         rebuild = _Rebuild()
         events: list[Event] = []
         lines: dict[str, int] = {}
-        for index, (rows, block_lines) in enumerate(blocks):
+        # Blocks come one at a time: each block's row tuples are gone before the next is read.
+        for rows, block_lines in blocks:
             found = rebuild.events(rows)
             events += found
             lines.update((e.id, line) for e, line in zip(found, block_lines, strict=True) if line)
-            if isinstance(blocks, list):
-                blocks[index] = None  # the rows are the records' now: let their tuples go
         title, description = info
         return Timeline(
             info=TimelineInfo(title, description),
@@ -285,22 +291,29 @@ def _rows(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], list[i
     return rows, [lines.get(e.id, 0) for e in events]
 
 
+class _Dates(dict[int, PartialDate | None]):
+    """YYYYMMDD -> one shared PartialDate; a lookup is a C-level subscript once seen."""
+
+    def __missing__(self, value: int) -> PartialDate | None:
+        year, rest = divmod(value, 10000)
+        month, day = divmod(rest, 100)
+        found = self[value] = PartialDate(year, month or None, day or None)
+        return found
+
+
 class _Rebuild:
     def __init__(self) -> None:
-        self._dates: dict[int, PartialDate | None] = {0: None}
+        self._dates = _Dates({0: None})
         self._statuses = {s.value: s for s in Status}
         self._actions = {a.value: a for a in Action}
 
-    def _day(self, value: int) -> PartialDate | None:
-        found = self._dates.get(value)
-        if found is None and value:
-            year, rest = divmod(value, 10000)
-            month, day = divmod(rest, 100)
-            found = self._dates[value] = PartialDate(year, month or None, day or None)
-        return found
-
     def events(self, rows: list[Any]) -> list[Event]:
-        day, statuses, actions, new = self._day, self._statuses, self._actions, tuple.__new__
+        day, statuses, actions, new = (
+            self._dates.__getitem__,
+            self._statuses,
+            self._actions,
+            tuple.__new__,
+        )
         with gc_paused():
             return [
                 new(
