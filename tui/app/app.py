@@ -239,10 +239,12 @@ class PolicyApp(App[int]):
             return
         self.file_digest = digest
         self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
+        # The next opening of this file skips all of the above. Before warming the index: a
+        # user who quits at once still gets it.
+        cache.store(path, digest, timeline)
         # Build the search structures here, off the UI thread, before the first keystroke needs
         # them (filtering works meanwhile; the index yields the GIL between slices).
         index.warm()
-        cache.store(path, digest, timeline)  # the next opening of this file skips all this
 
     def _load_cached(self, found: Entry, digest: str, *, head_shown: bool = False) -> bool:
         """Show a cache entry's first events, then all; False if the entry is damaged."""
