@@ -182,3 +182,16 @@ def test_no_damaged_byte_anywhere_gives_other_data(tmp_path: Path) -> None:
         assert head is None or head.events == loaded.events[: len(head.events)], offset
         again, _ = cache.load_cached(path)
         assert again == loaded, offset
+
+
+def test_half_written_entries_of_killed_runs_are_removed(tmp_path: Path) -> None:
+    path = copy(tmp_path, ROOT / "timeline.toml")
+    folder = cache.cache_dir()
+    assert folder is not None
+    folder.mkdir(parents=True)
+    old, fresh = folder / ".entry-old", folder / ".entry-fresh"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    os.utime(old, (0, 0))
+    cache.load_cached(path)
+    assert not old.exists() and fresh.exists()

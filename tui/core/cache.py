@@ -23,6 +23,7 @@ import marshal
 import os
 import tempfile
 import threading
+import time
 import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -231,6 +232,7 @@ def store(path: Path, sha256: str, timeline: Timeline) -> None:
         return
     with contextlib.suppress(OSError, ValueError):
         where.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(where.parent)
         events = timeline.events
         starts = range(0, len(events), BLOCK_EVENTS)
         blocks = [
@@ -254,6 +256,15 @@ def store(path: Path, sha256: str, timeline: Timeline) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+
+
+def _remove_stale(folder: Path) -> None:
+    """Half-written entries of processes killed while writing (a day old: none in progress)."""
+    cutoff = time.time() - 86400
+    for temp in folder.glob(".entry-*"):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < cutoff:
+                temp.unlink()
 
 
 # -- the entry's blocks: builtins only (marshal), rebuilt into records ------------------------
