@@ -20,9 +20,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tui.app.screens.asof import AsOfScreen
-from tui.app.screens.help import HelpScreen
-from tui.app.screens.pick import PickScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FacetList, FilterPane
@@ -51,7 +48,6 @@ class FilterResult:
     text: str
     query: q.Query
     view: list[int]
-    facets: dict[str, list[tuple[str, int]]]
 
 
 class PolicyApp(App[int]):
@@ -415,18 +411,26 @@ class PolicyApp(App[int]):
             time.sleep(delay)
         if worker.is_cancelled:
             return
+        # Only the list: the facet counts wait until typing pauses (see _apply_settled).
         view = self._index.filter(query)
-        facets = {facet: self._index.facet_counts(query, facet) for facet in q.FACETS}
         if not worker.is_cancelled:
-            self.call_from_thread(self._apply_filter, FilterResult(text, query, view, facets))
+            self.call_from_thread(self._apply_filter, FilterResult(text, query, view))
 
     def _apply_filter(self, result: FilterResult) -> None:
         self._query_text = result.text
         self._query = result.query
         events = self.query_one(EventList)
+        if self._follow_pending:
+            self._follow_highlight()  # the detail's event is what the new view keeps
         goto, self._pending_goto = self._pending_goto, None
         keep = goto or (self._current.id if self._current else None)
-        events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll)
+        # The detail follows once the list is on screen (_follow_highlight), and only if the
+        # highlighted event changed: redrawing it re-lays out the screen.
+        with self.prevent(EventList.Highlighted):
+            events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll)
+        if not self._follow_pending:
+            self._follow_pending = True
+            self.call_after_refresh(self._follow_highlight)
         self._keep_scroll = None
         if goto is not None and (event := self.timeline.get(goto)) is not None:
             self._show(event)
@@ -442,7 +446,8 @@ class PolicyApp(App[int]):
             self._show(None)
         # The list and the header answer the keystroke; the facets, the command line and a
         # hidden timeline follow once typing pauses. Each of those redraws re-lays out the
-        # screen (~50-80 ms here), which per keystroke made typing lag.
+        # screen (~50-80 ms here), which per keystroke made typing lag; counting the facets
+        # cost the list a few more ms.
         self._settled = result
         if self._settle_timer is not None:
             self._settle_timer.stop()
@@ -461,6 +466,16 @@ class PolicyApp(App[int]):
             self._settle_timer.stop()
         self._apply_settled()
 
+    _follow_pending = False
+
+    def _follow_highlight(self) -> None:
+        if not self._follow_pending:
+            return
+        self._follow_pending = False
+        event = self.query_one(EventList).highlighted
+        if event is not None and event is not self._current:
+            self._show(event)
+
     def _apply_settled(self) -> None:
         result, self._settled = self._settled, None
         self._settle_timer = None
@@ -468,11 +483,23 @@ class PolicyApp(App[int]):
             return
         keep = self._current.id if self._current else None
         self.query_one(TimelineView).set_view(result.view, keep=keep)
+        self.query_one(FilterPane).show_command(self.command_line() if result.text.strip() else "")
+        self._facets_worker(result)
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _facets_worker(self, result: FilterResult) -> None:
+        worker = get_current_worker()
+        facets = {facet: self._index.facet_counts(result.query, facet) for facet in q.FACETS}
+        if not worker.is_cancelled:
+            self.call_from_thread(self._show_facets, result, facets)
+
+    def _show_facets(self, result: FilterResult, facets: dict[str, list[tuple[str, int]]]) -> None:
+        if result.query is not self._query:
+            return  # a newer result is on screen; its own counts follow
         for facet_list in self.query(FacetList):
             facet_list.show_counts(
-                result.facets[facet_list.facet], q.selected(result.query, facet_list.facet)
+                facets[facet_list.facet], q.selected(result.query, facet_list.facet)
             )
-        self.query_one(FilterPane).show_command(self.command_line() if result.text.strip() else "")
 
     def _update_header(self) -> None:
         self.query_one(TimelineHeader).show(
@@ -569,10 +596,17 @@ class PolicyApp(App[int]):
     def action_toggle_filters(self) -> None:
         self.main_screen.toggle_class("-filters-toggled")
 
+    # Screens are imported when first opened: the as-of board alone (DataTable, tui.core.asof)
+    # costs the first paint ~10 ms.
+
     def action_help(self) -> None:
+        from tui.app.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.binding_groups()))
 
     def binding_groups(self) -> list[tuple[str, Iterable[BindingType]]]:
+        from tui.app.screens.asof import AsOfScreen
+
         return [
             ("App", self.BINDINGS),
             ("List", EventList.BINDINGS),
@@ -618,6 +652,8 @@ class PolicyApp(App[int]):
         )
 
     def action_follow_related(self) -> None:
+        from tui.app.screens.pick import PickScreen
+
         event = self._current
         if event is None or not event.related:
             self.notify("This event has no related events.", severity="warning", markup=False)
@@ -662,6 +698,8 @@ class PolicyApp(App[int]):
         self.notify(f"Sent to the terminal's clipboard (OSC 52): {clean(command)}", markup=False)
 
     def action_views(self) -> None:
+        from tui.app.screens.pick import PickScreen
+
         views = self.timeline.views
         if not views:
             self.notify(
@@ -716,6 +754,8 @@ class PolicyApp(App[int]):
         return self.today
 
     def action_asof_board(self) -> None:
+        from tui.app.screens.asof import AsOfScreen
+
         # The board picks its own day, so the query's time terms are left out; the index
         # answers `asof:DAY` (the board's own rule) so the board sees only measures in force.
         kept = tuple(t for t in self._query.terms if t.field not in q.TIME_FIELDS)

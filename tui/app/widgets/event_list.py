@@ -139,7 +139,7 @@ class EventList(ScrollView, can_focus=True):
         and the list scrolled to ``scroll_y`` where that still shows it."""
         keep = keep if keep is not None else (self.highlighted.id if self.highlighted else None)
         self._view = view
-        self.virtual_size = Size(0, len(view))  # rows are cut to fit: never scroll sideways
+        self._set_virtual_height(len(view))
         position = 0
         if keep is not None:
             position = self._position_of(keep)
@@ -150,6 +150,18 @@ class EventList(ScrollView, can_focus=True):
         # height, and the result would depend on timing (seen as flaky snapshots).
         self._wanted_scroll = scroll_y
         self.call_after_refresh(self._place_cursor)
+        self.refresh()
+
+    def _set_virtual_height(self, rows: int) -> None:
+        # Rows are cut to fit: never scroll sideways. Assigning ``virtual_size`` re-lays out the
+        # whole screen (it is a layout reactive), which on every keystroke cost more than
+        # drawing the rows; only this widget's scrollbar depends on it. Showing or hiding the
+        # scrollbar still asks for a layout (``show_vertical_scrollbar`` does).
+        size = Size(0, rows)
+        if size == self.virtual_size:
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
         self.refresh()
 
     def _place_cursor(self) -> None:

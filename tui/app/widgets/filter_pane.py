@@ -88,6 +88,7 @@ class FilterPane(Vertical):
             super().__init__()
 
     _command = ""
+    _error = ""
 
     def compose(self) -> ComposeResult:
         yield FormInput(
@@ -118,9 +119,13 @@ class FilterPane(Vertical):
             self.post_message(self.RangeChanged(after, before))
 
     def show_error(self, message: str | None) -> None:
+        text = clean(message) if message else ""
+        if text == self._error:
+            return  # called on every keystroke; Static.update re-lays out the whole screen
+        self._error = text
         error = self.query_one("#query-error", Static)
-        error.update(Text(clean(message)) if message else "")
-        error.set_class(bool(message), "-visible")
+        error.update(Text(text))
+        error.set_class(bool(text), "-visible")
 
     def show_command(self, command: str) -> None:
         """The equivalent shell command for the current view (Y copies it)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -12,7 +11,11 @@ from tui.core.errors import Problem, TimelineError
 
 
 class ProblemsPanel(Vertical):
-    """Lists every problem as ``validate`` prints it; ``e`` opens the editor at the selected one."""
+    """Lists every problem as ``validate`` prints it; ``e`` opens the editor at the selected one.
+
+    Empty until the first problem: most sessions never show it, and its list (an OptionList,
+    styles and all) cost the app's first paint a few milliseconds.
+    """
 
     DEFAULT_CSS = """
     ProblemsPanel {
@@ -31,9 +34,8 @@ class ProblemsPanel(Vertical):
         super().__init__(id=id)
         self.problems: list[Problem] = []
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="problems-title")
-        yield OptionList(id="problems-list")
+    def _list(self) -> OptionList | None:
+        return self.query_one("#problems-list", OptionList) if self.children else None
 
     def show_error(self, error: TimelineError) -> None:
         self.problems = list(error.problems)
@@ -50,8 +52,11 @@ class ProblemsPanel(Vertical):
                 "Fix and save: this panel closes by itself. p focuses this list; e opens "
                 "the editor at the selected problem."
             )
+        options = self._list()
+        if options is None:
+            options = OptionList(id="problems-list")
+            self.mount(Static("", id="problems-title"), options)
         self.query_one("#problems-title", Static).update(Text(title))
-        options = self.query_one("#problems-list", OptionList)
         options.clear_options()
         # Problem.format() is already sanitised; Text keeps it from being read as markup.
         options.add_options([Option(Text(p.format())) for p in self.problems])
@@ -60,11 +65,13 @@ class ProblemsPanel(Vertical):
         self.add_class("-visible")
 
     def focus_list(self) -> None:
-        self.query_one("#problems-list", OptionList).focus()
+        if (options := self._list()) is not None:
+            options.focus()
 
     def clear(self) -> None:
         self.problems = []
-        self.query_one("#problems-list", OptionList).clear_options()
+        if (options := self._list()) is not None:
+            options.clear_options()
         self.remove_class("-visible")
 
     @property
@@ -73,8 +80,8 @@ class ProblemsPanel(Vertical):
 
     @property
     def selected(self) -> Problem | None:
-        options = self.query_one("#problems-list", OptionList)
-        index = options.highlighted
+        options = self._list()
+        index = options.highlighted if options is not None else None
         if index is None or not 0 <= index < len(self.problems):
             return self.problems[0] if self.problems else None
         return self.problems[index]

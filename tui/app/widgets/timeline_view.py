@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -30,21 +30,11 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.core.event import Event
-from tui.core.layout import (
-    Cell,
-    LaneBy,
-    LaneLayout,
-    LayoutCache,
-    Scale,
-    axis_lines,
-    caption,
-    lane_above,
-    lane_below,
-    neighbour_in_time,
-    render_row,
-    runs,
-    span,
-)
+
+if TYPE_CHECKING:
+    # The layout module is imported when the view is first laid out, i.e. shown: the view is
+    # composed hidden, and importing it at start cost the app's first paint ~5-20 ms.
+    from tui.core.layout import Cell, LaneBy, LaneLayout, LayoutCache, Scale
 
 LANE_CYCLE: tuple[LaneBy, ...] = ("platform", "country", "action")
 LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "action": "Action"}
@@ -73,6 +63,8 @@ def gutter_width(width: int) -> int:
 def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
     """``◁3`` / ``3▷`` at the ends of a lane's first row: events outside the window, when
     the columns there are free."""
+    from tui.core.layout import Cell
+
     for count, at_right in ((left, False), (right, True)):
         if not count:
             continue
@@ -107,6 +99,8 @@ def lay_out(
     cache: LayoutCache | None = None,
 ) -> Laid:
     """Run the core layout (its look-ups are computed on demand, not per item)."""
+    from tui.core.layout import LayoutCache
+
     placed = (cache or LayoutCache()).layout(events, scale, by, today)
     return Laid(
         scale, by, placed.lanes, placed.rows, placed.first_line, placed.lines_of, placed.lanes_of
@@ -211,7 +205,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._laid: Laid | None = None
         self._cache: OrderedDict[tuple[object, ...], Laid] = OrderedDict()
         # Spans, lanes and stacking order of the view: a zoom, pan or resize only re-places.
-        self._layouts = LayoutCache()
+        self._prepared_layouts: LayoutCache | None = None
         self._pending: tuple[object, ...] | None = None
         self._selected: str | None = None
         self._lane = 0
@@ -249,6 +243,14 @@ class TimelineView(ScrollView, can_focus=True):
         """True while a worker lays out a large view."""
         return self._pending is not None
 
+    @property
+    def _layouts(self) -> LayoutCache:
+        if self._prepared_layouts is None:
+            from tui.core.layout import LayoutCache
+
+            self._prepared_layouts = LayoutCache()
+        return self._prepared_layouts
+
     def _events_of_view(self) -> list[Event]:
         if self._view_events is None:
             events = self._events
@@ -278,7 +280,8 @@ class TimelineView(ScrollView, can_focus=True):
         self._token += 1
         self._scale = None
         self._cache.clear()
-        self._layouts.clear()
+        if self._prepared_layouts is not None:
+            self._prepared_layouts.clear()
         if keep is not None:
             self._selected = keep
         self._update_layout()
@@ -396,6 +399,8 @@ class TimelineView(ScrollView, can_focus=True):
         """Pan (keeping the zoom) so that the highlighted event is in the window."""
         if self._scale is None:
             return  # not laid out yet: the first layout fits every event and picks the lane
+        from tui.core.layout import span
+
         event = self._event(self._selected)
         if event is not None:
             s = span(event, self.today)
@@ -457,6 +462,8 @@ class TimelineView(ScrollView, can_focus=True):
             # The same answer as neighbour_in_time, without its linear search of 100k ids.
             target: str | None = order[max(0, min(position + step, len(order) - 1))]
         else:
+            from tui.core.layout import neighbour_in_time
+
             target = neighbour_in_time(order, self._selected, step)
         if target is not None:
             self._move(target)
@@ -464,6 +471,8 @@ class TimelineView(ScrollView, can_focus=True):
     def action_lane(self, step: int) -> None:
         if self._laid is None:
             return
+        from tui.core.layout import lane_above, lane_below
+
         find = lane_above if step < 0 else lane_below
         found = find(self._laid.lanes, self._lane, self._selected)
         if found is not None:
@@ -474,6 +483,8 @@ class TimelineView(ScrollView, can_focus=True):
         scale = self._laid.scale if self._laid else None
         if scale is None:
             return
+        from tui.core.layout import span
+
         event = self._event(self._selected)
         if event is not None:
             around = span(event, self.today).start
@@ -539,6 +550,8 @@ class TimelineView(ScrollView, can_focus=True):
             if y == 0:
                 text = "No events in this view." if not self._view else "Laying out the timeline…"
             return self._line([(_fit_text(text, width), "caption")], width)
+        from tui.core.layout import axis_lines, render_row, runs
+
         if y == 0:
             return self._caption(laid, gutter, width)
         if y < HEADER:
@@ -569,6 +582,8 @@ class TimelineView(ScrollView, can_focus=True):
         return self._line(parts, width)
 
     def _caption(self, laid: Laid, gutter: int, width: int) -> Strip:
+        from tui.core.layout import caption
+
         head = _fit_text(f"{LANE_TITLES[laid.by]} lanes", gutter) + " "
         text = caption(laid.scale)
         if self._pending:
