@@ -331,15 +331,6 @@ class Pane:
         match = re.search(r"VmHWM:\s+(\d+) kB", status)
         return int(match.group(1)) / 1024 if match else float("nan")
 
-    def quit(self, key: str = "q", timeout: float = 60.0) -> None:
-        """Quit as a person does and wait for the process to end (it may finish writing its
-        cache entry), then close the session."""
-        subprocess.run([*TMUX, "send-keys", "-t", self.name, key], capture_output=True)
-        deadline = time.perf_counter() + timeout
-        while Path(f"/proc/{self.pid}").exists() and time.perf_counter() < deadline:
-            time.sleep(0.05)
-        self.close()
-
     def close(self) -> None:
         subprocess.run([*TMUX, "kill-session", "-t", self.name], capture_output=True)
 
@@ -367,9 +358,6 @@ def paint_app(path: Path, cache: Path) -> dict[str, float]:
         full = re.compile(r"([\d,]+) / \1 events")
         loaded = pane.wait_for(lambda s: full.search(s) and "loading" not in s)
         rss = pane.peak_rss_mb()
-        # Quit with `q`, as a person does: the next ("warm") run then finds the cache entry
-        # this one wrote, not one cut off by killing the terminal.
-        pane.quit()
     finally:
         pane.close()
     return {"first": first, "loaded": loaded, "rss": rss}
