@@ -483,13 +483,14 @@ not_blank = _texts(newlines=True)
 one_line = _texts(newlines=False)
 ids = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,3}", fullmatch=True)
 DAYS = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+_PRECISIONS = st.sampled_from(["year", "month", "day", "day-string"])
 
 
 @st.composite
 def partial_dates(draw: st.DrawFn, day: date | None = None) -> str | date:
     """A date written in one of the accepted forms, for ``day`` or a random day."""
     day = day if day is not None else draw(DAYS)
-    precision = draw(st.sampled_from(["year", "month", "day", "day-string"]))
+    precision = draw(_PRECISIONS)
     if precision == "year":
         return f"{day.year:04d}"
     if precision == "month":
@@ -512,34 +513,37 @@ sources = st.fixed_dictionaries(
 FIXTURE_IDS = ["ru-2018-telegram-block", "ru-2018-telegram-ruling"]
 
 
+# Built once rather than per example: hypothesis validates every new strategy object, which
+# cost more than the draws. Only the dates depend on earlier draws.
+_WORDS = st.lists(one_line, max_size=4, unique_by=str.casefold)
+_FIELDS = st.fixed_dictionaries(
+    {
+        "id": ids.filter(lambda i: i not in FIXTURE_IDS),
+        "title": one_line,
+        "country": st.sampled_from(["RU", "BR", "IN", "EU", "US", "TR", "IR", "CN"]),
+        "action": st.sampled_from(list(Action)),
+        "summary": not_blank,
+        "sources": st.lists(sources, min_size=1, max_size=3),
+    },
+    optional={
+        "authority": _WORDS,
+        "platforms": _WORDS,
+        "tags": _WORDS,
+        "related": st.lists(st.sampled_from(FIXTURE_IDS), unique=True),
+    },
+)
+_STATUS = st.none() | st.sampled_from(list(Status))
+_STATUS_WITH_END = st.none() | st.sampled_from([s for s in Status if s is not Status.ONGOING])
+
+
 @st.composite
 def events(draw: st.DrawFn) -> Event:
-    words = st.lists(one_line, max_size=4, unique_by=str.casefold)
     start = draw(DAYS)
-    data = draw(
-        st.fixed_dictionaries(
-            {
-                "id": ids.filter(lambda i: i not in FIXTURE_IDS),
-                "date": partial_dates(start),
-                "title": one_line,
-                "country": st.sampled_from(["RU", "BR", "IN", "EU", "US", "TR", "IR", "CN"]),
-                "action": st.sampled_from(list(Action)),
-                "summary": not_blank,
-                "sources": st.lists(sources, min_size=1, max_size=3),
-            },
-            optional={
-                "authority": words,
-                "platforms": words,
-                "tags": words,
-                "related": st.lists(st.sampled_from(FIXTURE_IDS), unique=True),
-            },
-        )
-    )
+    data = {"date": draw(partial_dates(start)), **draw(_FIELDS)}
     if draw(st.booleans()):
         end = draw(st.dates(min_value=start, max_value=date(9999, 12, 31)))
         data["end_date"] = draw(partial_dates(end))
-    statuses = [s for s in Status if not (s is Status.ONGOING and "end_date" in data)]
-    status = draw(st.none() | st.sampled_from(statuses))
+    status = draw(_STATUS_WITH_END if "end_date" in data else _STATUS)
     if status is not None:
         data["status"] = status
     return validate_event(data)
