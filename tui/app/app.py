@@ -402,6 +402,33 @@ class PolicyApp(App[int]):
         if self.main_screen.has_class("-timeline"):
             self.query_one(TimelineView).set_view(result.view, keep=keep)
         self._settle_timer = self.set_timer(SETTLE_DELAY, self._apply_settled)
+        self._paint_now()
+        if not self._warm_started and self._load_path is None:
+            # A timeline handed over loaded: build its search structures once the first view is
+            # on screen (the load and reload workers do this for what they load).
+            self._warm_started = True
+            self.call_after_refresh(self._warm_worker, self._index)
+
+    def _paint_now(self) -> None:
+        """Draw the new list now instead of at Textual's next frame. The search box was just
+        repainted for the keystroke, and after a paint Textual's frame timer (60 fps) waits one
+        to two frames, 17-33 ms, before the next: that wait was most of a fast query's lag.
+
+        Private Textual 8 API (the version is pinned): a widget tells its screen what to redraw
+        when it next idles (``_check_refresh``); asked now, the screen has the news before the
+        callback below, which does what its frame timer does (as ``Pilot.pause`` does too)."""
+        screen = self.main_screen
+        if not screen.is_current:
+            return
+        for widget in (self.query_one(EventList), self.query_one(TimelineHeader)):
+            widget._check_refresh()
+        screen.call_later(screen._on_timer_update)
+
+    _warm_started = False
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm_worker(self, index: q.Index) -> None:
+        index.warm()
 
     @property
     def settling(self) -> bool:

@@ -14,7 +14,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -66,6 +68,20 @@ class FacetList(SelectionList[str]):
             self.highlighted = min(highlighted, len(shown) - 1)
 
 
+class SearchInput(FormInput):
+    """The query box.
+
+    Textual's ``Input`` gives its virtual size the width of its text on every change, and
+    ``virtual_size`` is a layout reactive: each keystroke re-laid out the whole screen before
+    the filter even started. That size only bounds this box's own horizontal scrolling, so it
+    is set here without asking for a layout (``Input._watch_value`` then finds it unchanged).
+    """
+
+    def _watch_value(self, value: str) -> None:
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
+
+
 class FilterPane(Vertical):
     """Search box on top; facets and date range below (hidden when the pane is collapsed)."""
 
@@ -91,7 +107,7 @@ class FilterPane(Vertical):
     _error = ""
 
     def compose(self) -> ComposeResult:
-        yield FormInput(
+        yield SearchInput(
             placeholder='/ search: words, "phrases", country:RU platform:telegram …',
             id="search",
         )
