@@ -112,9 +112,19 @@ def cmd_app(argv: Sequence[str]) -> int:
     except QueryError as exc:
         print(f"policy-tui: error: --query: {exc}\n{exc.pointer(query)}", file=sys.stderr)
         return EXIT_USAGE
+    prefetch = None
+    if timeline is None:
+        from tui.core.cache import Prefetch
+
+        # Reads and hashes the big file on another core while Textual is imported.
+        prefetch = Prefetch(path)
     from tui.app.app import make_app
 
-    app = make_app(timeline, path=path, goto=args.goto, query=query, digest=digest)
+    if prefetch is not None:
+        prefetch.wait(timeout=2.0)  # a slow disk: the app then opens without the first rows
+    app = make_app(
+        timeline, path=path, goto=args.goto, query=query, digest=digest, prefetch=prefetch
+    )
     app.run()
     if app.load_errors:
         print(app.load_errors, file=sys.stderr)

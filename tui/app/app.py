@@ -27,15 +27,14 @@ from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core import query as q
+from tui.core.cache import Entry, Prefetch
+from tui.core.digest import file_digest
 from tui.core.editor import EditorError, editor_command, run_editor
 from tui.core.errors import TimelineError
-from tui.core.load import decode, load_bytes, load_text, read_bytes
-from tui.core.model import Event, Timeline, TimelineInfo
+from tui.core.event import Event, Timeline, TimelineInfo
 from tui.core.present import display_path
-from tui.core.preview import preview
 from tui.core.sanitize import clean, quote
 from tui.core.watch import FileWatcher
-from tui.core.write import file_digest
 
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
 FILTER_DEBOUNCE = 0.12  # seconds between the last keystroke and filtering
@@ -98,6 +97,7 @@ class PolicyApp(App[int]):
         today: date | None = None,
         digest: str | None = None,
         watch: bool = True,
+        prefetch: Prefetch | None = None,
     ) -> None:
         super().__init__()
         self.today = today or date.today()
@@ -109,6 +109,13 @@ class PolicyApp(App[int]):
         self._load_path = path if timeline is None else None
         self.loading = timeline is None
         self.load_errors: str | None = None
+        # A cached big file's first events, read while the UI was being imported: the first
+        # frame shows them, the worker reads the rest.
+        self._prefetch = prefetch if timeline is None else None
+        self._head_shown = False
+        if self._prefetch is not None and self._prefetch.head is not None:
+            timeline = self._prefetch.head
+            self._head_shown = True
         self.timeline = timeline or Timeline(
             info=TimelineInfo(title="Loading…"), path=str(path) if path else None
         )
@@ -172,7 +179,29 @@ class PolicyApp(App[int]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_worker(self, path: Path) -> None:
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
+        from tui.core import cache
+
         name = str(path)
+        prefetch = self._prefetch
+        if prefetch is not None and prefetch.wait().entry is not None and prefetch.digest:
+            shown = self._head_shown
+            if self._load_cached(prefetch.entry, prefetch.digest, head_shown=shown):
+                return
+        elif prefetch is None:
+            try:
+                data = path.read_bytes()
+            except (OSError, ValueError):
+                data = None  # the loader's read_bytes says why, below
+            if data is not None:
+                digest = file_digest(data)  # hashlib lets the UI thread run meanwhile
+                found = cache.entry(path, digest, name)
+                del data
+                if found is not None and self._load_cached(found, digest):
+                    return
+        # Not cached (or a damaged entry): parse and validate, the first events first.
+        from tui.core.load import decode, load_text, read_bytes
+        from tui.core.preview import preview
+
         try:
             # The preview needs the first few hundred events: read and decode only the head.
             head = b""
@@ -184,12 +213,7 @@ class PolicyApp(App[int]):
             except TimelineError:
                 first = None  # read_bytes and the full load say what is wrong
             if first is not None and first.events:
-                index = q.Index(first.events, today=self.today)
-                self.call_from_thread(self.replace_timeline, first, index, loading=True)
-                # Parsing holds the GIL in long stretches: let the first rows reach the screen.
-                painted = threading.Event()
-                self.call_from_thread(self.call_after_refresh, painted.set)
-                painted.wait(1.0)
+                self._show_first(first)
             data = read_bytes(path)
             digest = file_digest(data)
             text = decode(data, name)
@@ -211,9 +235,36 @@ class PolicyApp(App[int]):
             return
         self.file_digest = digest
         self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
+        # The next opening of this file skips all of the above. Before warming the index: a
+        # user who quits at once still gets it.
+        cache.store(path, digest, timeline)
         # Build the search structures here, off the UI thread, before the first keystroke needs
         # them (filtering works meanwhile; the index yields the GIL between slices).
         index.warm()
+
+    def _load_cached(self, found: Entry, digest: str, *, head_shown: bool = False) -> bool:
+        """Show a cache entry's first events, then all; False if the entry is damaged."""
+        first = None if head_shown else found.head()
+        if first is not None and first.events:
+            self._show_first(first)
+        self.call_from_thread(self._show_progress, "loading the rest…")
+        timeline = found.timeline()
+        if timeline is None:
+            return False
+        index = q.Index(timeline.events, today=self.today)
+        self.file_digest = digest
+        self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
+        index.warm()
+        return True
+
+    def _show_first(self, first: Timeline) -> None:
+        """From the load worker: show the first events while the rest loads."""
+        index = q.Index(first.events, today=self.today)
+        self.call_from_thread(self.replace_timeline, first, index, loading=True)
+        # Loading holds the GIL in long stretches: let the first rows reach the screen.
+        painted = threading.Event()
+        self.call_from_thread(self.call_after_refresh, painted.set)
+        painted.wait(1.0)
 
     def _show_progress(self, note: str) -> None:
         self.query_one(TimelineHeader).set_progress(note)
@@ -267,14 +318,15 @@ class PolicyApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _reload_worker(self, path: Path) -> None:
+        from tui.core.cache import load_cached
+
         try:
-            data = read_bytes(path)
-            timeline = load_bytes(data, str(path))
+            timeline, digest = load_cached(path)
             index = q.Index(timeline.events, today=self.today)
         except TimelineError as exc:
             self.call_from_thread(self._reload_failed, exc)
             return
-        self.call_from_thread(self._reloaded, timeline, index, file_digest(data))
+        self.call_from_thread(self._reloaded, timeline, index, digest)
         index.warm()
 
     def _reloaded(self, timeline: Timeline, index: q.Index, digest: str) -> None:
@@ -855,14 +907,23 @@ def make_app(
     today: date | None = None,
     digest: str | None = None,
     watch: bool = True,
+    prefetch: Prefetch | None = None,
 ) -> PolicyApp:
     """The one factory the CLI and the tests share.
 
     Give a loaded ``timeline``, or only a ``path`` to open the app at once and load the file
-    in the background (what the CLI does for big files).
+    in the background (what the CLI does for big files); ``prefetch``, started on that path
+    before the app was imported, hands over what it has read.
     """
     if timeline is None and path is None:
         raise ValueError("make_app needs a timeline or a path")
     return PolicyApp(
-        timeline, path=path, goto=goto, query=query, today=today, digest=digest, watch=watch
+        timeline,
+        path=path,
+        goto=goto,
+        query=query,
+        today=today,
+        digest=digest,
+        watch=watch,
+        prefetch=prefetch,
     )

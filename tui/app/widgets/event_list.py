@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.model import Event, Status
+from tui.core.event import Event, Status
 from tui.core.present import row
 
 
