@@ -109,7 +109,10 @@ def bits_to_indices(bits: int, n: int) -> list[int]:
     """Bitset -> ascending indices."""
     if not bits:
         return []
-    if bits.bit_count() > n >> 6:
+    count = bits.bit_count()
+    if count == n:
+        return list(range(n))  # a one-letter search: twice as fast as the general way
+    if count > n >> 6:
         return list(compress(range(n), bits_to_mask(bits, n)))
     # Few: a step per non-zero byte instead of one per event.
     data = bits.to_bytes((n + 7) // 8, "little")
