@@ -26,10 +26,13 @@ def pytest_collection(session: pytest.Session) -> Generator[None, object, object
 
 
 @pytest.fixture(autouse=True)
-def _isolate_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolate_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # A developer's own timeline or colour settings must not leak into tests.
     monkeypatch.delenv("POLICY_TUI_TIMELINE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # Each test starts with an empty cache of its own (subprocesses inherit it), never the
+    # developer's ~/.cache.
+    monkeypatch.setenv("POLICY_TUI_CACHE", str(tmp_path / "policy-tui-cache"))
 
 
 @pytest.fixture

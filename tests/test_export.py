@@ -22,12 +22,12 @@ import icalendar
 import pytest
 
 from tui.commands.export import write_atomic
+from tui.core.event import EVENT_FIELDS, Timeline
 from tui.core.export import FORMATS, render
 from tui.core.export.common import dumps, event_record, paragraphs, uri
 from tui.core.export.csv import COLUMNS
 from tui.core.export.ics import default_stamp
 from tui.core.load import load_text, load_timeline
-from tui.core.model import EVENT_FIELDS, Timeline
 from tui.core.query import Index, parse
 
 HERE = Path(__file__).parent
@@ -171,8 +171,8 @@ def test_markdown_count_line_is_where_publishing_md_says(timeline: Timeline) -> 
     assert timeline.info.description.strip()
     assert lines[4] == "4 events matching `country:RU platform:telegram`."
     assert "4 events matching `country:RU platform:telegram`." in doc
-    info = timeline.info.model_copy(update={"description": ""})
-    bare = timeline.model_copy(update={"info": info})
+    info = timeline.info._replace(description="")
+    bare = timeline.replace(info=info)
     assert render("markdown", bare, timeline.events[:1]).splitlines()[2] == "1 event."
 
 
@@ -346,18 +346,14 @@ def hostile() -> Timeline:
     """The loadable hostile file plus, should the loader ever let them in, terminal controls."""
     loaded = load_text(HOSTILE)
     event = loaded.events[0]
-    worse = event.model_copy(
-        update={
-            "id": "x-2020-worse",
-            "title": "\x1b]52;c;ZXZpbA==\x07 \x1b[31mred\x9b",
-            "summary": "one \x1b[2J\ntwo\x07",
-            "tags": ["\x1b[1mbold"],
-            "sources": [
-                event.sources[0].model_copy(update={"publisher": "P\x1bub", "title": "T\x07"})
-            ],
-        }
+    worse = event._replace(
+        id="x-2020-worse",
+        title="\x1b]52;c;ZXZpbA==\x07 \x1b[31mred\x9b",
+        summary="one \x1b[2J\ntwo\x07",
+        tags=("\x1b[1mbold",),
+        sources=(event.sources[0]._replace(publisher="P\x1bub", title="T\x07"),),
     )
-    info = loaded.info.model_copy(update={"title": "Evil \x1b[2J title"})
+    info = loaded.info._replace(title="Evil \x1b[2J title")
     return Timeline(info=info, events=[event, worse])
 
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from tui.core import index as ix
 from tui.core.dates import PartialDate
+from tui.core.event import Action, Event, Status
 from tui.core.index import (
     FS,
     RS,
@@ -31,7 +32,7 @@ from tui.core.index import (
     letter_words,
     prepare_texts,
 )
-from tui.core.model import Action, Event, Status
+from tui.core.model import validate_event
 from tui.core.query import (
     FACETS,
     Index,
@@ -319,7 +320,7 @@ def events(draw: st.DrawFn, size: int = 12) -> list[Event]:
         elif draw(st.booleans()):
             data["status"] = draw(_STATUS)
         try:
-            out.append(Event.model_validate(data))
+            out.append(validate_event(data))
         except ValidationError:
             assume(False)
     return out
@@ -353,7 +354,7 @@ def test_the_model_keeps_the_separators_out_of_every_searched_field(
     else:
         data[field] = bad
     with pytest.raises(ValidationError):
-        Event.model_validate(data)
+        validate_event(data)
 
 
 def phrase(needle: str) -> str:
@@ -389,7 +390,7 @@ def test_facets_match_a_count_over_the_events(timeline: list[Event]) -> None:
         counts: Counter[str] = Counter()
         for event in timeline:
             raw = getattr(event, attrs[facet]) if facet != "status" else event.state
-            values = raw if isinstance(raw, list) else [raw]
+            values = raw if isinstance(raw, (list, tuple)) else [raw]
             for value in values:
                 value = getattr(value, "value", value)
                 key = normalize(facet, value)
@@ -500,7 +501,7 @@ def some_events(count: int) -> list[Event]:
         "sources": [{"publisher": "TASS", "url": "https://tass.com/x", "title": "Blocked"}],
     }
     return [
-        Event.model_validate(
+        validate_event(
             {**base, "id": f"e-{i}", "date": f"20{10 + i % 10}", "country": COUNTRIES[i % 7]}
         )
         for i in range(count)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import tui.core.layout as layout_module
 from tui.core.countries import country_name
+from tui.core.event import Action, Event, Status
 from tui.core.layout import (
     ASCII,
     UNICODE,
@@ -40,7 +41,7 @@ from tui.core.layout import (
     span,
     ticks,
 )
-from tui.core.model import Action, Event, Status
+from tui.core.model import validate_event
 from tui.core.sanitize import clean
 
 TODAY = date(2026, 5, 1)
@@ -70,7 +71,7 @@ def ev(
         data["end_date"] = end
     if status is not None:
         data["status"] = status
-    return Event.model_validate(data)
+    return validate_event(data)
 
 
 def all_items(layouts: list[LaneLayout]) -> list[Item]:
@@ -321,7 +322,7 @@ class TestLanes:
 
     def test_labels_are_cleaned(self) -> None:
         # The loader rejects control characters; the label is cleaned anyway, in depth.
-        unchecked = ev("a", "2020-01-01").model_copy(update={"platforms": ["Evil\x1b[31m"]})
+        unchecked = ev("a", "2020-01-01")._replace(platforms=("Evil\x1b[31m",))
         events = [unchecked]
         assert lanes(events)[0].label == "Evil\\x1b[31m"
 

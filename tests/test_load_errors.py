@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import Problem, TimelineError
+from tui.core.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Event, Status
 from tui.core.load import load_bytes, load_text, load_timeline
-from tui.core.model import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Event, Status
+from tui.core.model import EventModel
 from tui.core.summary import one_line_summary
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "core"
@@ -723,7 +724,7 @@ def test_our_own_bugs_become_a_problem_not_a_traceback(monkeypatch: pytest.Monke
     def explode(*args: object, **kwargs: object) -> Event:
         raise KeyError("boom")
 
-    monkeypatch.setattr(Event, "model_validate", explode)
+    monkeypatch.setattr(EventModel, "model_validate", explode)
     with pytest.raises(TimelineError, match="internal error while checking") as caught:
         load_text(EVENT)
     assert isinstance(caught.value.__cause__, KeyError)

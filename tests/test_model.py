@@ -10,15 +10,8 @@ from pydantic import ValidationError
 
 from tui.core.countries import BLOCS, country_name, suggest_code
 from tui.core.dates import PartialDate
-from tui.core.model import (
-    LASTING_ACTIONS,
-    Action,
-    Event,
-    Source,
-    Status,
-    Timeline,
-    TimelineFile,
-)
+from tui.core.event import LASTING_ACTIONS, Action, Event, Status, Timeline
+from tui.core.model import EventModel, SourceModel, TimelineFile, validate_event
 
 
 def event(**changes: Any) -> dict[str, Any]:
@@ -37,13 +30,13 @@ def event(**changes: Any) -> dict[str, Any]:
 
 def errors(data: dict[str, Any]) -> dict[tuple[Any, ...], str]:
     with pytest.raises(ValidationError) as caught:
-        Event.model_validate(data)
+        validate_event(data)
     return {tuple(e["loc"]): e["msg"] for e in caught.value.errors()}
 
 
 @pytest.mark.parametrize("action", list(Action))
 def test_status_is_derived_from_the_action_when_left_out(action: Action) -> None:
-    loaded = Event.model_validate(event(action=action.value))
+    loaded = validate_event(event(action=action.value))
     expected = Status.ONGOING if action in LASTING_ACTIONS else Status.ENDED
     assert loaded.status is expected and loaded.state is expected
     assert action.lasting is (action in LASTING_ACTIONS)
@@ -51,12 +44,12 @@ def test_status_is_derived_from_the_action_when_left_out(action: Action) -> None
 
 
 def test_an_end_date_makes_a_measure_ended() -> None:
-    assert Event.model_validate(event(end_date="2020-06")).state is Status.ENDED
+    assert validate_event(event(end_date="2020-06")).state is Status.ENDED
 
 
 @pytest.mark.parametrize("status", ["ongoing", "ended", "unknown"])
 def test_an_explicit_status_wins(status: str) -> None:
-    assert Event.model_validate(event(action="fine", status=status)).state == status
+    assert validate_event(event(action="fine", status=status)).state == status
 
 
 def test_ongoing_with_an_end_date_is_a_contradiction() -> None:
@@ -80,7 +73,7 @@ def test_end_before_start_is_an_error() -> None:
     ],
 )
 def test_end_is_before_start_only_when_its_whole_period_is(start: object, end: object) -> None:
-    Event.model_validate(event(date=start, end_date=end))
+    validate_event(event(date=start, end_date=end))
 
 
 @pytest.mark.parametrize(
@@ -104,7 +97,7 @@ def test_end_is_before_start_only_when_its_whole_period_is(start: object, end: o
 )
 def test_only_http_urls_with_a_host_are_sources(url: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        Source.model_validate({"publisher": "P", "url": url})
+        SourceModel.model_validate({"publisher": "P", "url": url})
     message = caught.value.errors()[0]["msg"]
     assert "URL" in message
     assert "\x1b" not in message
@@ -114,7 +107,7 @@ def test_only_http_urls_with_a_host_are_sources(url: str) -> None:
     "url", ["https://example.org", "http://example.org/a?b=c#d", "HTTPS://EXAMPLE.ORG:8443/x"]
 )
 def test_http_urls_are_accepted(url: str) -> None:
-    assert Source.model_validate({"publisher": "P", "url": url}).url == url
+    assert SourceModel.model_validate({"publisher": "P", "url": url}).url == url
 
 
 @pytest.mark.parametrize(
@@ -127,8 +120,8 @@ def test_country_near_misses_get_a_hint(code: str, hint: str) -> None:
 
 def test_unknown_country_is_an_error_and_blocs_are_accepted() -> None:
     assert "'XX' is not an ISO 3166-1 alpha-2" in errors(event(country="XX"))[("country",)]
-    assert Event.model_validate(event(country="EU")).country_name == "European Union"
-    assert Event.model_validate(event(country="BR")).country_name == "Brazil"
+    assert validate_event(event(country="EU")).country_name == "European Union"
+    assert validate_event(event(country="BR")).country_name == "Brazil"
     assert country_name("EU") == BLOCS["EU"]
     assert country_name("eu") is None and country_name("") is None
     assert suggest_code("RU") is None  # already right: nothing to suggest
@@ -155,18 +148,20 @@ def test_title_is_one_line_and_not_blank() -> None:
 
 
 def test_events_are_immutable() -> None:
-    loaded = Event.model_validate(event())
-    with pytest.raises(ValidationError):
+    loaded = validate_event(event(platforms=["WhatsApp"]))
+    with pytest.raises(AttributeError):
         loaded.title = "changed"  # type: ignore[misc]
+    with pytest.raises(AttributeError):  # lists are tuples: shared safely by the UI and caches
+        loaded.platforms.append("Telegram")  # type: ignore[attr-defined]
 
 
 def test_has_platform_ignores_case() -> None:
-    loaded = Event.model_validate(event(platforms=["WhatsApp"]))
+    loaded = validate_event(event(platforms=["WhatsApp"]))
     assert loaded.has_platform("whatsapp") and not loaded.has_platform("Telegram")
 
 
 def make(ident: str, start: object, end: object = None) -> Event:
-    return Event.model_validate(event(id=ident, date=start, end_date=end))
+    return validate_event(event(id=ident, date=start, end_date=end))
 
 
 def test_sort_key_follows_the_documented_rule() -> None:
@@ -212,7 +207,9 @@ def test_timeline_sorts_and_looks_up() -> None:
 
 
 def test_dates_serialise_as_written() -> None:
-    dumped = make("a", "2018-04", date(2019, 1, 2)).model_dump(mode="json")
+    dumped = EventModel.model_validate(event(date="2018-04", end_date=date(2019, 1, 2))).model_dump(
+        mode="json"
+    )
     assert dumped["date"] == "2018-04" and dumped["end_date"] == "2019-01-02"
     assert isinstance(make("a", "2018").date, PartialDate)
 

@@ -47,7 +47,7 @@ def _outcome(text: str, name: str = "t.toml") -> Any:
         timeline = load.load_text(text, name)
     except TimelineError as exc:
         return exc.format()
-    return (timeline.model_dump(), timeline.lines, [e.id for e in timeline.events])
+    return (timeline.info, timeline.events, timeline.views, timeline.lines, timeline.path)
 
 
 def fast(text: str, name: str = "t.toml") -> Any:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tui.core.model import Event
+from tui.core.event import Event
+from tui.core.model import validate_event
 from tui.core.present import dates_line, display_path, duration_line, reflow, row
 
 TODAY = date(2026, 6, 1)
@@ -21,7 +22,7 @@ def event(**fields: object) -> Event:
         "summary": "S",
         "sources": [{"publisher": "P", "url": "https://example.org"}],
     }
-    return Event.model_validate({**base, **fields})
+    return validate_event({**base, **fields})
 
 
 def test_a_day_precise_span_has_an_exact_length() -> None:

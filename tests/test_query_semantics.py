@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.event import Timeline
 from tui.core.index import (
     ScanText,
     TextIndex,
@@ -22,7 +23,6 @@ from tui.core.index import (
     mask_to_bits,
 )
 from tui.core.load import load_timeline
-from tui.core.model import Timeline
 from tui.core.query import Index, event_span, haystack, parse, with_facet
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "timeline.toml"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tui.core.event import Timeline
 from tui.core.load import load_text
-from tui.core.model import Timeline
 from tui.core.summary import LIST_ALL_COUNTRIES, one_line_summary
 
 CODES = ("AU", "BR", "CN", "DE", "EU", "FR", "GB", "IN", "IR", "JP", "KZ", "RU", "TR", "US")

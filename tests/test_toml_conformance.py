@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from tui.core.errors import TimelineError
+from tui.core.event import Timeline
 from tui.core.load import load_bytes
 from tui.core.locate import Locator
-from tui.core.model import Timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = (ROOT.parent / "shared" / "toml-test", Path("/work/shared/toml-test"))

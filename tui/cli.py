@@ -34,6 +34,8 @@ commands:
 
 Without PATH the timeline is ${ENV_VAR}, else ./timeline.toml, else the curated
 timeline shipped with policy-tui. Run 'policy-tui COMMAND --help' for a command's options.
+The explorer caches files that load cleanly (validated) in $XDG_CACHE_HOME/policy-tui
+(~/.cache/policy-tui); POLICY_TUI_CACHE=DIR moves it, POLICY_TUI_CACHE=off turns it off.
 Exit status: 0 ok, 1 the file has problems, 2 usage error or unreadable file."""
 
 
@@ -72,10 +74,10 @@ def cmd_app(argv: Sequence[str]) -> int:
 
     parser = _app_parser()
     args = parser.parse_args(glue_values(argv, parser))
+    from tui.core.cache import load_cached
     from tui.core.errors import TimelineError, did_you_mean
     from tui.core.query import QueryError, parse
     from tui.core.sanitize import quote
-    from tui.core.write import load_with_digest
 
     path: Path = args.path or default_timeline()
     timeline = None
@@ -86,7 +88,7 @@ def cmd_app(argv: Sequence[str]) -> int:
     digest = None
     if not big or args.view:
         try:
-            timeline, digest = load_with_digest(path)
+            timeline, digest = load_cached(path)
         except TimelineError as exc:
             print(exc.format(), file=sys.stderr)
             return EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS

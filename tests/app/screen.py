@@ -42,18 +42,16 @@ def hostile_timeline(path):  # type: ignore[no-untyped-def]
 
     timeline = load_timeline(path)
     event = timeline.events[0]
-    source = event.sources[0].model_copy(
-        update={"publisher": event.sources[0].publisher + NASTY, "title": "T" + NASTY}
+    source = event.sources[0]._replace(
+        publisher=event.sources[0].publisher + NASTY, title="T" + NASTY
     )
-    dirty = event.model_copy(
-        update={
-            "title": event.title + NASTY,
-            "authority": [a + NASTY for a in event.authority],
-            "platforms": [p + NASTY for p in event.platforms],
-            "tags": [t + NASTY for t in event.tags],
-            "summary": event.summary + NASTY,
-            "sources": [source],
-        }
+    dirty = event._replace(
+        title=event.title + NASTY,
+        authority=tuple(a + NASTY for a in event.authority),
+        platforms=tuple(p + NASTY for p in event.platforms),
+        tags=tuple(t + NASTY for t in event.tags),
+        summary=event.summary + NASTY,
+        sources=(source,),
     )
-    info = timeline.info.model_copy(update={"title": timeline.info.title + NASTY})
-    return timeline.model_copy(update={"info": info, "events": [dirty, *timeline.events[1:]]})
+    info = timeline.info._replace(title=timeline.info.title + NASTY)
+    return timeline.replace(info=info, events=[dirty, *timeline.events[1:]])

@@ -174,8 +174,8 @@ async def test_o_and_digits_open_sources_and_only_http(monkeypatch: pytest.Monke
         await pilot.press("9")
         assert len(opened) == 2  # no ninth source: refused with a message
         # A URL that slipped past validation (constructed in code) is still refused.
-        bad = event.sources[0].model_copy(update={"url": "file:///etc/passwd"})
-        pilot.app._current = event.model_copy(update={"sources": [bad]})
+        bad = event.sources[0]._replace(url="file:///etc/passwd")
+        pilot.app._current = event._replace(sources=(bad,))
         await pilot.press("o")
         assert len(opened) == 2
 

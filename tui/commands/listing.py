@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tui.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
 from tui.core.errors import TimelineError, did_you_mean
-from tui.core.model import Event, Timeline
+from tui.core.event import Event, Timeline
 from tui.core.paths import default_timeline
 from tui.core.query import Index, Query, QueryError, parse
 from tui.core.sanitize import clean, quote
@@ -101,10 +101,11 @@ def glue_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[st
 
 
 def load(path: Path | None) -> Timeline:
-    from tui.core.load import load_timeline
+    """The timeline for ``list`` and ``export``: through the cache, as the explorer reads it."""
+    from tui.core.cache import load_cached
 
     try:
-        return load_timeline(path or default_timeline())
+        return load_cached(path or default_timeline())[0]
     except TimelineError as exc:
         raise Fail(exc.format(), EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS) from None
 

@@ -32,7 +32,7 @@ from typing import Literal, NamedTuple
 
 from tui.core.countries import country_name
 from tui.core.dates import Precision
-from tui.core.model import Event, Status
+from tui.core.event import Event, Status
 from tui.core.sanitize import clean
 
 Unit = Literal["day", "month", "year"]

@@ -73,7 +73,7 @@ from typing import Literal, NamedTuple, overload
 
 from tui.core.countries import country_name
 from tui.core.dates import PartialDate, Precision
-from tui.core.model import Action, Event, Status
+from tui.core.event import Action, Event, Status
 from tui.core.sanitize import clean
 
 MIN_ORDINAL = date.min.toordinal()

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tui.core.errors import Problem, TimelineError, did_you_mean
+from tui.core.event import Event, Timeline, TimelineInfo
 from tui.core.index import gc_paused
 from tui.core.locate import Locator, event_header_lines
 from tui.core.model import (
@@ -31,10 +32,10 @@ from tui.core.model import (
     SOURCE_FIELDS,
     TOP_LEVEL_KEYS,
     Action,
-    Event,
-    Timeline,
-    TimelineInfo,
+    EventModel,
     status_conflict,
+    to_event,
+    validate_info,
 )
 from tui.core.sanitize import quote
 
@@ -407,7 +408,7 @@ def _load_valid(text: str, name: str, progress: Progress | None) -> Timeline | N
     events: list[Event] = []
     lines: list[int] | None = []
     line = text.count("\n", 0, starts[0]) + 1
-    validate = Event.model_validate
+    validate = EventModel.model_validate
     with _gc_paused():
         for start, end in itertools.pairwise(bounds):
             chunk = text[start:end]
@@ -419,7 +420,7 @@ def _load_valid(text: str, name: str, progress: Progress | None) -> Timeline | N
                 return None
             head.update(data)
             try:
-                events.extend([validate(item) for item in raw])
+                events.extend(map(to_event, map(validate, raw)))
             except ValidationError:
                 return None
             if lines is not None:
@@ -516,7 +517,7 @@ class _Checker:
             )
             return TimelineInfo()
         try:
-            return TimelineInfo.model_validate(raw)
+            return validate_info(raw)
         except ValidationError as exc:
             for loc, message in _describe(exc, INFO_FIELDS):
                 self.add(message, ("timeline", *loc), field="timeline." + _field_name(loc))
@@ -599,7 +600,7 @@ class _Checker:
                 continue
             self._related(item, index, label, first_index)
             try:
-                event = Event.model_validate(item)
+                event = to_event(EventModel.model_validate(item))
             except ValidationError as exc:
                 reported = set()
                 for loc, message in _describe(exc, EVENT_FIELDS):

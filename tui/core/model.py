@@ -1,13 +1,14 @@
-"""The timeline's data model: pydantic models, the closed vocabularies and their rules.
+"""Validation: the pydantic models of the file format, and their rules.
 
-Field documentation lives in ``docs/format.md``; the descriptions here feed the JSON Schema.
+The loader validates each ``[[events]]`` table with ``EventModel`` and keeps the result as an
+``Event`` record (``tui.core.event``); nothing else holds models. Field documentation lives in
+``docs/format.md``; the descriptions here feed the JSON Schema.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -21,68 +22,24 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
-    model_validator,
 )
 
 from tui.core.countries import country_name, suggest_code
 from tui.core.dates import PartialDate
+from tui.core.event import (
+    ACTION_LABELS,
+    LASTING_ACTIONS,
+    Action,
+    Event,
+    Source,
+    Status,
+    Timeline,
+    TimelineInfo,
+    derived_status,
+)
 from tui.core.sanitize import quote
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-class Status(StrEnum):
-    ONGOING = "ongoing"
-    ENDED = "ended"
-    UNKNOWN = "unknown"
-
-
-class Action(StrEnum):
-    """The closed vocabulary of what a state did (see docs/format.md)."""
-
-    BLOCK = "block"
-    THROTTLE = "throttle"
-    RESTRICT = "restrict"
-    LAW = "law"
-    PROPOSAL = "proposal"
-    RULING = "ruling"
-    LAWSUIT = "lawsuit"
-    DESIGNATION = "designation"
-    FINE = "fine"
-    DEMAND = "demand"
-    LIFT = "lift"
-    MANDATE = "mandate"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return ACTION_LABELS[self]
-
-    @property
-    def lasting(self) -> bool:
-        """A lasting measure stays in force until lifted; a one-off event just happens."""
-        return self in LASTING_ACTIONS
-
-
-ACTION_LABELS: dict[Action, str] = {
-    Action.BLOCK: "block",
-    Action.THROTTLE: "throttling",
-    Action.RESTRICT: "feature restriction",
-    Action.LAW: "law",
-    Action.PROPOSAL: "proposed law",
-    Action.RULING: "court ruling",
-    Action.LAWSUIT: "lawsuit",
-    Action.DESIGNATION: "designation",
-    Action.FINE: "fine",
-    Action.DEMAND: "data or decryption demand",
-    Action.LIFT: "lifting of a measure",
-    Action.MANDATE: "state platform mandate",
-    Action.OTHER: "other",
-}
-
-LASTING_ACTIONS = frozenset(
-    {Action.BLOCK, Action.THROTTLE, Action.RESTRICT, Action.LAW, Action.DESIGNATION, Action.MANDATE}
-)
 
 
 def _parse_date(value: Any) -> PartialDate:
@@ -213,22 +170,6 @@ def _unique_items(values: list[str]) -> list[str]:
     return values
 
 
-# Models of one kind nearly all have the same fields set: one shared set per combination instead
-# of one per model saves ~1 KB per event. Safe because models are frozen and ``model_copy``
-# copies the set before changing it.
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-
-
-def _share_fields_set(model: BaseModel) -> None:
-    fields = model.__pydantic_fields_set__
-    shared = _FIELDS_SETS.get(frozenset(fields))
-    if shared is None:
-        if len(_FIELDS_SETS) < 4096:
-            _FIELDS_SETS[frozenset(fields)] = fields
-    elif shared is not fields:
-        object.__setattr__(model, "__pydantic_fields_set__", shared)
-
-
 OneLine = Annotated[str, AfterValidator(_one_line)]
 Text = Annotated[str, AfterValidator(_not_blank)]
 Slug = Annotated[str, AfterValidator(_slug)]
@@ -241,7 +182,9 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
-class Source(StrictModel):
+class SourceModel(StrictModel):
+    model_config = ConfigDict(title="Source")
+
     publisher: Annotated[str, AfterValidator(_one_line), AfterValidator(sys.intern)] = Field(
         description="Who published it (Reuters, Official Gazette)."
     )
@@ -251,13 +194,12 @@ class Source(StrictModel):
     title: OneLine | None = Field(default=None, description="Headline or document title.")
     date: DateField | None = Field(default=None, description="Publication date.")
 
-    @model_validator(mode="after")
-    def _lean(self) -> Source:
-        _share_fields_set(self)
-        return self
 
+# What an ``[[events]]`` table must hold (a docstring would become the schema's description);
+# ``to_event`` makes the record the app uses.
+class EventModel(StrictModel):
+    model_config = ConfigDict(title="Event")
 
-class Event(StrictModel):
     id: Slug = Field(description="Unique, stable slug: lowercase letters, digits, hyphens.")
     date: DateField = Field(description="When it happened, at the precision known.")
     end_date: DateField | None = Field(
@@ -278,7 +220,7 @@ class Event(StrictModel):
     action: Action = Field(description="What the state did, from a closed vocabulary.")
     tags: Words = Field(default_factory=list, description="Free words.")
     summary: Text = Field(description="What happened, in a few sentences.")
-    sources: list[Source] = Field(min_length=1, description="At least one source.")
+    sources: list[SourceModel] = Field(min_length=1, description="At least one source.")
     related: list[Slug] = Field(default_factory=list, description="Ids of related events.")
 
     @field_validator("end_date")
@@ -309,68 +251,14 @@ class Event(StrictModel):
             seen.add(other)
         return related
 
-    @model_validator(mode="after")
-    def _derive_status(self) -> Event:
-        if self.status is None:
-            lasting = self.end_date is None and self.action.lasting
-            # Frozen model: set the derived value once, during validation.
-            object.__setattr__(self, "status", Status.ONGOING if lasting else Status.ENDED)
-        _share_fields_set(self)
-        return self
 
-    @property
-    def country_name(self) -> str:
-        return country_name(self.country) or self.country
+class InfoModel(StrictModel):
+    model_config = ConfigDict(title="TimelineInfo")
 
-    @property
-    def state(self) -> Status:
-        """The status, always set after validation (typed for callers)."""
-        assert self.status is not None
-        return self.status
-
-    @property
-    def sort_key(self) -> tuple[int, int, int, str]:
-        """First day of ``date``, less precise first, then the earlier end, then the id.
-
-        The end is the last day of ``end_date``'s period, or of ``date``'s when there is no
-        end_date (docs/format.md, "Sorting"). Ordinals: no overflow at 0001-01-01 or 9999-12-31.
-        """
-        end = (self.end_date or self.date).end.toordinal()
-        return (*self.date.sort_key, end, self.id)
-
-    def has_platform(self, name: str) -> bool:
-        folded = name.casefold()
-        return any(p.casefold() == folded for p in self.platforms)
-
-
-class TimelineInfo(StrictModel):
     title: OneLine = Field(default="Untitled timeline", description="Shown in the app header.")
     description: Annotated[str, AfterValidator(_no_controls)] = Field(
         default="", description="Shown in the app header."
     )
-
-
-class Timeline(BaseModel):
-    """A validated timeline: events sorted by date, with lookups by id."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    info: TimelineInfo = Field(default_factory=TimelineInfo)
-    events: list[Event] = Field(default_factory=list)
-    views: dict[str, str] = Field(default_factory=dict)
-    path: str | None = None
-    # id -> 1-based line of the event's [[events]] header; used by the editor and errors.
-    lines: dict[str, int] = Field(default_factory=dict)
-
-    def model_post_init(self, __context: Any) -> None:
-        self.events.sort(key=lambda e: e.sort_key)
-        self._by_id = {e.id: e for e in self.events}
-
-    def get(self, event_id: str) -> Event | None:
-        return self._by_id.get(event_id)
-
-    def __len__(self) -> int:
-        return len(self.events)
 
 
 class TimelineFile(StrictModel):
@@ -382,12 +270,60 @@ class TimelineFile(StrictModel):
         json_schema_extra={"description": "A policy-tui timeline file (docs/format.md)."},
     )
 
-    timeline: TimelineInfo | None = None
-    events: list[Event] = Field(min_length=1)
+    timeline: InfoModel | None = None
+    events: list[EventModel] = Field(min_length=1)
     views: dict[str, str] = Field(default_factory=dict, description="Saved views: name -> query.")
 
 
-EVENT_FIELDS: tuple[str, ...] = tuple(Event.model_fields)
-SOURCE_FIELDS: tuple[str, ...] = tuple(Source.model_fields)
-INFO_FIELDS: tuple[str, ...] = tuple(TimelineInfo.model_fields)
+def to_event(model: EventModel) -> Event:
+    """The record of a validated event; the status, when left out, derived."""
+    return Event(
+        model.id,
+        model.date,
+        model.end_date,
+        model.status or derived_status(model.end_date, model.action),
+        model.title,
+        model.country,
+        tuple(model.authority),
+        tuple(model.platforms),
+        model.action,
+        tuple(model.tags),
+        model.summary,
+        tuple(Source(s.publisher, s.url, s.title, s.date) for s in model.sources),
+        tuple(model.related),
+    )
+
+
+def validate_event(data: Any) -> Event:
+    """``data`` (a parsed ``[[events]]`` table) as an Event; pydantic's ValidationError if not."""
+    return to_event(EventModel.model_validate(data))
+
+
+def validate_info(data: Any) -> TimelineInfo:
+    info = InfoModel.model_validate(data)
+    return TimelineInfo(info.title, info.description)
+
+
+EVENT_FIELDS: tuple[str, ...] = tuple(EventModel.model_fields)
+SOURCE_FIELDS: tuple[str, ...] = tuple(SourceModel.model_fields)
+INFO_FIELDS: tuple[str, ...] = tuple(InfoModel.model_fields)
 TOP_LEVEL_KEYS: tuple[str, ...] = ("timeline", "events", "views")
+
+# Re-exported: the vocabulary is part of the format this module defines.
+__all__ = [
+    "ACTION_LABELS",
+    "LASTING_ACTIONS",
+    "Action",
+    "Event",
+    "EventModel",
+    "InfoModel",
+    "Source",
+    "SourceModel",
+    "Status",
+    "Timeline",
+    "TimelineFile",
+    "TimelineInfo",
+    "to_event",
+    "validate_event",
+    "validate_info",
+]

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from tui.core.dates import describe_duration
-from tui.core.model import Action, Event, Status
+from tui.core.event import Action, Event, Status
 from tui.core.sanitize import clean
 
 # Glyph and word together: the state never rests on colour alone.

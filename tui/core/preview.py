@@ -13,8 +13,9 @@ import re
 
 from pydantic import ValidationError
 
+from tui.core.event import Timeline, TimelineInfo
 from tui.core.load import _parse_chunk
-from tui.core.model import Event, Timeline, TimelineInfo
+from tui.core.model import validate_event, validate_info
 
 _EVENTS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
 
@@ -37,7 +38,7 @@ def preview(text: str, name: str, first: int = 300) -> Timeline | None:
     events = []
     for raw in raw_events:
         try:
-            event = Event.model_validate(raw)
+            event = validate_event(raw)
         except ValidationError:
             continue
         # Related ids may point past the cut; the full load checks them.
@@ -46,5 +47,5 @@ def preview(text: str, name: str, first: int = 300) -> Timeline | None:
     raw_info = data.get("timeline")
     if isinstance(raw_info, dict):
         with contextlib.suppress(ValidationError):
-            info = TimelineInfo.model_validate(raw_info)
+            info = validate_info(raw_info)
     return Timeline(info=info, events=events, path=name)

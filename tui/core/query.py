@@ -32,6 +32,7 @@ from typing import Any, TypeVar, cast
 from tui.core.countries import BLOCS, country_name
 from tui.core.dates import PartialDate
 from tui.core.errors import did_you_mean
+from tui.core.event import Action, Event, Status
 from tui.core.index import (
     FS,
     ScanText,
@@ -41,7 +42,6 @@ from tui.core.index import (
     gc_paused,
     indices_to_bits,
 )
-from tui.core.model import Action, Event, Status
 from tui.core.sanitize import clean, quote
 
 FIELDS: tuple[str, ...] = (
@@ -574,7 +574,8 @@ _COLUMNS = (
     "id", "title", "summary", "country", "tags", "authority", "platforms", "sources",
     "action", "status", "date", "end_date",
 )  # fmt: skip
-_ROW = itemgetter(*_COLUMNS)
+# Events are tuples (tui.core.event): one itemgetter call takes a row's columns in C.
+_ROW = itemgetter(*(Event._fields.index(name) for name in _COLUMNS))
 _SLICE = 8192  # events per C call while reading them: a few ms, then other threads may run
 _TAIL = FS + FS  # in a search text, ends the prose (see Index._texts)
 # facet -> (column, one value per event?)
@@ -904,7 +905,7 @@ class Index:
         lists = list(columns.values())
         for lo in range(0, self.n, _SLICE):
             with gc_paused():
-                rows = list(map(_ROW, map(vars, self.events[lo : lo + _SLICE])))
+                rows = list(map(_ROW, self.events[lo : lo + _SLICE]))
                 for column, values in zip(lists, zip(*rows, strict=True), strict=True):
                     column += values
             time.sleep(0)  # in slices: other threads (the UI) get the GIL in between
@@ -964,11 +965,10 @@ class Index:
         ):
             head = [title, summary]
             tail = ["", ident]
-            for source in sources:
-                fields = vars(source)
-                if fields["title"]:
-                    head.append(fields["title"])
-                tail += (fields["publisher"], fields["url"])
+            for publisher, url, source_title, _ in sources:
+                if source_title:
+                    head.append(source_title)
+                tail += (publisher, url)
             texts.append(FS.join(head + tail))
         return texts
 

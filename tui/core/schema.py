@@ -116,12 +116,32 @@ def _inline_enums(node: Any, enums: dict[str, Any]) -> Any:
     return {key: _inline_enums(value, enums) for key, value in node.items()}
 
 
+# The validation models' class names -> the names the schema has always used for them.
+_DEFINITION_NAMES = {"EventModel": "Event", "SourceModel": "Source", "InfoModel": "TimelineInfo"}
+
+
+def _rename_definitions(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_rename_definitions(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    renamed = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str):
+            head, _, name = value.rpartition("/")
+            value = f"{head}/{_DEFINITION_NAMES.get(name, name)}"
+        renamed[key] = _rename_definitions(value)
+    return renamed
+
+
 def timeline_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft-07) of a timeline file."""
-    raw = TimelineFile.model_json_schema(
-        ref_template="#/definitions/{model}", schema_generator=_Generator
+    raw = _rename_definitions(
+        TimelineFile.model_json_schema(
+            ref_template="#/definitions/{model}", schema_generator=_Generator
+        )
     )
-    definitions = raw.pop("$defs", {})
+    definitions = {_DEFINITION_NAMES.get(k, k): v for k, v in raw.pop("$defs", {}).items()}
     enums = {name: d for name, d in definitions.items() if "enum" in d}
     definitions = {name: d for name, d in definitions.items() if name not in enums}
     body = _inline_enums(_drop_generated_titles(_strip_nulls(raw)), enums)

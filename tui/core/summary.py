@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.model import Timeline
+from tui.core.event import Timeline
 from tui.core.sanitize import clean
 
 # Up to this many country codes are all listed; beyond it the line would outgrow a terminal.

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.write import file_digest
+from tui.core.digest import file_digest
 
 RACY_SECONDS = 2.0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -24,9 +23,10 @@ from typing import Any, Literal
 
 import tomli_w
 
+from tui.core.digest import file_digest
 from tui.core.errors import TimelineError
+from tui.core.event import Event, Status, Timeline
 from tui.core.load import load_bytes, read_bytes
-from tui.core.model import Event, Status, Timeline
 from tui.core.sanitize import clean, quote
 
 WriteErrorKind = Literal["changed", "unreadable", "invalid", "duplicate", "rejected", "io"]
@@ -64,11 +64,6 @@ class WriteError(Exception):
         self.reason = reason
         self.kind: WriteErrorKind = kind
         super().__init__(f"{clean(str(path))}: not saved: {reason}")
-
-
-def file_digest(data: bytes) -> str:
-    """The SHA-256 of the file's bytes: how the writer knows the file is the one loaded."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def load_with_digest(path: Path) -> tuple[Timeline, str]:

@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from tui.app.screens.pick import PickScreen
 from tui.core.asof import Board, Entry, Platform, Unit, board, move
 from tui.core.dates import PartialDate
-from tui.core.model import Event
+from tui.core.event import Event
 from tui.core.sanitize import clean
 
 # Boards of more events than this are computed in a thread worker (about 10 µs an event).

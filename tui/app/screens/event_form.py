@@ -31,7 +31,7 @@ from tui.app.widgets.form_fields import (
     suggested_id,
     without_controls,
 )
-from tui.core.model import Action, Event, Status, Timeline
+from tui.core.event import Action, Event, Status, Timeline
 from tui.core.present import display_path
 from tui.core.sanitize import clean, quote
 from tui.core.write import WriteError, append_event

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.core.model import Event, Timeline
+from tui.core.event import Event, Timeline
 from tui.core.present import STATUS_MARK, dates_line, duration_line, reflow
 from tui.core.sanitize import clean, clean_block
 

@@ -20,10 +20,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.core.dates import ACCEPTED_FORMS, PartialDate
 from tui.core.errors import did_you_mean
-from tui.core.load import _describe
-from tui.core.model import EVENT_FIELDS, ID_PATTERN, Event, Status, status_conflict
+from tui.core.event import EVENT_FIELDS, Event, Status
 from tui.core.sanitize import clean, quote
-from tui.core.write import suggest_id
 
 DERIVED = "derived"  # the status select's value for "leave it out; the loader derives it"
 LIST_FIELDS = ("authority", "platforms", "tags", "related")
@@ -114,13 +112,18 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
 
     Adds what the loader checks across the file: the id must be new, ``related`` ids must exist.
     """
-    from pydantic import ValidationError  # validation only: pydantic stays off the start path
+    # Validation (pydantic, the loader) is imported when a form first checks, not when the app
+    # starts: the explorer's first paint does not need it.
+    from pydantic import ValidationError
+
+    from tui.core.load import _describe
+    from tui.core.model import ID_PATTERN, status_conflict, validate_event
 
     data = candidate(values)
     errors: dict[str, str] = {}
     event: Event | None = None
     try:
-        event = Event.model_validate(data)
+        event = validate_event(data)
     except ValidationError as exc:
         for loc, message in _describe(exc, EVENT_FIELDS):
             errors.setdefault(error_key(loc), _form_wording(message))
@@ -140,6 +143,8 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
 
 def suggested_id(values: FormValues, taken: Collection[str]) -> str:
     """``<cc>-<year>-<first words of the title>``, made unique against ``taken``."""
+    from tui.core.write import suggest_id
+
     try:
         year: int | None = PartialDate.parse(values.get("date")).year
     except ValueError:

@@ -29,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from tui.core.model import Event
+from tui.core.event import Event
 
 if TYPE_CHECKING:
     # The layout module is imported when the view is first laid out, i.e. shown: the view is

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from tui.core.model import Event, Timeline
+from tui.core.event import Event, Timeline
 from tui.core.query import Query
 
 FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "timelinejs", "ics")

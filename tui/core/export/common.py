@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from tui.core.model import Event, Source, Status
+from tui.core.event import Event, Source, Status
 
 # Every character JSON would otherwise emit raw but that is not printable: C1 controls, DEL,
 # bidi and other format characters, line/paragraph separators, non-breaking spaces.

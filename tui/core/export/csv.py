@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from tui.core.event import Event, Timeline
 from tui.core.export.common import span_days, summary_text
-from tui.core.model import Event, Timeline
 from tui.core.sanitize import clean, clean_block
 
 COLUMNS: tuple[str, ...] = (

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tui.core.event import Event, Source, Timeline
 from tui.core.export.common import human_span, uri
-from tui.core.model import Event, Source, Timeline
 from tui.core.query import Query
 from tui.core.sanitize import clean
 
