@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
 import os
 import platform
@@ -293,7 +294,11 @@ class Pane:
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         exports = " ".join(f"{k}={_sh(v)}" for k, v in env.items() if k in _PASSED)
-        command = f"exec env {exports} " + " ".join(_sh(a) for a in argv)
+        # The pane inherits the tmux server's environment, i.e. this process's: drop the
+        # PYTHON* variables env_for leaves out (PYTHONDONTWRITEBYTECODE would make every run
+        # compile the modules changed since their .pyc was written).
+        unset = " ".join(f"-u {k}" for k in os.environ if k.startswith("PYTHON") and k not in env)
+        command = f"exec env {unset} {exports} " + " ".join(_sh(a) for a in argv)
         Pane.count += 1
         self.name = f"bench{Pane.count}"
         options = ["-d", "-s", self.name, "-P", "-F", "#{pane_pid}", "-x", str(COLUMNS)]
@@ -441,7 +446,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="policy-tui benchmarks (docs/performance.md)")
     parser.add_argument("--quick", action="store_true", help="1k and 10k, one run, few keys")
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement (3)")
-    parser.add_argument("--sizes", default=None, help="comma-separated: 1k,10k,100k")
+    parser.add_argument(
+        "--sizes", default=None, help="comma-separated: 1k,10k,100k; none: no generated file"
+    )
     parser.add_argument(
         "--only", default="load,paint,filter,nav", help="sections: load,paint,filter,nav"
     )
@@ -454,15 +461,21 @@ def main() -> None:
         return
     runs = args.runs or (1 if args.quick else 3)
     sizes = (args.sizes or ("1k,10k" if args.quick else "1k,10k,100k")).split(",")
+    if sizes == ["none"]:
+        sizes = []  # paint: the floor and the shipped timeline; nav: the 100-event file
     keys = args.keys or (20 if args.quick else 60)
     sections = set(args.only.split(","))
+    if "load" in sections and not sizes:
+        raise SystemExit("the load section needs a size")
     if "paint" in sections:
         if shutil.which("tmux") is None:
             raise SystemExit("the paint section needs tmux")
+        # As an installed package has them: no run pays for compiling the app's modules.
+        compileall.compile_dir(ROOT / "tui", quiet=1)
         # A session that outlives the measured ones keeps the server up between them.
         subprocess.run([*TMUX, "new-session", "-d", "-s", "keeper", "sleep 86400"], check=True)
     raw: dict[str, Any] = {"sizes": sizes, "runs": runs}
-    lines = [versions(), f"medians of {runs} run(s); sizes: {', '.join(sizes)}", ""]
+    lines = [versions(), f"medians of {runs} run(s); sizes: {', '.join(sizes) or 'none'}", ""]
 
     def emit(line: str = "") -> None:
         lines.append(line)
@@ -501,18 +514,23 @@ def main() -> None:
         emit("PAINT (tmux, process start -> on screen; RSS = peak when all rows are loaded)")
         emit(f"{'what':<28}  {'first rows':>10}  {'all rows':>10}  {'warm all':>10}  "
              f"{'peak RSS':>9}")  # fmt: skip
-        hello = [paint_hello() for _ in range(runs)]
-        raw["paint/hello"] = hello
-        emit(f"{'minimal Textual app':<28}  {fmt(median(hello)):>10}")
+        hello: list[float] = []
         targets = [("shipped timeline", SHIPPED)] + [(f"{s} events", data_file(s)) for s in sizes]
         for name, path in targets:
             cold_runs, warm_runs = [], []
             for _ in range(runs):
+                if path == SHIPPED:
+                    # Taken in turn with the shipped timeline, so load from other processes
+                    # on the machine weighs on the floor and on the ratio's top alike.
+                    hello.append(paint_hello())
                 cache = Path(tempfile.mkdtemp(prefix="policy-bench-cache-"))
                 cold_runs.append(paint_app(path, cache))
                 warm_runs.append(paint_app(path, cache))
                 shutil.rmtree(cache, ignore_errors=True)
             raw[f"paint/{name}"] = {"cold": cold_runs, "warm": warm_runs}
+            if path == SHIPPED:
+                raw["paint/hello"] = hello
+                emit(f"{'minimal Textual app':<28}  {fmt(median(hello)):>10}")
             emit(
                 f"{'policy-tui, ' + name:<28}  "
                 f"{fmt(median([r['first'] for r in cold_runs])):>10}  "
@@ -520,7 +538,7 @@ def main() -> None:
                 f"{fmt(median([r['loaded'] for r in warm_runs])):>10}  "
                 f"{median([r['rss'] for r in cold_runs]):>6.0f} MB"
             )
-        if shutil.which("vd"):
+        if sizes and shutil.which("vd"):
             label = sizes[-1]
             vd = [paint_visidata(data_file(label, "tsv")) for _ in range(runs)]
             raw[f"paint/visidata/{label}"] = vd
@@ -530,7 +548,7 @@ def main() -> None:
                 f"{fmt(median([r['loaded'] for r in vd])):>10}  {'':>10}  "
                 f"{median([r['rss'] for r in vd]):>6.0f} MB"
             )
-        else:
+        elif sizes:
             emit("VisiData: not installed (pip install visidata), not measured")
         emit()
 

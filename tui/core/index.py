@@ -109,7 +109,10 @@ def bits_to_indices(bits: int, n: int) -> list[int]:
     """Bitset -> ascending indices."""
     if not bits:
         return []
-    if bits.bit_count() > n >> 6:
+    count = bits.bit_count()
+    if count == n:
+        return list(range(n))  # a one-letter search: twice as fast as the general way
+    if count > n >> 6:
         return list(compress(range(n), bits_to_mask(bits, n)))
     # Few: a step per non-zero byte instead of one per event.
     data = bits.to_bytes((n + 7) // 8, "little")
@@ -294,6 +297,9 @@ class TextIndex:
         self._tails: list[str] | None = None
         self._words: WordIndex | None = None
         self._tail_words: WordIndex | None = None  # the tails' runs of letters (letter_words)
+        # Every one-character needle of letters or digits, answered once the words are built:
+        # the first key of a search is the slowest one to answer (it is in most texts).
+        self._letters: dict[str, int] = {}
         self._build_lock = threading.Lock()
         self._words_lock = threading.Lock()
         self._cache: OrderedDict[str, int] = OrderedDict()
@@ -354,6 +360,17 @@ class TextIndex:
                 self._tail_words = WordIndex(self.n, chain.from_iterable(runs))
             if self._words is None:
                 self._words = WordIndex(self.n, self._heads)
+            words = self._words
+            everyone = (1 << self.n) - 1
+            chars = set(chain.from_iterable(words._dense_words + words._rare_words))
+            for char in sorted(c for c in chars if c.isalnum()):
+                # Read-only use of built parts: no cache a query thread may be changing.
+                found = self._by_words(words, self._heads, char, everyone)
+                rest = everyone & ~found
+                if rest:
+                    found |= self._scan(self._tails, char, rest)
+                self._letters[char] = found
+                time.sleep(0)
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
@@ -364,6 +381,9 @@ class TextIndex:
         """
         if not needle:
             return (1 << self.n) - 1
+        cached = self._letters.get(needle)
+        if cached is not None:
+            return cached
         cached = self._cache.get(needle)
         if cached is not None:
             self._cache.move_to_end(needle)
