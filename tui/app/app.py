@@ -520,8 +520,13 @@ class PolicyApp(App[int]):
         if result is None:
             return
         keep = self._current.id if self._current else None
-        self.query_one(TimelineView).set_view(result.view, keep=keep)
-        self.query_one(FilterPane).show_command(self.command_line() if result.text.strip() else "")
+        # A timer: it may fire while a dialog is on top, or after the app began to close.
+        views = self.main_screen.query(TimelineView)
+        panes = self.main_screen.query(FilterPane)
+        if not views or not panes:
+            return
+        views.first().set_view(result.view, keep=keep)
+        panes.first().show_command(self.command_line() if result.text.strip() else "")
         self._facets_worker(result)
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
