@@ -37,7 +37,6 @@ from tui.core.sanitize import clean, quote
 from tui.core.watch import FileWatcher
 
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
-FILTER_DEBOUNCE = 0.12  # seconds between the last keystroke and filtering
 PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
@@ -48,6 +47,7 @@ class FilterResult:
     text: str
     query: q.Query
     view: list[int]
+    index: q.Index  # what the view's numbers index (a reload may have replaced it since)
 
 
 class MainScreen(Screen):
@@ -404,28 +404,39 @@ class PolicyApp(App[int]):
             )
             return
         self.query_one(FilterPane).show_error(None)
-        self._filter_worker(text, query, 0.0 if immediate else FILTER_DEBOUNCE)
+        # No debounce (it delayed every key of a burst by its length): a query runs at once
+        # unless one is running; then the newest text waits for it, and only the newest runs.
+        # (``immediate`` is kept for the callers; every filter now starts as soon as it can.)
+        self._next_filter = (text, query)
+        if not self._filtering:
+            self._start_filter()
 
-    _last_filter_request = 0.0  # time.monotonic() of the last filter worker's start
+    _filtering = False
+    _next_filter: tuple[str, q.Query] | None = None
 
-    @work(thread=True, exclusive=True, group="filter", exit_on_error=False)
-    def _filter_worker(self, text: str, query: q.Query, delay: float) -> None:
-        # Debounce only a burst: a keystroke after a pause filters at once; one that follows
-        # another within `delay` waits, and a newer keystroke cancels it before it does the work.
-        import time
-
-        worker = get_current_worker()
-        now = time.monotonic()
-        burst = now - self._last_filter_request < delay
-        self._last_filter_request = now
-        if burst:
-            time.sleep(delay)
-        if worker.is_cancelled:
+    def _start_filter(self) -> None:
+        if self._next_filter is None:
             return
-        # Only the list: the facet counts wait until typing pauses (see _apply_settled).
-        view = self._index.filter(query)
-        if not worker.is_cancelled:
-            self.call_from_thread(self._apply_filter, FilterResult(text, query, view))
+        text, query = self._next_filter
+        self._next_filter = None
+        self._filtering = True
+        self._filter_worker(text, query, self._index)
+
+    @work(thread=True, group="filter", exit_on_error=False)
+    def _filter_worker(self, text: str, query: q.Query, index: q.Index) -> None:
+        result = None
+        try:
+            # Only the list: the facet counts wait until typing pauses (see _apply_settled).
+            result = FilterResult(text, query, index.filter(query), index)
+        finally:
+            self.call_from_thread(self._filter_done, result)
+
+    def _filter_done(self, result: FilterResult | None) -> None:
+        self._filtering = False
+        if self._next_filter is not None:
+            self._start_filter()  # typed on meanwhile: this result is already out of date
+        elif result is not None and result.index is self._index:
+            self._apply_filter(result)
 
     def _apply_filter(self, result: FilterResult) -> None:
         self._query_text = result.text
