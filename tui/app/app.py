@@ -521,7 +521,10 @@ class PolicyApp(App[int]):
         if not self._follow_pending:
             return
         self._follow_pending = False
-        event = self.query_one(EventList).highlighted
+        lists = self.main_screen.query(EventList)  # none once the app has begun to close
+        if not lists:
+            return
+        event = lists.first().highlighted
         if event is not None and event is not self._current:
             self._show(event)
 
