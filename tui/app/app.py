@@ -196,6 +196,8 @@ class PolicyApp(App[int]):
         prefetch = self._prefetch
         if prefetch is not None and prefetch.wait().entry is not None and prefetch.digest:
             shown = self._head_shown
+            if shown:
+                self._wait_for_paint()  # the first frame, with the head's rows, comes first
             if self._load_cached(prefetch.entry, prefetch.digest, head_shown=shown):
                 return
         elif prefetch is None:
@@ -272,7 +274,11 @@ class PolicyApp(App[int]):
         """From the load worker: show the first events while the rest loads."""
         index = q.Index(first.events, today=self.today)
         self.call_from_thread(self.replace_timeline, first, index, loading=True)
-        # Loading holds the GIL in long stretches: let the first rows reach the screen.
+        self._wait_for_paint()
+
+    def _wait_for_paint(self) -> None:
+        """From the load worker: loading holds the GIL in long stretches, so let the rows on
+        screen be drawn first (at most a second)."""
         painted = threading.Event()
         self.call_from_thread(self.call_after_refresh, painted.set)
         painted.wait(1.0)
