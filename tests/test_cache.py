@@ -198,3 +198,15 @@ def test_half_written_entries_of_killed_runs_are_removed(tmp_path: Path) -> None
     os.utime(old, (0, 0))
     cache.load_cached(path)
     assert not old.exists() and fresh.exists()
+
+
+def test_the_prefetch_finds_the_entry_and_its_head(tmp_path: Path) -> None:
+    path = copy(tmp_path, FIXTURES / "app" / "timeline.toml")
+    timeline, digest = cache.load_cached(path)
+    found = cache.Prefetch(path).wait()
+    assert found.digest == digest  # streamed, yet the writer's digest of the bytes
+    assert found.entry is not None and found.head is not None
+    assert found.head.events == timeline.events[: cache.HEAD_EVENTS]
+    assert found.entry.timeline() == timeline
+    missing = cache.Prefetch(tmp_path / "nope.toml").wait()
+    assert missing.digest is None and missing.entry is None and missing.head is None
