@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tui.app.app import make_app
+import pytest
+from textual.pilot import Pilot
+
+from tui.app.app import PolicyApp, make_app
 from tui.app.widgets.event_list import EventList
 
 from .screen import screen_text, settle
@@ -66,3 +69,45 @@ async def test_keys_are_answered_while_loading(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def _loaded(app: PolicyApp, pilot: Pilot[int]) -> None:
+    for _ in range(200):
+        await settle(pilot)
+        if not app.loading:
+            return
+
+
+async def test_a_second_opening_reads_the_cache_and_shows_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.core.load
+    from tui.core import cache
+    from tui.core.load import load_timeline
+
+    path = big_file(tmp_path, 40)
+    first = make_app(path=path, today=TODAY, query="country:RU")
+    entry = cache.entry_path(path)
+    assert entry is not None
+    async with first.run_test(size=(120, 40)) as pilot:
+        await _loaded(first, pilot)
+        for _ in range(200):  # written by the load worker just after the list is shown
+            if entry.exists():
+                break
+            await pilot.pause(0.02)
+    assert entry.exists()
+    expected = load_timeline(path)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again although the file is cached")
+
+    monkeypatch.setattr(tui.core.load, "load_text", no_parsing)
+    for prefetch in (None, cache.Prefetch(path).wait()):
+        app = make_app(path=path, today=TODAY, query="country:RU", prefetch=prefetch)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _loaded(app, pilot)
+            assert not app.loading
+            assert app.timeline == expected
+            assert app.file_digest == first.file_digest
+            assert len(app.query_one(EventList).view) == 40 * 10
+            assert "400 / 560 events" in screen_text(app)

@@ -194,6 +194,9 @@ class PolicyApp(App[int]):
 
         name = str(path)
         prefetch = self._prefetch
+        # Bytes read here for the cache key are parsed below on a miss, not read again. (The
+        # prefetch hashed its bytes without keeping them: a miss after it reads the file.)
+        data: bytes | None = None
         if prefetch is not None and prefetch.wait().entry is not None and prefetch.digest:
             shown = self._head_shown
             if shown:
@@ -201,15 +204,12 @@ class PolicyApp(App[int]):
             if self._load_cached(prefetch.entry, prefetch.digest, head_shown=shown):
                 return
         elif prefetch is None:
-            try:
+            with contextlib.suppress(OSError, ValueError):  # read_bytes below says why
                 data = path.read_bytes()
-            except (OSError, ValueError):
-                data = None  # the loader's read_bytes says why, below
             if data is not None:
-                digest = file_digest(data)  # hashlib lets the UI thread run meanwhile
-                found = cache.entry(path, digest, name)
-                del data
-                if found is not None and self._load_cached(found, digest):
+                key = file_digest(data)  # hashlib lets the UI thread run meanwhile
+                found = cache.entry(path, key, name)
+                if found is not None and self._load_cached(found, key):
                     return
         # Not cached (or a damaged entry): parse and validate, the first events first.
         from tui.core.load import decode, load_text, read_bytes
@@ -217,9 +217,10 @@ class PolicyApp(App[int]):
 
         try:
             # The preview needs the first few hundred events: read and decode only the head.
-            head = b""
-            with contextlib.suppress(OSError), path.open("rb") as file:
-                head = file.read(PREVIEW_BYTES)
+            head = b"" if data is None else data[:PREVIEW_BYTES]
+            if data is None:
+                with contextlib.suppress(OSError), path.open("rb") as file:
+                    head = file.read(PREVIEW_BYTES)
             head = head[: head.rfind(b"\n") + 1]
             try:
                 first = preview(decode(head, name), name) if head else None
@@ -227,7 +228,8 @@ class PolicyApp(App[int]):
                 first = None  # read_bytes and the full load say what is wrong
             if first is not None and first.events:
                 self._show_first(first)
-            data = read_bytes(path)
+            if data is None:
+                data = read_bytes(path)
             digest = file_digest(data)
             text = decode(data, name)
             del data  # 100 MB less at the peak of a 100k-event load
