@@ -197,3 +197,16 @@ def test_polling_is_cheap(file: Path) -> None:
     elapsed = time.perf_counter() - start
     # One stat per poll: tens of microseconds. The app polls about three times a second.
     assert elapsed < 1.0, f"1000 polls took {elapsed:.3f} s"
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 3 * 4096 + 5])
+def test_the_streamed_digest_is_the_digest_of_the_bytes(tmp_path: Path, size: int) -> None:
+    from tui.core.digest import stream_digest
+
+    data = bytes(range(256)) * (size // 256 + 1)
+    path = tmp_path / "data"
+    path.write_bytes(data[:size])
+    with path.open("rb") as stream:
+        assert stream_digest(stream, chunk=4096) == file_digest(data[:size])
+    with path.open("rb") as stream:
+        assert stream_digest(stream) == file_digest(data[:size])

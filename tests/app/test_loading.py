@@ -111,3 +111,41 @@ async def test_a_second_opening_reads_the_cache_and_shows_the_same(
             assert app.file_digest == first.file_digest
             assert len(app.query_one(EventList).view) == 40 * 10
             assert "400 / 560 events" in screen_text(app)
+
+
+async def test_a_file_loaded_in_the_background_is_watched_once_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher hashes the file when made: for a big file that is made by the load worker,
+    not on the UI thread before the first frame, and edits after the load still reload."""
+    import asyncio
+    import threading
+
+    from tui.app import app as app_module
+
+    made_on_ui_thread: list[bool] = []
+    real = app_module.FileWatcher
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            made_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module, "FileWatcher", Recording)
+    path = big_file(tmp_path, 40)
+    app = make_app(path=path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        for _ in range(100):
+            if made_on_ui_thread:
+                break
+            await asyncio.sleep(0.02)
+        assert made_on_ui_thread == [False]
+        path.write_text(path.read_text().replace('title = "Russia blocks', 'title = "Edited: '))
+        for _ in range(150):
+            await settle(pilot)
+            if any(e.title.startswith("Edited: ") for e in app.timeline.events):
+                break
+            await asyncio.sleep(0.05)
+        assert any(e.title.startswith("Edited: ") for e in app.timeline.events)
+        assert made_on_ui_thread == [False]  # the reload kept the same watcher

@@ -137,7 +137,7 @@ class PolicyApp(App[int]):
         self._keep_scroll: float | None = None
         self._pending_goto: str | None = None
         self._settled: FilterResult | None = None
-        self._empty_message: str | None = None
+        self._empty_message = ""  # #empty starts blank and the screen without -empty
         self._settle_timer: Timer | None = None
         self._back: list[str] = []
 
@@ -201,7 +201,7 @@ class PolicyApp(App[int]):
             shown = self._head_shown
             if shown:
                 self._wait_for_paint()  # the first frame, with the head's rows, comes first
-            if self._load_cached(prefetch.entry, prefetch.digest, head_shown=shown):
+            if self._load_cached(path, prefetch.entry, prefetch.digest, head_shown=shown):
                 return
         elif prefetch is None:
             with contextlib.suppress(OSError, ValueError):  # read_bytes below says why
@@ -209,7 +209,7 @@ class PolicyApp(App[int]):
             if data is not None:
                 key = file_digest(data)  # hashlib lets the UI thread run meanwhile
                 found = cache.entry(path, key, name)
-                if found is not None and self._load_cached(found, key):
+                if found is not None and self._load_cached(path, found, key):
                     return
         # Not cached (or a damaged entry): parse and validate, the first events first.
         from tui.core.load import decode, load_text, read_bytes
@@ -253,11 +253,14 @@ class PolicyApp(App[int]):
         # The next opening of this file skips all of the above. Before warming the index: a
         # user who quits at once still gets it.
         cache.store(path, digest, timeline)
+        self._watch_loaded(path, digest)
         # Build the search structures here, off the UI thread, before the first keystroke needs
         # them (filtering works meanwhile; the index yields the GIL between slices).
         index.warm()
 
-    def _load_cached(self, found: Entry, digest: str, *, head_shown: bool = False) -> bool:
+    def _load_cached(
+        self, path: Path, found: Entry, digest: str, *, head_shown: bool = False
+    ) -> bool:
         """Show a cache entry's first events, then all; False if the entry is damaged."""
         first = None if head_shown else found.head()
         if first is not None and first.events:
@@ -269,6 +272,7 @@ class PolicyApp(App[int]):
         index = q.Index(timeline.events, today=self.today)
         self.file_digest = digest
         self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
+        self._watch_loaded(path, digest)
         index.warm()
         return True
 
@@ -311,15 +315,28 @@ class PolicyApp(App[int]):
 
     # -- live reload -------------------------------------------------------------------------
 
-    def _start_watching(self) -> None:
+    def _start_watching(self, watcher: FileWatcher | None = None) -> None:
         path = self.file_path
-        if not self._watch or path is None:
+        if not self._watch or path is None or self._watcher is not None:
             return
-        if self.file_digest is None and self._load_path is None:
-            with contextlib.suppress(OSError):
-                self.file_digest = file_digest(path.read_bytes())
-        self._watcher = FileWatcher(path, self.file_digest)
+        if watcher is None:
+            if self._load_path is not None:
+                # The load worker starts the watch once it has read the file (_watch_loaded):
+                # a watcher hashes the file when made, and hashing 100 MB here, on the UI
+                # thread, held the first frame back by 75-150 ms.
+                return
+            if self.file_digest is None:
+                with contextlib.suppress(OSError):
+                    self.file_digest = file_digest(path.read_bytes())
+            watcher = FileWatcher(path, self.file_digest)
+        self._watcher = watcher
         self.set_interval(WATCH_INTERVAL, self._poll_file, name="watch")
+
+    def _watch_loaded(self, path: Path, digest: str) -> None:
+        """From the load worker: watch the file it loaded. Made here, off the UI thread; if the
+        file already differs from the bytes loaded, the watcher's first poll reloads it."""
+        if self._watch:
+            self.call_from_thread(self._start_watching, FileWatcher(path, digest))
 
     @property
     def file_path(self) -> Path | None:

@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+from typing import BinaryIO
+
+# Reading and hashing let go of the interpreter lock, and each of them has to take it back
+# after every chunk. While another thread imports or draws (the prefetch runs beside Textual's
+# import), each take-back can wait out that thread's switch interval (5 ms): with
+# ``hashlib.file_digest``'s 256 KiB chunks, 98 MB took 210 ms instead of 110 ms. Few big chunks
+# need few take-backs.
+STREAM_CHUNK = 16 << 20
 
 
 def file_digest(data: bytes) -> str:
     """The SHA-256 of the file's bytes: how the writer knows the file is the one loaded."""
     return hashlib.sha256(data).hexdigest()
+
+
+def stream_digest(file: BinaryIO, chunk: int = STREAM_CHUNK) -> str:
+    """``file_digest`` of what is left in ``file``, read in ``chunk``-byte pieces."""
+    sha = hashlib.sha256()
+    buffer = bytearray(chunk)
+    view = memoryview(buffer)
+    while size := file.readinto(buffer):  # type: ignore[attr-defined]
+        sha.update(view[:size])
+    return sha.hexdigest()
