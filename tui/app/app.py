@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
-from tui.app.widgets.filter_pane import FacetList, FilterPane
+from tui.app.widgets.filter_pane import FilterPane
 from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
@@ -578,10 +578,10 @@ class PolicyApp(App[int]):
     def _show_facets(self, result: FilterResult, facets: dict[str, list[tuple[str, int]]]) -> None:
         if result.query is not self._query:
             return  # a newer result is on screen; its own counts follow
-        for facet_list in self.query(FacetList):
-            facet_list.show_counts(
-                facets[facet_list.facet], q.selected(result.query, facet_list.facet)
-            )
+        panes = self.main_screen.query(FilterPane)  # none once the app has begun to close
+        if panes:
+            chosen = {facet: q.selected(result.query, facet) for facet in facets}
+            panes.first().show_facets(facets, chosen)
 
     def _update_header(self) -> None:
         self.query_one(TimelineHeader).show(
