@@ -17,13 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FilterPane
 from tui.app.widgets.header import TimelineHeader
+from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core import query as q
@@ -156,7 +157,7 @@ class PolicyApp(App[int]):
                 yield Static("", id="empty")
                 yield EventDetail(id="detail")
         yield ProblemsPanel(id="problems")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply_width(self.size.width)

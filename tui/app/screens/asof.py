@@ -23,11 +23,12 @@ from textual.coordinate import Coordinate
 from textual.geometry import Offset, Region
 from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 from textual.worker import get_current_worker
 
 from tui.app.screens.pick import PickScreen
+from tui.app.widgets.key_footer import KeyFooter
 from tui.core.asof import Board, Entry, Platform, Unit, board, move
 from tui.core.dates import PartialDate
 from tui.core.event import Event
@@ -269,7 +270,7 @@ class AsOfScreen(ModalScreen[str | None]):
         yield Input(placeholder="A date: 2022, 2022-03 or 2022-03-01 (Enter)", id="asof-date")
         yield BoardGrid(id="asof-grid", cursor_type="cell")
         yield Static(id="asof-empty")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

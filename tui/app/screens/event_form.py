@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from tui.app.widgets.form_fields import (
     DERIVED,
@@ -31,6 +31,7 @@ from tui.app.widgets.form_fields import (
     suggested_id,
     without_controls,
 )
+from tui.app.widgets.key_footer import KeyFooter
 from tui.core.event import Action, Event, Status, Timeline
 from tui.core.present import display_path
 from tui.core.sanitize import clean, quote
@@ -187,7 +188,7 @@ class EventForm(ModalScreen[str | None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def _label(self, key: str) -> str:
         if key in TEXT_FIELDS:
