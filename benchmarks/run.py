@@ -542,21 +542,27 @@ def main() -> None:
              f"{'warm all':>10}  {'peak RSS':>9}  {'warm RSS':>9}")  # fmt: skip
         hello: list[float] = []
         targets = [("shipped timeline", SHIPPED)] + [(f"{s} events", data_file(s)) for s in sizes]
-        for name, path in targets:
-            cold_runs, warm_runs = [], []
-            for _ in range(runs):
-                if path == SHIPPED:
-                    # Taken in turn with the shipped timeline, so load from other processes
-                    # on the machine weighs on the floor and on the ratio's top alike.
-                    hello.append(paint_hello())
+        peer = sizes[-1] if sizes and shutil.which("vd") else None
+        cold_of: dict[str, list[dict[str, float]]] = {name: [] for name, _ in targets}
+        warm_of: dict[str, list[dict[str, float]]] = {name: [] for name, _ in targets}
+        vd: list[dict[str, float]] = []
+        # Every program is measured once per round, in turn: load from other processes on
+        # the machine then weighs on both sides of each comparison (the floor and the shipped
+        # timeline, VisiData and the biggest file) alike, and each round gives a paired ratio.
+        for _ in range(runs):
+            hello.append(paint_hello())
+            for name, path in targets:
                 cache = Path(tempfile.mkdtemp(prefix="policy-bench-cache-"))
-                cold_runs.append(paint_app(path, cache))
-                warm_runs.append(paint_app(path, cache))
+                cold_of[name].append(paint_app(path, cache))
+                warm_of[name].append(paint_app(path, cache))
                 shutil.rmtree(cache, ignore_errors=True)
+            if peer is not None:
+                vd.append(paint_visidata(data_file(peer, "tsv")))
+        raw["paint/hello"] = hello
+        emit(f"{'minimal Textual app':<28}  {fmt(median(hello)):>10}")
+        for name, _path in targets:
+            cold_runs, warm_runs = cold_of[name], warm_of[name]
             raw[f"paint/{name}"] = {"cold": cold_runs, "warm": warm_runs}
-            if path == SHIPPED:
-                raw["paint/hello"] = hello
-                emit(f"{'minimal Textual app':<28}  {fmt(median(hello)):>10}")
             emit(
                 f"{'policy-tui, ' + name:<28}  "
                 f"{fmt(median([r['first'] for r in cold_runs])):>10}  "
@@ -566,18 +572,34 @@ def main() -> None:
                 f"{median([r['rss'] for r in cold_runs]):>6.0f} MB  "
                 f"{median([r['rss'] for r in warm_runs]):>6.0f} MB"
             )
-        if sizes and shutil.which("vd"):
-            label = sizes[-1]
-            vd = [paint_visidata(data_file(label, "tsv")) for _ in range(runs)]
-            raw[f"paint/visidata/{label}"] = vd
+        if peer is not None:
+            raw[f"paint/visidata/{peer}"] = vd
             emit(
-                f"{'VisiData, ' + label + ' TSV':<28}  "
+                f"{'VisiData, ' + peer + ' TSV':<28}  "
                 f"{fmt(median([r['first'] for r in vd])):>10}  "
                 f"{fmt(median([r['loaded'] for r in vd])):>10}  {'':>10}  {'':>10}  "
                 f"{median([r['rss'] for r in vd]):>6.0f} MB"
             )
         elif sizes:
             emit("VisiData: not installed (pip install visidata), not measured")
+        # The targets as ratios of runs taken side by side (medians over the rounds).
+        shipped = "shipped timeline"
+        emit("ratios, median of the rounds' (each round measures all of them in turn):")
+        for kind in ("cold", "warm"):
+            runs_of = cold_of if kind == "cold" else warm_of
+            ratios = [r["first"] / h for r, h in zip(runs_of[shipped], hello, strict=True)]
+            emit(f"  shipped first paint / minimal app, {kind}: {median(ratios):.2f}x "
+                 f"({min(ratios):.2f}-{max(ratios):.2f})")  # fmt: skip
+        if peer is not None:
+            big = f"{peer} events"
+            for kind in ("cold", "warm"):
+                runs_of = cold_of if kind == "cold" else warm_of
+                pairs = list(zip(runs_of[big], vd, strict=True))
+                first = [r["first"] / v["first"] for r, v in pairs]
+                loaded = [r["loaded"] / v["loaded"] for r, v in pairs]
+                emit(f"  {peer} / VisiData, {kind}: first rows {median(first):.2f}x "
+                     f"({min(first):.2f}-{max(first):.2f}), all rows {median(loaded):.2f}x "
+                     f"({min(loaded):.2f}-{max(loaded):.2f})")  # fmt: skip
         emit()
 
     if "filter" in sections:
