@@ -70,6 +70,11 @@ BACKGROUND_LOAD_BYTES = 2_000_000
 
 
 def cmd_app(argv: Sequence[str]) -> int:
+    from tui.core.collector import pause_for_start
+
+    # No garbage collections until the first frame is drawn (the app ends the pause): they
+    # were 40-55 ms of the shipped timeline's first paint (docs/performance.md).
+    pause_for_start()
     from tui.commands.listing import glue_values
 
     parser = _app_parser()

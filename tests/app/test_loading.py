@@ -149,3 +149,20 @@ async def test_a_file_loaded_in_the_background_is_watched_once_loaded(
             await asyncio.sleep(0.05)
         assert any(e.title.startswith("Edited: ") for e in app.timeline.events)
         assert made_on_ui_thread == [False]  # the reload kept the same watcher
+
+
+async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame() -> None:
+    import gc
+
+    from tui.core import collector
+    from tui.core.load import load_timeline
+
+    collector.pause_for_start()  # as the CLI does before importing the UI
+    try:
+        app = make_app(load_timeline(FIXTURE), today=TODAY)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        collector.end_start()
+        gc.unfreeze()

@@ -29,6 +29,7 @@ from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core import query as q
 from tui.core.cache import Entry, Prefetch
+from tui.core.collector import end_start
 from tui.core.digest import file_digest
 from tui.core.editor import EditorError, editor_command, run_editor
 from tui.core.errors import TimelineError
@@ -160,6 +161,9 @@ class PolicyApp(App[int]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        # The CLI pauses the garbage collector for the start; it runs again after the first
+        # frame, with what the start built frozen out of its passes (tui.core.collector).
+        self.call_after_refresh(end_start)
         self._apply_width(self.size.width)
         # Filter at once (no debounce) for the first paint; the Input.Changed that setting the
         # value fires is then recognised as already requested.

@@ -19,17 +19,17 @@ thousand words and only the fields of one-off tokens (ids, URLs) are still scann
 
 from __future__ import annotations
 
-import gc
 import re
 import threading
 import time
 from array import array
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from functools import partial
 from itertools import chain, compress, islice, repeat
 from operator import contains, itemgetter
+
+from tui.core.collector import paused as gc_paused
 
 # Bit k of each byte, as a 0/1 byte: translate tables for spreading bits out to a byte mask.
 _SPREAD = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
@@ -56,32 +56,6 @@ _ASCII_LETTERS_ONLY = bytes(
 
 _HEAD = itemgetter(0)  # of str.partition's answer
 _TAIL = itemgetter(2)
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No garbage collections while building many objects (nesting and threads allowed).
-
-    Building an index allocates a tuple or list per event; each few hundred allocations start
-    a collection that walks the young heap, which then holds everything built so far (at
-    100,000 events that tripled the time). Reference counting still frees everything.
-    """
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-        _gc_pauses += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 def bits_to_mask(bits: int, n: int) -> bytes:
