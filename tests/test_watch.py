@@ -6,6 +6,7 @@ import errno
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,15 +124,15 @@ def test_a_folder_in_its_place(file: Path) -> None:
 def test_unreadable_file(file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests run as root, where chmod 000 does not stop reading: inject the failure instead.
     watcher = FileWatcher(file)
-    real = Path.read_bytes
+    real = Path.open
 
-    def denied(self: Path) -> bytes:
+    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self == file:
             raise PermissionError(errno.EACCES, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
     file.write_text("changed while unreadable\n")
+    monkeypatch.setattr(Path, "open", denied)  # (after writing: write_text opens it too)
     assert watcher.poll() is True
     assert watcher.state.exists and watcher.state.digest is None
     assert watcher.poll() is False
