@@ -211,3 +211,21 @@ def test_the_streamed_digest_is_the_digest_of_the_bytes(tmp_path: Path, size: in
         assert stream_digest(stream, chunk=4096) == file_digest(data[:size])
     with path.open("rb") as stream:
         assert stream_digest(stream) == file_digest(data[:size])
+
+
+def test_hashing_a_small_file_takes_no_big_buffer(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from tui.core.digest import stream_digest
+
+    path = tmp_path / "small.toml"
+    path.write_bytes(b"x" * 40_000)
+    tracemalloc.start()
+    try:
+        with path.open("rb") as stream:
+            digest = stream_digest(stream)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert digest == file_digest(b"x" * 40_000)
+    assert peak < 1_000_000  # not the 16 MiB chunk a big file is read in

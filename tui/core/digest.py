@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import BinaryIO
 
 # Reading and hashing let go of the interpreter lock, and each of them has to take it back
@@ -21,6 +22,11 @@ def file_digest(data: bytes) -> str:
 def stream_digest(file: BinaryIO, chunk: int = STREAM_CHUNK) -> str:
     """``file_digest`` of what is left in ``file``, read in ``chunk``-byte pieces."""
     sha = hashlib.sha256()
+    try:  # no bigger than the file: a 16 MiB buffer for a 40 KB file is 16 MB of memory
+        size = os.fstat(file.fileno()).st_size - file.tell()
+        chunk = max(1, min(chunk, size + 1))
+    except (AttributeError, OSError, ValueError):
+        pass  # not a real file: any size works
     buffer = bytearray(chunk)
     view = memoryview(buffer)
     while size := file.readinto(buffer):  # type: ignore[attr-defined]
