@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -99,33 +100,40 @@ class KeyFooter(Widget, can_focus=False):
         hover_style = self.get_component_rich_style("key-footer--hover", partial=True)
         dim = Style(dim=True)
         width = self.size.width
-        tail = Text()
+        display = self.app.get_key_display
+        # Widths are added up piece by piece: Text.cell_len measures the whole text each time.
+        tail: list[tuple[str, Style]] = []
         if palette is not None:
             binding, enabled = palette
-            tail.append("▏", self.get_component_rich_style("key-footer--separator", partial=True))
-            tail.append(f"{self.app.get_key_display(binding)} ", key_style)
-            tail.append(f"{binding.description} ", description_style)
-            if not enabled:
-                tail.stylize(dim)
+            separator = self.get_component_rich_style("key-footer--separator", partial=True)
+            tail = [
+                ("▏", separator),
+                (f"{display(binding)} ", key_style + (Style() if enabled else dim)),
+                (f"{binding.description} ", description_style + (Style() if enabled else dim)),
+            ]
+        tail_cells = sum(cell_len(text) for text, _ in tail)
         line = Text(no_wrap=True, overflow="crop", end="")
         placed: list[_Key] = []
+        cells = chars = 0
         for binding, enabled in keys:
-            item = Text.assemble(
-                (f" {self.app.get_key_display(binding)} ", key_style),
-                (f"{binding.description} ", description_style),
-            )
-            if line.cell_len + item.cell_len > width - tail.cell_len:
+            key_text, description = f" {display(binding)} ", f"{binding.description} "
+            size = cell_len(key_text) + cell_len(description)
+            if cells + size > width - tail_cells:
                 break  # whole keys only: the rest are in the help (?) and the palette
-            if not enabled:
-                item.stylize(dim)
-            start, first = line.cell_len, len(line)
-            line.append_text(item)
-            placed.append(_Key(start, line.cell_len, binding.key, enabled, first, len(line)))
-        if palette is not None and line.cell_len + tail.cell_len <= width:
-            line.pad_right(width - tail.cell_len - line.cell_len)
-            start, first = line.cell_len + 1, len(line) + 1  # after the separator
-            line.append_text(tail)
-            placed.append(_Key(start, line.cell_len, palette[0].key, palette[1], first, len(line)))
+            extra = Style() if enabled else dim
+            line.append(key_text, key_style + extra)
+            line.append(description, description_style + extra)
+            length = len(key_text) + len(description)
+            placed.append(_Key(cells, cells + size, binding.key, enabled, chars, chars + length))
+            cells, chars = cells + size, chars + length
+        if palette is not None and cells + tail_cells <= width:
+            line.append(" " * (width - tail_cells - cells))
+            chars += width - tail_cells - cells
+            for text, style in tail:
+                line.append(text, style)
+            start, first = width - tail_cells + 1, chars + 1  # after the separator
+            last = chars + sum(len(text) for text, _ in tail)
+            placed.append(_Key(start, width, palette[0].key, palette[1], first, last))
         for key in placed:
             if key.key == self._hover:
                 line.stylize(hover_style, key.first, key.last)
