@@ -532,3 +532,29 @@ def test_an_empty_timeline() -> None:
     index.warm()
     assert index.filter(parse("telegram country:RU during:2020")) == []
     assert index.facet_counts(parse(""), "tag") == []
+
+
+def test_an_index_is_freed_without_the_cyclic_collector() -> None:
+    """No reference cycle: an index alive when the app freezes its objects (gc.freeze) must
+    still be freed once a reload replaces it."""
+    import weakref
+    from datetime import date
+    from pathlib import Path
+
+    from tui.core import query as q
+    from tui.core.load import load_timeline
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "app" / "timeline.toml"
+    events = load_timeline(fixture).events
+    gc.disable()
+    try:
+        index = q.Index(events, today=date(2026, 6, 1))
+        index.warm()
+        index.filter(q.parse("telegram"))
+        for facet in q.FACETS:
+            index.facet_counts(q.parse(""), facet)
+        gone = weakref.ref(index)
+        del index
+        assert gone() is None
+    finally:
+        gc.enable()

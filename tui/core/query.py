@@ -19,6 +19,7 @@ import shlex
 import threading
 import time
 import unicodedata
+import weakref
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -760,6 +761,19 @@ class _Times:
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
 
+def _weak_texts(index: Index) -> Callable[[int, int], list[str]]:
+    """``index._texts`` without a reference back to ``index``: with one, an index and its
+    events could only be freed by the cyclic collector, and an index alive when the app freezes
+    its objects (``gc.freeze``, tui.core.collector) would never be freed once replaced."""
+    ref = weakref.ref(index)
+
+    def texts(lo: int, hi: int) -> list[str]:
+        found = ref()
+        return [] if found is None else found._texts(lo, hi)
+
+    return texts
+
+
 class Index:
     """A timeline's events prepared for querying: build once, filter on every keystroke.
 
@@ -790,7 +804,7 @@ class Index:
         self._text: TextIndex | ScanText = (
             ScanText([haystack(e) for e in events])
             if scan_text
-            else TextIndex(n, self._texts, tail=_TAIL)
+            else TextIndex(n, _weak_texts(self), tail=_TAIL)
         )
         self._cols: dict[str, list[Any]] | None = None
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
