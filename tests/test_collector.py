@@ -66,3 +66,28 @@ def test_a_collector_switched_off_before_stays_off() -> None:
     collector.pause_for_start()
     collector.end_start()
     assert not gc.isenabled()
+
+
+def test_the_start_pause_collects_its_garbage_before_freezing() -> None:
+    import weakref
+
+    class Node:
+        pass
+
+    collector.pause_for_start()
+    cycle = Node()
+    cycle.me = cycle  # type: ignore[attr-defined]
+    dead = weakref.ref(cycle)
+    del cycle
+    collector.end_start()
+    assert dead() is None  # collected, not frozen for the rest of the session
+
+
+def test_the_start_pause_inside_a_loaders_pause_neither_collects_nor_freezes() -> None:
+    collector.pause_for_start()
+    collector.pause()  # a loader building a big timeline, in its worker
+    before = gc.get_freeze_count()
+    collector.end_start()
+    assert gc.get_freeze_count() == before and not gc.isenabled()
+    collector.resume()
+    assert gc.isenabled()
