@@ -24,7 +24,9 @@ def stream_digest(file: BinaryIO, chunk: int = STREAM_CHUNK) -> str:
     sha = hashlib.sha256()
     try:  # no bigger than the file: a 16 MiB buffer for a 40 KB file is 16 MB of memory
         size = os.fstat(file.fileno()).st_size - file.tell()
-        chunk = max(1, min(chunk, size + 1))
+        # At least 64 KiB: a file that grows after the stat (being rewritten), or reports
+        # size 0 (/proc), must not be read a byte at a time.
+        chunk = min(chunk, max(size + 1, 1 << 16))
     except (AttributeError, OSError, ValueError):
         pass  # not a real file: any size works
     buffer = bytearray(chunk)
