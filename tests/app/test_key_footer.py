@@ -85,8 +85,16 @@ async def test_hovering_a_key_highlights_only_that_key() -> None:
         text = footer.render()
         hover = footer.get_component_rich_style("key-footer--hover", partial=True)
         styled = {
-            text.plain[span.start : span.end].strip()
-            for span in text.spans
-            if span.style == hover
+            text.plain[span.start : span.end].strip() for span in text.spans if span.style == hover
         }
         assert styled == {"f Filters"}
+
+
+async def test_too_narrow_for_the_palettes_key_the_room_goes_to_keys() -> None:
+    async with app().run_test(size=(11, 30)) as pilot:
+        await settle(pilot)
+        line = footer_line(pilot.app)
+        assert "palette" not in line and line.startswith(" ⏎ Read ")
+    async with app().run_test(size=(12, 30)) as pilot:
+        await settle(pilot)
+        assert footer_line(pilot.app) == "▏^p palette "

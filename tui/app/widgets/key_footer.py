@@ -76,6 +76,7 @@ class KeyFooter(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen: object) -> None:
+        self._hover = None  # the keys under the mouse may be others now
         self.refresh()
 
     def shown_bindings(self) -> tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]:
@@ -112,6 +113,8 @@ class KeyFooter(Widget, can_focus=False):
                 (f"{binding.description} ", description_style + (Style() if enabled else dim)),
             ]
         tail_cells = sum(cell_len(text) for text, _ in tail)
+        if tail_cells > width:
+            tail, tail_cells = [], 0  # too narrow for the palette's key: the room is for keys
         line = Text(no_wrap=True, overflow="crop", end="")
         placed: list[_Key] = []
         cells = chars = 0
@@ -126,7 +129,7 @@ class KeyFooter(Widget, can_focus=False):
             length = len(key_text) + len(description)
             placed.append(_Key(cells, cells + size, binding.key, enabled, chars, chars + length))
             cells, chars = cells + size, chars + length
-        if palette is not None and cells + tail_cells <= width:
+        if palette is not None and tail and cells + tail_cells <= width:
             line.append(" " * (width - tail_cells - cells))
             chars += width - tail_cells - cells
             for text, style in tail:
