@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.widgets import timeline_view
@@ -49,13 +50,14 @@ async def test_t_toggles_the_timeline_which_highlights_the_lists_event() -> None
         titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
         assert "Timeline view" in titles and "As-of board" in titles
         assert dict(pilot.app.binding_groups())["Timeline"] is TimelineView.BINDINGS
-        timeline, events = view(pilot.app), pilot.app.query_one(EventList)
-        assert not timeline.display and events.display
+        events = pilot.app.query_one(EventList)
+        assert not pilot.app.query(TimelineView) and events.display  # made by the first `t`
         await pilot.press("j", "j")
         await settle(pilot)
-        assert timeline.selected_id == IDS[2] == listed(pilot.app)
+        assert listed(pilot.app) == IDS[2]
         await pilot.press("t")
         await settle(pilot)
+        timeline = view(pilot.app)
         assert timeline.display and not events.display
         assert pilot.app.focused is timeline
         assert "Platform lanes" in screen_text(pilot.app)
@@ -76,6 +78,25 @@ async def test_t_toggles_the_timeline_which_highlights_the_lists_event() -> None
         await pilot.press("j")  # the hidden timeline still follows the list
         await settle(pilot)
         assert timeline.selected_id == IDS[3]
+
+
+async def test_the_first_t_shows_the_current_filter_and_highlight() -> None:
+    async with app(query="country:RU").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        listed_id = listed(pilot.app)
+        timeline = await open_timeline(pilot)
+        assert list(timeline.view) == list(pilot.app.query_one(EventList).view)
+        assert {pilot.app.timeline.events[i].country for i in timeline.view} == {"RU"}
+        assert timeline.selected_id == listed_id
+        # Filtering while it shows redraws it at once; the list it replaces follows too.
+        search = pilot.app.query_one("#search", Input)
+        search.value = "country:RU platform:telegram"
+        await settle(pilot)
+        assert list(timeline.view) == list(pilot.app.query_one(EventList).view)
+        shown = [pilot.app.timeline.events[i] for i in timeline.view]
+        assert shown and all("Telegram" in e.platforms and e.country == "RU" for e in shown)
 
 
 async def test_left_and_right_move_in_time_and_the_list_and_detail_follow() -> None:

@@ -142,6 +142,7 @@ class PolicyApp(App[int]):
         self._empty_message = ""  # #empty starts blank and the screen without -empty
         self._settle_timer: Timer | None = None
         self._back: list[str] = []
+        self._timeline_view: TimelineView | None = None  # mounted by the first `t`
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -154,7 +155,6 @@ class PolicyApp(App[int]):
             yield FilterPane(id="filters")
             with Vertical(id="main"):
                 yield EventList(self.timeline.events, id="events")
-                yield TimelineView(self.timeline.events, today=self.today, id="timeline")
                 yield Static("", id="empty")
                 yield EventDetail(id="detail")
         yield ProblemsPanel(id="problems")
@@ -312,7 +312,8 @@ class PolicyApp(App[int]):
         events = self.query_one(EventList)
         self._keep_scroll = events.scroll_y
         events.set_events(timeline.events, view=[])
-        self.query_one(TimelineView).set_events(timeline.events, view=[])
+        if self._timeline_view is not None:
+            self._timeline_view.set_events(timeline.events, view=[])
         if not loading and self._goto:
             # Highlighted when the filter below has refilled the list (see _apply_filter).
             self._pending_goto, self._goto = self._goto, None
@@ -504,7 +505,8 @@ class PolicyApp(App[int]):
         if self._settle_timer is not None:
             self._settle_timer.stop()
         if self.main_screen.has_class("-timeline"):
-            self.query_one(TimelineView).set_view(result.view, keep=keep)
+            assert self._timeline_view is not None  # made by the first `t`
+            self._timeline_view.set_view(result.view, keep=keep)
         self._settle_timer = self.set_timer(SETTLE_DELAY, self._apply_settled)
         self._paint_now()
         if not self._warm_started and self._load_path is None:
@@ -565,11 +567,11 @@ class PolicyApp(App[int]):
             return
         keep = self._current.id if self._current else None
         # A timer: it may fire while a dialog is on top, or after the app began to close.
-        views = self.main_screen.query(TimelineView)
         panes = self.main_screen.query(FilterPane)
-        if not views or not panes:
+        if not panes:
             return
-        views.first().set_view(result.view, keep=keep)
+        if self._timeline_view is not None:
+            self._timeline_view.set_view(result.view, keep=keep)
         panes.first().show_command(self.command_line() if result.text.strip() else "")
         self._facets_worker(result)
 
@@ -651,7 +653,8 @@ class PolicyApp(App[int]):
     def _show(self, event: Event | None) -> None:
         self._current = event
         self.query_one(EventDetail).show(event, self.timeline, self.today)
-        self.query_one(TimelineView).highlight(event.id if event else None)
+        if self._timeline_view is not None:
+            self._timeline_view.highlight(event.id if event else None)
 
     def show_event(self, event_id: str, *, push: bool = True) -> bool:
         """Show an event by id, in the list when the current filter shows it."""
@@ -675,8 +678,8 @@ class PolicyApp(App[int]):
         self.query_one("#search", Input).focus()
 
     def action_focus_list(self) -> None:
-        if self.main_screen.has_class("-timeline"):
-            self.query_one(TimelineView).focus()
+        if self.main_screen.has_class("-timeline") and self._timeline_view is not None:
+            self._timeline_view.focus()
             return
         self.query_one(EventList).focus()
 
@@ -824,11 +827,20 @@ class PolicyApp(App[int]):
         self._show(message.event)
         self.query_one(EventDetail).focus()
 
-    def action_toggle_timeline(self) -> None:
+    async def action_toggle_timeline(self) -> None:
         """The timeline view in the list's place, or back; the same event stays highlighted."""
+        view = self._timeline_view
+        if view is None:
+            # Made when first asked for: most sessions never open it, and it cost every first
+            # frame ~1.5% (21M instructions).
+            events = self.query_one(EventList)
+            view = TimelineView(self.timeline.events, today=self.today, id="timeline")
+            view.set_view(events.view, keep=self._current.id if self._current else None)
+            await self.query_one("#main").mount(view, after=events)
+            self._timeline_view = view
         self.main_screen.toggle_class("-timeline")
         if self.main_screen.has_class("-timeline"):
-            self.query_one(TimelineView).focus()
+            view.focus()
         else:
             self.query_one(EventList).focus()
 
