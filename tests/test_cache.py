@@ -210,3 +210,13 @@ def test_the_prefetch_finds_the_entry_and_its_head(tmp_path: Path) -> None:
     assert found.entry.timeline() == timeline
     missing = cache.Prefetch(tmp_path / "nope.toml").wait()
     assert missing.digest is None and missing.entry is None and missing.head is None
+
+
+def test_the_prefetch_hashes_only_a_file_with_an_entry(tmp_path: Path) -> None:
+    path = copy(tmp_path, FIXTURES / "app" / "timeline.toml")
+    never = cache.Prefetch(path).wait()  # never opened: nothing to check a digest against
+    assert never.digest is None and never.entry is None and never.head is None
+    cache.load_cached(path)
+    path.write_text(path.read_text().replace("Russia", "Russland", 1))  # edited since
+    edited = cache.Prefetch(path).wait()
+    assert edited.digest is not None and edited.entry is None and edited.head is None

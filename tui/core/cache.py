@@ -204,6 +204,9 @@ class Prefetch:
         self._thread.start()
 
     def _run(self) -> None:
+        where = entry_path(self.path)
+        if where is None or not where.exists():
+            return  # nothing cached for this path: no digest to check (the loader hashes its bytes)
         try:
             # Streamed: the same SHA-256 as ``file_digest`` of the bytes, without holding the
             # whole file (~40% faster at 100 MB, and 100 MB less at the peak).
