@@ -440,3 +440,22 @@ async def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
         assert no_color.no_color
         # State is still said in words and glyphs, not colour.
         assert "▶ ongoing" in screen_text(no_color)
+
+
+async def test_the_date_range_is_there_even_if_counting_the_facets_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.core import query as q
+
+    def broken(self: q.Index, query: q.Query, facet: str) -> list[tuple[str, int]]:
+        raise RuntimeError("a bug while counting")
+
+    monkeypatch.setattr(q.Index, "facet_counts", broken)
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        after = pilot.app.query_one("#after", Input)
+        after.focus()
+        await pilot.press(*"2022", "enter")
+        await settle(pilot)
+        assert "after:2022" in pilot.app.query_one("#search", Input).value
+        assert highlighted(pilot.app) is not None

@@ -573,6 +573,7 @@ class PolicyApp(App[int]):
         if self._timeline_view is not None:
             self._timeline_view.set_view(result.view, keep=keep)
         panes.first().show_command(self.command_line() if result.text.strip() else "")
+        panes.first().build()  # the date range even if counting the facets were to fail
         self._facets_worker(result)
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)

@@ -127,7 +127,13 @@ class FilterPane(Vertical):
         """Each facet's values with their counts; ``chosen`` are the ones the query selects."""
         self._pending = (counts, chosen)
         if self._built:
-            self._fill()
+            self._fill()  # lists still being mounted are filled too (the await below does it)
+            return
+        self.build()
+
+    def build(self) -> None:
+        """Mount the facet lists (empty until counts come) and the date range, once."""
+        if self._built:
             return
         self._built = True
         mounted = self.query_one("#facets", VerticalScroll).mount_all(
