@@ -99,6 +99,18 @@ async def test_the_first_t_shows_the_current_filter_and_highlight() -> None:
         assert shown and all("Telegram" in e.platforms and e.country == "RU" for e in shown)
 
 
+async def test_the_command_palette_opens_the_timeline_the_first_time_too() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"timeline view", "enter")
+        await settle(pilot)
+        timeline = view(pilot.app)
+        assert timeline.display and pilot.app.focused is timeline
+        assert "Platform lanes" in screen_text(pilot.app)
+
+
 async def test_left_and_right_move_in_time_and_the_list_and_detail_follow() -> None:
     async with app().run_test(size=WIDE) as pilot:
         timeline = await open_timeline(pilot)

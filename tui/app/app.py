@@ -834,10 +834,10 @@ class PolicyApp(App[int]):
         if view is None:
             # Made when first asked for: most sessions never open it, and it cost every first
             # frame ~1.5% (21M instructions).
-            events = self.query_one(EventList)
+            events = self.main_screen.query_one(EventList)  # (the palette may run this)
             view = TimelineView(self.timeline.events, today=self.today, id="timeline")
             view.set_view(events.view, keep=self._current.id if self._current else None)
-            await self.query_one("#main").mount(view, after=events)
+            await self.main_screen.query_one("#main").mount(view, after=events)
             self._timeline_view = view
         self.main_screen.toggle_class("-timeline")
         if self.main_screen.has_class("-timeline"):
