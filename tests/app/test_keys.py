@@ -459,3 +459,28 @@ async def test_the_date_range_is_there_even_if_counting_the_facets_fails(
         await settle(pilot)
         assert "after:2022" in pilot.app.query_one("#search", Input).value
         assert highlighted(pilot.app) is not None
+
+
+async def test_keys_typed_in_a_burst_after_slash_go_to_the_search_box() -> None:
+    """A terminal delivers a fast typist's (or a paste's) keys together: the ones after `/`
+    must not run as the list's shortcuts (Textual's focus() takes effect after queued keys)."""
+    from textual import events
+
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        pilot.app.post_message(events.Key("slash", "/"))
+        for char in "telegram":
+            pilot.app.post_message(events.Key(char, char))
+        await settle(pilot)
+        assert pilot.app.query_one("#search", Input).value == "telegram"
+        assert not pilot.app.main_screen.has_class("-timeline")  # `t` was text, not a key
+        await pilot.press("slash")  # in the box, `/` is text (a URL in a query)
+        assert pilot.app.query_one("#search", Input).value == "telegram/"
+        await pilot.press("backspace")
+        view = pilot.app.query_one(EventList).view
+        assert view and all(
+            "Telegram" in pilot.app.timeline.events[i].platforms
+            or "telegram" in pilot.app.timeline.events[i].title.casefold()
+            or "telegram" in pilot.app.timeline.events[i].summary.casefold()
+            for i in view
+        )

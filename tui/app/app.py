@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -69,7 +70,9 @@ class PolicyApp(App[int]):
     # Order is the footer's order: what a reader needs first, then the rest (all in `?`).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("slash", "focus_search", "Search", key_display="/"),
+        # A priority binding: the app sees `/` before the keys typed after it are handed to the
+        # focused pane (see action_focus_search).
+        Binding("slash", "focus_search", "Search", key_display="/", priority=True),
         Binding("f", "toggle_filters", "Filters"),
         Binding("o", "open_source(1)", "Open source"),
         Binding("r", "follow_related", "Related"),
@@ -676,7 +679,13 @@ class PolicyApp(App[int]):
     # -- actions -----------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # A fast typist's (or a paste's) `/telegram` arrives at once: the keys after `/` were
+        # handed to the list before a non-priority binding ran, and Widget.focus() takes effect
+        # after queued keys too, so `t`, `e`, ... ran as the list's shortcuts. Focus is set now,
+        # by a priority binding; a `/` typed into a text box, or on another screen, is theirs.
+        if self.screen is not self.main_screen or isinstance(self.focused, Input):
+            raise SkipAction()
+        self.main_screen.set_focus(self.main_screen.query_one("#search", Input))
 
     def action_focus_list(self) -> None:
         if self.main_screen.has_class("-timeline") and self._timeline_view is not None:
