@@ -18,6 +18,7 @@ from tui.core.query import (
     command_line,
     describe,
     parse,
+    range_values,
     selected,
     with_facet,
     with_range,
@@ -328,6 +329,25 @@ def test_with_range(text: str, after: str | None, before: str | None, expected: 
 def test_with_range_rejects_bad_dates() -> None:
     with pytest.raises(QueryError):
         with_range("", "2018-13", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (None, None)),
+        ("telegram", (None, None)),
+        ("after:2018", ("2018", None)),
+        ("before:2022-03 after:today", ("today", "2022-03")),
+        ("-after:2018 before:2020", (None, "2020")),  # a negated term is not the range
+        ("after:2018 after:2019", ("2018", None)),  # the first one, as the boxes show one
+    ],
+)
+def test_range_values_are_what_the_date_boxes_show(
+    text: str, expected: tuple[str | None, str | None]
+) -> None:
+    assert range_values(parse(text)) == expected
+    after, before = expected
+    assert range_values(parse(with_range(text, after, before))) == expected
 
 
 # --- describe and command_line ----------------------------------------------------------------

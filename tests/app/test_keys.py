@@ -484,3 +484,45 @@ async def test_keys_typed_in_a_burst_after_slash_go_to_the_search_box() -> None:
             or "telegram" in pilot.app.timeline.events[i].summary.casefold()
             for i in view
         )
+
+
+async def test_the_date_boxes_follow_the_query_and_refuse_what_is_not_a_date() -> None:
+    async with app(query="after:2020").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        after = pilot.app.query_one("#after", Input)
+        before = pilot.app.query_one("#before", Input)
+        assert (after.value, before.value) == ("2020", "")  # from the query it opened with
+        search = pilot.app.query_one("#search", Input)
+        search.value = "telegram before:2022-03 after:2018"
+        await settle(pilot)
+        assert (after.value, before.value) == ("2018", "2022-03")
+        await pilot.press("escape")
+        await pilot.press("x")  # clears every filter: the boxes too
+        await settle(pilot)
+        assert (after.value, before.value) == ("", "")
+        # Not a date: a message, the app goes on, the query is untouched.
+        after.focus()
+        await pilot.pause()
+        await pilot.press(*"garbage", "enter")
+        await settle(pilot)
+        assert pilot.app.is_running and search.value == ""
+        messages = [str(n.message) for n in pilot.app._notifications]
+        assert any(m.startswith("Dates: 'garbage' is not a date — write 2018") for m in messages)
+        # A date typed in a box goes into the query; the other box is kept as the query has it.
+        after.value = ""
+        await pilot.press(*"2019", "enter")
+        await settle(pilot)
+        assert search.value == "after:2019" and before.value == ""
+
+
+async def test_tab_from_the_search_box_to_a_facet_then_space_ticks_its_first_value() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "tab")
+        await settle(pilot)
+        countries = pilot.app.focused
+        assert isinstance(countries, FacetList) and countries.facet == "country"
+        first = countries.get_option_at_index(0).value
+        await pilot.press("space")
+        await settle(pilot)
+        assert pilot.app.query_one("#search", Input).value == f"country:{first}"

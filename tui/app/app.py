@@ -577,6 +577,7 @@ class PolicyApp(App[int]):
             self._timeline_view.set_view(result.view, keep=keep)
         panes.first().show_command(self.command_line() if result.text.strip() else "")
         panes.first().build()  # the date range even if counting the facets were to fail
+        panes.first().show_range(*q.range_values(result.query))
         self._facets_worker(result)
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
@@ -635,7 +636,13 @@ class PolicyApp(App[int]):
 
     @on(FilterPane.RangeChanged)
     def _range_changed(self, message: FilterPane.RangeChanged) -> None:
-        self._set_query_text(q.with_range(self._query_text, message.after, message.before))
+        try:
+            text = q.with_range(self._query_text, message.after, message.before)
+        except q.QueryError as exc:
+            hint = f" — {exc.hint}" if exc.hint else ""
+            self.notify(f"Dates: {exc.message}{hint}", severity="error", markup=False)
+            return
+        self._set_query_text(text)
 
     def _set_query_text(self, text: str) -> None:
         search = self.query_one("#search", Input)

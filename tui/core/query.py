@@ -396,6 +396,16 @@ def with_facet(text: str, facet: str, values: Iterable[str]) -> str:
     return _rewrite(text, facet, wanted)
 
 
+def range_values(query: Query) -> tuple[str | None, str | None]:
+    """The values of the query's first ``after:`` and ``before:`` terms, as written (the
+    filter pane's date boxes show them); None where there is none."""
+    found: dict[str, str] = {}
+    for term in query.terms:
+        if term.field in ("after", "before") and not term.negated and term.values:
+            found.setdefault(term.field, term.values[0])
+    return found.get("after"), found.get("before")
+
+
 def with_range(text: str, after: str | None, before: str | None) -> str:
     """``text`` with its ``after:``/``before:`` terms set to these values (None removes them)."""
     for field, value in (("after", after), ("before", before)):

@@ -45,6 +45,11 @@ class FacetList(SelectionList[str]):
         self.border_title = FACET_TITLES[facet]
         self._shown: list[tuple[str, int, bool]] = []
 
+    def on_focus(self) -> None:
+        # Tabbed into, the first value is ready for space (there was no highlight to tick).
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
+
     def show_counts(self, counts: Iterable[tuple[str, int]], chosen: set[str]) -> None:
         folded = {c.casefold() for c in chosen}
         rows = list(counts)
@@ -66,6 +71,11 @@ class FacetList(SelectionList[str]):
             )
         if highlighted is not None and shown:
             self.highlighted = min(highlighted, len(shown) - 1)
+
+
+class FacetScroll(VerticalScroll, can_focus=False):
+    """The facets' scrolling column: Tab goes from the query box to the first facet, not to
+    this column (focusing a facet scrolls it into view anyway)."""
 
 
 class SearchInput(FormInput):
@@ -116,7 +126,7 @@ class FilterPane(Vertical):
         # Filled by the first show_facets: the lists have nothing to show before the first
         # counts, and building their ~10 widgets before the first frame cost it ~10% of its
         # instructions (168M of 1,762M, valgrind).
-        yield VerticalScroll(id="facets")
+        yield FacetScroll(id="facets")
 
     _built = False
     _pending: tuple[Mapping[str, Iterable[tuple[str, int]]], Mapping[str, set[str]]] | None = None
@@ -136,7 +146,7 @@ class FilterPane(Vertical):
         if self._built:
             return
         self._built = True
-        mounted = self.query_one("#facets", VerticalScroll).mount_all(
+        mounted = self.query_one("#facets", FacetScroll).mount_all(
             [
                 *(FacetList(facet) for facet in FACETS),
                 Label("Dates (after: / before:)", id="range-title"),
@@ -151,8 +161,22 @@ class FilterPane(Vertical):
         async def fill() -> None:
             await mounted
             self._fill()
+            self.show_range(*self._range)
 
         self.call_later(fill)
+
+    _range: tuple[str | None, str | None] = (None, None)
+
+    def show_range(self, after: str | None, before: str | None) -> None:
+        """The query's ``after:``/``before:`` values in the date boxes (a box being typed in
+        is left alone)."""
+        self._range = (after, before)
+        for box_id, value in (("#after", after), ("#before", before)):
+            boxes = self.query(box_id)
+            if boxes:
+                box = boxes.first(Input)
+                if not box.has_focus and box.value != (value or ""):
+                    box.value = value or ""
 
     def _fill(self) -> None:
         pending, self._pending = self._pending, None
