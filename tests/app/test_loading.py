@@ -166,3 +166,19 @@ async def test_the_collector_paused_for_the_start_runs_again_after_the_first_fra
     finally:
         collector.end_start()
         gc.unfreeze()
+
+
+async def test_the_header_says_the_file_is_read_before_any_rows_then_counts_them() -> None:
+    from tui.app.widgets.header import TimelineHeader
+    from tui.core.load import load_timeline
+
+    app = make_app(load_timeline(FIXTURE), today=TODAY)
+    async with app.run_test(size=(120, 40)):
+        header = app.query_one(TimelineHeader)
+        header.show("Loading…", "big.toml", 0, 0, "", loading=True)
+        plain = header.render().plain
+        assert "⟳ reading the file…" in plain and "0 / 0" not in plain
+        header.show("Big", "big.toml", 300, 300, "", loading=True)
+        assert "300 / 300 events  ⟳ loading the rest…" in header.render().plain
+        header.show("Empty", "empty.toml", 0, 0, "", loading=False)
+        assert "0 / 0 events" in header.render().plain  # loaded, and really empty

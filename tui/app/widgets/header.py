@@ -48,9 +48,11 @@ class TimelineHeader(Widget):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(clean(title), style="bold")
         # What matters most comes first: on a narrow terminal the path is what gets cut.
-        text.append(f"  {shown:,} / {total:,} events", style="bold")
+        if total or not loading:  # "0 / 0 events" before the first rows would read as empty
+            text.append(f"  {shown:,} / {total:,} events", style="bold")
         if loading:
-            text.append(f"  ⟳ {self._progress or 'loading the rest…'}", style="bold reverse")
+            note = self._progress or ("loading the rest…" if total else "reading the file…")
+            text.append(f"  ⟳ {note}", style="bold reverse")
         if filters:
             text.append(f"  filter: {clean(filters)}", style="italic")
         if path:
