@@ -143,6 +143,26 @@ async def test_left_and_right_move_in_time_and_the_list_and_detail_follow() -> N
         assert timeline.current_lane == lane
 
 
+async def test_h_j_k_l_move_as_the_arrows_do() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        timeline = await open_timeline(pilot)
+        await pilot.press("l", "l")
+        await settle(pilot)
+        assert timeline.selected_id == IDS[2] == listed(pilot.app)
+        await pilot.press("h")
+        await settle(pilot)
+        assert timeline.selected_id == IDS[1] == listed(pilot.app)
+        lane = timeline.current_lane
+        await pilot.press("j")
+        await settle(pilot)
+        assert timeline.current_lane == lane + 1
+        laid = timeline.laid
+        assert laid is not None and (lane + 1, timeline.selected_id) in laid.lines_of
+        await pilot.press("k")
+        await settle(pilot)
+        assert timeline.current_lane == lane
+
+
 async def test_up_and_down_move_between_lanes_and_L_cycles_their_kind() -> None:
     async with app().run_test(size=WIDE) as pilot:
         timeline = await open_timeline(pilot)

@@ -122,9 +122,13 @@ class TimelineView(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "step(-1)", "Earlier event", show=False),
+        Binding("h", "step(-1)", "Earlier event", show=False),
         Binding("right", "step(1)", "Later event", show=False),
+        Binding("l", "step(1)", "Later event", show=False),
         Binding("up", "lane(-1)", "Lane above", show=False),
+        Binding("k", "lane(-1)", "Lane above", show=False),
         Binding("down", "lane(1)", "Lane below", show=False),
+        Binding("j", "lane(1)", "Lane below", show=False),
         Binding("plus", "zoom(2)", "Zoom in", key_display="+"),
         Binding("equals_sign", "zoom(2)", "Zoom in", key_display="=", show=False),
         Binding("minus", "zoom(0.5)", "Zoom out", key_display="-"),
