@@ -526,3 +526,27 @@ async def test_tab_from_the_search_box_to_a_facet_then_space_ticks_its_first_val
         await pilot.press("space")
         await settle(pilot)
         assert pilot.app.query_one("#search", Input).value == f"country:{first}"
+
+
+async def test_callbacks_arriving_after_the_app_closed_do_nothing() -> None:
+    """Timers (the settle delay) and workers (filter, facets, load) may call back while the
+    app closes, its screens gone: quitting right after typing must not end in a traceback."""
+    from tui.app.app import FilterResult
+    from tui.core import query as q
+
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        index = pilot.app._index
+    closed = pilot.app
+    assert closed.closing
+    query = q.parse("telegram")
+    result = FilterResult("telegram", query, index.filter(query), index)
+    closed._query = query
+    closed._settled = result
+    closed._apply_settled()  # the settle timer
+    closed._follow_pending = True
+    closed._follow_highlight()  # after a refresh
+    closed._filter_done(result)  # the filter worker
+    closed._show_facets(result, {f: [] for f in q.FACETS})  # the facets worker
+    closed.replace_timeline(closed.timeline)  # the load and reload workers
+    closed._show_progress("loading the rest… 50%")

@@ -190,6 +190,12 @@ class PolicyApp(App[int]):
         """The explorer's screen, even while a dialog (help, a form) is on top of it."""
         return self.screen_stack[0]
 
+    @property
+    def closing(self) -> bool:
+        """The app has begun to close: its screens are gone, while timers and workers may still
+        call back (each such callback checks this first)."""
+        return not self.screen_stack
+
     def _apply_width(self, width: int) -> None:
         self.main_screen.set_class(width < NARROW_BELOW, "-narrow")
 
@@ -298,7 +304,8 @@ class PolicyApp(App[int]):
         painted.wait(1.0)
 
     def _show_progress(self, note: str) -> None:
-        self.query_one(TimelineHeader).set_progress(note)
+        if not self.closing:
+            self.query_one(TimelineHeader).set_progress(note)
 
     def _load_failed(self, error: TimelineError) -> None:
         # The CLI prints these after the terminal is restored, exactly as `validate` does.
@@ -309,6 +316,8 @@ class PolicyApp(App[int]):
         self, timeline: Timeline, index: q.Index | None = None, *, loading: bool = False
     ) -> None:
         """Show another version of the timeline, keeping the query and the highlighted event."""
+        if self.closing:
+            return
         self.timeline = timeline
         self._index = index or q.Index(timeline.events, today=self.today)
         self.loading = loading
@@ -467,6 +476,8 @@ class PolicyApp(App[int]):
 
     def _filter_done(self, result: FilterResult | None) -> None:
         self._filtering = False
+        if self.closing:
+            return
         if self._next_filter is not None:
             self._start_filter()  # typed on meanwhile: this result is already out of date
         elif result is not None and result.index is self._index:
@@ -556,7 +567,7 @@ class PolicyApp(App[int]):
         if not self._follow_pending:
             return
         self._follow_pending = False
-        lists = self.main_screen.query(EventList)  # none once the app has begun to close
+        lists = None if self.closing else self.main_screen.query(EventList)
         if not lists:
             return
         event = lists.first().highlighted
@@ -566,7 +577,7 @@ class PolicyApp(App[int]):
     def _apply_settled(self) -> None:
         result, self._settled = self._settled, None
         self._settle_timer = None
-        if result is None:
+        if result is None or self.closing:
             return
         keep = self._current.id if self._current else None
         # A timer: it may fire while a dialog is on top, or after the app began to close.
@@ -590,7 +601,7 @@ class PolicyApp(App[int]):
     def _show_facets(self, result: FilterResult, facets: dict[str, list[tuple[str, int]]]) -> None:
         if result.query is not self._query:
             return  # a newer result is on screen; its own counts follow
-        panes = self.main_screen.query(FilterPane)  # none once the app has begun to close
+        panes = None if self.closing else self.main_screen.query(FilterPane)
         if panes:
             chosen = {facet: q.selected(result.query, facet) for facet in facets}
             panes.first().show_facets(facets, chosen)
