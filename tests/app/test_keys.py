@@ -550,3 +550,14 @@ async def test_callbacks_arriving_after_the_app_closed_do_nothing() -> None:
     closed._show_facets(result, {f: [] for f in q.FACETS})  # the facets worker
     closed.replace_timeline(closed.timeline)  # the load and reload workers
     closed._show_progress("loading the rest… 50%")
+
+
+async def test_on_a_narrow_screen_a_focused_date_box_is_in_view() -> None:
+    async with app().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        pilot.app.query_one("#after", Input).focus()
+        await settle(pilot)
+        assert "after 2018" in screen_text(pilot.app)  # its placeholder, not cut off below
+        assert "2015-12-17" in screen_text(pilot.app)  # and the list still shows below
