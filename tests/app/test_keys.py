@@ -561,3 +561,30 @@ async def test_on_a_narrow_screen_a_focused_date_box_is_in_view() -> None:
         await settle(pilot)
         assert "after 2018" in screen_text(pilot.app)  # its placeholder, not cut off below
         assert "2015-12-17" in screen_text(pilot.app)  # and the list still shows below
+
+
+async def test_the_first_frame_shows_the_first_events_detail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not "No event selected" until the first filter result (held back here) arrives."""
+    import threading
+
+    from tui.core import query as q
+
+    release = threading.Event()
+    real = q.Index.filter
+
+    def slow(self: q.Index, query: q.Query) -> list[int]:
+        release.wait(5)
+        return real(self, query)
+
+    monkeypatch.setattr(q.Index, "filter", slow)
+    async with app().run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        first = pilot.app.timeline.events[0]
+        assert pilot.app._current is not None and pilot.app._current.id == first.id
+        assert first.title[:40] in screen_text(pilot.app)
+        assert "No event selected" not in screen_text(pilot.app)
+        release.set()
+        await settle(pilot)
+        assert highlighted(pilot.app) == first.id
