@@ -174,10 +174,6 @@ class PolicyApp(App[int]):
         self.query_one("#search", Input).value = self._initial_query
         events = self.query_one(EventList)
         events.focus()
-        if not self._initial_query and not self._goto and events.highlighted is not None:
-            # The list shows every event until the first result: its first one is the one the
-            # detail will show, so show it in the first frame ("No event selected" flashed).
-            self._show(events.highlighted)
         if self._load_path is not None:
             self._load_worker(self._load_path)
         elif self._goto:
