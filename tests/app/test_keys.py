@@ -13,7 +13,7 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
-from tui.app.widgets.filter_pane import FacetList
+from tui.app.widgets.filter_pane import FacetList, FilterPane
 from tui.core.load import load_timeline
 
 from .screen import hostile_timeline, screen_text, settle
@@ -550,6 +550,10 @@ async def test_callbacks_arriving_after_the_app_closed_do_nothing() -> None:
     closed._show_facets(result, {f: [] for f in q.FACETS})  # the facets worker
     closed.replace_timeline(closed.timeline)  # the load and reload workers
     closed._show_progress("loading the rest… 50%")
+    closed._reloaded(closed.timeline, index, "0" * 64)
+    from tui.core.errors import Problem, TimelineError
+
+    closed._reload_failed(TimelineError([Problem("timeline.toml", "broken", 1, 1)]))
 
 
 async def test_on_a_narrow_screen_a_focused_date_box_is_in_view() -> None:
@@ -592,3 +596,28 @@ async def test_the_detail_never_says_no_event_while_events_are_listed(
     async with app(query="country:BR platform:telegram").run_test(size=WIDE) as pilot:
         await settle(pilot)  # nothing matches: then it says so
         assert "No event selected" in screen_text(pilot.app)
+
+
+async def test_an_invalid_query_at_the_start_shows_the_timeline_unfiltered() -> None:
+    async with app(query='country:"x').run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        text = screen_text(pilot.app)
+        assert "14 / 14 events" in text  # the header counts
+        error = pilot.app.query_one(FilterPane)._error
+        assert error.endswith("The list still shows the last valid query: no filter.")
+        assert "Sources (o opens the first" in text  # the detail shows the first event
+        assert pilot.app.query(FacetList)  # and the facets are there
+
+
+async def test_clicking_a_value_in_a_scrolled_facet_list_ticks_that_value() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        tags = pilot.app.query_one("#facet-tag", FacetList)
+        assert tags.option_count > tags.content_region.height  # it scrolls
+        tags.scroll_to(y=3, animate=False)
+        await pilot.pause()
+        row = tags.content_region.height - 1  # the last row in view
+        wanted = tags.get_option_at_index(int(tags.scroll_y) + row).value
+        await pilot.click(tags, offset=(8, row + 1))  # +1: the border
+        await settle(pilot)
+        assert pilot.app.query_one("#search", Input).value == f"tag:{wanted}"

@@ -160,3 +160,22 @@ async def test_a_missing_editor_is_a_message_not_a_crash(
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
         assert any("editor not found" in m for m in messages)
+
+
+async def test_a_reload_while_the_box_holds_an_unfinished_query_keeps_the_list(
+    timeline_file: Path,
+) -> None:
+    app = open_app(timeline_file, query="country:RU")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = len(app.query_one(EventList).view)
+        search = app.query_one("#search")
+        search.value = 'country:RU "unfinished'  # does not parse yet
+        await settle(pilot)
+        text = timeline_file.read_text()
+        timeline_file.write_text(
+            text.replace('title = "Russia blocks Facebook"', 'title = "Russia blocks Facebook!"')
+        )
+        await wait_until(pilot, lambda: "Russia blocks Facebook!" in screen_text(app), 3.0)
+        assert len(app.query_one(EventList).view) == shown  # the last valid query, reapplied
+        assert search.value == 'country:RU "unfinished'  # and the box is left as typed

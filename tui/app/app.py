@@ -192,9 +192,9 @@ class PolicyApp(App[int]):
 
     @property
     def closing(self) -> bool:
-        """The app has begun to close: its screens are gone, while timers and workers may still
-        call back (each such callback checks this first)."""
-        return not self.screen_stack
+        """The app has begun to close (its widgets and screens go), while timers and workers
+        may still call back: each such callback checks this first."""
+        return not self.is_running or not self.screen_stack
 
     def _apply_width(self, width: int) -> None:
         self.main_screen.set_class(width < NARROW_BELOW, "-narrow")
@@ -384,6 +384,8 @@ class PolicyApp(App[int]):
         index.warm()
 
     def _reloaded(self, timeline: Timeline, index: q.Index, digest: str) -> None:
+        if self.closing:
+            return
         self.file_digest = digest
         self.query_one(ProblemsPanel).clear()
         self.replace_timeline(timeline, index)
@@ -391,6 +393,8 @@ class PolicyApp(App[int]):
     def _reload_failed(self, error: TimelineError) -> None:
         # The last good data stays on screen; the panel says what is wrong and where.
         self.file_digest = None  # the file on disk is not what is shown: saving must refuse
+        if self.closing:
+            return
         self.query_one(ProblemsPanel).show_error(error)
 
     def action_focus_problems(self) -> None:
@@ -445,6 +449,12 @@ class PolicyApp(App[int]):
             self.query_one(FilterPane).show_error(
                 f"{exc}. The list still shows the last valid query: {applied}."
             )
+            if self._shown_index is not self._index:
+                # Nothing shown yet for this timeline (an invalid --query at the start, or a
+                # reload while the box holds an unfinished query): show the last valid one's.
+                self._next_filter = (self._query_text, self._query)
+                if not self._filtering:
+                    self._start_filter()
             return
         self.query_one(FilterPane).show_error(None)
         # No debounce (it delayed every key of a burst by its length): a query runs at once
@@ -483,7 +493,10 @@ class PolicyApp(App[int]):
         elif result is not None and result.index is self._index:
             self._apply_filter(result)
 
+    _shown_index: q.Index | None = None  # the index of the result on screen
+
     def _apply_filter(self, result: FilterResult) -> None:
+        self._shown_index = result.index
         self._query_text = result.text
         self._query = result.query
         events = self.query_one(EventList)

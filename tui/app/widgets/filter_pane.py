@@ -46,9 +46,10 @@ class FacetList(SelectionList[str]):
         self._shown: list[tuple[str, int, bool]] = []
 
     def on_focus(self) -> None:
-        # Tabbed into, the first value is ready for space (there was no highlight to tick).
+        # Tabbed into, a value is ready for space (there was no highlight to tick): the first
+        # one in view, so nothing scrolls (a click that focuses the list lands where aimed).
         if self.highlighted is None and self.option_count:
-            self.highlighted = 0
+            self.highlighted = min(int(self.scroll_y), self.option_count - 1)
 
     def show_counts(self, counts: Iterable[tuple[str, int]], chosen: set[str]) -> None:
         folded = {c.casefold() for c in chosen}
