@@ -326,6 +326,12 @@ def test_with_range(text: str, after: str | None, before: str | None, expected: 
     parse(result)
 
 
+def test_with_range_keeps_the_fields_it_is_told_to() -> None:
+    text = "telegram after:2018 after:2020"
+    assert with_range(text, "2018", "2023", keep={"after"}) == f"{text} before:2023"
+    assert with_range(text, "1999", None, keep={"before"}) == "telegram after:1999"
+
+
 def test_with_range_rejects_bad_dates() -> None:
     with pytest.raises(QueryError):
         with_range("", "2018-13", None)

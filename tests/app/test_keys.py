@@ -621,3 +621,15 @@ async def test_clicking_a_value_in_a_scrolled_facet_list_ticks_that_value() -> N
         await pilot.click(tags, offset=(8, row + 1))  # +1: the border
         await settle(pilot)
         assert pilot.app.query_one("#search", Input).value == f"tag:{wanted}"
+
+
+async def test_a_date_box_submitted_rewrites_only_the_box_that_changed() -> None:
+    async with app(query="after:2016 after:2018").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        before = pilot.app.query_one("#before", Input)
+        before.focus()
+        await pilot.pause()
+        await pilot.press(*"2022", "enter")
+        await settle(pilot)
+        # Both after: terms stay (the box showed only the first); before: is added.
+        assert pilot.app.query_one("#search", Input).value == "after:2016 after:2018 before:2022"

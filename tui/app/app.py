@@ -661,7 +661,9 @@ class PolicyApp(App[int]):
     @on(FilterPane.RangeChanged)
     def _range_changed(self, message: FilterPane.RangeChanged) -> None:
         try:
-            text = q.with_range(self._query_text, message.after, message.before)
+            text = q.with_range(
+                self._query_text, message.after, message.before, keep=message.unchanged
+            )
         except q.QueryError as exc:
             hint = f" — {exc.hint}" if exc.hint else ""
             self.notify(f"Dates: {exc.message}{hint}", severity="error", markup=False)

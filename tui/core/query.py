@@ -406,9 +406,14 @@ def range_values(query: Query) -> tuple[str | None, str | None]:
     return found.get("after"), found.get("before")
 
 
-def with_range(text: str, after: str | None, before: str | None) -> str:
-    """``text`` with its ``after:``/``before:`` terms set to these values (None removes them)."""
+def with_range(
+    text: str, after: str | None, before: str | None, *, keep: Iterable[str] = ()
+) -> str:
+    """``text`` with its ``after:``/``before:`` terms set to these values (None removes them);
+    the fields named in ``keep`` are left as the text has them."""
     for field, value in (("after", after), ("before", before)):
+        if field in keep:
+            continue
         if value is not None:
             try:
                 if value.strip().casefold() != TODAY:

@@ -109,9 +109,15 @@ class FilterPane(Vertical):
             super().__init__()
 
     class RangeChanged(Message):
-        def __init__(self, after: str | None, before: str | None) -> None:
+        """A date box was submitted; ``unchanged`` names the boxes still showing the query's
+        own value (the query keeps its terms for those, even several ``after:``)."""
+
+        def __init__(
+            self, after: str | None, before: str | None, unchanged: frozenset[str]
+        ) -> None:
             self.after = after
             self.before = before
+            self.unchanged = unchanged
             super().__init__()
 
     _command = ""
@@ -198,7 +204,15 @@ class FilterPane(Vertical):
             event.stop()
             after = self.query_one("#after", Input).value.strip() or None
             before = self.query_one("#before", Input).value.strip() or None
-            self.post_message(self.RangeChanged(after, before))
+            unchanged = frozenset(
+                field
+                for field, value, shown in (
+                    ("after", after, self._range[0]),
+                    ("before", before, self._range[1]),
+                )
+                if value == shown
+            )
+            self.post_message(self.RangeChanged(after, before, unchanged))
 
     def show_error(self, message: str | None) -> None:
         text = clean(message) if message else ""
