@@ -130,9 +130,9 @@ class FilterPane(Vertical):
         )
         yield Static("", id="query-error")
         yield Static("", id="command-line")
-        # Filled by the first show_facets: the lists have nothing to show before the first
-        # counts, and building their ~10 widgets before the first frame cost it ~10% of its
-        # instructions (168M of 1,762M, valgrind).
+        # Filled by build() once typing first settles (or the first counts come): the lists
+        # have nothing to show before the first counts, and building their ~10 widgets before
+        # the first frame cost it ~10% of its instructions (168M of 1,762M, valgrind).
         yield FacetScroll(id="facets")
 
     _built = False
