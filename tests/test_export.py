@@ -29,6 +29,7 @@ from tui.core.export.csv import COLUMNS
 from tui.core.export.ics import default_stamp
 from tui.core.load import load_text, load_timeline
 from tui.core.query import Index, parse
+from tui.core.sanitize import clean_block
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "query" / "timeline.toml"
@@ -126,12 +127,35 @@ def test_end_is_empty_for_what_has_no_known_last_day(timeline: Timeline) -> None
         assert data[event.id]["start"] == event.date.start.isoformat()
 
 
-def test_json_escapes_unprintable_characters_but_keeps_the_data() -> None:
-    value = "a\u202eb\x9bc\x1bd\u00a0e\U000e0001f ё中"
+def test_json_escapes_unsafe_characters_but_keeps_the_data() -> None:
+    value = "a\u202eb\x9bc\x1bd\u00a0e\U000e0001f ё中 واتس\u200cاپ\u200f \ud800"
     text = dumps([value])
-    assert all(ch.isprintable() or ch == "\n" for ch in text)
+    assert clean_block(text) == text  # nothing unsafe is left raw
     assert "ё中" in text  # printable non-ASCII stays readable
+    assert "واتس\u200cاپ\u200f" in text and "\u00a0" in text  # so do joiners, marks, NBSP
+    assert "\\u202e" in text and "\\udb40\\udc01" in text and "\\ud800" in text
     assert json.loads(text) == [value]
+
+
+SCRIPTS = HERE / "fixtures" / "app" / "scripts.toml"
+# The invisible characters that Persian, Arabic, Hebrew, Devanagari and emoji spelling needs.
+JOINERS_AND_MARKS = "\u200c\u200d\u200e\u200f\u061c\ufe0f"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown", "timelinejs", "ics"])
+def test_every_format_keeps_joiners_and_marks_as_text(fmt: str) -> None:
+    timeline = load_timeline(SCRIPTS)
+    text = render(fmt, timeline, timeline.events)
+    if fmt == "ics":
+        text = text.replace("\r\n ", "")  # unfold the 75-octet lines
+    for char in JOINERS_AND_MARKS:
+        assert f"\\u{ord(char):04x}" not in text.lower(), (fmt, hex(ord(char)))
+    for event in timeline.events:
+        assert event.title in text, (fmt, event.id)
+        for platform in event.platforms:
+            assert platform in text, (fmt, platform)
+    if fmt != "markdown":  # the Markdown table has no summaries
+        assert "می\u200cگویند" in text, fmt
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -331,7 +355,7 @@ date = 2020-01-01
 title = "=HYPERLINK(\"http://evil\") red\u202e gnp.exe"
 country = "RU"
 platforms = ["Tele\u2066gram"]
-tags = ["\u200fhidden"]
+tags = ["\u2067hidden"]
 action = "block"
 summary = """
 Line one \u202d
@@ -339,7 +363,7 @@ line two \u2066 isolate
 """
 sources = [{ publisher = "P\u202eub", url = "https://e.org/x", title = "T\u2069" }]
 '''
-UNSAFE = ["\x1b", "\x07", "\x9b", "\u202e", "\u202d", "\u200f", "\u2066", "\u2069"]
+UNSAFE = ["\x1b", "\x07", "\x9b", "\u202e", "\u202d", "\u2067", "\u2066", "\u2069"]
 
 
 def hostile() -> Timeline:
