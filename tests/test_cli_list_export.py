@@ -503,3 +503,13 @@ def test_list_shows_joiners_and_marks_as_text() -> None:
         for event in timeline.events:
             assert event.title in text, event.id
         assert "واتس\u200cاپ, اینستاگرام" in text
+
+
+def test_list_csv_is_the_export_csv_with_one_item_per_line(timeline: Path) -> None:
+    listed = run("list", str(timeline), "--format", "csv").stdout
+    assert listed == (GOLDEN / "all.csv").read_bytes()  # the export's bytes, list encoding too
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(listed.decode(), newline=""))}
+    assert rows["ru-2018-telegram-block"]["authority"].split("\n") == [
+        "Roskomnadzor",
+        "Tagansky District Court",
+    ]
