@@ -79,14 +79,6 @@ def replace_unsafe(text: str, replace: Callable[[str], str], *, block: bool = Fa
     return pattern.sub(lambda m: m.group() if m.group("text") else replace(m.group()), text)
 
 
-def is_safe(text: str, *, block: bool = False) -> bool:
-    """True when ``text`` holds no unsafe character (with ``block``, tabs and newlines are fine)."""
-    if text.isprintable():
-        return True
-    pattern = _UNSAFE_BLOCK if block else _UNSAFE_LINE
-    return all(m.group("text") for m in pattern.finditer(text))
-
-
 def _visible(char: str) -> str:
     code = ord(char)
     if char == "\t":
