@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.geometry import Region
 from textual.widgets import Static
 
@@ -46,9 +47,10 @@ async def test_list_rows_and_detail_show_joiners_and_marks_as_text() -> None:
                 assert name in shown, (event.id, name)
 
 
-async def test_right_to_left_text_wraps_between_words_at_80x24() -> None:
+@pytest.mark.parametrize("event_id", ["ir-2022-whatsapp", "eg-2017-telegram"])
+async def test_right_to_left_text_wraps_between_words_at_80x24(event_id: str) -> None:
     timeline = load_timeline(SCRIPTS)
-    event = timeline.get("ir-2022-whatsapp")
+    event = timeline.get(event_id)
     assert event is not None
     async with make_app(timeline, goto=event.id, today=TODAY).run_test(size=SMALL) as pilot:
         await settle(pilot)
