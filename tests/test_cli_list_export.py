@@ -487,3 +487,29 @@ def test_every_command_in_publishing_md_runs(tmp_path: Path) -> None:
         assert result.returncode == 0, (words, err(result))
         if "-o" in words:
             assert (tmp_path / words[words.index("-o") + 1]).stat().st_size > 0
+
+
+SCRIPTS = Path(__file__).parent / "fixtures" / "app" / "scripts.toml"
+
+
+def test_list_shows_joiners_and_marks_as_text() -> None:
+    # ZWNJ (Persian), ZWJ (Devanagari, emoji), LRM/RLM/ALM and U+FE0F are spelling, not
+    # controls: they were printed as the six characters "\u200c".
+    timeline = load_timeline(SCRIPTS)
+    piped = out(run("list", str(SCRIPTS)))
+    terminal = on_terminal("list", str(SCRIPTS), columns=200)
+    for text in (piped, terminal):
+        assert "\\u" not in text
+        for event in timeline.events:
+            assert event.title in text, event.id
+        assert "واتس\u200cاپ, اینستاگرام" in text
+
+
+def test_list_csv_is_the_export_csv_with_one_item_per_line(timeline: Path) -> None:
+    listed = run("list", str(timeline), "--format", "csv").stdout
+    assert listed == (GOLDEN / "all.csv").read_bytes()  # the export's bytes, list encoding too
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(listed.decode(), newline=""))}
+    assert rows["ru-2018-telegram-block"]["authority"].split("\n") == [
+        "Roskomnadzor",
+        "Tagansky District Court",
+    ]

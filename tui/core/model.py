@@ -37,7 +37,7 @@ from tui.core.event import (
     TimelineInfo,
     derived_status,
 )
-from tui.core.sanitize import quote
+from tui.core.sanitize import controls, quote
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -62,13 +62,15 @@ DateField = Annotated[
 ]
 
 
-# Control characters can only get in through escapes such as "\u001b" (TOML forbids them raw);
-# they never belong in a title or a summary, and a terminal would act on some of them.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters (``sanitize.controls``: C0 but tab and newline, DEL, C1) can only get in
+# through escapes such as "\u001b" (TOML forbids them raw); they never belong in a title or a
+# summary, and a terminal would act on some of them. Bidi controls and the other characters
+# the sanitiser escapes load, and are shown escaped.
+_CONTROL = re.compile("[" + controls(keep="\t\n") + "]")
 
 
 # The common case in one C call: no control characters (so no line breaks either).
-_NO_CONTROLS = re.compile("[^\x00-\x1f\x7f-\x9f]*")
+_NO_CONTROLS = re.compile(f"[^{controls()}]*")
 
 
 def _one_line(text: str) -> str:

@@ -22,14 +22,15 @@ from pydantic_core import core_schema
 
 from tui.core import model
 from tui.core.model import TimelineFile
+from tui.core.sanitize import controls
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_ID = "https://raw.githubusercontent.com/policy-tui/policy-tui/main/docs/timeline.schema.json"
 COMMITTED_PATH = "docs/timeline.schema.json"
 
 # Character classes that mirror the model's rules (tab allowed; newline only in multi-line text).
-_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
-_LINE_BREAKS_AND_CONTROLS = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
+_CONTROLS = controls(keep="\t\n")
+_LINE_BREAKS_AND_CONTROLS = controls(keep="\t")
 
 
 def _not_blank_pattern(excluded: str) -> str:
