@@ -3,10 +3,18 @@
 Each event becomes a slide: ``start_date``/``end_date`` as ``{year, month?, day?}`` with only the
 parts the author wrote (a year-only date stays a year), a ``display_date`` in words, the title
 as headline, the summary and the sources as links in ``text``, the id as ``unique_id`` and the
-country or platform as ``group``. The timeline's title and description make the title slide.
+country or platform as ``group``.
+The timeline's title and description make the title slide, whose ``unique_id`` no event id can
+take.
 
-Everything from the file is sanitised and HTML-escaped; the links are built here, so the slides
-set ``autolink`` off (TimelineJS would otherwise scan the text for URLs again).
+Everything from the file is sanitised and HTML-escaped, for how TimelineJS3 reads each field
+(``src/js/core/TimelineConfig.js`` ``_tidyFields``, then ``innerHTML``): ``headline`` and
+``text`` go through DOMPurify and are parsed as HTML once, so they are escaped once;
+``group`` and ``display_date`` go through ``stripMarkup`` (``src/js/core/Util.js``), which
+decodes them once more before ``innerHTML`` parses them again, so they are escaped twice.
+Either way a name shows exactly as written and no markup from the file ever runs. The links are
+built here, so the slides set ``autolink`` off (TimelineJS would otherwise scan the text for URLs
+again).
 """
 
 from __future__ import annotations
@@ -21,6 +29,10 @@ from tui.core.export.common import dumps, human_span, paragraphs, summary_text
 from tui.core.sanitize import clean, clean_block
 
 NO_PLATFORM = "No platform named"
+# The title slide's unique_id: an underscore, which no event id (a lowercase slug) can hold.
+# Without one TimelineJS gives the title the slug of its headline before any event's id is
+# registered, and an event with that id is renamed (TimelineConfig.js _assignID).
+TITLE_ID = "timeline_title"
 
 
 def date_object(value: PartialDate) -> dict[str, int]:
@@ -33,7 +45,14 @@ def date_object(value: PartialDate) -> dict[str, int]:
 
 
 def _esc(text: str) -> str:
+    """For fields TimelineJS parses as HTML once (headline, text)."""
     return html.escape(clean(text), quote=True)
+
+
+def _esc_twice(text: str) -> str:
+    """For fields TimelineJS decodes with ``stripMarkup`` and then parses again (group,
+    display_date): what ``stripMarkup`` leaves is the text escaped once."""
+    return html.escape(_esc(text), quote=True)
 
 
 def _paragraphs(text: str) -> str:
@@ -58,11 +77,12 @@ def slide_text(event: Event) -> str:
 
 
 def group_of(event: Event, group: str) -> str | None:
+    """The row's name as written (not yet escaped), or None when rows are off."""
     if group == "country":
-        return clean(event.country_name)
+        return event.country_name
     if group == "platform":
         # A slide has one group: the event's first platform, the one it is mainly about.
-        return clean(event.platforms[0]) if event.platforms else NO_PLATFORM
+        return event.platforms[0] if event.platforms else NO_PLATFORM
     return None
 
 
@@ -70,18 +90,21 @@ def slide(event: Event, group: str) -> dict[str, Any]:
     data: dict[str, Any] = {"start_date": date_object(event.date)}
     if event.end_date is not None:
         data["end_date"] = date_object(event.end_date)
-    data["display_date"] = clean(human_span(event))
+    data["display_date"] = _esc_twice(human_span(event))
     data["text"] = {"headline": _esc(event.title), "text": slide_text(event)}
     label = group_of(event, group)
     if label is not None:
-        data["group"] = label
+        data["group"] = _esc_twice(label)
     data["unique_id"] = event.id
     data["autolink"] = False
     return data
 
 
 def document(timeline: Timeline, events: Sequence[Event], group: str = "country") -> dict[str, Any]:
-    title: dict[str, Any] = {"text": {"headline": _esc(timeline.info.title)}}
+    title: dict[str, Any] = {
+        "text": {"headline": _esc(timeline.info.title)},
+        "unique_id": TITLE_ID,
+    }
     if timeline.info.description.strip():
         title["text"]["text"] = _paragraphs(timeline.info.description)
     return {"title": title, "events": [slide(e, group) for e in events]}

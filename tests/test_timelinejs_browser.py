@@ -1,0 +1,146 @@
+"""The TimelineJS export as TimelineJS itself reads it (issue #13).
+
+TimelineJS3 (NUKnightLab/TimelineJS3, checked against @knight-lab/timelinejs 3.9.11) does not
+show our JSON's strings as they are. ``src/js/core/TimelineConfig.js`` ``_tidyFields`` passes
+
+- ``text.headline``, ``text.text``, ``media.caption`` and ``media.credit`` through
+  ``_tl_sanitize`` (DOMPurify: parse as HTML, drop what is unsafe, serialise again), and
+- ``display_date`` (of the slide and of its dates) and ``group`` through ``stripMarkup``
+  (``src/js/core/Util.js``: ``new DOMParser().parseFromString(txt, 'text/html')`` and then
+  ``doc.body.textContent``): the string is *decoded once*, its tags dropped;
+
+and then writes every one of them with ``innerHTML`` (``media/types/Text.js`` for the headline,
+text and date; ``timenav/TimeGroup.js`` ``_initLayout`` for the group label;
+``timenav/TimeMarker.js`` and ``slider/SlideNav.js`` through ``unlinkify``, which only removes an
+``<a>`` tag). So a group label is parsed as HTML twice, a headline once.
+
+The helpers below reimplement those rules with the standard library's HTML parser (the same
+HTML5 character-reference table and rules as a browser's tokenizer for text; it does not build
+a tree, which the tests do not need: they assert that no tag is created at all).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from tui.core.export import timelinejs
+from tui.core.load import load_text
+
+HOSTILE_NAMES = [
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "<img src=x onerror=alert(1)>",
+    "<b>Bold</b> & Co",
+    "AT&amp;T",
+    "&copy &amp &lt",
+    'Tom\'s "messenger"',
+    "<script>alert(1)</script>",
+    "a &#60;b&#x3e; c",
+]
+
+
+class _Parsed(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_html(markup: str) -> tuple[str, list[str]]:
+    """The text content of ``markup`` parsed as HTML, and the tags it would create."""
+    parser = _Parsed()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.text), parser.tags
+
+
+def strip_markup(txt: str) -> str:
+    """``stripMarkup`` of TimelineJS3 ``src/js/core/Util.js``: body.textContent of the parse."""
+    return parse_html(txt)[0]
+
+
+def shown(markup: str, allowed: frozenset[str] = frozenset()) -> str:
+    """What an element shows after ``element.innerHTML = markup``; fails if it would create a
+    tag other than the ``allowed`` ones (those the export writes itself)."""
+    text, tags = parse_html(markup)
+    assert set(tags) <= allowed, f"innerHTML would create {tags} from {markup!r}"
+    return text
+
+
+def timeline_with(name: str, title: str = "Hostile names", **fields: str) -> Any:
+    extra = "".join(f"{key} = {json.dumps(value)}\n" for key, value in fields.items())
+    text = (
+        f"[timeline]\ntitle = {json.dumps(title)}\ndescription = {json.dumps(name)}\n\n"
+        "[[events]]\n"
+        'id = "ru-2018-telegram-block"\n'
+        "date = 2018-04-16\n"
+        f"title = {json.dumps(name)}\n"
+        'country = "RU"\n'
+        f"platforms = [{json.dumps(name)}]\n"
+        'action = "block"\n'
+        f"summary = {json.dumps(name)}\n"
+        f'sources = [{{ publisher = {json.dumps(name)}, url = "https://example.org/a",'
+        f" title = {json.dumps(name)} }}]\n" + extra
+    )
+    return load_text(text)
+
+
+def export(timeline: Any, group: str = "platform") -> dict[str, Any]:
+    return json.loads(timelinejs.render(timeline, timeline.events, group=group))
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_group_label_shows_exactly_as_written(name: str) -> None:
+    slide = export(timeline_with(name))["events"][0]
+    decoded = strip_markup(slide["group"])
+    # What TimeGroup then gives innerHTML is the escaped name: it shows the name, runs nothing.
+    assert decoded == html.escape(name, quote=True)
+    assert shown(decoded) == name
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_country_group_and_the_display_date_are_escaped_twice_too(name: str) -> None:
+    slide = export(timeline_with(name), group="country")["events"][0]
+    assert shown(strip_markup(slide["group"])) == "Russian Federation"
+    assert shown(strip_markup(slide["display_date"])) == "16 April 2018"
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_sanitised_fields_show_exactly_as_written(name: str) -> None:
+    data = export(timeline_with(name, title=name))
+    slide = data["events"][0]
+    # DOMPurify parses and serialises: the text nodes it keeps are the parse's text content.
+    assert shown(slide["text"]["headline"]) == name
+    assert shown(data["title"]["text"]["headline"]) == name
+    assert shown(data["title"]["text"]["text"], frozenset({"p"})) == name
+    body, tags = parse_html(slide["text"]["text"])
+    assert set(tags) <= {"p", "small", "ul", "li", "a"}
+    assert body.startswith(name) and f"{name}: {name}" in body
+    # No media: no caption or credit to check.
+    assert "media" not in slide and "media" not in data["title"]
+
+
+def test_the_title_slide_has_an_id_no_event_can_have() -> None:
+    # TimelineJS gives a title slide without unique_id the slug of its headline
+    # (TimelineConfig.js _assignID -> Util.js slugify), ahead of the events: a timeline titled
+    # "Telegram block" would take #event-telegram-block, and the event would be renamed.
+    data = export(timeline_with("x", title="Ru 2018 Telegram block"))
+    title_id = data["title"]["unique_id"]
+    assert title_id.strip() == title_id and title_id
+    from tui.core.model import ID_PATTERN
+
+    assert not ID_PATTERN.fullmatch(title_id)
+    assert [s["unique_id"] for s in data["events"]] == ["ru-2018-telegram-block"]
