@@ -144,3 +144,65 @@ def test_the_title_slide_has_an_id_no_event_can_have() -> None:
 
     assert not ID_PATTERN.fullmatch(title_id)
     assert [s["unique_id"] for s in data["events"]] == ["ru-2018-telegram-block"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected_start", "expected_end", "display"),
+    [
+        ('"2018"', '"2019"', {"year": 2018}, {"year": 2019, "month": 12, "day": 31}, "2018 – 2019"),
+        (
+            "2020-01-15",
+            '"2020-06"',
+            {"year": 2020, "month": 1, "day": 15},
+            {"year": 2020, "month": 6, "day": 30},
+            "15 January 2020 – June 2020",
+        ),
+        (
+            "2016-05-02",
+            '"2016-05"',
+            {"year": 2016, "month": 5, "day": 2},
+            {"year": 2016, "month": 5, "day": 31},
+            "2 May 2016 – May 2016",
+        ),
+        (
+            '"2024-02"',
+            '"2024-02"',
+            {"year": 2024, "month": 2, "day": 1},
+            {"year": 2024, "month": 2, "day": 29},
+            "February 2024",
+        ),
+        (
+            '"2019"',
+            '"2019-06"',
+            {"year": 2019, "month": 1, "day": 1},
+            {"year": 2019, "month": 6, "day": 30},
+            "2019 – June 2019",
+        ),
+        (
+            "2018-04-16",
+            "2020-06-18",
+            {"year": 2018, "month": 4, "day": 16},
+            {"year": 2020, "month": 6, "day": 18},
+            "16 April 2018 – 18 June 2020",
+        ),
+    ],
+)
+def test_a_span_ends_on_the_last_day_of_its_end_date(
+    start: str, end: str, expected_start: dict, expected_end: dict, display: str
+) -> None:
+    text = (
+        "[[events]]\n"
+        'id = "x"\n'
+        f"date = {start}\n"
+        f"end_date = {end}\n"
+        'title = "t"\ncountry = "RU"\naction = "block"\nsummary = "s"\n'
+        'sources = [{ publisher = "p", url = "https://example.org/" }]\n'
+    )
+    timeline = load_text(text)
+    slide = export(timeline)["events"][0]
+    assert slide["start_date"] == expected_start
+    assert slide["end_date"] == expected_end
+    assert slide["display_date"] == display
+    # TimelineJS (TimelineConfig.js _processDates) drops an end_date whose parts equal every
+    # part the start_date has: the start must never be a prefix of the end.
+    assert any(slide["end_date"].get(k) != v for k, v in slide["start_date"].items())

@@ -1,9 +1,10 @@
 """The Knight Lab TimelineJS3 JSON format (https://timeline.knightlab.com/docs/json-format.html).
 
-Each event becomes a slide: ``start_date``/``end_date`` as ``{year, month?, day?}`` with only the
-parts the author wrote (a year-only date stays a year), a ``display_date`` in words, the title
-as headline, the summary and the sources as links in ``text``, the id as ``unique_id`` and the
-country or platform as ``group``.
+Each event becomes a slide: ``start_date`` as ``{year, month?, day?}`` with only the parts the
+author wrote (a year-only date stays a year), ``end_date`` as the last day of the period the
+author wrote (TimelineJS puts ``{year: 2019}`` on 1 January, so a span "2018 – 2019" would end
+where 2019 begins), a ``display_date`` in words, the title as headline, the summary and the
+sources as links in ``text``, the id as ``unique_id`` and the country or platform as ``group``.
 The timeline's title and description make the title slide, whose ``unique_id`` no event id can
 take.
 
@@ -42,6 +43,17 @@ def date_object(value: PartialDate) -> dict[str, int]:
     if value.day is not None:
         parts["day"] = value.day
     return parts
+
+
+def last_day_object(value: PartialDate) -> dict[str, int]:
+    """The last day of ``value``'s period: where TimelineJS should end a span."""
+    last = value.end
+    return {"year": last.year, "month": last.month, "day": last.day}
+
+
+def first_day_object(value: PartialDate) -> dict[str, int]:
+    first = value.start
+    return {"year": first.year, "month": first.month, "day": first.day}
 
 
 def _esc(text: str) -> str:
@@ -87,9 +99,15 @@ def group_of(event: Event, group: str) -> str | None:
 
 
 def slide(event: Event, group: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"start_date": date_object(event.date)}
+    start = date_object(event.date)
+    data: dict[str, Any] = {"start_date": start}
     if event.end_date is not None:
-        data["end_date"] = date_object(event.end_date)
+        end = last_day_object(event.end_date)
+        if all(end[key] == value for key, value in start.items()):
+            # TimelineJS drops an end_date that agrees with every part the start_date has
+            # (TimelineConfig.js _processDates): "2019" to "2019-06" would lose its end.
+            data["start_date"] = first_day_object(event.date)
+        data["end_date"] = end
     data["display_date"] = _esc_twice(human_span(event))
     data["text"] = {"headline": _esc(event.title), "text": slide_text(event)}
     label = group_of(event, group)
