@@ -206,3 +206,37 @@ def test_a_span_ends_on_the_last_day_of_its_end_date(
     # TimelineJS (TimelineConfig.js _processDates) drops an end_date whose parts equal every
     # part the start_date has: the start must never be a prefix of the end.
     assert any(slide["end_date"].get(k) != v for k, v in slide["start_date"].items())
+
+
+# --- Rows: how many groups an embed can show ---------------------------------------------------
+
+
+def test_slides_height_follows_timelinejs_layout() -> None:
+    # Up to 4 rows fit the navigation's minimum of 175 px: the slides keep 600 - 165 px.
+    assert [timelinejs.slides_height(n) for n in (1, 4)] == [435, 435]
+    assert timelinejs.slides_height(8) == 326  # more than half of the embed
+    assert timelinejs.slides_height(9) == 296  # less than half
+    assert timelinejs.slides_height(18) == 26  # the curated timeline's 18 platforms
+
+
+def many_platforms(count: int) -> Any:
+    events = "".join(
+        "[[events]]\n"
+        f'id = "e{i}"\ndate = 2020-01-{i + 1:02d}\ntitle = "t"\ncountry = "RU"\n'
+        f'platforms = ["P{i}"]\naction = "block"\nsummary = "s"\n'
+        'sources = [{ publisher = "p", url = "https://example.org/" }]\n\n'
+        for i in range(count)
+    )
+    return load_text(events)
+
+
+def test_more_rows_than_a_readable_embed_holds_are_warned_about() -> None:
+    eight = many_platforms(timelinejs.MAX_READABLE_ROWS)
+    assert timelinejs.rows_warning(eight.events, "platform") is None
+    nine = many_platforms(timelinejs.MAX_READABLE_ROWS + 1)
+    warning = timelinejs.rows_warning(nine.events, "platform")
+    assert warning is not None
+    assert warning.startswith("9 rows (one per platform) leave the slides 296 px of a 600 px")
+    assert "--group country (1 row)" in warning and "--group none" in warning
+    assert timelinejs.rows_warning(nine.events, "country") is None
+    assert timelinejs.rows_warning(nine.events, "none") is None

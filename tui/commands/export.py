@@ -138,9 +138,14 @@ def run(argv: Sequence[str]) -> int:
         target = None
         if args.output is not None:
             target = check_target(args.output, Path(timeline.path or ""))
-        text = render(
-            args.to, timeline, events, query=query, group=args.group or "country", stamp=stamp
-        )
+        group = args.group or "country"
+        text = render(args.to, timeline, events, query=query, group=group, stamp=stamp)
+        if args.to == "timelinejs":
+            from tui.core.export.timelinejs import rows_warning
+
+            warning = rows_warning(events, group)
+            if warning is not None:
+                print(f"{prog}: warning: {warning}", file=sys.stderr)
         if target is None:
             write_stdout(text)
         else:

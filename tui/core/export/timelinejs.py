@@ -34,6 +34,15 @@ NO_PLATFORM = "No platform named"
 # Without one TimelineJS gives the title the slug of its headline before any event's id is
 # registered, and an event with that id is renamed (TimelineConfig.js _assignID).
 TITLE_ID = "timeline_title"
+# TimelineJS3's layout (src/js/timeline/Timeline.js defaults and _calculateTimeNavHeight,
+# src/js/timenav/TimeNav.js _calculateMinimumTimeNavHeight, less/Variables.less @axis-height):
+# the navigation is 25% of the embed but at least 175 px, and at least 30 px per row plus the
+# 39 px axis and 5 px padding; 10 px of padding come off; the slides get the rest. Each group
+# is at least one row, so groups above 4 take 30 px each from the slides.
+EMBED_HEIGHT = 600
+MARKER_HEIGHT_MIN = 30
+# Above this many rows the slides get less than half of a 600 px embed (326 px at 8, 296 at 9).
+MAX_READABLE_ROWS = 8
 
 
 def date_object(value: PartialDate) -> dict[str, int]:
@@ -126,6 +135,42 @@ def document(timeline: Timeline, events: Sequence[Event], group: str = "country"
     if timeline.info.description.strip():
         title["text"]["text"] = _paragraphs(timeline.info.description)
     return {"title": title, "events": [slide(e, group) for e in events]}
+
+
+def row_names(events: Sequence[Event], group: str) -> list[str]:
+    """The distinct rows (groups) the slides fall into, in order of first appearance."""
+    names = {label: None for e in events if (label := group_of(e, group)) is not None}
+    return list(names)
+
+
+def slides_height(rows: int, embed: int = EMBED_HEIGHT) -> int:
+    """The pixels TimelineJS leaves the slides in an ``embed``-pixel-high embed with ``rows``
+    rows of navigation (with its default options)."""
+    timenav = max(round(embed * 0.25), 175, rows * MARKER_HEIGHT_MIN + 39 + 5) - 10
+    return max(embed - timenav, 0)
+
+
+def rows_warning(events: Sequence[Event], group: str) -> str | None:
+    """A warning when ``group`` makes more rows than a readable embed holds, else None."""
+    rows = len(row_names(events, group))
+    if rows <= MAX_READABLE_ROWS:
+        return None
+    advice = ["narrow the view with --query"]
+    if group == "platform":
+        countries = len(row_names(events, "country"))
+        if countries <= MAX_READABLE_ROWS:
+            advice.append(f"use --group country ({countries} {_rows(countries)})")
+    advice.append("use --group none")
+    return (
+        f"{rows} rows (one per {group}) leave the slides {slides_height(rows)} px of a "
+        f"{EMBED_HEIGHT} px embed (TimelineJS gives each row {MARKER_HEIGHT_MIN} px of its "
+        f"navigation); keep to {MAX_READABLE_ROWS} or fewer: {', '.join(advice[:-1])}"
+        f" or {advice[-1]}"
+    )
+
+
+def _rows(count: int) -> str:
+    return "row" if count == 1 else "rows"
 
 
 def render(timeline: Timeline, events: Sequence[Event], *, group: str = "country") -> str:
