@@ -27,7 +27,14 @@ from tui.core.countries import BLOCS
 from tui.core.event import Action, Event, Source, Status
 from tui.core.load import load_timeline
 from tui.core.model import ID_PATTERN, EventModel, SourceModel, TimelineFile, validate_event
-from tui.core.schema import COMMITTED_PATH, SCHEMA_DIALECT, schema_text, timeline_json_schema
+from tui.core.schema import (
+    COMMITTED_PATH,
+    DIRECTIVE,
+    FILE_NAME,
+    SCHEMA_DIALECT,
+    schema_text,
+    timeline_json_schema,
+)
 from tui.core.write import render_event
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -421,8 +428,75 @@ def test_the_documented_problem_matcher_reads_validate_output(tmp_path: Path) ->
 
 def test_the_documented_schema_directive_points_at_the_committed_schema() -> None:
     text = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
-    directive = re.search(r"^#:schema (\./docs/\S+)$", text, re.MULTILINE)
+    directive = re.search(r"^#:schema (\./\S+)$", text, re.MULTILINE)
     assert directive and (ROOT / directive.group(1)).resolve() == (ROOT / COMMITTED_PATH)
+    assert directive.group(0) == DIRECTIVE
+
+
+# --------------------------------------------------------------------------------------------
+# The curated timeline's #:schema line works wherever the file is (issue #13)
+
+
+def _schema_directive(timeline: Path) -> Path:
+    """Where Taplo looks for the schema of ``timeline``: a relative path in a ``#:schema``
+    first line is resolved against the TOML file's folder."""
+    first = timeline.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("#:schema "), first
+    return (timeline.parent / first.removeprefix("#:schema ").strip()).resolve()
+
+
+def _wheel_layout(tmp_path: Path) -> Path:
+    """The files the wheel's force-include puts in the package, where it puts them."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    for source, target in included.items():
+        (tmp_path / target).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / target).write_bytes((ROOT / source).read_bytes())
+    return tmp_path / "tui" / "timeline.toml"
+
+
+def test_the_curated_timeline_finds_its_schema_in_the_repository_and_installed(
+    tmp_path: Path,
+) -> None:
+    for timeline in (ROOT / "timeline.toml", _wheel_layout(tmp_path)):
+        schema = _schema_directive(timeline)
+        assert schema.is_file(), f"{timeline}: #:schema points at missing {schema}"
+        assert schema.read_text(encoding="utf-8") == schema_text()
+
+
+def test_schema_write_puts_the_schema_beside_a_timeline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "timeline.toml"
+    copy.write_bytes((ROOT / "timeline.toml").read_bytes())
+    assert not _schema_directive(copy).is_file()  # a copy alone: Taplo cannot load the schema
+    assert main(["schema", "--write", str(tmp_path)]) == 0
+    assert _schema_directive(copy).read_text(encoding="utf-8") == schema_text()
+    err = capsys.readouterr().err
+    assert err == f"policy-tui schema: '{tmp_path / FILE_NAME}' written\n"
+    # Again: nothing to do. Given the file itself: the same folder.
+    assert main(["schema", "--write", str(copy)]) == 0
+    assert capsys.readouterr().err == f"policy-tui schema: '{tmp_path / FILE_NAME}' is up to date\n"
+
+
+def test_schema_write_says_which_line_a_timeline_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schema", "--write", str(tmp_path)]) == 0
+    assert capsys.readouterr().err.endswith(
+        f"start a timeline in that folder with the line {DIRECTIVE}\n"
+    )
+    (tmp_path / "mine.toml").write_text("[[events]]\n")
+    (tmp_path / "old.toml").write_text("#:schema ./docs/timeline.schema.json\n[[events]]\n")
+    assert main(["schema", "--write", str(tmp_path)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[1:] == [
+        f"policy-tui schema: '{tmp_path / 'mine.toml'}': add this first line: {DIRECTIVE}",
+        f"policy-tui schema: '{tmp_path / 'old.toml'}' starts with "
+        f"'#:schema ./docs/timeline.schema.json': change that line to {DIRECTIVE}",
+    ]
+    assert main(["schema", "--write", str(tmp_path / "missing")]) == 2
+    assert "no such folder" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------------------------

@@ -28,8 +28,15 @@ from tui.core.countries import codes
 from tui.core.model import TimelineFile
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
-SCHEMA_ID = "https://raw.githubusercontent.com/policy-tui/policy-tui/main/docs/timeline.schema.json"
-COMMITTED_PATH = "docs/timeline.schema.json"
+SCHEMA_ID = "https://raw.githubusercontent.com/policy-tui/policy-tui/main/timeline.schema.json"
+# The schema's file name wherever it is put: beside the timeline that names it. Taplo resolves a
+# relative ``#:schema`` path against the TOML file's folder, so ``./timeline.schema.json``
+# works in the repository (both files at the top), in the installed package (the wheel carries
+# both as ``tui/timeline.toml`` and ``tui/timeline.schema.json``) and beside any timeline where
+# ``policy-tui schema --write DIR`` put a copy.
+FILE_NAME = "timeline.schema.json"
+DIRECTIVE = f"#:schema ./{FILE_NAME}"
+COMMITTED_PATH = FILE_NAME
 
 # Character classes that mirror the model's rules (tab allowed; newline only in multi-line text).
 _CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
@@ -174,5 +181,5 @@ def timeline_json_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
-    """The schema as committed in ``docs/timeline.schema.json``: stable order, final newline."""
+    """The schema as committed in ``timeline.schema.json``: stable order, final newline."""
     return json.dumps(timeline_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
