@@ -21,6 +21,7 @@ from tui.commands.listing import (
     write_stdout,
 )
 from tui.core.export import FORMATS, GROUPS, render
+from tui.core.export.timelinejs import MAX_READABLE_ROWS, rows_warning
 from tui.core.sanitize import clean, quote
 
 
@@ -37,7 +38,9 @@ def parser() -> argparse.ArgumentParser:
         "--group",
         choices=GROUPS,
         default=None,
-        help="timelinejs only: one row per country (default), per first platform, or none",
+        help="timelinejs only: one row per country (default), per first platform, or none; "
+        f"more than {MAX_READABLE_ROWS} rows crowd out the slides of an embed, and a warning "
+        "says so",
     )
     parser.add_argument(
         "-o",
@@ -141,8 +144,6 @@ def run(argv: Sequence[str]) -> int:
         group = args.group or "country"
         text = render(args.to, timeline, events, query=query, group=group, stamp=stamp)
         if args.to == "timelinejs":
-            from tui.core.export.timelinejs import rows_warning
-
             warning = rows_warning(events, group)
             if warning is not None:
                 print(f"{prog}: warning: {warning}", file=sys.stderr)
