@@ -508,13 +508,15 @@ def test_export_timelinejs_warns_about_an_unreadable_number_of_rows(tmp_path: Pa
     assert quiet.returncode == 0 and err(quiet) == ""
 
 
-def test_the_publishing_examples_make_readable_timelinejs_embeds() -> None:
+def test_the_documented_examples_make_readable_timelinejs_embeds() -> None:
     from tui.core.export.timelinejs import rows_warning
     from tui.core.query import Index, parse
 
-    text = (ROOT / "docs" / "publishing.md").read_text()
-    commands = re.findall(r"^\s*(policy-tui export timeline\.toml --to timelinejs .*)$", text, re.M)
-    assert len(commands) >= 2
+    text = (ROOT / "docs" / "publishing.md").read_text() + (ROOT / "README.md").read_text()
+    commands = re.findall(
+        r"^\s*(policy-tui export (?:timeline\.toml )?--to timelinejs .*)$", text, re.M
+    )
+    assert len(commands) >= 3
     curated = load_timeline(ROOT / "timeline.toml")
     index = Index(curated.events)
     for command in commands:
