@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -513,3 +514,41 @@ def test_list_csv_is_the_export_csv_with_one_item_per_line(timeline: Path) -> No
         "Roskomnadzor",
         "Tagansky District Court",
     ]
+
+
+def test_export_timelinejs_warns_about_an_unreadable_number_of_rows(tmp_path: Path) -> None:
+    events = "".join(
+        "[[events]]\n"
+        f'id = "e{i}"\ndate = 2020-01-{i + 1:02d}\ntitle = "t"\ncountry = "RU"\n'
+        f'platforms = ["P{i}"]\naction = "block"\nsummary = "s"\n'
+        'sources = [{ publisher = "p", url = "https://example.org/" }]\n\n'
+        for i in range(12)
+    )
+    path = tmp_path / "many.toml"
+    path.write_text(events)
+    result = run("export", str(path), "--to", "timelinejs", "--group", "platform")
+    assert result.returncode == 0
+    assert err(result).startswith("policy-tui export: warning: 12 rows (one per platform)")
+    assert len(json.loads(out(result))["events"]) == 12
+    quiet = run("export", str(path), "--to", "timelinejs")  # one row per country: one row
+    assert quiet.returncode == 0 and err(quiet) == ""
+
+
+def test_the_documented_examples_make_readable_timelinejs_embeds() -> None:
+    from tui.core.export.timelinejs import rows_warning
+    from tui.core.query import Index, parse
+
+    text = (ROOT / "docs" / "publishing.md").read_text() + (ROOT / "README.md").read_text()
+    commands = re.findall(
+        r"^\s*(policy-tui export (?:timeline\.toml )?--to timelinejs .*)$", text, re.M
+    )
+    assert len(commands) >= 3
+    curated = load_timeline(ROOT / "timeline.toml")
+    index = Index(curated.events)
+    for command in commands:
+        words = shlex.split(command)
+        query = words[words.index("--query") + 1] if "--query" in words else ""
+        group = words[words.index("--group") + 1] if "--group" in words else "country"
+        events = [curated.events[i] for i in index.filter(parse(query))]
+        assert events, command
+        assert rows_warning(events, group) is None, command

@@ -312,6 +312,8 @@ def test_timelinejs_has_the_required_fields_and_honours_precision(timeline: Time
             assert "end_date" not in slide
         else:
             assert slide["end_date"]["year"] == event.end_date.year
+            end = event.end_date.end
+            assert slide["end_date"] == {"year": end.year, "month": end.month, "day": end.day}
         assert slide["text"]["headline"]
         assert slide["group"] == event.country_name
         assert slide["autolink"] is False
@@ -323,7 +325,9 @@ def test_timelinejs_has_the_required_fields_and_honours_precision(timeline: Time
     year_only = next(s for s in slides if s["unique_id"] == "ir-2019-instagram-throttle")
     assert year_only["start_date"] == {"year": 2019} and year_only["display_date"] == "2019"
     month_end = next(s for s in slides if s["unique_id"] == "br-2016-whatsapp-block")
-    assert month_end["end_date"] == {"year": 2016, "month": 5}
+    # A span ends on the last day of its end_date's period (TimelineJS would put
+    # {"year": 2016, "month": 5} on 1 May, before the start).
+    assert month_end["end_date"] == {"year": 2016, "month": 5, "day": 31}
     assert month_end["display_date"] == "2 May 2016 – May 2016"
 
 

@@ -46,10 +46,26 @@ def _parse_date(value: Any) -> PartialDate:
     return PartialDate.parse(value)
 
 
+# The written date forms as JSON Schema patterns, exactly the dates the loader accepts
+# (PartialDate.parse): years 0001-9999, months 01-12, and only days the month has (29 February
+# in leap years only). ASCII digits only, no lookaround (editors' regex engines differ), and the
+# white space around the value that the loader strips.
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH = "(?:0[1-9]|1[0-2])"
+_DAY = (
+    f"(?:{_YEAR}-{_MONTH}-(?:0[1-9]|1[0-9]|2[0-8])"
+    f"|{_YEAR}-(?:0[13-9]|1[0-2])-(?:29|30)"
+    f"|{_YEAR}-(?:0[13578]|1[02])-31"
+    f"|{_LEAP_YEAR}-02-29)"
+)
+DAY_PATTERN = rf"^\s*{_DAY}\s*$"
+MONTH_OR_YEAR_PATTERN = rf"^\s*{_YEAR}(?:-{_MONTH})?\s*$"
+
 DATE_SCHEMA: dict[str, Any] = {
     "anyOf": [
-        {"type": "string", "format": "date"},
-        {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"},
+        {"type": "string", "pattern": DAY_PATTERN},
+        {"type": "string", "pattern": MONTH_OR_YEAR_PATTERN},
     ],
     "description": 'A TOML date (2018-04-16), or "2018-04" (month) or "2018" (year).',
 }
