@@ -42,6 +42,7 @@ from tui.core.watch import FileWatcher
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
 PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
+WORD_PAUSE = 0.4  # seconds of no typing before a word that begins a field name is searched
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
 
 
@@ -144,6 +145,9 @@ class PolicyApp(App[int]):
         self._settled: FilterResult | None = None
         self._empty_message = ""  # #empty starts blank and the screen without -empty
         self._settle_timer: Timer | None = None
+        self._word_timer: Timer | None = None  # searches a held-back word when typing pauses
+        self._query_error: q.QueryError | None = None  # the box's text does not parse
+        self._unfinished: q.Unfinished | None = None  # the box's last term, held back
         self._back: list[str] = []
         self._timeline_view: TimelineView | None = None  # mounted by the first `t`
 
@@ -437,18 +441,31 @@ class PolicyApp(App[int]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        if self._word_timer is not None:
+            self._run_whole_word()  # Enter means the word as typed: no need to pause
         self.action_focus_list()
 
     def _run_filter(self, text: str, immediate: bool = False) -> None:
+        """Filter by ``text``: the list, the header and the line under the box always describe
+        the same query, the one whose result is on screen (see _show_query_message).
+
+        A last term still being typed is held back (``q.split_unfinished``): ``platform:`` with
+        no value yet, a trailing ``,`` or ``-`` filter by the text before them, with a quiet
+        hint; a bare word that begins a field name (``plat`` on the way to ``platform:``) is
+        searched as text only once typing pauses (WORD_PAUSE) or on Enter, so the list does
+        not empty and refill while a field name is typed."""
         self._requested = text
+        if self._word_timer is not None:
+            self._word_timer.stop()
+            self._word_timer = None
+        shown, unfinished = q.split_unfinished(text)
+        if unfinished is not None and unfinished.kind == "field" and immediate:
+            shown, unfinished = text, None  # at the start or on a reload: the text as it is
         try:
-            query = q.parse(text)
+            query = q.parse(shown)
         except q.QueryError as exc:
-            # Say plainly that the list is the last query that parsed, not this one.
-            applied = q.describe(self._query) if not self._query.is_empty else "no filter"
-            self.query_one(FilterPane).show_error(
-                f"{exc}. The list still shows the last valid query: {applied}."
-            )
+            self._query_error, self._unfinished = exc, None
+            self._show_query_message()
             if self._shown_index is not self._index:
                 # Nothing shown yet for this timeline (an invalid --query at the start, or a
                 # reload while the box holds an unfinished query): show the last valid one's.
@@ -456,13 +473,54 @@ class PolicyApp(App[int]):
                 if not self._filtering:
                     self._start_filter()
             return
-        self.query_one(FilterPane).show_error(None)
+        self._query_error, self._unfinished = None, unfinished
+        self._show_query_message()
+        if unfinished is not None and unfinished.kind == "field":
+            self._word_timer = self.set_timer(WORD_PAUSE, self._run_whole_word)
+        self._queue_filter(shown, query)
+
+    def _run_whole_word(self) -> None:
+        """Typing paused on a word that begins a field name: search it as text after all."""
+        if self._word_timer is not None:
+            self._word_timer.stop()
+            self._word_timer = None
+        text = self._requested
+        if self.closing or text is None or self._unfinished is None:
+            return
+        self._unfinished = None
+        try:
+            query = q.parse(text)
+        except q.QueryError:  # cannot happen: split_unfinished parsed it; be safe anyway
+            return
+        self._show_query_message()
+        self._queue_filter(text, query)
+
+    def _queue_filter(self, text: str, query: q.Query) -> None:
         # No debounce (it delayed every key of a burst by its length): a query runs at once
         # unless one is running; then the newest text waits for it, and only the newest runs.
-        # (``immediate`` is kept for the callers; every filter now starts as soon as it can.)
         self._next_filter = (text, query)
         if not self._filtering:
             self._start_filter()
+
+    def _show_query_message(self) -> None:
+        """The line under the query box, about the query whose result is on screen now (the
+        header's and the list's): called when the box changes and when a result lands. (Worded
+        from the query asked for when the box changed, it said "no filter" while a result still
+        on its way, for the box's text a few keys earlier, then filled the list.)"""
+        panes = None if self.closing else self.main_screen.query(FilterPane)
+        if not panes:
+            return
+        applied = q.describe(self._query) if not self._query.is_empty else "no filter"
+        if self._query_error is not None:
+            panes.first().show_error(
+                f"{self._query_error}. The list still shows the last valid query: {applied}."
+            )
+        elif self._unfinished is not None and self._unfinished.hint:
+            panes.first().show_error(
+                f"{self._unfinished.hint}. The list shows: {applied}.", quiet=True
+            )
+        else:
+            panes.first().show_error(None)
 
     _filtering = False
     _next_filter: tuple[str, q.Query] | None = None
@@ -499,6 +557,8 @@ class PolicyApp(App[int]):
         self._shown_index = result.index
         self._query_text = result.text
         self._query = result.query
+        if self._query_error is not None or self._unfinished is not None:
+            self._show_query_message()  # it names the query on screen: this one now
         events = self.query_one(EventList)
         if self._follow_pending:
             self._follow_highlight()  # the detail's event is what the new view keeps
