@@ -179,3 +179,56 @@ async def test_a_reload_while_the_box_holds_an_unfinished_query_keeps_the_list(
         await wait_until(pilot, lambda: "Russia blocks Facebook!" in screen_text(app), 3.0)
         assert len(app.query_one(EventList).view) == shown  # the last valid query, reapplied
         assert search.value == 'country:RU "unfinished'  # and the box is left as typed
+
+
+def rows_in_view(app: PolicyApp) -> range:
+    events = app.query_one(EventList)
+    top = int(events.scroll_offset.y)
+    return range(top, top + events.scrollable_content_region.height)
+
+
+async def open_problems_panel(pilot, timeline_file: Path) -> str:  # type: ignore[no-untyped-def]
+    """Save an invalid file and wait for the panel; returns the good text."""
+    good = timeline_file.read_text()
+    timeline_file.write_text(good.replace('title = "Russia blocks Facebook"', 'titel = "x"'))
+    panel = pilot.app.query_one(ProblemsPanel)
+    await wait_until(pilot, lambda: panel.visible, 3.0)
+    return good
+
+
+async def test_the_problems_panel_keeps_the_highlighted_row_in_view(timeline_file: Path) -> None:
+    """At 80x24 the panel shortens the list to 3 rows: the highlighted row (the last of the
+    7 shown before) was left below them while the detail still showed its event."""
+    app = open_app(timeline_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"jjjjjj")
+        await settle(pilot)
+        events = app.query_one(EventList)
+        assert events.cursor == 6 and events.cursor in rows_in_view(app)
+        highlighted = events.highlighted
+        await open_problems_panel(pilot, timeline_file)
+        await wait_until(pilot, lambda: events.scrollable_content_region.height < 7, 3.0)
+        assert events.highlighted is highlighted
+        assert events.cursor in rows_in_view(app)
+        assert highlighted.date.iso() in screen_text(app)
+
+
+async def test_the_list_keeps_its_scroll_when_the_problems_panel_closes(
+    timeline_file: Path,
+) -> None:
+    app = open_app(timeline_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"jjjjjj")
+        await settle(pilot)
+        events = app.query_one(EventList)
+        good = await open_problems_panel(pilot, timeline_file)
+        await wait_until(pilot, lambda: app.query_one(EventList).cursor in rows_in_view(app))
+        scroll = events.scroll_offset.y
+        timeline_file.write_text(good)
+        panel = app.query_one(ProblemsPanel)
+        await wait_until(pilot, lambda: not panel.visible, 3.0)
+        await wait_until(pilot, lambda: events.scrollable_content_region.height == 7, 3.0)
+        assert events.scroll_offset.y == scroll
+        assert events.cursor == 6

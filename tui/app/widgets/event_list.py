@@ -128,6 +128,7 @@ class EventList(ScrollView, can_focus=True):
         self._view: Sequence[int] = range(len(events))
         self._index_of: dict[str, int] | None = None
         self._wanted_scroll: float | None = None
+        self._placement = 0  # counts set_view calls: only the newest one places the rows
         self._pass: _Styles | None = None
 
     # -- the model ---------------------------------------------------------------------------
@@ -162,9 +163,13 @@ class EventList(ScrollView, can_focus=True):
                 position = 0
         self.cursor = self._clamp(position)
         # Place the rows once the layout has its final size: scrolling now could use a stale
-        # height, and the result would depend on timing (seen as flaky snapshots).
+        # height, and the result would depend on timing (seen as flaky snapshots). Only the
+        # newest view is placed: a reload empties the list, then refills it asking for the old
+        # scroll, and the emptying's placement ran last, centring the cursor (the scroll moved
+        # when the problems panel closed).
         self._wanted_scroll = scroll_y
-        self.call_after_refresh(self._place_cursor)
+        self._placement += 1
+        self.call_after_refresh(self._place_cursor, self._placement)
         self.refresh()
 
     def _set_virtual_height(self, rows: int) -> None:
@@ -179,8 +184,10 @@ class EventList(ScrollView, can_focus=True):
         self._scroll_update(size)
         self.refresh()
 
-    def _place_cursor(self) -> None:
+    def _place_cursor(self, placement: int | None = None) -> None:
         """Keep the given scroll when it shows the cursor; else put the cursor mid-pane."""
+        if placement is not None and placement != self._placement:
+            return  # a newer view was set meanwhile: its own placement follows
         height = self.scrollable_content_region.height
         if height <= 0:
             return
@@ -238,6 +245,29 @@ class EventList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(0, len(self._view))
         self._scroll_to_cursor()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Keep the highlighted row in view whenever the list gets shorter or taller.
+
+        A Resize event is not enough: when another widget appears (the problems panel under an
+        invalid save), Textual 8 sometimes updates this widget's size without sending one, and
+        the highlighted row was left below the shortened list while the detail still showed it.
+        (Private Textual API, as ``_paint_now`` in the app; the version is pinned.)"""
+        height = self.outer_size.height  # (``size`` reads the new layout already)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if size.height != height and self._view:
+            self.call_after_refresh(self._keep_cursor_in_view)
+        return changed
+
+    def _keep_cursor_in_view(self) -> None:
+        if not self.is_mounted or not self._view:
+            return
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_offset.y)
+        if height > 0 and not top <= self.cursor < top + height:
+            self._scroll_to_cursor()
 
     # -- actions -----------------------------------------------------------------------------
 
