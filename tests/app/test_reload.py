@@ -232,3 +232,36 @@ async def test_the_list_keeps_its_scroll_when_the_problems_panel_closes(
         await wait_until(pilot, lambda: events.scrollable_content_region.height == 7, 3.0)
         assert events.scroll_offset.y == scroll
         assert events.cursor == 6
+
+
+def without_event(text: str, event_id: str) -> str:
+    """The file's text with one event's table (and its sources) cut out."""
+    blocks = text.split("[[events]]\n")
+    kept = [b for b in blocks if not b.startswith(f'id = "{event_id}"\n')]
+    assert len(kept) == len(blocks) - 1
+    return "[[events]]\n".join(kept)
+
+
+@pytest.mark.parametrize("where", ["middle", "end"])
+async def test_deleting_the_highlighted_event_goes_to_its_neighbour(
+    timeline_file: Path, where: str
+) -> None:
+    """It jumped to the first event: the next one in the list is where the reader was (the
+    previous one when it was the last)."""
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        events = app.query_one(EventList)
+        ids = [app.timeline.events[i].id for i in events.view]
+        gone = "ru-2021-twitter-throttle" if where == "middle" else ids[-1]
+        at = ids.index(gone)
+        expected = ids[at + 1] if at + 1 < len(ids) else ids[at - 1]
+        assert at > 0
+        events.go_to(gone)
+        await settle(pilot)
+        assert app._current is not None and app._current.id == gone
+        timeline_file.write_text(without_event(timeline_file.read_text(), gone))
+        await wait_until(pilot, lambda: app.timeline.get(gone) is None, 3.0)
+        await settle(pilot)
+        assert events.highlighted is not None and events.highlighted.id == expected
+        assert app._current is not None and app._current.id == expected

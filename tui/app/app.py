@@ -149,6 +149,9 @@ class PolicyApp(App[int]):
         self._query_error: q.QueryError | None = None  # the box's text does not parse
         self._unfinished: q.Unfinished | None = None  # the box's last term, held back
         self._back: list[str] = []
+        # Ids around the highlighted event before a reload (EventList.neighbours), for the
+        # first result after it: a deleted event's neighbour is highlighted, not the first.
+        self._neighbours: list[str] | None = None
         self._timeline_view: TimelineView | None = None  # mounted by the first `t`
 
     # -- layout ------------------------------------------------------------------------------
@@ -327,6 +330,10 @@ class PolicyApp(App[int]):
         self.loading = loading
         events = self.query_one(EventList)
         self._keep_scroll = events.scroll_y
+        if self._neighbours is None:  # (a second replace before the filter keeps the first's)
+            # Where to go if the highlighted event is gone from the new version (deleted in
+            # the editor): the next event of the list, else the previous one.
+            self._neighbours = events.neighbours()
         events.set_events(timeline.events, view=[])
         if self._timeline_view is not None:
             self._timeline_view.set_events(timeline.events, view=[])
@@ -566,8 +573,9 @@ class PolicyApp(App[int]):
         keep = goto or (self._current.id if self._current else None)
         # The detail follows once the list is on screen (_follow_highlight), and only if the
         # highlighted event changed: redrawing it re-lays out the screen.
+        fallback, self._neighbours = self._neighbours or (), None
         with self.prevent(EventList.Highlighted):
-            events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll)
+            events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll, fallback=fallback)
         if not self._follow_pending:
             self._follow_pending = True
             self.call_after_refresh(self._follow_highlight)

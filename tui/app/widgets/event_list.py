@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import chain
 from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
@@ -144,23 +145,34 @@ class EventList(ScrollView, can_focus=True):
         return self._events[self._view[self.cursor]]
 
     def set_events(self, events: Sequence[Event], view: Sequence[int] | None = None) -> None:
+        # The highlighted id is read from the old events: the old view's rows may point past
+        # the end of the new ones (the last event deleted raised IndexError here).
+        keep = self.highlighted.id if self.highlighted else None
         self._events = events
         self._index_of = None
-        self.set_view(range(len(events)) if view is None else view)
+        self.set_view(range(len(events)) if view is None else view, keep=keep)
 
     def set_view(
-        self, view: Sequence[int], keep: str | None = None, scroll_y: float | None = None
+        self,
+        view: Sequence[int],
+        keep: str | None = None,
+        scroll_y: float | None = None,
+        fallback: Sequence[str] = (),
     ) -> None:
-        """Show these event indices; keep the event with id ``keep`` highlighted if present,
-        and the list scrolled to ``scroll_y`` where that still shows it."""
+        """Show these event indices; keep the event with id ``keep`` highlighted if present
+        (else the first of ``fallback`` that is, else the first event), and the list scrolled
+        to ``scroll_y`` where that still shows it."""
         keep = keep if keep is not None else (self.highlighted.id if self.highlighted else None)
         self._view = view
         self._set_virtual_height(len(view))
         position = 0
         if keep is not None:
-            position = self._position_of(keep)
-            if position is None:
-                position = 0
+            found = self._position_of(keep)
+            for other in fallback if found is None else ():
+                found = self._position_of(other)
+                if found is not None:
+                    break
+            position = found or 0
         self.cursor = self._clamp(position)
         # Place the rows once the layout has its final size: scrolling now could use a stale
         # height, and the result would depend on timing (seen as flaky snapshots). Only the
@@ -210,6 +222,16 @@ class EventList(ScrollView, can_focus=True):
         if position < len(self._view) and self._view[position] == index:
             return position
         return None
+
+    def neighbours(self, limit: int = 50) -> list[str]:
+        """Ids of the events around the highlighted one, nearest first: the following ones in
+        order, then the preceding ones backwards (where to go when it disappears)."""
+        if not self._view:
+            return []
+        at = self.cursor
+        after = self._view[at + 1 : at + 1 + limit]
+        before = self._view[max(0, at - limit) : at]
+        return [self._events[i].id for i in chain(after, reversed(before))]
 
     def go_to(self, event_id: str) -> bool:
         position = self._position_of(event_id)
