@@ -761,3 +761,34 @@ async def test_a_word_that_begins_a_field_name_is_searched_once_typing_pauses(
 
         view = list(pilot.app.query_one(EventList).view)
         assert view == pilot.app._index.filter(q.parse("act"))
+
+
+async def test_backspace_with_no_history_says_so_from_every_pane() -> None:
+    async with app(goto="ru-2018-telegram-block").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def said() -> int:
+            return sum("No earlier event" in str(n.message) for n in pilot.app._notifications)
+
+        await pilot.press("backspace")  # the list
+        await settle(pilot)
+        assert said() == 1
+        await pilot.press("r")
+        await settle(pilot)
+        if isinstance(pilot.app.screen, PickScreen):
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("enter")  # the detail
+        await settle(pilot)
+        assert isinstance(pilot.app.focused, EventDetail)
+        await pilot.press("backspace")  # back to where r started
+        await settle(pilot)
+        assert highlighted(pilot.app) == "ru-2018-telegram-block" and said() == 1
+        await pilot.press("backspace")  # and no further
+        await settle(pilot)
+        assert said() == 2
+        await pilot.press("t")  # the timeline view
+        await settle(pilot)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert said() == 3

@@ -876,7 +876,12 @@ class PolicyApp(App[int]):
 
     def action_back(self) -> None:
         if not self._back:
-            self.notify("Nothing to go back to.", severity="warning", markup=False)
+            self.notify(
+                "No earlier event: Backspace goes back to the event you came from "
+                "after r (or a link) took you to another.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.show_event(self._back.pop(), push=False)
 
