@@ -222,6 +222,7 @@ class PolicyApp(App[int]):
             shown = self._head_shown
             if shown:
                 self._wait_for_paint()  # the first frame, with the head's rows, comes first
+            self._estimate(path)
             if self._load_cached(path, prefetch.entry, prefetch.digest, head_shown=shown):
                 return
         elif prefetch is None:
@@ -230,8 +231,10 @@ class PolicyApp(App[int]):
             if data is not None:
                 key = file_digest(data)  # hashlib lets the UI thread run meanwhile
                 found = cache.entry(path, key, name)
-                if found is not None and self._load_cached(path, found, key):
-                    return
+                if found is not None:
+                    self._estimate(path, data[:PREVIEW_BYTES], len(data))
+                    if self._load_cached(path, found, key):
+                        return
         # Not cached (or a damaged entry): parse and validate, the first events first.
         from tui.core.load import decode, load_text, read_bytes
         from tui.core.preview import preview
@@ -242,6 +245,10 @@ class PolicyApp(App[int]):
             if data is None:
                 with contextlib.suppress(OSError), path.open("rb") as file:
                     head = file.read(PREVIEW_BYTES)
+            if data is not None:
+                self._estimate(path, head, len(data))
+            else:
+                self._estimate(path, head)
             head = head[: head.rfind(b"\n") + 1]
             try:
                 first = preview(decode(head, name), name) if head else None
@@ -296,6 +303,30 @@ class PolicyApp(App[int]):
         self._watch_loaded(path, digest)
         index.warm()
         return True
+
+    def _estimate(self, path: Path, head: bytes | None = None, size: int | None = None) -> None:
+        """From the load worker: about how many events the file holds, for the header while the
+        first ones are shown ("300 of ~100,000 events"), judged by its first megabyte."""
+        from tui.core.preview import estimate_events
+
+        try:
+            if head is None:
+                with path.open("rb") as file:
+                    head = file.read(PREVIEW_BYTES)
+            if size is None:
+                size = path.stat().st_size
+        except OSError:
+            return  # the load says what is wrong
+        expected = estimate_events(head, size)
+        if expected is not None:
+            self.call_from_thread(self._set_expected, expected)
+
+    def _set_expected(self, expected: int) -> None:
+        self._expected_events = expected
+        if self.loading and not self.closing:
+            self._update_header()
+
+    _expected_events: int | None = None  # the estimate above, until the whole file is read
 
     def _show_first(self, first: Timeline) -> None:
         """From the load worker: show the first events while the rest loads."""
@@ -695,6 +726,7 @@ class PolicyApp(App[int]):
             len(self.timeline.events),
             q.describe(self._query) if not self._query.is_empty else "",
             loading=self.loading,
+            expected=self._expected_events if self.loading else None,
         )
 
     def _update_empty_state(self) -> None:
