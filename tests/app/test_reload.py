@@ -265,3 +265,26 @@ async def test_deleting_the_highlighted_event_goes_to_its_neighbour(
         await settle(pilot)
         assert events.highlighted is not None and events.highlighted.id == expected
         assert app._current is not None and app._current.id == expected
+
+
+async def test_a_reload_keeps_a_searched_word_that_begins_a_field_name(
+    timeline_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tag`, already searched as text, is not held back again by a reload (the list would
+    lose the filter until the next pause)."""
+    import tui.app.app as app_module
+    from tui.app.widgets.header import TimelineHeader
+
+    monkeypatch.setattr(app_module, "WORD_PAUSE", 60.0)
+    app = open_app(timeline_file, query="tag")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = app.query_one(TimelineHeader)
+        assert 'filter: text: "tag"' in header.render().plain
+        shown = list(app.query_one(EventList).view)
+        text = timeline_file.read_text()
+        timeline_file.write_text(text.replace('"Russia blocks Facebook"', '"Russia blocks FB"'))
+        await wait_until(pilot, lambda: "Russia blocks FB" in str(app.timeline.events), 3.0)
+        await settle(pilot)
+        assert 'filter: text: "tag"' in header.render().plain
+        assert list(app.query_one(EventList).view) == shown

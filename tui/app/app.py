@@ -371,7 +371,8 @@ class PolicyApp(App[int]):
         if not loading and self._goto:
             # Highlighted when the filter below has refilled the list (see _apply_filter).
             self._pending_goto, self._goto = self._goto, None
-        self._run_filter(self._requested or "", immediate=True)
+        # (Not ``immediate``: a word still being typed in the box stays held back.)
+        self._run_filter(self._requested or "")
 
     # -- live reload -------------------------------------------------------------------------
 
@@ -497,8 +498,10 @@ class PolicyApp(App[int]):
             self._word_timer.stop()
             self._word_timer = None
         shown, unfinished = q.split_unfinished(text)
-        if unfinished is not None and unfinished.kind == "field" and immediate:
-            shown, unfinished = text, None  # at the start or on a reload: the text as it is
+        held_word = unfinished is not None and unfinished.kind == "field"
+        if held_word and (immediate or text == self._query_text):
+            # --query at the start, or a reload after the word was searched: as it is.
+            shown, unfinished = text, None
         try:
             query = q.parse(shown)
         except q.QueryError as exc:
