@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="FILE",
-        help="write to FILE (atomically) instead of stdout",
+        help="write to FILE (atomically; a read-only FILE is refused) instead of stdout",
     )
     return parser
 
