@@ -433,6 +433,20 @@ def test_export_to_a_folder_or_nowhere_exits_2(timeline: Path, tmp_path: Path) -
     assert result.returncode == 2 and "no such folder" in err(result)
 
 
+def test_export_onto_a_read_only_file_is_refused(timeline: Path, tmp_path: Path) -> None:
+    """The atomic rename replaced a 0444 file (needing only the folder); tests run as root,
+    which os.access lets write anything: the mode bits decide (tui.core.write.check_writable)."""
+    target = tmp_path / "out.json"
+    target.write_bytes(b"keep me")
+    target.chmod(0o444)
+    result = run("export", str(timeline), "--to", "json", "-o", str(target))
+    assert result.returncode == 2
+    assert "read-only" in err(result) and str(target) in err(result)
+    assert "Traceback" not in err(result)
+    assert target.read_bytes() == b"keep me"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 def test_export_timelinejs_group_option(timeline: Path) -> None:
     data = json.loads(
         out(run("export", str(timeline), "--to", "timelinejs", "--group", "platform"))

@@ -345,7 +345,7 @@ def test_datetimes_and_times_where_a_date_belongs(value: str, expected: str, fie
         text = EVENT.replace('url = "https://e.org"', f'url = "https://e.org", date = {value}')
     problem = one(text)
     assert expected in problem.message
-    assert problem.field == {"source date": "sources[1].date"}.get(field, field)
+    assert problem.field == {"source date": "sources: item 1, date"}.get(field, field)
     assert problem.line is not None
 
 
@@ -399,7 +399,7 @@ def test_source_urls_must_be_http_with_a_host(url: str, style: str) -> None:
             f'\n[[events.sources]]\npublisher = "p"\nurl = "{url}"',
         )
     problem = one(text)
-    assert problem.field == "sources[1].url"
+    assert problem.field == "sources: item 1, url"
     assert "not an http:// or https:// URL" in problem.message or "no host" in problem.message
     assert problem.line == (8 if style == "inline" else 11)
     assert problem.column == (31 if style == "inline" else 1)
@@ -408,7 +408,7 @@ def test_source_urls_must_be_http_with_a_host(url: str, style: str) -> None:
 def test_a_source_that_is_not_a_table() -> None:
     problem = one(EVENT.replace('[{ publisher = "p", url = "https://e.org" }]', '["https://x"]'))
     assert problem.message == "must be a table, not a string"
-    assert (problem.field, problem.line, problem.column) == ("sources[1]", 8, 12)
+    assert (problem.field, problem.line, problem.column) == ("sources: item 1", 8, 12)
 
 
 def test_sources_as_a_string() -> None:
@@ -462,8 +462,8 @@ def test_an_unknown_related_id_suggests_the_closest() -> None:
     text = with_key("related", '["telegram-blok"]', text)
     problem = one(text)
     assert problem.format() == (
-        "t.toml:8:12: error: event 'x-1': related[1]: no event has the id 'telegram-blok'; "
-        "did you mean 'telegram-block'?"
+        "t.toml:8:12: error: event 'x-1': related: item 1 ('telegram-blok'): "
+        "no event has the id 'telegram-blok'; did you mean 'telegram-block'?"
     )
 
 
@@ -502,7 +502,7 @@ def test_unknown_keys_everywhere_with_did_you_mean() -> None:
         (4, "title", "is required"),
         (7, "titel", "unknown field; did you mean 'title'?"),
         (11, "souces", "unknown field; did you mean 'sources'?"),
-        (12, "sources[1].publsher", "unknown field; did you mean 'publisher'?"),
+        (12, "sources: item 1, publsher", "unknown field; did you mean 'publisher'?"),
     ]
 
 
@@ -619,18 +619,18 @@ def test_one_bad_event_does_not_hide_the_others() -> None:
     for expected in [
         (3, "timeline.titel"),
         (7, "date"),
-        (12, "sources[1].publsher"),
-        (12, "sources[1].url"),
+        (12, "sources: item 1, publsher"),
+        (12, "sources: item 1, url"),
         (14, "id"),
         (17, "country"),
         (18, "action"),
         (20, "souces"),
-        (21, "related[1]"),
+        (21, "related: item 1 ('ok-2018-frist')"),
         (24, "id"),
         (26, "end_date"),
         (27, "status"),
         (29, "country"),
-        (35, "sources[1].url"),
+        (35, "sources: item 1, url"),
     ]:
         assert expected in fields
 

@@ -20,6 +20,7 @@ from tui.core.query import (
     parse,
     range_values,
     selected,
+    split_unfinished,
     with_facet,
     with_range,
 )
@@ -388,3 +389,36 @@ def test_query_is_immutable_and_hashable() -> None:
     assert isinstance(query, Query)
     with pytest.raises(AttributeError):
         query.text = "y"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "kind"),
+    [
+        ("platform:", "", "value"),
+        ("country:BR platform:", "country:BR ", "value"),
+        ("country:BR -platform:  ", "country:BR ", "value"),
+        ("platform:telegram,", "platform:telegram", "comma"),
+        ('tag:"a b", ', 'tag:"a b"', "comma"),
+        ("country:BR -", "country:BR ", "minus"),
+        ("platfo", "", "field"),
+        ("country:BR plat", "country:BR ", "field"),
+        ("x -Tag", "x ", "field"),
+        ("platform", "", "field"),
+    ],
+)
+def test_split_unfinished_holds_back_a_last_term_being_typed(
+    text: str, kept: str, kind: str
+) -> None:
+    rest, unfinished = split_unfinished(text)
+    assert rest == kept
+    assert unfinished is not None and unfinished.kind == kind
+    assert text.startswith(rest) and unfinished.term.strip() in text[len(rest) :]
+    assert bool(unfinished.hint) == (kind != "field")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "telegram", "plat ", "platfrom:", "platfrom:telegram", '"plat', "platform:tel", "x-"],
+)
+def test_split_unfinished_leaves_complete_text_and_errors_alone(text: str) -> None:
+    assert split_unfinished(text) == (text, None)

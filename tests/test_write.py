@@ -21,6 +21,7 @@ from tui.core.event import Action, Event, Source, Status
 from tui.core.load import decode, load_text
 from tui.core.model import validate_event
 from tui.core.write import (
+    ReadOnlyError,
     WriteError,
     append_event,
     appended_bytes,
@@ -28,6 +29,7 @@ from tui.core.write import (
     load_with_digest,
     render_event,
     suggest_id,
+    write_atomically,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "write"
@@ -422,6 +424,62 @@ def test_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(WriteError) as info:
         append_event(path, make_event(), digest)
     assert info.value.kind == "unreadable" and "permission denied" in info.value.reason
+
+
+def test_a_read_only_file_is_refused_even_for_root(tmp_path: Path) -> None:
+    """An atomic write renames over the file, which needs only the folder: a 0444 file was
+    replaced and "saved". The mode bits are checked explicitly (root passes os.access)."""
+    path = copy_fixture("lf.toml", tmp_path)
+    _, digest = load_with_digest(path)
+    path.chmod(0o444)
+    error = refused(path, make_event(), digest, "readonly")
+    assert isinstance(error, ReadOnlyError)
+    assert "read-only" in error.reason and f"'{path}'" in error.reason
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    # The same rule for every writer built on write.py.
+    with pytest.raises(ReadOnlyError):
+        write_atomically(path, b"x = 1\n")
+    assert path.read_bytes() == (FIXTURES / "lf.toml").read_bytes()
+
+
+def test_a_file_in_a_read_only_folder_is_refused_naming_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    path = copy_fixture("lf.toml", folder)
+    _, digest = load_with_digest(path)
+    folder.chmod(0o555)
+    try:
+        error = refused(path, make_event(), digest, "readonly")
+        assert f"'{folder}'" in error.reason and f"'{path}'" in error.reason
+        with pytest.raises(ReadOnlyError):
+            write_atomically(folder / "new.json", b"{}")
+        assert sorted(p.name for p in folder.iterdir()) == ["lf.toml"]
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_file_the_user_may_not_write_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else's 0644 file in a shared folder: os.replace would take it over."""
+    path = copy_fixture("lf.toml", tmp_path)
+    _, digest = load_with_digest(path)
+    monkeypatch.setattr(write, "_writable_by_user", lambda p: Path(p) != path)
+    error = refused(path, make_event(), digest, "readonly")
+    assert "permission denied" in error.reason and f"'{path}'" in error.reason
+
+
+def test_write_atomically_creates_keeps_the_mode_and_follows_links(tmp_path: Path) -> None:
+    new = tmp_path / "new.json"
+    write_atomically(new, b"one")
+    assert new.read_bytes() == b"one"
+    new.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(new)
+    write_atomically(link, b"two")
+    assert link.is_symlink() and new.read_bytes() == b"two"
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "new.json"]
 
 
 def test_load_with_digest_words_failures_like_the_loader(tmp_path: Path) -> None:

@@ -372,6 +372,29 @@ async def test_a_failed_write_keeps_the_form_and_says_why(
     assert load_bytes(timeline_file.read_bytes()).get(NEW_ID) is not None
 
 
+async def test_a_read_only_file_is_refused_naming_it_and_the_form_kept(
+    timeline_file: Path,
+) -> None:
+    """A 0444 file in a writable folder was replaced through the atomic rename ("Saved");
+    tests run as root, which may write anything: the mode bits themselves say no."""
+    old_bytes = timeline_file.read_bytes()
+    timeline_file.chmod(0o444)
+    app = open_app(timeline_file, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill_valid(form)
+        await pilot.pause()
+        typed = form.values()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not saved" in form.status)
+        assert "read-only" in form.status and str(timeline_file) in form.status
+        assert "Everything you typed is still here" in form.status
+        assert app.screen is form and form.values() == typed
+        assert not any("Saved" in str(n.message) for n in app._notifications)
+    assert timeline_file.read_bytes() == old_bytes
+    assert sorted(p.name for p in timeline_file.parent.iterdir()) == ["timeline.toml"]
+
+
 async def test_escape_asks_before_discarding_typed_input(timeline_file: Path) -> None:
     old_bytes = timeline_file.read_bytes()
     app = open_app(timeline_file, watch=False)

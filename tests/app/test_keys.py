@@ -633,3 +633,162 @@ async def test_a_date_box_submitted_rewrites_only_the_box_that_changed() -> None
         await settle(pilot)
         # Both after: terms stay (the box showed only the first); before: is added.
         assert pilot.app.query_one("#search", Input).value == "after:2016 after:2018 before:2022"
+
+
+def header_text(pilot_app: PolicyApp) -> str:
+    from tui.app.widgets.header import TimelineHeader
+
+    return pilot_app.query_one(TimelineHeader)._text.plain
+
+
+async def burst_while_filtering(pilot, *texts: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``texts`` (after `/`) in one burst while a filter is still running, as on a big
+    timeline: the filter waits for a gate that opens only once every key has been handled."""
+    import threading
+
+    from textual import events
+
+    from tui.core import query as q
+
+    gate = threading.Event()
+    real = q.Index.filter
+
+    def slow(self: q.Index, query: q.Query) -> list[int]:
+        gate.wait(10)
+        return real(self, query)
+
+    pilot.app.post_message(events.Key("slash", "/"))
+    await pilot.pause()
+    q.Index.filter = slow  # type: ignore[method-assign]
+    try:
+        for text in texts:
+            for char in text:
+                key = "space" if char == " " else ("colon" if char == ":" else char)
+                pilot.app.post_message(events.Key(key, char))
+            await pilot.pause()
+        gate.set()
+        await settle(pilot)
+    finally:
+        q.Index.filter = real  # type: ignore[method-assign]
+        gate.set()
+
+
+async def test_the_query_message_header_and_list_describe_the_same_query() -> None:
+    """Typed in a burst while a filter ran, `platfrom:telegram` said "The list still shows
+    the last valid query: no filter" while the header and the list showed text: "platfrom"
+    (the message was worded before the last valid query's result came in)."""
+    from tui.core import query as q
+
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await burst_while_filtering(pilot, "platfrom:telegram")
+        error = pilot.app.query_one(FilterPane)._error
+        shown = q.describe(pilot.app._query)
+        assert shown == 'text: "platfrom"'
+        assert error.endswith(f"The list still shows the last valid query: {shown}.")
+        assert f"filter: {shown}" in header_text(pilot.app)
+        assert list(pilot.app.query_one(EventList).view) == pilot.app._index.filter(
+            q.parse("platfrom")
+        )
+
+
+async def test_a_field_with_no_value_yet_keeps_the_list_and_says_so_quietly() -> None:
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await burst_while_filtering(pilot, "country:BR", " platform:")
+        brazil = [e for e in pilot.app.timeline.events if e.country == "BR"]
+        assert len(pilot.app.query_one(EventList).view) == len(brazil) > 0
+        assert "filter: country: BR" in header_text(pilot.app)
+        message = pilot.app.query_one("#query-error")
+        assert message.has_class("-quiet") and message.has_class("-visible")
+        assert pilot.app.query_one(FilterPane)._error == (
+            "platform: needs a value, e.g. platform:telegram. The list shows: country: BR."
+        )
+        await pilot.press(*"telegram")
+        await settle(pilot)
+        assert not pilot.app.query_one("#query-error").has_class("-visible")
+        assert "filter: country: BR · platform: telegram" in header_text(pilot.app)
+
+
+async def test_a_field_name_being_typed_is_not_searched_as_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`platfo` on the way to `platform:` emptied the list (searched as a word) and refilled
+    it at `platform:x`. A word that begins a field name waits for a pause (or Enter)."""
+    import tui.app.app as app_module
+
+    monkeypatch.setattr(app_module, "WORD_PAUSE", 60.0)  # no pause within this test
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        total = len(pilot.app.timeline.events)
+        await pilot.press("slash", *"platfo")
+        await settle(pilot)
+        assert len(pilot.app.query_one(EventList).view) == total
+        assert "filter:" not in header_text(pilot.app)
+        assert not pilot.app.query_one("#query-error").has_class("-visible")
+        await pilot.press(*"rm:telegram")
+        await settle(pilot)
+        assert "filter: platform: telegram" in header_text(pilot.app)
+        # Enter means the word as typed.
+        pilot.app.query_one("#search", Input).value = ""
+        await settle(pilot)
+        await pilot.press(*"tag")
+        await settle(pilot)
+        assert len(pilot.app.query_one(EventList).view) == total
+        await pilot.press("enter")
+        await settle(pilot)
+        assert 'filter: text: "tag"' in header_text(pilot.app)
+
+
+async def test_a_word_that_begins_a_field_name_is_searched_once_typing_pauses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    import tui.app.app as app_module
+
+    monkeypatch.setattr(app_module, "WORD_PAUSE", 0.05)
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"act")
+        for _ in range(200):
+            await settle(pilot)
+            if 'text: "act"' in header_text(pilot.app):
+                break
+            await asyncio.sleep(0.05)
+        assert 'filter: text: "act"' in header_text(pilot.app)
+        from tui.core import query as q
+
+        view = list(pilot.app.query_one(EventList).view)
+        assert view == pilot.app._index.filter(q.parse("act"))
+
+
+async def test_backspace_with_no_history_says_so_from_every_pane() -> None:
+    async with app(goto="ru-2018-telegram-block").run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def said() -> int:
+            return sum("No earlier event" in str(n.message) for n in pilot.app._notifications)
+
+        await pilot.press("backspace")  # the list
+        await settle(pilot)
+        assert said() == 1
+        await pilot.press("r")
+        await settle(pilot)
+        if isinstance(pilot.app.screen, PickScreen):
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("enter")  # the detail
+        await settle(pilot)
+        assert isinstance(pilot.app.focused, EventDetail)
+        await pilot.press("backspace")  # back to where r started
+        await settle(pilot)
+        assert highlighted(pilot.app) == "ru-2018-telegram-block" and said() == 1
+        await pilot.press("backspace")  # and no further
+        await settle(pilot)
+        assert said() == 2
+        await pilot.press("t")  # the timeline view
+        await settle(pilot)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert said() == 3

@@ -179,6 +179,54 @@ async def test_the_header_says_the_file_is_read_before_any_rows_then_counts_them
         plain = header.render().plain
         assert "⟳ reading the file…" in plain and "0 / 0" not in plain
         header.show("Big", "big.toml", 300, 300, "", loading=True)
-        assert "300 / 300 events  ⟳ loading the rest…" in header.render().plain
+        # Not "300 / 300 events": that read as the whole file (issue #13).
+        assert "300 events so far  ⟳ loading the rest…" in header.render().plain
+        header.show("Big", "big.toml", 300, 300, "", loading=True, expected=100_000)
+        assert "300 of ~100,000 events  ⟳ loading the rest…" in header.render().plain
+        header.show("Big", "big.toml", 12, 300, "country: RU", loading=True, expected=100_000)
+        assert "12 of 300 events so far (~100,000 in the file)" in header.render().plain
+        header.show("Big", "big.toml", 12, 300, "country: RU", loading=True)
+        assert "12 of 300 events so far  ⟳" in header.render().plain
         header.show("Empty", "empty.toml", 0, 0, "", loading=False)
         assert "0 / 0 events" in header.render().plain  # loaded, and really empty
+
+
+async def test_while_loading_the_header_says_how_many_of_about_how_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100k the header said "300 / 300 events" while the rest loaded: the first events
+    now count against an estimate from the file's first megabyte."""
+    import threading
+
+    import tui.core.load
+    from tui.app.widgets.header import TimelineHeader
+    from tui.core.preview import estimate_events
+
+    monkeypatch.setenv("POLICY_TUI_CACHE", "off")
+    path = big_file(tmp_path, 40)  # 560 events
+    data = path.read_bytes()
+    assert estimate_events(data, len(data)) == 560
+    assert estimate_events(data[: len(data) // 4], len(data)) in range(500, 621)
+    gate = threading.Event()
+    real = tui.core.load.load_text
+
+    def held(*args: object, **kwargs: object) -> object:
+        gate.wait(10)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tui.core.load, "load_text", held)
+    app = make_app(path=path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        header = app.query_one(TimelineHeader)
+        try:
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if "300 of ~560 events" in header.render().plain:
+                    break
+            plain = header.render().plain
+            assert "300 of ~560 events  ⟳ loading the rest" in plain, plain
+            assert "300 / 300" not in plain
+        finally:
+            gate.set()
+        await _loaded(app, pilot)
+        assert "560 / 560 events" in header.render().plain

@@ -179,3 +179,112 @@ async def test_a_reload_while_the_box_holds_an_unfinished_query_keeps_the_list(
         await wait_until(pilot, lambda: "Russia blocks Facebook!" in screen_text(app), 3.0)
         assert len(app.query_one(EventList).view) == shown  # the last valid query, reapplied
         assert search.value == 'country:RU "unfinished'  # and the box is left as typed
+
+
+def rows_in_view(app: PolicyApp) -> range:
+    events = app.query_one(EventList)
+    top = int(events.scroll_offset.y)
+    return range(top, top + events.scrollable_content_region.height)
+
+
+async def open_problems_panel(pilot, timeline_file: Path) -> str:  # type: ignore[no-untyped-def]
+    """Save an invalid file and wait for the panel; returns the good text."""
+    good = timeline_file.read_text()
+    timeline_file.write_text(good.replace('title = "Russia blocks Facebook"', 'titel = "x"'))
+    panel = pilot.app.query_one(ProblemsPanel)
+    await wait_until(pilot, lambda: panel.visible, 3.0)
+    return good
+
+
+async def test_the_problems_panel_keeps_the_highlighted_row_in_view(timeline_file: Path) -> None:
+    """At 80x24 the panel shortens the list to 3 rows: the highlighted row (the last of the
+    7 shown before) was left below them while the detail still showed its event."""
+    app = open_app(timeline_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"jjjjjj")
+        await settle(pilot)
+        events = app.query_one(EventList)
+        assert events.cursor == 6 and events.cursor in rows_in_view(app)
+        highlighted = events.highlighted
+        await open_problems_panel(pilot, timeline_file)
+        await wait_until(pilot, lambda: events.scrollable_content_region.height < 7, 3.0)
+        assert events.highlighted is highlighted
+        assert events.cursor in rows_in_view(app)
+        assert highlighted.date.iso() in screen_text(app)
+
+
+async def test_the_list_keeps_its_scroll_when_the_problems_panel_closes(
+    timeline_file: Path,
+) -> None:
+    app = open_app(timeline_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"jjjjjj")
+        await settle(pilot)
+        events = app.query_one(EventList)
+        good = await open_problems_panel(pilot, timeline_file)
+        await wait_until(pilot, lambda: app.query_one(EventList).cursor in rows_in_view(app))
+        scroll = events.scroll_offset.y
+        timeline_file.write_text(good)
+        panel = app.query_one(ProblemsPanel)
+        await wait_until(pilot, lambda: not panel.visible, 3.0)
+        await wait_until(pilot, lambda: events.scrollable_content_region.height == 7, 3.0)
+        assert events.scroll_offset.y == scroll
+        assert events.cursor == 6
+
+
+def without_event(text: str, event_id: str) -> str:
+    """The file's text with one event's table (and its sources) cut out."""
+    blocks = text.split("[[events]]\n")
+    kept = [b for b in blocks if not b.startswith(f'id = "{event_id}"\n')]
+    assert len(kept) == len(blocks) - 1
+    return "[[events]]\n".join(kept)
+
+
+@pytest.mark.parametrize("where", ["middle", "end"])
+async def test_deleting_the_highlighted_event_goes_to_its_neighbour(
+    timeline_file: Path, where: str
+) -> None:
+    """It jumped to the first event: the next one in the list is where the reader was (the
+    previous one when it was the last)."""
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        events = app.query_one(EventList)
+        ids = [app.timeline.events[i].id for i in events.view]
+        gone = "ru-2021-twitter-throttle" if where == "middle" else ids[-1]
+        at = ids.index(gone)
+        expected = ids[at + 1] if at + 1 < len(ids) else ids[at - 1]
+        assert at > 0
+        events.go_to(gone)
+        await settle(pilot)
+        assert app._current is not None and app._current.id == gone
+        timeline_file.write_text(without_event(timeline_file.read_text(), gone))
+        await wait_until(pilot, lambda: app.timeline.get(gone) is None, 3.0)
+        await settle(pilot)
+        assert events.highlighted is not None and events.highlighted.id == expected
+        assert app._current is not None and app._current.id == expected
+
+
+async def test_a_reload_keeps_a_searched_word_that_begins_a_field_name(
+    timeline_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tag`, already searched as text, is not held back again by a reload (the list would
+    lose the filter until the next pause)."""
+    import tui.app.app as app_module
+    from tui.app.widgets.header import TimelineHeader
+
+    monkeypatch.setattr(app_module, "WORD_PAUSE", 60.0)
+    app = open_app(timeline_file, query="tag")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = app.query_one(TimelineHeader)
+        assert 'filter: text: "tag"' in header.render().plain
+        shown = list(app.query_one(EventList).view)
+        text = timeline_file.read_text()
+        timeline_file.write_text(text.replace('"Russia blocks Facebook"', '"Russia blocks FB"'))
+        await wait_until(pilot, lambda: "Russia blocks FB" in str(app.timeline.events), 3.0)
+        await settle(pilot)
+        assert 'filter: text: "tag"' in header.render().plain
+        assert list(app.query_one(EventList).view) == shown

@@ -42,6 +42,7 @@ from tui.core.watch import FileWatcher
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
 PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
+WORD_PAUSE = 0.4  # seconds of no typing before a word that begins a field name is searched
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
 
 
@@ -144,7 +145,13 @@ class PolicyApp(App[int]):
         self._settled: FilterResult | None = None
         self._empty_message = ""  # #empty starts blank and the screen without -empty
         self._settle_timer: Timer | None = None
+        self._word_timer: Timer | None = None  # searches a held-back word when typing pauses
+        self._query_error: q.QueryError | None = None  # the box's text does not parse
+        self._unfinished: q.Unfinished | None = None  # the box's last term, held back
         self._back: list[str] = []
+        # Ids around the highlighted event before a reload (EventList.neighbours), for the
+        # first result after it: a deleted event's neighbour is highlighted, not the first.
+        self._neighbours: list[str] | None = None
         self._timeline_view: TimelineView | None = None  # mounted by the first `t`
 
     # -- layout ------------------------------------------------------------------------------
@@ -215,6 +222,7 @@ class PolicyApp(App[int]):
             shown = self._head_shown
             if shown:
                 self._wait_for_paint()  # the first frame, with the head's rows, comes first
+            self._estimate(path)
             if self._load_cached(path, prefetch.entry, prefetch.digest, head_shown=shown):
                 return
         elif prefetch is None:
@@ -223,8 +231,10 @@ class PolicyApp(App[int]):
             if data is not None:
                 key = file_digest(data)  # hashlib lets the UI thread run meanwhile
                 found = cache.entry(path, key, name)
-                if found is not None and self._load_cached(path, found, key):
-                    return
+                if found is not None:
+                    self._estimate(path, data[:PREVIEW_BYTES], len(data))
+                    if self._load_cached(path, found, key):
+                        return
         # Not cached (or a damaged entry): parse and validate, the first events first.
         from tui.core.load import decode, load_text, read_bytes
         from tui.core.preview import preview
@@ -235,6 +245,10 @@ class PolicyApp(App[int]):
             if data is None:
                 with contextlib.suppress(OSError), path.open("rb") as file:
                     head = file.read(PREVIEW_BYTES)
+            if data is not None:
+                self._estimate(path, head, len(data))
+            else:
+                self._estimate(path, head)
             head = head[: head.rfind(b"\n") + 1]
             try:
                 first = preview(decode(head, name), name) if head else None
@@ -290,6 +304,30 @@ class PolicyApp(App[int]):
         index.warm()
         return True
 
+    def _estimate(self, path: Path, head: bytes | None = None, size: int | None = None) -> None:
+        """From the load worker: about how many events the file holds, for the header while the
+        first ones are shown ("300 of ~100,000 events"), judged by its first megabyte."""
+        from tui.core.preview import estimate_events
+
+        try:
+            if head is None:
+                with path.open("rb") as file:
+                    head = file.read(PREVIEW_BYTES)
+            if size is None:
+                size = path.stat().st_size
+        except OSError:
+            return  # the load says what is wrong
+        expected = estimate_events(head, size)
+        if expected is not None:
+            self.call_from_thread(self._set_expected, expected)
+
+    def _set_expected(self, expected: int) -> None:
+        self._expected_events = expected
+        if self.loading and not self.closing:
+            self._update_header()
+
+    _expected_events: int | None = None  # the estimate above, until the whole file is read
+
     def _show_first(self, first: Timeline) -> None:
         """From the load worker: show the first events while the rest loads."""
         index = q.Index(first.events, today=self.today)
@@ -323,13 +361,18 @@ class PolicyApp(App[int]):
         self.loading = loading
         events = self.query_one(EventList)
         self._keep_scroll = events.scroll_y
+        if self._neighbours is None:  # (a second replace before the filter keeps the first's)
+            # Where to go if the highlighted event is gone from the new version (deleted in
+            # the editor): the next event of the list, else the previous one.
+            self._neighbours = events.neighbours()
         events.set_events(timeline.events, view=[])
         if self._timeline_view is not None:
             self._timeline_view.set_events(timeline.events, view=[])
         if not loading and self._goto:
             # Highlighted when the filter below has refilled the list (see _apply_filter).
             self._pending_goto, self._goto = self._goto, None
-        self._run_filter(self._requested or "", immediate=True)
+        # (Not ``immediate``: a word still being typed in the box stays held back.)
+        self._run_filter(self._requested or "")
 
     # -- live reload -------------------------------------------------------------------------
 
@@ -437,18 +480,33 @@ class PolicyApp(App[int]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        if self._word_timer is not None:
+            self._run_whole_word()  # Enter means the word as typed: no need to pause
         self.action_focus_list()
 
     def _run_filter(self, text: str, immediate: bool = False) -> None:
+        """Filter by ``text``: the list, the header and the line under the box always describe
+        the same query, the one whose result is on screen (see _show_query_message).
+
+        A last term still being typed is held back (``q.split_unfinished``): ``platform:`` with
+        no value yet, a trailing ``,`` or ``-`` filter by the text before them, with a quiet
+        hint; a bare word that begins a field name (``plat`` on the way to ``platform:``) is
+        searched as text only once typing pauses (WORD_PAUSE) or on Enter, so the list does
+        not empty and refill while a field name is typed."""
         self._requested = text
+        if self._word_timer is not None:
+            self._word_timer.stop()
+            self._word_timer = None
+        shown, unfinished = q.split_unfinished(text)
+        held_word = unfinished is not None and unfinished.kind == "field"
+        if held_word and (immediate or text == self._query_text):
+            # --query at the start, or a reload after the word was searched: as it is.
+            shown, unfinished = text, None
         try:
-            query = q.parse(text)
+            query = q.parse(shown)
         except q.QueryError as exc:
-            # Say plainly that the list is the last query that parsed, not this one.
-            applied = q.describe(self._query) if not self._query.is_empty else "no filter"
-            self.query_one(FilterPane).show_error(
-                f"{exc}. The list still shows the last valid query: {applied}."
-            )
+            self._query_error, self._unfinished = exc, None
+            self._show_query_message()
             if self._shown_index is not self._index:
                 # Nothing shown yet for this timeline (an invalid --query at the start, or a
                 # reload while the box holds an unfinished query): show the last valid one's.
@@ -456,13 +514,54 @@ class PolicyApp(App[int]):
                 if not self._filtering:
                     self._start_filter()
             return
-        self.query_one(FilterPane).show_error(None)
+        self._query_error, self._unfinished = None, unfinished
+        self._show_query_message()
+        if unfinished is not None and unfinished.kind == "field":
+            self._word_timer = self.set_timer(WORD_PAUSE, self._run_whole_word)
+        self._queue_filter(shown, query)
+
+    def _run_whole_word(self) -> None:
+        """Typing paused on a word that begins a field name: search it as text after all."""
+        if self._word_timer is not None:
+            self._word_timer.stop()
+            self._word_timer = None
+        text = self._requested
+        if self.closing or text is None or self._unfinished is None:
+            return
+        self._unfinished = None
+        try:
+            query = q.parse(text)
+        except q.QueryError:  # cannot happen: split_unfinished parsed it; be safe anyway
+            return
+        self._show_query_message()
+        self._queue_filter(text, query)
+
+    def _queue_filter(self, text: str, query: q.Query) -> None:
         # No debounce (it delayed every key of a burst by its length): a query runs at once
         # unless one is running; then the newest text waits for it, and only the newest runs.
-        # (``immediate`` is kept for the callers; every filter now starts as soon as it can.)
         self._next_filter = (text, query)
         if not self._filtering:
             self._start_filter()
+
+    def _show_query_message(self) -> None:
+        """The line under the query box, about the query whose result is on screen now (the
+        header's and the list's): called when the box changes and when a result lands. (Worded
+        from the query asked for when the box changed, it said "no filter" while a result still
+        on its way, for the box's text a few keys earlier, then filled the list.)"""
+        panes = None if self.closing else self.main_screen.query(FilterPane)
+        if not panes:
+            return
+        applied = q.describe(self._query) if not self._query.is_empty else "no filter"
+        if self._query_error is not None:
+            panes.first().show_error(
+                f"{self._query_error}. The list still shows the last valid query: {applied}."
+            )
+        elif self._unfinished is not None and self._unfinished.hint:
+            panes.first().show_error(
+                f"{self._unfinished.hint}. The list shows: {applied}.", quiet=True
+            )
+        else:
+            panes.first().show_error(None)
 
     _filtering = False
     _next_filter: tuple[str, q.Query] | None = None
@@ -499,6 +598,8 @@ class PolicyApp(App[int]):
         self._shown_index = result.index
         self._query_text = result.text
         self._query = result.query
+        if self._query_error is not None or self._unfinished is not None:
+            self._show_query_message()  # it names the query on screen: this one now
         events = self.query_one(EventList)
         if self._follow_pending:
             self._follow_highlight()  # the detail's event is what the new view keeps
@@ -506,8 +607,9 @@ class PolicyApp(App[int]):
         keep = goto or (self._current.id if self._current else None)
         # The detail follows once the list is on screen (_follow_highlight), and only if the
         # highlighted event changed: redrawing it re-lays out the screen.
+        fallback, self._neighbours = self._neighbours or (), None
         with self.prevent(EventList.Highlighted):
-            events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll)
+            events.set_view(result.view, keep=keep, scroll_y=self._keep_scroll, fallback=fallback)
         if not self._follow_pending:
             self._follow_pending = True
             self.call_after_refresh(self._follow_highlight)
@@ -627,6 +729,7 @@ class PolicyApp(App[int]):
             len(self.timeline.events),
             q.describe(self._query) if not self._query.is_empty else "",
             loading=self.loading,
+            expected=self._expected_events if self.loading else None,
         )
 
     def _update_empty_state(self) -> None:
@@ -808,7 +911,12 @@ class PolicyApp(App[int]):
 
     def action_back(self) -> None:
         if not self._back:
-            self.notify("Nothing to go back to.", severity="warning", markup=False)
+            self.notify(
+                "No earlier event: Backspace goes back to the event you came from "
+                "after r (or a link) took you to another.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.show_event(self._back.pop(), push=False)
 

@@ -23,6 +23,7 @@ from tui.commands.listing import (
 from tui.core.export import FORMATS, GROUPS, render
 from tui.core.export.timelinejs import MAX_READABLE_ROWS, rows_warning
 from tui.core.sanitize import clean, quote
+from tui.core.write import WriteError, check_writable
 
 
 def parser() -> argparse.ArgumentParser:
@@ -47,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="FILE",
-        help="write to FILE (atomically) instead of stdout",
+        help="write to FILE (atomically; a read-only FILE is refused) instead of stdout",
     )
     return parser
 
@@ -99,7 +100,10 @@ def write_atomic(target: Path, data: bytes) -> None:
     A temporary file in the same folder is written, flushed and fsynced, then renamed over the
     target (``os.replace`` is atomic within a file system). A replaced file keeps its mode; a
     new one gets the usual mode for new files (0666 minus the umask), not mkstemp's 0600.
+    A read-only file or folder is refused first (``tui.core.write.check_writable`` raises
+    ``ReadOnlyError``): the rename would otherwise replace a file that says "do not touch".
     """
+    check_writable(target)
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -152,6 +156,8 @@ def run(argv: Sequence[str]) -> int:
         else:
             try:
                 write_atomic(target, text.encode("utf-8"))
+            except WriteError as exc:
+                raise Fail(f"{prog}: error: not written: {exc.reason}", EXIT_USAGE) from None
             except OSError as exc:
                 reason = exc.strerror or str(exc)
                 raise Fail(

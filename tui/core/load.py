@@ -625,7 +625,7 @@ class _Checker:
                     f"no event has the id {quote(other)}{hint}",
                     ("events", index, "related", position),
                     event=label,
-                    field=f"related[{position + 1}]",
+                    field=f"related: item {position + 1} ({quote(other)})",
                 )
 
 
@@ -639,13 +639,17 @@ def _label(item: Any, index: int) -> str:
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:
-    """``sources[1].url``: list positions shown 1-based, as people count sources."""
+    """``sources: item 1, url``: a list's items counted from 1, as people count them, and
+    called items (``sources[1]`` read as the second source to anyone who counts from 0)."""
     text = ""
+    after_item = False
     for part in loc:
         if isinstance(part, int):
-            text += f"[{part + 1}]"
+            text += f": item {part + 1}"
+            after_item = True
         else:
-            text += ("." if text else "") + part
+            text += (", " if after_item else "." if text else "") + part
+            after_item = False
     return text
 
 

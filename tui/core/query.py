@@ -492,6 +492,72 @@ def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
 # Describing a query for people and for shells
 
 
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """The last term of a query still being typed (see ``split_unfinished``).
+
+    ``kind`` is ``value`` (``platform:`` with no value yet), ``comma`` (``platform:telegram,``),
+    ``minus`` (a lone ``-``) or ``field`` (a bare word that begins a field name, such as
+    ``plat``: it may become ``platform:``); ``term`` is the text held back, as typed; ``hint``
+    says what it waits for (empty for ``field``, which a pause settles without a word).
+    """
+
+    kind: str
+    term: str
+    hint: str
+
+
+_VALUE_PENDING = re.compile(r"(?:^|(?<=\s))-?([A-Za-z][A-Za-z_]*):\s*$")
+_MINUS_PENDING = re.compile(r"(?:^|(?<=\s))-\s*$")
+
+
+def split_unfinished(text: str) -> tuple[str, Unfinished | None]:
+    """Split off a last term that is still being typed, so that a query box can filter by
+    what comes before it instead of by a half-typed word (pure; the app decides when).
+
+    Returns the text before that term (which may still not parse) and the term, or the text
+    unchanged and None. Held back: ``field:`` with no value yet, a field's values ending in
+    ``,``, a lone ``-``, and a bare word right at the end (no space after it) that begins a
+    field name (``plat``, ``platform``), as long as the text before it is a query of its own.
+    A misspelt field (``platfrom:``) is an error, not unfinished.
+    """
+    match = _VALUE_PENDING.search(text)
+    if match and match.group(1).lower() in FIELDS:
+        field = match.group(1).lower()
+        hint = f"{field}: needs a value, e.g. {_EXAMPLES[field]}"
+        return text[: match.start()], Unfinished("value", text[match.start() :], hint)
+    match = _MINUS_PENDING.search(text)
+    if match:
+        hint = "'-' leaves out what follows, e.g. -platform:linkedin or -word"
+        return text[: match.start()], Unfinished("minus", text[match.start() :], hint)
+    stripped = text.rstrip()
+    if stripped.endswith(","):
+        try:
+            query = parse(stripped[:-1])
+        except QueryError:
+            return text, None
+        last = query.terms[-1] if query.terms else None
+        if last is not None and last.field is not None and last.end == len(stripped) - 1:
+            field = last.field
+            hint = f"another {field}: value to come after ','"
+            return stripped[:-1], Unfinished("comma", text[len(stripped) - 1 :], hint)
+        return text, None
+    try:
+        query = parse(text)
+    except QueryError:
+        return text, None
+    last = query.terms[-1] if query.terms else None
+    if last is None or not last.is_text or last.end != len(text):
+        return text, None
+    word = text[last.start + last.negated : last.end]
+    if word.startswith('"') or not word.isascii() or not word.isalpha():
+        return text, None
+    folded = word.lower()
+    if not any(field.startswith(folded) for field in FIELDS):
+        return text, None
+    return text[: last.start], Unfinished("field", text[last.start :], "")
+
+
 def describe(query: Query) -> str:
     """``country: RU · platform: telegram, whatsapp · text: "block"`` (sanitised, one line)."""
     parts: list[str] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import chain
 from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
@@ -128,6 +129,7 @@ class EventList(ScrollView, can_focus=True):
         self._view: Sequence[int] = range(len(events))
         self._index_of: dict[str, int] | None = None
         self._wanted_scroll: float | None = None
+        self._placement = 0  # counts set_view calls: only the newest one places the rows
         self._pass: _Styles | None = None
 
     # -- the model ---------------------------------------------------------------------------
@@ -143,28 +145,43 @@ class EventList(ScrollView, can_focus=True):
         return self._events[self._view[self.cursor]]
 
     def set_events(self, events: Sequence[Event], view: Sequence[int] | None = None) -> None:
+        # The highlighted id is read from the old events: the old view's rows may point past
+        # the end of the new ones (the last event deleted raised IndexError here).
+        keep = self.highlighted.id if self.highlighted else None
         self._events = events
         self._index_of = None
-        self.set_view(range(len(events)) if view is None else view)
+        self.set_view(range(len(events)) if view is None else view, keep=keep)
 
     def set_view(
-        self, view: Sequence[int], keep: str | None = None, scroll_y: float | None = None
+        self,
+        view: Sequence[int],
+        keep: str | None = None,
+        scroll_y: float | None = None,
+        fallback: Sequence[str] = (),
     ) -> None:
-        """Show these event indices; keep the event with id ``keep`` highlighted if present,
-        and the list scrolled to ``scroll_y`` where that still shows it."""
+        """Show these event indices; keep the event with id ``keep`` highlighted if present
+        (else the first of ``fallback`` that is, else the first event), and the list scrolled
+        to ``scroll_y`` where that still shows it."""
         keep = keep if keep is not None else (self.highlighted.id if self.highlighted else None)
         self._view = view
         self._set_virtual_height(len(view))
         position = 0
         if keep is not None:
-            position = self._position_of(keep)
-            if position is None:
-                position = 0
+            found = self._position_of(keep)
+            for other in fallback if found is None else ():
+                found = self._position_of(other)
+                if found is not None:
+                    break
+            position = found or 0
         self.cursor = self._clamp(position)
         # Place the rows once the layout has its final size: scrolling now could use a stale
-        # height, and the result would depend on timing (seen as flaky snapshots).
+        # height, and the result would depend on timing (seen as flaky snapshots). Only the
+        # newest view is placed: a reload empties the list, then refills it asking for the old
+        # scroll, and the emptying's placement ran last, centring the cursor (the scroll moved
+        # when the problems panel closed).
         self._wanted_scroll = scroll_y
-        self.call_after_refresh(self._place_cursor)
+        self._placement += 1
+        self.call_after_refresh(self._place_cursor, self._placement)
         self.refresh()
 
     def _set_virtual_height(self, rows: int) -> None:
@@ -179,8 +196,10 @@ class EventList(ScrollView, can_focus=True):
         self._scroll_update(size)
         self.refresh()
 
-    def _place_cursor(self) -> None:
+    def _place_cursor(self, placement: int | None = None) -> None:
         """Keep the given scroll when it shows the cursor; else put the cursor mid-pane."""
+        if placement is not None and placement != self._placement:
+            return  # a newer view was set meanwhile: its own placement follows
         height = self.scrollable_content_region.height
         if height <= 0:
             return
@@ -203,6 +222,16 @@ class EventList(ScrollView, can_focus=True):
         if position < len(self._view) and self._view[position] == index:
             return position
         return None
+
+    def neighbours(self, limit: int = 50) -> list[str]:
+        """Ids of the events around the highlighted one, nearest first: the following ones in
+        order, then the preceding ones backwards (where to go when it disappears)."""
+        if not self._view:
+            return []
+        at = self.cursor
+        after = self._view[at + 1 : at + 1 + limit]
+        before = self._view[max(0, at - limit) : at]
+        return [self._events[i].id for i in chain(after, reversed(before))]
 
     def go_to(self, event_id: str) -> bool:
         position = self._position_of(event_id)
@@ -238,6 +267,29 @@ class EventList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(0, len(self._view))
         self._scroll_to_cursor()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Keep the highlighted row in view whenever the list gets shorter or taller.
+
+        A Resize event is not enough: when another widget appears (the problems panel under an
+        invalid save), Textual 8 sometimes updates this widget's size without sending one, and
+        the highlighted row was left below the shortened list while the detail still showed it.
+        (Private Textual API, as ``_paint_now`` in the app; the version is pinned.)"""
+        height = self.outer_size.height  # (``size`` reads the new layout already)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if size.height != height and self._view:
+            self.call_after_refresh(self._keep_cursor_in_view)
+        return changed
+
+    def _keep_cursor_in_view(self) -> None:
+        if not self.is_mounted or not self._view:
+            return
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_offset.y)
+        if height > 0 and not top <= self.cursor < top + height:
+            self._scroll_to_cursor()
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -214,12 +214,14 @@ class FilterPane(Vertical):
             )
             self.post_message(self.RangeChanged(after, before, unchanged))
 
-    def show_error(self, message: str | None) -> None:
+    def show_error(self, message: str | None, *, quiet: bool = False) -> None:
+        """The line under the box: an error, or (``quiet``) a hint about a term being typed."""
         text = clean(message) if message else ""
+        error = self.query_one("#query-error", Static)
+        error.set_class(quiet, "-quiet")
         if text == self._error:
             return  # called on every keystroke; Static.update re-lays out the whole screen
         self._error = text
-        error = self.query_one("#query-error", Static)
         error.update(Text(text))
         error.set_class(bool(text), "-visible")
 

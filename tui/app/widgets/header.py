@@ -25,14 +25,14 @@ class TimelineHeader(Widget):
 
     _text: Text = Text()
     _progress: str | None = None
-    _shown: tuple[tuple[str, str | None, int, int, str], bool] | None = None
+    _shown: tuple[tuple[str, str | None, int, int, str], bool, int | None] | None = None
 
     def set_progress(self, note: str) -> None:
         """What the loading mark says (``loading the rest… 42%``), shown while loading."""
         self._progress = note
         if self._shown is not None:
-            args, loading = self._shown
-            self.show(*args, loading=loading)
+            args, loading, expected = self._shown
+            self.show(*args, loading=loading, expected=expected)
 
     def show(
         self,
@@ -43,12 +43,30 @@ class TimelineHeader(Widget):
         filters: str,
         *,
         loading: bool = False,
+        expected: int | None = None,
     ) -> None:
-        self._shown = ((title, path, shown, total, filters), loading)
+        """``shown`` of ``total`` events; while ``loading``, ``total`` is what has been read so
+        far and ``expected`` (an estimate) how many the file holds."""
+        self._shown = ((title, path, shown, total, filters), loading, expected)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(clean(title), style="bold")
         # What matters most comes first: on a narrow terminal the path is what gets cut.
-        if total or not loading:  # "0 / 0 events" before the first rows would read as empty
+        if total and loading:
+            # Not "300 / 300 events": that read as the whole file while 100,000 were loading.
+            if expected is not None and expected > total:
+                counts = (
+                    f"{total:,} of ~{expected:,} events"
+                    if shown == total
+                    else f"{shown:,} of {total:,} events so far (~{expected:,} in the file)"
+                )
+            else:
+                counts = (
+                    f"{total:,} events so far"
+                    if shown == total
+                    else f"{shown:,} of {total:,} events so far"
+                )
+            text.append(f"  {counts}", style="bold")
+        elif not loading:  # "0 / 0 events" before the first rows would read as empty
             text.append(f"  {shown:,} / {total:,} events", style="bold")
         if loading:
             note = self._progress or ("loading the rest…" if total else "reading the file…")
