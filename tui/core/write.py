@@ -17,7 +17,7 @@ import re
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -188,10 +188,14 @@ def _separator(data: bytes, newline: bytes) -> bytes:
     return sep
 
 
-def appended_bytes(data: bytes, event: Event) -> bytes:
-    """The file's bytes with the event's table appended (pure; no checks, no I/O)."""
+def appended_bytes(data: bytes, event: Event | Sequence[Event]) -> bytes:
+    """The file's bytes with the events' tables appended (pure; no checks, no I/O).
+
+    Several events are written one after the other, a blank line between tables.
+    """
+    events = [event] if isinstance(event, Event) else list(event)
     newline = _line_ending(data)
-    table = render_event(event).encode("utf-8")
+    table = "\n".join(render_event(e) for e in events).encode("utf-8")
     if newline != b"\n":
         table = table.replace(b"\n", newline)
     return data + _separator(data, newline) + table
@@ -227,8 +231,17 @@ def append_event(path: Path, event: Event, expected_digest: str) -> str:
 
     ``expected_digest`` is ``file_digest`` of the bytes the caller loaded (see
     ``load_with_digest``). Raises ``WriteError`` — and leaves the file byte-identical — when
-    the file changed since, does not load, already has the id, when the result would not load
-    back to the same event, or when writing fails.
+    the file is read-only, changed since, does not load, already has the id, when the result
+    would not load back to the same event, or when writing fails.
+    """
+    return append_events(path, [event], expected_digest)
+
+
+def append_events(path: Path, events: Sequence[Event], expected_digest: str) -> str:
+    """Append several events in one atomic write; return the new file's digest.
+
+    The same checks as ``append_event`` apply to each event (and their ids must differ from
+    each other); either all of them are written or none, and the file is then byte-identical.
     """
     path = Path(path)
     # Write through a symlink to the real file: os.replace on the link would replace the link.
@@ -239,6 +252,7 @@ def append_event(path: Path, event: Event, expected_digest: str) -> str:
         raise WriteError(
             path, "the file changed on disk since it was loaded; reload it first", "changed"
         )
+    _refuse_read_only(target, path)
     try:
         before = load_bytes(data, name)
     except TimelineError as exc:
@@ -247,39 +261,64 @@ def append_event(path: Path, event: Event, expected_digest: str) -> str:
             f"the file does not load as it is; fix it first ({_first_problems(exc)})",
             "invalid",
         ) from None
-    if before.get(event.id) is not None:
-        raise WriteError(
-            path,
-            f"an event with the id {quote(event.id)} already exists; choose another id",
-            "duplicate",
-        )
+    seen: set[str] = set()
+    for event in events:
+        if before.get(event.id) is not None or event.id in seen:
+            raise WriteError(
+                path,
+                f"an event with the id {quote(event.id)} already exists; choose another id",
+                "duplicate",
+            )
+        seen.add(event.id)
     try:
-        new_data = appended_bytes(data, event)
+        new_data = appended_bytes(data, events)
     except UnicodeEncodeError:
         raise WriteError(
             path, "the event holds text that cannot be written as UTF-8", "rejected"
         ) from None
-    _verify(path, name, before, new_data, event)
+    _verify(path, name, before, new_data, events)
     _replace_atomically(target, path, new_data, expected_digest)
     return file_digest(new_data)
 
 
-def _verify(path: Path, name: str, before: Timeline, new_data: bytes, event: Event) -> None:
-    """The result must load, hold the same event, and leave every other event as it was."""
+def _refuse_read_only(target: Path, shown: Path) -> None:
+    """A file without write permission is the owner's "do not change": never replace it.
+
+    ``os.replace`` needs only the folder to be writable, so without this check a read-only
+    file would be silently rewritten.
+    """
+    try:
+        mode = os.stat(target).st_mode
+        # No write bit for anyone, or none for us (root may write anything: the bits decide).
+        writable = bool(mode & 0o222) and os.access(target, os.W_OK)
+    except OSError:
+        writable = True  # the write itself will say what is wrong
+    if not writable:
+        raise WriteError(
+            shown, "the file is read-only: you may not write it; make it writable first", "io"
+        )
+
+
+def _verify(
+    path: Path, name: str, before: Timeline, new_data: bytes, events: Sequence[Event]
+) -> None:
+    """The result must load, hold the same events, and leave every other event as it was."""
+    noun = "this event" if len(events) == 1 else "these events"
     try:
         after = load_bytes(new_data, name)
     except TimelineError as exc:
         raise WriteError(
-            path, f"the file would not load with this event: {_first_problems(exc)}", "rejected"
+            path, f"the file would not load with {noun}: {_first_problems(exc)}", "rejected"
         ) from None
-    written = after.get(event.id)
-    if written != event:
-        raise WriteError(
-            path,
-            "the event would not read back as entered (a writer bug); please report it",
-            "rejected",
-        )
-    others = [e for e in after.events if e.id != event.id]
+    for event in events:
+        if after.get(event.id) != event:
+            raise WriteError(
+                path,
+                "the event would not read back as entered (a writer bug); please report it",
+                "rejected",
+            )
+    new_ids = {event.id for event in events}
+    others = [e for e in after.events if e.id not in new_ids]
     if others != before.events or after.info != before.info or after.views != before.views:
         raise WriteError(
             path,
