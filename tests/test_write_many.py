@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
+import tomli_w
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tui.core.imports.cells import wrap
 from tui.core.load import load_timeline
-from tui.core.write import WriteError, append_event, append_events, load_with_digest
+from tui.core.write import WriteError, _literal, append_event, append_events, load_with_digest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "write"
 
@@ -57,3 +62,19 @@ def test_a_read_only_file_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
     assert "read-only" in caught.value.reason
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lf.toml"]
+
+
+@given(st.text(), st.booleans())
+def test_the_fast_string_path_writes_what_tomli_w_writes(value: str, multiline: bool) -> None:
+    expected = tomli_w.dumps({"v": value}, multiline_strings=multiline)[len("v = ") : -1]
+    assert _literal(value, multiline) == expected
+
+
+@given(st.text(alphabet="ab -\u00e9", max_size=300))
+def test_summary_wrapping_is_textwrap_at_spaces(paragraph: str) -> None:
+    if not paragraph.split():
+        return
+    expected = textwrap.fill(
+        " ".join(paragraph.split()), 80, break_long_words=False, break_on_hyphens=False
+    )
+    assert wrap([paragraph]) == expected + "\n"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import textwrap
 import unicodedata
 from datetime import date, timedelta
 from functools import cache
@@ -49,13 +48,27 @@ def block(cell: str) -> str:
 
 
 def wrap(paragraphs: list[str], width: int = 80) -> str:
-    """A multi-line summary as people write it: paragraphs wrapped, a final newline."""
+    """A multi-line summary as people write it: paragraphs wrapped, a final newline.
+
+    Greedy, at spaces only (a long word or URL stays whole): what ``textwrap.fill`` does with
+    ``break_long_words`` and ``break_on_hyphens`` off, for single-spaced text, several times
+    faster.
+    """
     out = []
     for paragraph in paragraphs:
-        if paragraph.strip():
-            out.append(
-                textwrap.fill(paragraph, width, break_long_words=False, break_on_hyphens=False)
-            )
+        words = paragraph.split()
+        if not words:
+            continue
+        lines: list[str] = []
+        line = words[0]
+        for word in words[1:]:
+            if len(line) + 1 + len(word) <= width:
+                line += " " + word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+        out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"
 
 
@@ -198,7 +211,23 @@ def _country_index() -> dict[str, str]:
 
 def country_code(cell: str) -> str:
     """An ISO 3166-1 alpha-2 code (or a bloc) for a country cell; else a CellError with a hint."""
-    value = text(cell)
+    code, error = _country(text(cell))
+    if error is not None:
+        raise CellError(error)
+    assert code is not None
+    return code
+
+
+@cache
+def _country(value: str) -> tuple[str | None, str | None]:
+    """(code, None) or (None, the error): a sheet names the same countries thousands of times."""
+    try:
+        return _lookup(value), None
+    except CellError as exc:
+        return None, str(exc)
+
+
+def _lookup(value: str) -> str:
     if not value:
         raise CellError("is empty")
     index = _country_index()
