@@ -354,3 +354,40 @@ def test_the_documented_example_row_is_what_the_import_writes() -> None:
     stop.import_rows(stop.read(STOP_CURRENT), report)
     ethiopia = next(e for e in report.events if e.country == "ET")
     assert example.group(1) == render_event(ethiopia)
+
+
+def test_broken_files_get_one_clear_error_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header, *_rows = records(STOP_CURRENT)
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text(",".join(header) + '\n1,"2/2/2020,India\n' + "x," * 40 + "\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"start_date,country\x00\n" * 10)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    for path, kind, message in [
+        (unclosed, "stop", "row 2 (line 3): not valid CSV: unexpected end of data"),
+        (empty, "stop", "the file holds no rows"),
+        (nul, "stop", "a NUL character"),
+        (tmp_path / "missing.csv", "stop", "no such file"),
+        (deep, "json", "nested too deep"),
+    ]:
+        status, out, err = run(capsys, kind, str(path), "--dry-run")
+        assert status == 2 and out == "", (path, err)
+        assert err.count("\n") == 1 and message in err, err
+    status, _, err = run(capsys, "stop", str(STOP_CURRENT), "--dataset-url", "file:///x")
+    assert status == 2 and "--dataset-url 'file:///x' is not one http(s) URL" in err
+
+
+def test_a_row_with_more_cells_than_the_header_is_skipped_not_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header, *rows = records(STOP_CURRENT)
+    sheet = tmp_path / "extra.csv"
+    write_records(sheet, [header, rows[0] + ["stray", "cells"], *rows[1:]])
+    _status, out, err = run(capsys, "stop", str(sheet), "--dry-run")
+    assert f"{sheet}:2: skipped: 38 cells but the header has 36" in err
+    assert "5 rows read, 2 imported, 0 already present, 3 skipped" in out

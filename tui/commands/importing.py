@@ -17,7 +17,7 @@ from tui.core.event import Timeline
 from tui.core.imports import cells, jsonin, stop, table
 from tui.core.imports.report import Report, check_rendered, render_timeline
 from tui.core.imports.sheet import SheetError
-from tui.core.sanitize import clean
+from tui.core.sanitize import clean, quote
 
 PROG = "policy-tui import"
 
@@ -170,8 +170,15 @@ def _read(args: argparse.Namespace, report: Report) -> tuple[str, str]:
     name = cells.text(args.file.name) or "the import"
     description = f"Imported with policy-tui import {args.kind} from {name}."
     if args.kind == "stop":
+        urls, rest = cells.split_links(args.dataset_url)
+        if len(urls) != 1 or rest or urls[0] != args.dataset_url.strip():
+            raise Stop(
+                f"{PROG} stop: error: --dataset-url {quote(args.dataset_url)} is not one "
+                "http(s) URL",
+                EXIT_USAGE,
+            )
         sheet = stop.read(args.file, args.encoding)
-        stop.import_rows(sheet, report, args.dataset_url)
+        stop.import_rows(sheet, report, urls[0])
         return f"{stop.DATASET}: {name}", description
     if args.kind == "csv":
         try:
@@ -202,6 +209,17 @@ def run(argv: Sequence[str]) -> int:
         return exc.status
     except SheetError as exc:
         print(f"{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as exc:
+        # A bug of ours must reach the user as one line, not a traceback; nothing was written
+        # (every write is the last step and atomic).
+        print(
+            f"{PROG}: error: internal error ({type(exc).__name__}: {clean(str(exc))}); "
+            "nothing was written; please report it",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 

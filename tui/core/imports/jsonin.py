@@ -46,6 +46,8 @@ def read(path: Path) -> list[tuple[int, Any]]:
             whole = json.loads(text)
         except ValueError as exc:
             raise SheetError(name, f"not JSON: {exc}", usage=True) from None
+        except RecursionError:
+            raise SheetError(name, "nested too deep to read", usage=True) from None
         if isinstance(whole, dict) and isinstance(whole.get("events"), list):
             return [(1, item) for item in whole["events"]]
         raise SheetError(
@@ -71,6 +73,8 @@ def read(path: Path) -> list[tuple[int, Any]]:
             raise ValueError("extra data after the array")
     except ValueError as exc:
         raise SheetError(name, f"not valid JSON: {exc}", usage=True) from None
+    except RecursionError:
+        raise SheetError(name, "arrays or objects nested too deep to read", usage=True) from None
     return items
 
 

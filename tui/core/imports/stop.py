@@ -108,7 +108,7 @@ def import_rows(sheet: Sheet, report: Report, dataset_url: str = DATASET_URL) ->
     columns = {name: sheet.column(*keys) for name, keys in COLUMNS.items()}
     services = [(label, sheet.column(*keys)) for label, keys in SERVICES]
     extra = [(label, sheet.column(*keys)) for label, keys in EXTRA]
-    file_name = Path(sheet.path).name
+    file_name = cells.text(Path(sheet.path).name) or "the sheet"
     report.blank_rows = sheet.blank_rows
     for note in sheet.notes:
         report.note(None, note)
