@@ -37,7 +37,7 @@ def test_the_timelinejs_preset(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "-o", str(out_file),
     )  # fmt: skip
     assert status == 1
-    assert "7 rows read, 2 imported, 0 already present, 4 skipped" in out
+    assert "6 rows read, 2 imported, 0 already present, 4 skipped" in out
     name = str(TIMELINEJS)
     assert f"{name}:2: note: the TimelineJS title slide: used as the timeline's title" in err
     assert f"{name}:5: skipped: a TimelineJS era" in err

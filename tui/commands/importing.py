@@ -38,6 +38,40 @@ Exit status: 0 every row imported or already present, 1 some row skipped (or the
 append to has problems), 2 usage error, a file of another kind, or a file that cannot be read
 or written."""
 
+STOP_EPILOG = (
+    """\
+mapping (docs/importing.md has every rule, with example rows):
+  start_date, end_date  M/D/YYYY, ISO, month or year only, Excel day numbers; end_date
+                        Ongoing -> status ongoing; Unknown -> unknown; blank -> the
+                        shutdown_status column, else unknown; an end before the start: skipped
+  country               UN names -> ISO codes through pycountry ('Iran (Islamic Republic of)'
+                        -> IR); an unknown name or several countries: skipped, with a hint
+  shutdown_type         Shutdown -> block; Throttle -> throttle; 'Shutdown, Throttle' -> block
+                        and tag throttling; Unknown -> other and tag type-unknown
+  shutdown_extent       Full network -> platforms from affected_network ('Mobile internet',
+                        'Broadband internet', 'Internet'), tag full-network; Service-based ->
+                        the services whose *_affected column says Yes and those named in the
+                        other-services cell, tag service-based
+  geo_scope, area_name  tag scope-<scope>; the area is named in the title unless national
+  decision_maker, ordered_by -> authority; actual_cause -> tags cause-<cause>; election,
+                        violence, hr_abuse_reported, gov_ack = Yes -> tags
+  info_source_link (news_link), an_link -> one source per http(s) link, the site's name as
+                        publisher; every event also cites the dataset (--dataset-url) with the
+                        file, row and ID
+  all other cells       -> the summary, as 'Label: value.' sentences; event, notes as paragraphs
+  id                    stop-<ID> (2020 sheet) or stop-<cc>-<year>-<hash of the key cells>,
+                        never the row number: a newer copy of the sheet adds only new rows
+
+example (current sheet): start_date 1/5/2023, country Ethiopia, geo_scope Regional,
+  area_name Amhara, shutdown_type Shutdown, affected_network Mobile, shutdown_extent Full
+  network, end_date blank, shutdown_status Ongoing
+  -> "Mobile internet shutdown in Amhara, Ethiopia": ET, 2023-01-05, block, ongoing,
+     platforms Mobile internet, tags stop, full-network, scope-regional
+
+"""
+    + EPILOG
+)
+
 CSV_EPILOG = f"""\
 fields: {", ".join(table.FIELDS)}
   date/end_date take M/D/YYYY, YYYY-MM-DD, YYYY-MM, YYYY, M/YYYY, 'March 2020' or an Excel day
@@ -71,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
         "stop",
         help="Access Now's STOP sheet",
         description="Import Access Now's STOP sheet (shutdowns and platform blocks).",
-        epilog=EPILOG,
+        epilog=STOP_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     csv_cli = kinds.add_parser(
@@ -224,6 +258,8 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.title is not None and args.output is None:
+        raise Stop(f"{PROG}: error: --title names a new file: use it with -o", EXIT_USAGE)
     timeline, digest = _target(args)
     report = Report(str(args.file))
     default_title, description = _read(args, report)

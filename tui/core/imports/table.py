@@ -186,7 +186,6 @@ def import_rows(sheet: Sheet, mapping: ColumnMap, report: Report) -> tuple[str, 
         report.note(None, note)
     title_row: tuple[str, str] | None = None
     for row, record in sheet.rows:
-        report.rows_read += 1
 
         def cell(name: str, record: list[str] = record) -> str:
             position = positions.get(name)
@@ -196,18 +195,21 @@ def import_rows(sheet: Sheet, mapping: ColumnMap, report: Report) -> tuple[str, 
         def column(name: str) -> str:
             return quote(mapping.columns[name]) if name in mapping.columns else f"--set {name}"
 
+        kind = cells.text(record[type_column]).casefold() if type_column is not None else ""
+        if kind == "title" and title_row is None:
+            # The title slide, like the header, is not a data row.
+            title_row = (cells.text(cell("title")), cells.block(_html_text(cell("summary"))[0]))
+            report.note(row, "the TimelineJS title slide: used as the timeline's title")
+            continue
+        report.rows_read += 1
         try:
+            if kind == "title":
+                raise RowSkip("a second TimelineJS title slide (the first names the timeline)")
             if extra_cells(sheet, record):
                 raise RowSkip(
                     f"{len(record)} cells but the header has {len(sheet.header)}: a cell holds "
                     "an unquoted separator?"
                 )
-            kind = cells.text(record[type_column]).casefold() if type_column is not None else ""
-            if kind == "title":
-                text = cells.block(_html_text(cell("summary"))[0])
-                title_row = (cells.text(cell("title")), text)
-                report.note(row, "the TimelineJS title slide: used as the timeline's title")
-                continue
             if kind == "era":
                 raise RowSkip("a TimelineJS era (a span shown behind events), not an event")
             data = _event(cell, column, mapping, report, row)
