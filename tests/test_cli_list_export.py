@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -487,3 +488,67 @@ def test_every_command_in_publishing_md_runs(tmp_path: Path) -> None:
         assert result.returncode == 0, (words, err(result))
         if "-o" in words:
             assert (tmp_path / words[words.index("-o") + 1]).stat().st_size > 0
+
+
+SCRIPTS = Path(__file__).parent / "fixtures" / "app" / "scripts.toml"
+
+
+def test_list_shows_joiners_and_marks_as_text() -> None:
+    # ZWNJ (Persian), ZWJ (Devanagari, emoji), LRM/RLM/ALM and U+FE0F are spelling, not
+    # controls: they were printed as the six characters "\u200c".
+    timeline = load_timeline(SCRIPTS)
+    piped = out(run("list", str(SCRIPTS)))
+    terminal = on_terminal("list", str(SCRIPTS), columns=200)
+    for text in (piped, terminal):
+        assert "\\u" not in text
+        for event in timeline.events:
+            assert event.title in text, event.id
+        assert "واتس\u200cاپ, اینستاگرام" in text
+
+
+def test_list_csv_is_the_export_csv_with_one_item_per_line(timeline: Path) -> None:
+    listed = run("list", str(timeline), "--format", "csv").stdout
+    assert listed == (GOLDEN / "all.csv").read_bytes()  # the export's bytes, list encoding too
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(listed.decode(), newline=""))}
+    assert rows["ru-2018-telegram-block"]["authority"].split("\n") == [
+        "Roskomnadzor",
+        "Tagansky District Court",
+    ]
+
+
+def test_export_timelinejs_warns_about_an_unreadable_number_of_rows(tmp_path: Path) -> None:
+    events = "".join(
+        "[[events]]\n"
+        f'id = "e{i}"\ndate = 2020-01-{i + 1:02d}\ntitle = "t"\ncountry = "RU"\n'
+        f'platforms = ["P{i}"]\naction = "block"\nsummary = "s"\n'
+        'sources = [{ publisher = "p", url = "https://example.org/" }]\n\n'
+        for i in range(12)
+    )
+    path = tmp_path / "many.toml"
+    path.write_text(events)
+    result = run("export", str(path), "--to", "timelinejs", "--group", "platform")
+    assert result.returncode == 0
+    assert err(result).startswith("policy-tui export: warning: 12 rows (one per platform)")
+    assert len(json.loads(out(result))["events"]) == 12
+    quiet = run("export", str(path), "--to", "timelinejs")  # one row per country: one row
+    assert quiet.returncode == 0 and err(quiet) == ""
+
+
+def test_the_documented_examples_make_readable_timelinejs_embeds() -> None:
+    from tui.core.export.timelinejs import rows_warning
+    from tui.core.query import Index, parse
+
+    text = (ROOT / "docs" / "publishing.md").read_text() + (ROOT / "README.md").read_text()
+    commands = re.findall(
+        r"^\s*(policy-tui export (?:timeline\.toml )?--to timelinejs .*)$", text, re.M
+    )
+    assert len(commands) >= 3
+    curated = load_timeline(ROOT / "timeline.toml")
+    index = Index(curated.events)
+    for command in commands:
+        words = shlex.split(command)
+        query = words[words.index("--query") + 1] if "--query" in words else ""
+        group = words[words.index("--group") + 1] if "--group" in words else "country"
+        events = [curated.events[i] for i in index.filter(parse(query))]
+        assert events, command
+        assert rows_warning(events, group) is None, command

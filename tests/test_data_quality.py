@@ -7,6 +7,7 @@ depend on the package's internals; the last test also runs the real loader
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import tomllib
@@ -39,6 +40,80 @@ def _year_of(value: object) -> int:
 
 def _by_id(events: list[dict]) -> dict[str, dict]:
     return {e["id"]: e for e in events}
+
+
+def _period(value: object) -> tuple[dt.date, dt.date]:
+    """First and last day of a date: a TOML date, or a "YYYY", "YYYY-MM" or "YYYY-MM-DD" string."""
+    if isinstance(value, dt.date):
+        return value, value
+    text = str(value)
+    parts = [int(x) for x in text.split("-")]
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day
+    if len(parts) == 2:
+        year, month = parts
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+
+
+def _platforms(event: dict) -> set[str]:
+    return {p.casefold() for p in event.get("platforms", [])}
+
+
+# Measures that cut a platform off or slow it down, and that a `lift` event can end.
+CURBS = {"block", "throttle", "restrict"}
+
+
+def _lifts_about(measure: dict, events: list[dict]) -> list[dict]:
+    """The `lift` events about `measure`.
+
+    A lift is about a block, throttle or restriction when it is in the same country,
+    names at least one of its platforms (compared case-insensitively) and falls within
+    the measure's span: it starts no earlier than the first day of the measure's `date`
+    and, when the measure has an `end_date`, no later than the last day of that end.
+    A lift after a measure that had already ended is about some later measure, not
+    this one.
+    """
+    start = _period(measure["date"])[0]
+    end = _period(measure["end_date"])[1] if "end_date" in measure else None
+    found = []
+    for e in events:
+        if e is measure or e["action"] != "lift" or e["country"] != measure["country"]:
+            continue
+        if not _platforms(e) & _platforms(measure):
+            continue
+        lift_start = _period(e["date"])[0]
+        if lift_start < start or (end is not None and lift_start > end):
+            continue
+        found.append(e)
+    return found
+
+
+def _superseding_blocks(measure: dict, events: list[dict]) -> dict[str, list[dict]] | None:
+    """The later blocks that superseded a throttle or restriction, by platform.
+
+    The rule in docs/contributing-data.md: a throttle or a feature restriction
+    without an `end_date` is superseded when, for every one of its platforms, the
+    same country later (a later first day) blocked that platform outright. Returns
+    None when the measure is not superseded.
+    """
+    if measure["action"] not in {"throttle", "restrict"} or "end_date" in measure:
+        return None
+    start = _period(measure["date"])[0]
+    by_platform: dict[str, list[dict]] = {}
+    for platform in _platforms(measure):
+        by_platform[platform] = [
+            e
+            for e in events
+            if e["action"] == "block"
+            and e["country"] == measure["country"]
+            and platform in _platforms(e)
+            and _period(e["date"])[0] > start
+        ]
+    if not by_platform or not all(by_platform.values()):
+        return None
+    return by_platform
 
 
 def test_at_least_40_events(events):
@@ -121,6 +196,48 @@ def test_unconfirmed_tag_iff_single_source(events):
             problems.append(f"{e['id']}: rests on one source but lacks the 'unconfirmed' tag")
         if n != 1 and tagged:
             problems.append(f"{e['id']}: tagged 'unconfirmed' but has {n} sources")
+    assert not problems, "\n".join(problems)
+
+
+def test_curbs_link_to_their_lifts_both_ways(events):
+    problems = []
+    for m in events:
+        if m["action"] not in CURBS:
+            continue
+        for lift in _lifts_about(m, events):
+            shared = ", ".join(sorted(_platforms(m) & _platforms(lift)))
+            if lift["id"] not in m.get("related", []):
+                problems.append(
+                    f"{m['id']}: lift event {lift['id']} ({lift['date']}, {shared}) falls within "
+                    f"this {m['action']} but is not in its related list"
+                )
+            if m["id"] not in lift.get("related", []):
+                problems.append(
+                    f"{lift['id']}: lifts {m['action']} {m['id']} ({shared}) but does not "
+                    f"list it in related"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_superseded_measures_are_unknown_and_link_to_the_block(events):
+    problems = []
+    for m in events:
+        superseding = _superseding_blocks(m, events)
+        if superseding is None:
+            continue
+        later = sorted({b["id"] for blocks in superseding.values() for b in blocks})
+        if m.get("status") != "unknown":
+            problems.append(
+                f"{m['id']}: superseded by the later block(s) {', '.join(later)}, so its "
+                f"status must be 'unknown', not {m.get('status', 'left out')!r}"
+            )
+        related = set(m.get("related", []))
+        for platform, blocks in sorted(superseding.items()):
+            if not related & {b["id"] for b in blocks}:
+                problems.append(
+                    f"{m['id']}: its {platform} part was superseded by "
+                    f"{', '.join(b['id'] for b in blocks)}; list one of them in related"
+                )
     assert not problems, "\n".join(problems)
 
 

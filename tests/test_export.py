@@ -25,10 +25,11 @@ from tui.commands.export import write_atomic
 from tui.core.event import EVENT_FIELDS, Timeline
 from tui.core.export import FORMATS, render
 from tui.core.export.common import dumps, event_record, paragraphs, uri
-from tui.core.export.csv import COLUMNS
+from tui.core.export.csv import COLUMNS, LIST_COLUMNS, decode_cell, decode_list, defuse
 from tui.core.export.ics import default_stamp
 from tui.core.load import load_text, load_timeline
 from tui.core.query import Index, parse
+from tui.core.sanitize import clean_block
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "query" / "timeline.toml"
@@ -126,12 +127,35 @@ def test_end_is_empty_for_what_has_no_known_last_day(timeline: Timeline) -> None
         assert data[event.id]["start"] == event.date.start.isoformat()
 
 
-def test_json_escapes_unprintable_characters_but_keeps_the_data() -> None:
-    value = "a\u202eb\x9bc\x1bd\u00a0e\U000e0001f ё中"
+def test_json_escapes_unsafe_characters_but_keeps_the_data() -> None:
+    value = "a\u202eb\x9bc\x1bd\u00a0e\U000e0001f ё中 واتس\u200cاپ\u200f \ud800"
     text = dumps([value])
-    assert all(ch.isprintable() or ch == "\n" for ch in text)
+    assert clean_block(text) == text  # nothing unsafe is left raw
     assert "ё中" in text  # printable non-ASCII stays readable
+    assert "واتس\u200cاپ\u200f" in text and "\u00a0" in text  # so do joiners, marks, NBSP
+    assert "\\u202e" in text and "\\udb40\\udc01" in text and "\\ud800" in text
     assert json.loads(text) == [value]
+
+
+SCRIPTS = HERE / "fixtures" / "app" / "scripts.toml"
+# The invisible characters that Persian, Arabic, Hebrew, Devanagari and emoji spelling needs.
+JOINERS_AND_MARKS = "\u200c\u200d\u200e\u200f\u061c\ufe0f"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown", "timelinejs", "ics"])
+def test_every_format_keeps_joiners_and_marks_as_text(fmt: str) -> None:
+    timeline = load_timeline(SCRIPTS)
+    text = render(fmt, timeline, timeline.events)
+    if fmt == "ics":
+        text = text.replace("\r\n ", "")  # unfold the 75-octet lines
+    for char in JOINERS_AND_MARKS:
+        assert f"\\u{ord(char):04x}" not in text.lower(), (fmt, hex(ord(char)))
+    for event in timeline.events:
+        assert event.title in text, (fmt, event.id)
+        for platform in event.platforms:
+            assert platform in text, (fmt, platform)
+    if fmt != "markdown":  # the Markdown table has no summaries
+        assert "می\u200cگویند" in text, fmt
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -144,14 +168,87 @@ def test_csv_is_rfc4180_and_reads_back(timeline: Timeline) -> None:
     assert list(rows[0]) == list(COLUMNS)
     assert [r["id"] for r in rows] == [e.id for e in timeline.events]
     block = next(r for r in rows if r["id"] == "ru-2018-telegram-block")
-    assert block["authority"] == "Roskomnadzor; Tagansky District Court"
+    assert block["authority"] == "Roskomnadzor\nTagansky District Court"
     assert block["source_urls"] == (
-        "https://example.org/ru-2018-block; https://example.org/ru-2018-block-2"
+        "https://example.org/ru-2018-block\nhttps://example.org/ru-2018-block-2"
     )
     assert "\n\nEnforcement failed" in block["summary"]  # paragraphs survive inside quotes
     fine = next(r for r in rows if r["id"] == "us-2023-x-fine")
     assert fine["title"] == 'Regulator fines <X> & "partners" | case [1]'
     assert rendered(timeline, "csv", "platform:signal") == ",".join(COLUMNS) + "\r\n"
+
+
+# List items that hold what a naive separator would split on: `; ` (the old separator), commas,
+# quotes of both kinds, a leading `=` or `'`, a URL with `;` in its query.
+AMBIGUOUS = r"""
+[timeline]
+title = "Lists"
+
+[[events]]
+id = "ru-2020-lists"
+date = 2020-01-01
+title = "'=quoted' title"
+country = "RU"
+authority = ["Ministry of Justice; Russia", "Court, Moscow", "\"Quoted\" body", "=SUM(1)", "'x"]
+platforms = ["Telegram", "A; B", "-minus"]
+tags = ["a,b", "c;d", "it's"]
+action = "block"
+summary = "Lists."
+related = ["ru-2020-other"]
+
+[[events.sources]]
+publisher = "Reuters; Moscow bureau"
+url = "https://example.org/a?x=1;y=2"
+
+[[events.sources]]
+publisher = "Publisher, \"Quoted\""
+url = "https://example.org/b,c"
+
+[[events.sources]]
+publisher = "'=Third"
+url = "https://example.org/c"
+
+[[events]]
+id = "ru-2020-other"
+date = 2020-01-02
+title = "Other"
+country = "RU"
+action = "ruling"
+summary = "No lists."
+
+[[events.sources]]
+publisher = "P"
+url = "https://example.org/d"
+"""
+
+
+def test_csv_list_cells_round_trip_exactly() -> None:
+    timeline = load_text(AMBIGUOUS)
+    text = render("csv", timeline, timeline.events)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+    for event in timeline.events:
+        row = rows[event.id]
+        assert decode_list(row["platforms"]) == list(event.platforms)
+        assert decode_list(row["authority"]) == list(event.authority)
+        assert decode_list(row["tags"]) == list(event.tags)
+        assert decode_list(row["related"]) == list(event.related)
+        publishers = decode_list(row["source_publishers"])
+        urls = decode_list(row["source_urls"])
+        assert list(zip(publishers, urls, strict=True)) == [
+            (s.publisher, s.url) for s in event.sources
+        ]  # publishers and URLs line up
+        assert decode_cell(row["title"]) == event.title
+    lists = rows["ru-2020-lists"]
+    assert lists["authority"].startswith("Ministry of Justice; Russia\n")  # readable as is
+    assert rows["ru-2020-other"]["platforms"] == ""  # an empty list is an empty cell
+    assert set(LIST_COLUMNS) <= set(COLUMNS)
+
+
+def test_csv_defused_cells_decode_exactly() -> None:
+    for text in ("=1+1", "+1", "-1", "@x", "'=1", "''=1", "'plain", "plain", "", "'"):
+        cell = defuse(text)
+        assert not cell.startswith(("=", "+", "-", "@"))
+        assert decode_cell(cell) == text
 
 
 def test_query_md_lists_the_csv_columns_in_order() -> None:
@@ -215,6 +312,8 @@ def test_timelinejs_has_the_required_fields_and_honours_precision(timeline: Time
             assert "end_date" not in slide
         else:
             assert slide["end_date"]["year"] == event.end_date.year
+            end = event.end_date.end
+            assert slide["end_date"] == {"year": end.year, "month": end.month, "day": end.day}
         assert slide["text"]["headline"]
         assert slide["group"] == event.country_name
         assert slide["autolink"] is False
@@ -226,7 +325,9 @@ def test_timelinejs_has_the_required_fields_and_honours_precision(timeline: Time
     year_only = next(s for s in slides if s["unique_id"] == "ir-2019-instagram-throttle")
     assert year_only["start_date"] == {"year": 2019} and year_only["display_date"] == "2019"
     month_end = next(s for s in slides if s["unique_id"] == "br-2016-whatsapp-block")
-    assert month_end["end_date"] == {"year": 2016, "month": 5}
+    # A span ends on the last day of its end_date's period (TimelineJS would put
+    # {"year": 2016, "month": 5} on 1 May, before the start).
+    assert month_end["end_date"] == {"year": 2016, "month": 5, "day": 31}
     assert month_end["display_date"] == "2 May 2016 – May 2016"
 
 
@@ -331,7 +432,7 @@ date = 2020-01-01
 title = "=HYPERLINK(\"http://evil\") red\u202e gnp.exe"
 country = "RU"
 platforms = ["Tele\u2066gram"]
-tags = ["\u200fhidden"]
+tags = ["\u2067hidden"]
 action = "block"
 summary = """
 Line one \u202d
@@ -339,7 +440,7 @@ line two \u2066 isolate
 """
 sources = [{ publisher = "P\u202eub", url = "https://e.org/x", title = "T\u2069" }]
 '''
-UNSAFE = ["\x1b", "\x07", "\x9b", "\u202e", "\u202d", "\u200f", "\u2066", "\u2069"]
+UNSAFE = ["\x1b", "\x07", "\x9b", "\u202e", "\u202d", "\u2067", "\u2066", "\u2069"]
 
 
 def hostile() -> Timeline:

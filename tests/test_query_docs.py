@@ -4,6 +4,11 @@ Tables whose header starts ``| query | matches`` give a query and the ids it sel
 example timeline (tests/fixtures/query/timeline.toml, with today = 2025-06-30); tables whose
 header is ``| query | error |`` give a query and the text its error contains; every line of a
 ```` ```query ```` block must parse. The example-timeline table must match the fixture.
+
+Every other example query in README.md and docs/*.md (command lines, ```` ```query ```` blocks,
+inline code) must return events: those in query.md on the example timeline, the rest on the
+shipped timeline.toml; views named on a command line that opens the shipped timeline must
+exist there.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.load import load_timeline
-from tui.core.query import Index, QueryError, parse
+from tui.core.query import FIELDS, Index, QueryError, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "query.md"
@@ -146,3 +151,104 @@ def test_the_example_timeline_table_matches_the_fixture() -> None:
         for event in timeline.events
     ]
     assert body == rows
+
+
+# --- every example query in README.md and docs/*.md -------------------------------------------
+#
+# Each example returns events: the ones in docs/query.md on its example timeline (the fixture),
+# all others on the shipped timeline, today's date being today. Found as: `--query '…'` on a
+# command line, `--view NAME` on a command line that opens the shipped timeline, the lines of
+# a ```query block, and an inline `code span` that holds a field term (`country:RU`).
+
+SHIPPED = ROOT / "timeline.toml"
+EXAMPLE_DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+_FIELD_TERM = re.compile(rf"(?:^|[\s\-])(?:{'|'.join(FIELDS)}):")
+# Mentions of a field's syntax, not examples: the field with no value or a placeholder value.
+_SYNTAX = re.compile(rf"-?(?:{'|'.join(FIELDS)}):(?:[A-Z]+)?")
+# Examples that are meant to match nothing (the text says so), and ones meant to fail.
+DOCUMENTED_EMPTY = {("query.md", "platform:telegarm")}
+DOCUMENTED_ERRORS = {("query.md", "country:RU platfrom:telegram")}
+
+
+def _prose(text: str) -> str:
+    return re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+
+
+def example_queries(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    found = re.findall(r"--query[ =]'([^']*)'", text)
+    for block in re.findall(r"```query\n(.*?)```", text, re.S):
+        found += [line for line in block.splitlines() if line.strip()]
+    for span in re.findall(r"`([^`\n]+)`", _prose(text)):
+        if _FIELD_TERM.search(span) and "--query" not in span and not _SYNTAX.fullmatch(span):
+            found.append(span)
+    return list(dict.fromkeys(found))
+
+
+def example_views(path: Path) -> list[str]:
+    """Views named on command lines that open the shipped timeline (no path, or timeline.toml)."""
+    views = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        opens_shipped = re.match(r"\$? ?policy-tui(?: list| export)?(?: timeline\.toml)? --", line)
+        view = re.search(r"--view[ =](\S+)", line)
+        if opens_shipped and view and view.group(1).islower():  # NAME is a placeholder
+            views.append(view.group(1))
+    return views
+
+
+DOCUMENTED_QUERIES = {_code(row[0]) for row in MATCH_ROWS}
+ERROR_SPANS = {cell.strip("`") for row in ERROR_ROWS for cell in row}
+EXAMPLES = [
+    (path.name, query)
+    for path in EXAMPLE_DOCS
+    for query in example_queries(path)
+    if not (path.name == "query.md" and (query in DOCUMENTED_QUERIES or query in ERROR_SPANS))
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Index:
+    return Index(load_timeline(SHIPPED).events, today=date.today())
+
+
+def test_the_docs_have_example_queries() -> None:
+    names = {name for name, _ in EXAMPLES}
+    assert {"README.md", "query.md", "publishing.md", "app.md"} <= names
+    assert len(EXAMPLES) >= 30
+
+
+@pytest.mark.parametrize(("doc", "query"), EXAMPLES, ids=[f"{d}:{q}" for d, q in EXAMPLES])
+def test_every_example_query_returns_events(
+    doc: str, query: str, index: Index, shipped: Index
+) -> None:
+    if (doc, query) in DOCUMENTED_ERRORS:
+        with pytest.raises(QueryError):
+            parse(query)
+        return
+    timeline = index if doc == "query.md" else shipped
+    got = timeline.filter(parse(query))
+    if (doc, query) in DOCUMENTED_EMPTY:
+        assert len(got) == 0
+    else:
+        assert len(got) >= 1, f"{doc}: {query!r} matches nothing"
+
+
+@pytest.mark.parametrize("path", EXAMPLE_DOCS, ids=[p.name for p in EXAMPLE_DOCS])
+def test_every_view_named_on_the_shipped_timeline_exists_and_returns_events(
+    path: Path, shipped: Index
+) -> None:
+    timeline = load_timeline(SHIPPED)
+    for name in example_views(path):
+        assert name in timeline.views, f"{path.name}: --view {name}: no such view"
+        assert len(shipped.filter(parse(timeline.views[name]))) >= 1
+
+
+def test_stated_markdown_counts_are_the_example_timelines(index: Index) -> None:
+    # "N events matching `Q`." quoted in the docs is the Markdown export's line for the
+    # example timeline: computed here, never hard-coded.
+    claims = re.findall(
+        r"(\d+) events? matching `([^`]+)`", "".join(p.read_text() for p in EXAMPLE_DOCS)
+    )
+    assert claims
+    for count, query in claims:
+        assert int(count) == len(index.filter(parse(query))), query

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from tui.core.sanitize import clean, clean_block, quote
 
-# What must never reach a terminal raw: C0 (bar tab and, in blocks, newline), DEL, C1, the
-# bidi controls and the invisible format characters the module lists.
+# What must never reach a terminal raw: C0 (bar tab and, in blocks, newline), DEL, C1, line
+# separators, the bidi embeddings, overrides and isolates, and what hides text (deprecated
+# format controls, interlinear annotations, tag characters outside an emoji flag).
 UNSAFE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206f"
+    "\ufff9-\ufffb\ud800-\udfff]|(?<!\U0001f3f4)(?<![\U000e0030-\U000e007a])[\U000e0000-\U000e007f]"
 )
 
 
@@ -52,10 +53,12 @@ def test_controls_and_escape_sequences_are_made_visible(raw: str, shown: str) ->
         ("\u202ax\u202b", "\\u202ax\\u202b"),  # embeddings
         ("\u2066x\u2069", "\\u2066x\\u2069"),  # LRI ... PDI isolate
         ("\u2067x\u2068", "\\u2067x\\u2068"),  # RLI, FSI
-        ("\u200ex\u200f\u061c", "\\u200ex\\u200f\\u061c"),  # marks
-        ("zero\u200bwidth", "zero\\u200bwidth"),
         ("line\u2028sep", "line\\u2028sep"),
-        ("\ufeffbom", "\\ufeffbom"),
+        ("para\u2029sep", "para\\u2029sep"),
+        ("(\u206aswap)", "(\\u206aswap)"),  # deprecated: inhibit symmetric swapping
+        ("shown\ufff9hidden\ufffaannotation\ufffb", "shown\\ufff9hidden\\ufffaannotation\\ufffb"),
+        ("x\U000e0041\U000e0042", "x\\U000e0041\\U000e0042"),  # tags: invisible ASCII
+        ("\U0001f3f4\U000e0041\U000e007f", "\U0001f3f4\\U000e0041\\U000e007f"),  # no flag
         ("lone\udcffsurrogate", "lone\\udcffsurrogate"),
     ],
 )
@@ -82,6 +85,32 @@ def test_printable_text_and_markup_look_alikes_pass_unchanged(text: str) -> None
     # Not parsing markup is the UI's job; the sanitiser must neither escape nor strip it.
     assert clean(text) == text
     assert clean_block(text) == text
+
+
+# Ordinary text in the scripts the timeline's readers use: joiners, marks, variation selectors
+# and the other format characters that spelling needs pass unchanged (they were shown as
+# "\u200c" and the like).
+SCRIPTS = [
+    "واتس\u200cاپ را فیلتر کرد",  # Persian: ZWNJ inside a word
+    "می\u200cشود \u200fتلگرام\u200f",  # Persian: ZWNJ and RLM
+    "حجب تطبيق تيليجرام\u061c 2018",  # Arabic: ALM
+    "\u0600\u0661\u0662",  # Arabic number sign (Cf) before digits
+    "חסימת טלגרם \u200e(2018)\u200e",  # Hebrew: LRM around a parenthesis
+    "क्\u200dष और क्\u200cष",  # Devanagari: ZWJ and ZWNJ
+    "family \U0001f468\u200d\U0001f469\u200d\U0001f467",  # emoji ZWJ sequence
+    "\u2764\ufe0f \u0031\ufe0f\u20e3",  # variation selector 16, keycap
+    "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland flag
+    "zero\u200bwidth, word\u2060joiner, soft\u00adhyphen, \ufeffzwnbsp, nbsp\u00a0x",
+]
+
+
+@pytest.mark.parametrize("text", SCRIPTS)
+def test_joiners_marks_and_script_format_characters_are_text(text: str) -> None:
+    assert clean(text) == text
+    assert clean_block(text) == text
+    assert clean_block(f"{text}\n{text}") == f"{text}\n{text}"
+    assert quote(text, 200) == f"'{text}'"
+    assert "\\u" not in clean(text) and "\\U" not in clean(text)
 
 
 def test_clean_block_keeps_lines_and_tabs() -> None:
@@ -115,7 +144,16 @@ def test_clean_block_leaves_only_newlines_and_tabs(text: str) -> None:
     assert clean_block(safe) == safe
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp"))))
+SAFE_FORMAT = st.characters(whitelist_categories=("Cf",)).filter(
+    lambda c: not UNSAFE.search(c) and not "\U000e0000" <= c <= "\U000e007f"
+)
+
+
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")) | SAFE_FORMAT
+    )
+)
 def test_printable_text_is_untouched(text: str) -> None:
     assert clean(text) == text
     assert clean_block(text) == text

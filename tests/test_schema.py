@@ -27,14 +27,21 @@ from tui.core.countries import BLOCS
 from tui.core.event import Action, Event, Source, Status
 from tui.core.load import load_timeline
 from tui.core.model import ID_PATTERN, EventModel, SourceModel, TimelineFile, validate_event
-from tui.core.schema import COMMITTED_PATH, SCHEMA_DIALECT, schema_text, timeline_json_schema
+from tui.core.schema import (
+    COMMITTED_PATH,
+    DIRECTIVE,
+    FILE_NAME,
+    SCHEMA_DIALECT,
+    schema_text,
+    timeline_json_schema,
+)
 from tui.core.write import render_event
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = timeline_json_schema()
 REGENERATE = f"run `policy-tui schema > {COMMITTED_PATH}` and commit the result"
 
-_ANNOTATIONS = {"$schema", "$id", "title", "description", "default", "definitions"}
+_ANNOTATIONS = {"$schema", "$id", "title", "description", "default", "definitions", "then"}
 
 
 def _ecma(pattern: str) -> str:
@@ -43,8 +50,10 @@ def _ecma(pattern: str) -> str:
     return re.sub(r"(?<!\\)\$$", r"\\Z", pattern)
 
 
-def errors(instance: Any, schema: dict[str, Any] = SCHEMA, at: str = "") -> list[str]:
+def errors(instance: Any, schema: dict[str, Any] | bool = SCHEMA, at: str = "") -> list[str]:
     """Problems of ``instance`` against ``schema`` (draft-07 subset used by our schema)."""
+    if isinstance(schema, bool):
+        return [] if schema else [f"{at}: not allowed here"]
     found: list[str] = []
     for keyword in schema:
         if keyword in _ANNOTATIONS:
@@ -130,7 +139,19 @@ def _format(instance: Any, kind: str, schema: dict[str, Any], at: str) -> list[s
     return [] if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", instance) else [f"{at}: not a date"]
 
 
+def _if(instance: Any, condition: Any, schema: dict[str, Any], at: str) -> list[str]:
+    if errors(instance, condition, at):
+        return []
+    return errors(instance, schema.get("then", True), at)
+
+
+def _const(instance: Any, value: Any, schema: dict[str, Any], at: str) -> list[str]:
+    return [] if instance == value else [f"{at}: {instance!r} is not {value!r}"]
+
+
 _CHECKS = {
+    "if": _if,
+    "const": _const,
     "type": _type,
     "properties": _properties,
     "additionalProperties": _additional,
@@ -248,7 +269,7 @@ def test_every_event_key_and_action_of_the_shipped_file_is_in_the_schema() -> No
         (lambda d: d["events"][0].update(date="April 2018"), "matches none"),
         (lambda d: d["events"][0].update(date="2018-13-01"), "matches none"),
         (lambda d: d["events"][0].update(id="Bad_Id"), "does not match"),
-        (lambda d: d["events"][0].update(country="ru"), "does not match"),
+        (lambda d: d["events"][0].update(country="ru"), "'ru' not one of"),
         (lambda d: d["events"][0].update(title="two\nlines"), "does not match"),
         (lambda d: d["events"][0].update(title="   "), "does not match"),
         (lambda d: d["events"][0].update(summary="bell \x07"), "does not match"),
@@ -407,5 +428,195 @@ def test_the_documented_problem_matcher_reads_validate_output(tmp_path: Path) ->
 
 def test_the_documented_schema_directive_points_at_the_committed_schema() -> None:
     text = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
-    directive = re.search(r"^#:schema (\./docs/\S+)$", text, re.MULTILINE)
+    directive = re.search(r"^#:schema (\./\S+)$", text, re.MULTILINE)
     assert directive and (ROOT / directive.group(1)).resolve() == (ROOT / COMMITTED_PATH)
+    assert directive.group(0) == DIRECTIVE
+
+
+# --------------------------------------------------------------------------------------------
+# The curated timeline's #:schema line works wherever the file is (issue #13)
+
+
+def _schema_directive(timeline: Path) -> Path:
+    """Where Taplo looks for the schema of ``timeline``: a relative path in a ``#:schema``
+    first line is resolved against the TOML file's folder."""
+    first = timeline.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("#:schema "), first
+    return (timeline.parent / first.removeprefix("#:schema ").strip()).resolve()
+
+
+def _wheel_layout(tmp_path: Path) -> Path:
+    """The files the wheel's force-include puts in the package, where it puts them."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    for source, target in included.items():
+        (tmp_path / target).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / target).write_bytes((ROOT / source).read_bytes())
+    return tmp_path / "tui" / "timeline.toml"
+
+
+def test_the_curated_timeline_finds_its_schema_in_the_repository_and_installed(
+    tmp_path: Path,
+) -> None:
+    for timeline in (ROOT / "timeline.toml", _wheel_layout(tmp_path)):
+        schema = _schema_directive(timeline)
+        assert schema.is_file(), f"{timeline}: #:schema points at missing {schema}"
+        assert schema.read_text(encoding="utf-8") == schema_text()
+
+
+def test_schema_write_puts_the_schema_beside_a_timeline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "timeline.toml"
+    copy.write_bytes((ROOT / "timeline.toml").read_bytes())
+    assert not _schema_directive(copy).is_file()  # a copy alone: Taplo cannot load the schema
+    assert main(["schema", "--write", str(tmp_path)]) == 0
+    assert _schema_directive(copy).read_text(encoding="utf-8") == schema_text()
+    err = capsys.readouterr().err
+    assert err == f"policy-tui schema: '{tmp_path / FILE_NAME}' written\n"
+    # Again: nothing to do. Given the file itself: the same folder.
+    assert main(["schema", "--write", str(copy)]) == 0
+    assert capsys.readouterr().err == f"policy-tui schema: '{tmp_path / FILE_NAME}' is up to date\n"
+
+
+def test_schema_write_says_which_line_a_timeline_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schema", "--write", str(tmp_path)]) == 0
+    assert capsys.readouterr().err.endswith(
+        f"start a timeline in that folder with the line {DIRECTIVE}\n"
+    )
+    (tmp_path / "mine.toml").write_text("[[events]]\n")
+    (tmp_path / "old.toml").write_text("#:schema ./docs/timeline.schema.json\n[[events]]\n")
+    assert main(["schema", "--write", str(tmp_path)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[1:] == [
+        f"policy-tui schema: '{tmp_path / 'mine.toml'}': add this first line: {DIRECTIVE}",
+        f"policy-tui schema: '{tmp_path / 'old.toml'}' starts with "
+        f"'#:schema ./docs/timeline.schema.json': change that line to {DIRECTIVE}",
+    ]
+    assert main(["schema", "--write", str(tmp_path / "missing")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# The schema is as strict as the loader wherever JSON Schema can say it (issue #13)
+
+DATE_SAMPLES = [
+    "2018",
+    "0001",
+    "9999",
+    "0000",
+    "2018-04",
+    "2018-01",
+    "2018-12",
+    "2018-00",
+    "2018-13",
+    "2018-04-16",
+    "2018-04-30",
+    "2018-04-31",
+    "2018-01-31",
+    "2018-02-28",
+    "2018-02-29",
+    "2020-02-29",
+    "2000-02-29",
+    "1900-02-29",
+    "0004-02-29",
+    "2018-04-00",
+    "2018-04-32",
+    " 2018 ",
+    "2018\n",
+    " 2018-04-16\t",
+    "18",
+    "20180",
+    "2018-4",
+    "2018-04-1",
+    "2018/04",
+    "\u0662\u0660\u0661\u0668",
+    "2018-04-16T10:00",
+    "",
+]
+
+
+@pytest.mark.parametrize("value", DATE_SAMPLES)
+def test_date_pattern_judges_like_the_loader(value: str) -> None:
+    # (end_date has the same schema; the loader also wants it not before date: not checked here)
+    for field in ("date", "source.date"):
+        assert _schema_accepts(field, value) == _accepted(field, value), (field, value)
+    event = SCHEMA["definitions"]["Event"]["properties"]
+    assert event["end_date"]["anyOf"] == event["date"]["anyOf"]
+
+
+@pytest.mark.parametrize("year", [1, 4, 100, 400, 1900, 2000, 2019, 2020, 2100, 9996, 9999])
+def test_every_day_string_is_judged_like_the_loader(year: int) -> None:
+    for month in range(14):
+        for day in range(33):
+            value = f"{year:04d}-{month:02d}-{day:02d}"
+            assert _schema_accepts("date", value) == _accepted("date", value), value
+
+
+@given(st.text(alphabet="0123456789- ", max_size=11))
+def test_date_strings_are_judged_like_the_loader(value: str) -> None:
+    assert _schema_accepts("date", value) == _accepted("date", value), value
+
+
+@given(st.text(alphabet="ABEKRUZ", min_size=1, max_size=3))
+def test_country_is_judged_like_the_loader(value: str) -> None:
+    assert _schema_accepts("country", value) == _accepted("country", value), value
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("country", "XX"),
+        ("country", "UK"),
+        ("related", ["a-1", "a-1"]),
+        ("source.url", "https://e.org/\x9b"),
+        ("source.url", "https://e.org/\x1b[31m"),
+        ("source.url", "https://e.org:port/"),
+        ("source.url", "https://:80/"),
+    ],
+)
+def test_the_schema_rejects_what_the_loader_rejects(field: str, value: Any) -> None:
+    assert not _accepted(field, value)
+    assert not _schema_accepts(field, value), (field, value)
+
+
+def test_an_ongoing_event_with_an_end_date_is_flagged() -> None:
+    data = shipped_data()
+    event = data["events"][0]
+    event.update(status="ongoing", end_date="2020")
+    assert errors(data)
+    event.update(status="ended")
+    assert errors(data) == []
+    event.pop("status")
+    assert errors(data) == []
+    event.update(status="ongoing")
+    event.pop("end_date")
+    assert errors(data) == []
+
+
+def test_a_json_schema_validator_reads_the_schema_as_the_tests_do() -> None:
+    """``jsonschema`` (a test dependency) as a second opinion on the hand-written validator
+    above: the schema is valid draft-07, and both judge the samples alike."""
+    jsonschema = pytest.importorskip("jsonschema")
+    validator_class = jsonschema.Draft7Validator
+    validator_class.check_schema(SCHEMA)
+
+    def ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+        # jsonschema uses Python's re.search, whose `$` also matches before a final newline.
+        if validator.is_type(instance, "string") and not re.search(_ecma(pattern), instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    strict = jsonschema.validators.extend(validator_class, {"pattern": ecma_pattern})(
+        SCHEMA, format_checker=validator_class.FORMAT_CHECKER
+    )
+    event = SCHEMA["definitions"]["Event"]["properties"]
+    for value in DATE_SAMPLES:
+        ours = not errors(value, event["date"])
+        theirs = strict.evolve(schema=event["date"]).is_valid(value)
+        assert ours == theirs == _accepted("date", value), value
+    data = shipped_data()
+    assert strict.is_valid(data)
+    data["events"][0].update(status="ongoing", end_date="2020")
+    assert not strict.is_valid(data)

@@ -26,7 +26,8 @@ commands:
   policy-tui [PATH]             open the explorer on a timeline
   policy-tui validate [PATH ...]
                                 check timeline files; problems as PATH:LINE:COL: error: ...
-  policy-tui schema             print the JSON Schema of the file format (for editors)
+  policy-tui schema [--write DIR]
+                                the JSON Schema of the file format (for editors)
   policy-tui list [PATH] [--query Q] [--view NAME] [--format table|json|csv|markdown]
                                 the events a query selects (docs/query.md)
   policy-tui export [PATH] --to json|csv|markdown|timelinejs|ics [-o FILE]

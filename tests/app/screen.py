@@ -27,6 +27,19 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    """Settle until `condition()` holds: for what the app does after a refresh (focus scrolls its
+    widget into view after one, with an animation), which a loaded machine can delay."""
+    import asyncio
+
+    for _ in range(int(seconds / 0.05)):
+        await settle(pilot)
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition never became true")
+
+
 # What a hostile file could smuggle to a terminal: screen clearing, an OSC 52 clipboard write,
 # an OSC 8 link, a C1 CSI and a bidi override. The loader rejects C0/C1 controls, so these are
 # injected after loading: the UI must be safe on its own.

@@ -21,6 +21,7 @@ from tui.commands.listing import (
     write_stdout,
 )
 from tui.core.export import FORMATS, GROUPS, render
+from tui.core.export.timelinejs import MAX_READABLE_ROWS, rows_warning
 from tui.core.sanitize import clean, quote
 
 
@@ -37,7 +38,9 @@ def parser() -> argparse.ArgumentParser:
         "--group",
         choices=GROUPS,
         default=None,
-        help="timelinejs only: one row per country (default), per first platform, or none",
+        help="timelinejs only: one row per country (default), per first platform, or none; "
+        f"more than {MAX_READABLE_ROWS} rows crowd out the slides of an embed, and a warning "
+        "says so",
     )
     parser.add_argument(
         "-o",
@@ -138,9 +141,12 @@ def run(argv: Sequence[str]) -> int:
         target = None
         if args.output is not None:
             target = check_target(args.output, Path(timeline.path or ""))
-        text = render(
-            args.to, timeline, events, query=query, group=args.group or "country", stamp=stamp
-        )
+        group = args.group or "country"
+        text = render(args.to, timeline, events, query=query, group=group, stamp=stamp)
+        if args.to == "timelinejs":
+            warning = rows_warning(events, group)
+            if warning is not None:
+                print(f"{prog}: warning: {warning}", file=sys.stderr)
         if target is None:
             write_stdout(text)
         else:

@@ -55,6 +55,11 @@ def country_name(code: str) -> str | None:
     return _names().get(code)
 
 
+def codes() -> list[str]:
+    """Every code ``country_name`` knows, sorted: for the JSON Schema's list of countries."""
+    return sorted(code for code in {*_names(), *BLOCS} if country_name(code) is not None)
+
+
 # Codes people write that ISO spells differently.
 _COMMON_MISTAKES: dict[str, str] = {"UK": "GB", "EL": "GR"}
 

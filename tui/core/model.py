@@ -37,7 +37,7 @@ from tui.core.event import (
     TimelineInfo,
     derived_status,
 )
-from tui.core.sanitize import quote
+from tui.core.sanitize import controls, quote
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -46,10 +46,26 @@ def _parse_date(value: Any) -> PartialDate:
     return PartialDate.parse(value)
 
 
+# The written date forms as JSON Schema patterns, exactly the dates the loader accepts
+# (PartialDate.parse): years 0001-9999, months 01-12, and only days the month has (29 February
+# in leap years only). ASCII digits only, no lookaround (editors' regex engines differ), and the
+# white space around the value that the loader strips.
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH = "(?:0[1-9]|1[0-2])"
+_DAY = (
+    f"(?:{_YEAR}-{_MONTH}-(?:0[1-9]|1[0-9]|2[0-8])"
+    f"|{_YEAR}-(?:0[13-9]|1[0-2])-(?:29|30)"
+    f"|{_YEAR}-(?:0[13578]|1[02])-31"
+    f"|{_LEAP_YEAR}-02-29)"
+)
+DAY_PATTERN = rf"^\s*{_DAY}\s*$"
+MONTH_OR_YEAR_PATTERN = rf"^\s*{_YEAR}(?:-{_MONTH})?\s*$"
+
 DATE_SCHEMA: dict[str, Any] = {
     "anyOf": [
-        {"type": "string", "format": "date"},
-        {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"},
+        {"type": "string", "pattern": DAY_PATTERN},
+        {"type": "string", "pattern": MONTH_OR_YEAR_PATTERN},
     ],
     "description": 'A TOML date (2018-04-16), or "2018-04" (month) or "2018" (year).',
 }
@@ -62,13 +78,15 @@ DateField = Annotated[
 ]
 
 
-# Control characters can only get in through escapes such as "\u001b" (TOML forbids them raw);
-# they never belong in a title or a summary, and a terminal would act on some of them.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters (``sanitize.controls``: C0 but tab and newline, DEL, C1) can only get in
+# through escapes such as "\u001b" (TOML forbids them raw); they never belong in a title or a
+# summary, and a terminal would act on some of them. Bidi controls and the other characters
+# the sanitiser escapes load, and are shown escaped.
+_CONTROL = re.compile("[" + controls(keep="\t\n") + "]")
 
 
 # The common case in one C call: no control characters (so no line breaks either).
-_NO_CONTROLS = re.compile("[^\x00-\x1f\x7f-\x9f]*")
+_NO_CONTROLS = re.compile(f"[^{controls()}]*")
 
 
 def _one_line(text: str) -> str:

@@ -6,10 +6,13 @@ file's first line. Taplo validates with JSON Schema draft 4 to 7, so the schema 
 draft-07 with ``definitions``; it converts TOML dates to strings (``2018-04-16``), which the
 date fields accept along with ``"2018-04"`` and ``"2018"``.
 
-The model checks some rules in Python validators (ids, URLs, one-line titles, unique lists);
-those are translated here into the nearest JSON Schema keyword, never stricter than the
-loader, so an editor does not flag what ``policy-tui validate`` accepts. The loader stays the
-authority: the schema helps while typing, ``validate`` decides.
+The model checks some rules in Python validators (ids, URLs, one-line titles, unique lists,
+country codes, an ongoing event without end_date); those are translated here into the nearest
+JSON Schema keyword: as strict as the loader where JSON Schema can say it (dates, ids, country
+codes, vocabularies), and never stricter, so an editor does not flag what ``policy-tui
+validate`` accepts. What it cannot say (an end_date before the date, a related id that is not
+in the file, a view's query, the same platform in two cases) is left to the loader, which stays
+the authority: the schema helps while typing, ``validate`` decides.
 """
 
 from __future__ import annotations
@@ -21,15 +24,24 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from tui.core import model
+from tui.core.countries import codes
 from tui.core.model import TimelineFile
+from tui.core.sanitize import controls
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
-SCHEMA_ID = "https://raw.githubusercontent.com/policy-tui/policy-tui/main/docs/timeline.schema.json"
-COMMITTED_PATH = "docs/timeline.schema.json"
+SCHEMA_ID = "https://raw.githubusercontent.com/policy-tui/policy-tui/main/timeline.schema.json"
+# The schema's file name wherever it is put: beside the timeline that names it. Taplo resolves a
+# relative ``#:schema`` path against the TOML file's folder, so ``./timeline.schema.json``
+# works in the repository (both files at the top), in the installed package (the wheel carries
+# both as ``tui/timeline.toml`` and ``tui/timeline.schema.json``) and beside any timeline where
+# ``policy-tui schema --write DIR`` put a copy.
+FILE_NAME = "timeline.schema.json"
+DIRECTIVE = f"#:schema ./{FILE_NAME}"
+COMMITTED_PATH = FILE_NAME
 
 # Character classes that mirror the model's rules (tab allowed; newline only in multi-line text).
-_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
-_LINE_BREAKS_AND_CONTROLS = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
+_CONTROLS = controls(keep="\t\n")
+_LINE_BREAKS_AND_CONTROLS = controls(keep="\t")
 
 
 def _not_blank_pattern(excluded: str) -> str:
@@ -43,10 +55,20 @@ _VALIDATOR_KEYWORDS: dict[Any, dict[str, Any]] = {
     model._one_line: {"pattern": _not_blank_pattern(_LINE_BREAKS_AND_CONTROLS)},
     model._not_blank: {"pattern": _not_blank_pattern(_CONTROLS)},
     model._no_controls: {"pattern": f"^[^{_CONTROLS}]*$"},
-    # The loader also wants a host and a numeric port; this is what an editor can check.
-    model._http_url: {"pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]+\S*$"},
-    # The loader checks the code against ISO 3166-1; two capitals is what an editor can check.
-    model._country: {"pattern": "^[A-Z]{2}$"},
+    # http(s), a host (bracketed, or up to a colon), a numeric port if any, then no white space
+    # or control characters. The loader also wants printable characters (Unicode categories,
+    # which ECMA-262 patterns without flags cannot name), a port up to 65535 and a valid
+    # bracketed IPv6 address.
+    model._http_url: {
+        "pattern": (
+            f"^[Hh][Tt][Tt][Pp][Ss]?://(?:[^/?#\\s{_CONTROLS}]*@)?"
+            f"(?:\\[[^/?#\\s{_CONTROLS}\\]]*\\]|[^/?#\\s{_CONTROLS}@:]+)(?::[0-9]*)?"
+            f"(?:[/?#][^\\s{_CONTROLS}]*)?$"
+        )
+    },
+    # ISO 3166-1 alpha-2 (as pycountry lists it) and the blocs: the loader's list; an editor
+    # also completes from it.
+    model._country: {"enum": codes()},
     # The loader also compares case-insensitively; JSON Schema can only compare exactly.
     model._unique_items: {"uniqueItems": True},
 }
@@ -134,6 +156,15 @@ def _rename_definitions(node: Any) -> Any:
     return renamed
 
 
+def _add_event_rules(event: dict[str, Any]) -> None:
+    """The event rules that the model checks in field validators across fields or items."""
+    # EventModel._not_self: the same id twice in related is an error.
+    event["properties"]["related"]["uniqueItems"] = True
+    # model.status_conflict: an ongoing event has no end_date.
+    event["if"] = {"properties": {"status": {"const": "ongoing"}}, "required": ["status"]}
+    event["then"] = {"properties": {"end_date": False}}
+
+
 def timeline_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft-07) of a timeline file."""
     raw = _rename_definitions(
@@ -146,9 +177,10 @@ def timeline_json_schema() -> dict[str, Any]:
     definitions = {name: d for name, d in definitions.items() if name not in enums}
     body = _inline_enums(_drop_generated_titles(_strip_nulls(raw)), enums)
     definitions = _inline_enums(_drop_generated_titles(_strip_nulls(definitions)), enums)
+    _add_event_rules(definitions["Event"])
     return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **body, "definitions": definitions}
 
 
 def schema_text() -> str:
-    """The schema as committed in ``docs/timeline.schema.json``: stable order, final newline."""
+    """The schema as committed in ``timeline.schema.json``: stable order, final newline."""
     return json.dumps(timeline_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 from tui.core.dates import ACCEPTED_FORMS, PartialDate
 from tui.core.errors import did_you_mean
 from tui.core.event import EVENT_FIELDS, Event, Status
-from tui.core.sanitize import clean, quote
+from tui.core.sanitize import clean, controls, quote
 
 DERIVED = "derived"  # the status select's value for "leave it out; the loader derives it"
 LIST_FIELDS = ("authority", "platforms", "tags", "related")
@@ -188,8 +188,8 @@ def values_from_event(event: Event) -> FormValues:
 # CSI). Textual draws an Input's or a TextArea's text as it is, so a pasted escape sequence
 # would reach the terminal; the model refuses them in every field anyway, so they are dropped
 # as they come in.
-_LINE_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_BLOCK_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_CONTROLS = re.compile("[" + controls(keep="\t") + "]")
+_BLOCK_CONTROLS = re.compile("[" + controls(keep="\t\n\r") + "]")
 
 
 def without_controls(text: str, *, block: bool = False) -> str:

@@ -8,10 +8,8 @@ from typing import Any
 from urllib.parse import quote
 
 from tui.core.event import Event, Source, Status
+from tui.core.sanitize import replace_unsafe
 
-# Every character JSON would otherwise emit raw but that is not printable: C1 controls, DEL,
-# bidi and other format characters, line/paragraph separators, non-breaking spaces.
-_CANDIDATES = re.compile(r"[^\x20-\x7e\n]")
 # RFC 3986 reserved and unreserved characters, and '%' so existing escapes stay as they are.
 _URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
 
@@ -19,19 +17,18 @@ _URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
 def dumps(data: Any) -> str:
     """JSON text that is safe on a terminal and exact for a parser.
 
-    ``json`` already escapes C0 controls; the rest of the unprintable characters (which can only
-    occur inside strings) are written as ``\\uXXXX`` escapes too, so the text shows no bidi
-    override or C1 control, while a JSON parser still gets back the exact strings.
+    ``json`` already escapes C0 controls; the other characters that ``tui.core.sanitize`` calls
+    unsafe (DEL, C1, bidi controls, line separators…, which can only occur inside strings) are
+    written as ``\\uXXXX`` escapes too, so the text shows no bidi override or C1 control, while
+    a JSON parser still gets back the exact strings. Ordinary text, joiners and direction marks
+    included, stays as written.
     """
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _CANDIDATES.sub(_escape, text) + "\n"
+    return replace_unsafe(text, _escape, block=True) + "\n"
 
 
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    if char.isprintable():
-        return char
-    units = char.encode("utf-16-be")
+def _escape(char: str) -> str:
+    units = char.encode("utf-16-be", "surrogatepass")
     return "".join(
         f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)
     )

@@ -1,8 +1,15 @@
-"""CSV (RFC 4180): a header and one row per event; list fields joined by ``; ``.
+"""CSV (RFC 4180): a header and one row per event; a list field holds one item per line.
 
-Text is sanitised (``clean``; the summary keeps its line breaks), and a cell that a spreadsheet
-would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading
-``'`` — the usual defence against CSV injection.
+Text is sanitised (``clean``; the summary keeps its line breaks). List fields (platforms,
+authority, tags, source publishers and URLs, related) put each item on its own line within the
+cell: the loader forbids line breaks in list items (and ``clean`` would escape one), so the
+newline is unambiguous where ``; `` or ``,`` are not (an authority may hold either), and a
+spreadsheet shows the items as lines. An empty cell is an empty list.
+
+A cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
+or CR) gets a leading ``'`` — the usual defence against CSV injection — and so does one that
+already starts with ``'`` and one of those, so a reader recovers the text exactly by removing
+one ``'`` from a cell that starts with ``'`` and one of ``=+-@'`` (``decode_cell``).
 """
 
 from __future__ import annotations
@@ -20,12 +27,28 @@ COLUMNS: tuple[str, ...] = (
     "action", "platforms", "authority", "tags", "summary", "source_publishers", "source_urls",
     "related",
 )  # fmt: skip
-SEPARATOR = "; "
+LIST_COLUMNS: tuple[str, ...] = (
+    "platforms", "authority", "tags", "source_publishers", "source_urls", "related",
+)  # fmt: skip
+SEPARATOR = "\n"  # between the items of a list field, within its cell
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_DEFUSED = tuple("'" + c for c in (*_FORMULA_START, "'"))
 
 
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def defuse(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would run it as a formula (see above)."""
+    return "'" + text if text.startswith(_FORMULA_START) or text.startswith(_DEFUSED) else text
+
+
+def decode_cell(cell: str) -> str:
+    """The text of a cell as written: the ``'`` added against formulas removed."""
+    return cell[1:] if cell.startswith(_DEFUSED) else cell
+
+
+def decode_list(cell: str) -> list[str]:
+    """The items of a list field's cell (an empty cell is an empty list)."""
+    text = decode_cell(cell)
+    return text.split(SEPARATOR) if text else []
 
 
 def _join(values: Iterable[str]) -> str:
@@ -51,9 +74,9 @@ def row(event: Event) -> list[str]:
         "summary": clean_block(summary_text(event)),
         "source_publishers": _join(s.publisher for s in event.sources),
         "source_urls": _join(s.url for s in event.sources),
-        "related": SEPARATOR.join(event.related),
+        "related": _join(event.related),
     }
-    return [_cell(values[c]) for c in COLUMNS]
+    return [defuse(values[c]) for c in COLUMNS]
 
 
 def render(timeline: Timeline, events: Sequence[Event]) -> str:
