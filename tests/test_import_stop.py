@@ -379,6 +379,9 @@ def test_broken_files_get_one_clear_error_each(
         status, out, err = run(capsys, kind, str(path), "--dry-run")
         assert status == 2 and out == "", (path, err)
         assert err.count("\n") == 1 and message in err, err
+    for name in ("base64", "no-such-codec\u202e"):
+        status, _, err = run(capsys, "stop", str(STOP_CURRENT), "--encoding", name)
+        assert status == 2 and "unknown encoding" in err and "\u202e" not in err
     status, _, err = run(capsys, "stop", str(STOP_CURRENT), "--dataset-url", "file:///x")
     assert status == 2 and "--dataset-url 'file:///x' is not one http(s) URL" in err
 

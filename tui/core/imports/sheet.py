@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.core.sanitize import clean
+from tui.core.sanitize import clean, quote
 
 _BOM8 = b"\xef\xbb\xbf"
 # How far down a header may sit (under notes or a title the sheet's authors put above it).
@@ -69,8 +69,10 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
     if encoding:
         try:
             codec = codecs.lookup(encoding).name
+            if not codecs.lookup(encoding)._is_text_encoding:  # type: ignore[attr-defined]
+                raise LookupError(encoding)
         except LookupError:
-            raise SheetError(path, f"unknown encoding {encoding!r}", usage=True) from None
+            raise SheetError(path, f"unknown encoding {quote(encoding)}", usage=True) from None
         if codec == "utf-8" and data.startswith(_BOM8):
             codec = "utf-8-sig"
         return _strict(data, codec, path, encoding), encoding
