@@ -395,3 +395,27 @@ def test_a_row_with_more_cells_than_the_header_is_skipped_not_cut(
     _status, out, err = run(capsys, "stop", str(sheet), "--dry-run")
     assert f"{sheet}:2: skipped: 38 cells but the header has 36" in err
     assert "5 rows read, 2 imported, 0 already present, 3 skipped" in out
+
+
+def test_append_refuses_a_timeline_saved_while_the_sheet_was_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.imports import stop
+
+    timeline = tmp_path / "t.toml"
+    shutil.copy(FIXTURES.parent / "write" / "lf.toml", timeline)
+    original = stop.import_rows
+
+    def editor_saves_meanwhile(*args: object, **kwargs: object) -> None:
+        timeline.write_bytes(timeline.read_bytes() + b"# saved in an editor\n")
+        original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stop, "import_rows", editor_saves_meanwhile)
+    status, out, err = run(capsys, "stop", str(STOP_2020), "--append", str(timeline))
+    assert status == 2 and "changed on disk since it was loaded" in err
+    assert timeline.read_bytes().endswith(b"# saved in an editor\n")
+    assert "5 imported" in out and out.rstrip().endswith("; nothing written")
+
+
+def test_country_names_without_their_spaces() -> None:
+    assert cells.country_code("Vietnam") == "VN"

@@ -280,14 +280,14 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 append_events(args.append, events, digest)
             except WriteError as exc:
-                print(report.summary(), file=sys.stdout)
+                print(report.summary() + "; nothing written")
                 raise Stop(f"{PROG}: error: {exc}", EXIT_USAGE) from None
             done = f"; appended {len(events)} to {shown(args.append)}"
         else:
             done = f"; {shown(args.append)} unchanged"
     elif args.output is not None:
         if not events:
-            print(report.summary())
+            print(report.summary() + "; nothing written")
             raise Stop(f"{PROG}: error: no row imported: nothing to write", EXIT_PROBLEMS)
         title = cells.text(args.title or default_title)
         text = render_timeline(title, description, events)

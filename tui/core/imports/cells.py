@@ -203,6 +203,14 @@ def _country_index() -> dict[str, str]:
     for key, codes in derived.items():
         if key not in index and len(codes) == 1:  # "Korea" names two countries: not derived
             index[key] = next(iter(codes))
+    # "Vietnam" for "Viet Nam": the names without their spaces, where that names one country.
+    joined: dict[str, set[str]] = {}
+    for key, code in index.items():
+        if " " in key:
+            joined.setdefault(key.replace(" ", ""), set()).add(code)
+    for key, codes in joined.items():
+        if key not in index and len(codes) == 1:
+            index[key] = next(iter(codes))
     for code, name in BLOCS.items():
         index[code.casefold()] = code
         index[_country_key(name)] = code
