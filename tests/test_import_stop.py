@@ -380,9 +380,11 @@ def test_broken_files_get_one_clear_error_each(
         assert status == 2 and out == "", (path, err)
         assert err.count("\n") == 1 and message in err, err
     for name in ("base64", "no-such-codec\u202e"):
-        status, _, err = run(capsys, "stop", str(STOP_CURRENT), "--encoding", name)
+        status, _, err = run(capsys, "stop", str(STOP_CURRENT), "--encoding", name, "--dry-run")
         assert status == 2 and "unknown encoding" in err and "\u202e" not in err
-    status, _, err = run(capsys, "stop", str(STOP_CURRENT), "--dataset-url", "file:///x")
+    status, _, err = run(
+        capsys, "stop", str(STOP_CURRENT), "--dataset-url", "file:///x", "--dry-run"
+    )
     assert status == 2 and "--dataset-url 'file:///x' is not one http(s) URL" in err
 
 
@@ -419,3 +421,35 @@ def test_append_refuses_a_timeline_saved_while_the_sheet_was_read(
 
 def test_country_names_without_their_spaces() -> None:
     assert cells.country_code("Vietnam") == "VN"
+
+
+def test_without_a_destination_it_asks_for_one(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "stop", str(STOP_2020))
+    assert status == 2 and out == ""
+    assert "-o OUT (a new file) or --append TIMELINE; or --dry-run" in err
+
+
+def test_an_output_folder_that_refuses_writes_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.commands import importing
+
+    def full_disk(target: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importing, "write_new", full_disk)
+    status, out, err = run(capsys, "stop", str(STOP_2020), "-o", str(tmp_path / "o.toml"))
+    assert status == 2 and "cannot be written: No space left on device" in err
+    assert out.rstrip().endswith("; nothing written")
+    assert not (tmp_path / "o.toml").exists()
+
+
+def test_write_new_never_replaces_a_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    from tui.commands.importing import write_new
+
+    target = tmp_path / "new.toml"
+    write_new(target, b"one")
+    with pytest.raises(FileExistsError):
+        write_new(target, b"two")
+    assert target.read_bytes() == b"one"
+    assert [p.name for p in tmp_path.iterdir()] == ["new.toml"]

@@ -258,6 +258,12 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.output is None and args.append is None and not args.dry_run:
+        raise Stop(
+            f"{PROG}: error: say where the events go: -o OUT (a new file) or --append "
+            "TIMELINE; or --dry-run to only see the report",
+            EXIT_USAGE,
+        )
     if args.title is not None and args.output is None:
         raise Stop(f"{PROG}: error: --title names a new file: use it with -o", EXIT_USAGE)
     timeline, digest = _target(args)
@@ -294,19 +300,14 @@ def _run(args: argparse.Namespace) -> int:
         check_rendered(text, str(args.output), events)
         try:
             write_new(args.output, text.encode("utf-8"))
-        except FileExistsError:
-            raise Stop(
-                f"{PROG}: error: -o {shown(args.output)} was created meanwhile; not overwritten",
-                EXIT_USAGE,
-            ) from None
         except OSError as exc:
-            raise Stop(
-                f"{PROG}: error: cannot write {shown(args.output)}: {exc.strerror or exc}",
-                EXIT_USAGE,
-            ) from None
+            print(report.summary() + "; nothing written")
+            if isinstance(exc, FileExistsError):
+                reason = "was created meanwhile; not overwritten"
+            else:
+                reason = f"cannot be written: {exc.strerror or exc}"
+            raise Stop(f"{PROG}: error: -o {shown(args.output)} {reason}", EXIT_USAGE) from None
         done = f"; wrote {len(events)} to {shown(args.output)}"
-    else:
-        done = "; nothing written (give -o OUT or --append TIMELINE)"
     print(report.summary() + done)
     return EXIT_PROBLEMS if report.skipped else EXIT_OK
 
