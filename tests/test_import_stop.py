@@ -56,7 +56,7 @@ def test_the_2020_sheet_imports_with_every_row_accounted_for(
     assert f"{name}:7: skipped: end_date 2019-05-01 is before start_date 2019-05-10" in err
     assert f"{name}:9: skipped: country: 'Syrian Arab Republic, Iraq' names several" in err
     assert f"{name}:11: skipped: duplicate of row 10 (both give the id 'stop-108')" in lines
-    assert f"{name}:8: note: links: not an http(s) link, not used as a source" in err
+    assert f"{name}:8: note: news_link: not an http(s) link, not used as a source" in err
     skipped = [line for line in lines if ": skipped: " in line]
     assert len(skipped) == 4
 

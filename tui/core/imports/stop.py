@@ -9,6 +9,7 @@ punctuation. The mapping, rule by rule with example rows, is in ``docs/importing
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from tui.core.imports.cells import CellError
 from tui.core.imports.report import Report, RowSkip
 from tui.core.imports.sheet import Sheet, extra_cells, read_sheet
 from tui.core.sanitize import quote
+
+Cell = Callable[[str], str]  # a field's name -> its cell in the current row ("" if no column)
 
 DATASET = "Access Now STOP dataset"
 DATASET_URL = "https://www.accessnow.org/campaign/keepiton/"
@@ -109,6 +112,8 @@ def import_rows(sheet: Sheet, report: Report, dataset_url: str = DATASET_URL) ->
     services = [(label, sheet.column(*keys)) for label, keys in SERVICES]
     extra = [(label, sheet.column(*keys)) for label, keys in EXTRA]
     file_name = cells.text(Path(sheet.path).name) or "the sheet"
+    # How the sheet itself heads each column, for messages ("news_link", "info_source_link").
+    names = {name: sheet.name(pos) for name, pos in columns.items() if pos is not None}
     report.blank_rows = sheet.blank_rows
     for note in sheet.notes:
         report.note(None, note)
@@ -125,7 +130,7 @@ def import_rows(sheet: Sheet, report: Report, dataset_url: str = DATASET_URL) ->
                     f"{len(record)} cells but the header has {len(sheet.header)}: a cell holds "
                     "an unquoted separator?"
                 )
-            data = _event(row, cell, record, services, extra, file_name, dataset_url, report)
+            data = _event(row, cell, record, services, extra, names, file_name, dataset_url, report)
         except RowSkip as exc:
             report.skip(row, str(exc))
             continue
@@ -141,10 +146,11 @@ def _field(name: str, call: Any, *args: Any) -> Any:
 
 def _event(
     row: int,
-    cell: Any,
+    cell: Cell,
     record: list[str],
     services: list[tuple[str, int | None]],
     extra: list[tuple[str, int | None]],
+    names: dict[str, str],
     file_name: str,
     dataset_url: str,
     report: Report,
@@ -254,7 +260,8 @@ def _event(
                 sources.append({"publisher": site, "url": url})
         if rest:
             shown = ", ".join(quote(r, 40) for r in rest[:3]) + (" …" if len(rest) > 3 else "")
-            report.note(row, f"{name}: not an http(s) link, not used as a source: {shown}")
+            column = names.get(name, name)
+            report.note(row, f"{column}: not an http(s) link, not used as a source: {shown}")
     sources.append({"publisher": DATASET, "url": dataset_url, "title": f"STOP data: {origin}"})
 
     data.update(
@@ -321,7 +328,7 @@ def _title(
 
 
 def _summary(
-    cell: Any,
+    cell: Cell,
     actions: tuple[str, ...],
     full: bool,
     network: list[str],
