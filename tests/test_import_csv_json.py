@@ -177,3 +177,27 @@ def test_json_items_that_are_not_events_are_skipped_with_their_line(
     bad.write_text('{"a": 1}')
     status, _, err = run(capsys, "json", str(bad), "--dry-run")
     assert status == 2 and "not a policy-tui JSON export" in err
+
+
+def test_the_example_in_import_csv_help_does_what_it_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = write_csv(
+        tmp_path / "sheet.csv",
+        [
+            ["When", "What", "Country", "Link"],
+            ["3/4/2022", "Facebook blocked", "Russian Federation",
+             "https://a.example/1; https://b.example/2"],
+        ],
+    )  # fmt: skip
+    out_file = tmp_path / "t.toml"
+    status, _, err = run(
+        capsys, "csv", str(sheet), "--map", "date=When", "--map", "title=What",
+        "--map", "country=Country", "--map", "sources.url=Link", "--set", "action=block",
+        "--set", "summary=From our tracker.", "-o", str(out_file),
+    )  # fmt: skip
+    assert status == 0, err
+    (event,) = load_timeline(out_file).events
+    assert (event.date.iso(), event.country, event.action.value) == ("2022-03-04", "RU", "block")
+    assert (event.title, event.summary) == ("Facebook blocked", "From our tracker.\n")
+    assert [s.publisher for s in event.sources] == ["a.example", "b.example"]

@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -72,8 +73,11 @@ example (current sheet): start_date 1/5/2023, country Ethiopia, geo_scope Region
     + EPILOG
 )
 
+_FIELDS = textwrap.fill(
+    "fields: " + ", ".join(table.FIELDS), 94, subsequent_indent="  ", break_on_hyphens=False
+)
 CSV_EPILOG = f"""\
-fields: {", ".join(table.FIELDS)}
+{_FIELDS}
   date/end_date take M/D/YYYY, YYYY-MM-DD, YYYY-MM, YYYY, M/YYYY, 'March 2020' or an Excel day
   number (or date.year/.month/.day columns); country takes an ISO code or a name
   ('Viet Nam', 'Iran (Islamic Republic of)'); authority, platforms and tags split on ';', '|'
@@ -90,7 +94,11 @@ is not a country).
 
 example:
   policy-tui import csv sheet.csv --map date=When --map title=What --map country=Country \\
-      --map sources.url=Link --set action=block --set summary='From our tracker.' -o t.toml"""
+      --map sources.url=Link --set action=block --set summary='From our tracker.' -o t.toml
+  turns the row  When=3/4/2022, What=Facebook blocked, Country=Russian Federation,
+  Link="https://a.example/1; https://b.example/2"  into an event dated 2022-03-04 in RU,
+  action block, titled "Facebook blocked", with the summary 'From our tracker.' and two
+  sources (publishers a.example and b.example, the sites' names)."""
 
 
 def parser() -> argparse.ArgumentParser:
