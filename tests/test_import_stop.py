@@ -453,3 +453,26 @@ def test_write_new_never_replaces_a_file_and_leaves_no_temporary(tmp_path: Path)
         write_new(target, b"two")
     assert target.read_bytes() == b"one"
     assert [p.name for p in tmp_path.iterdir()] == ["new.toml"]
+
+
+def test_a_row_now_different_is_present_and_its_changes_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header, *rows = records(STOP_CURRENT)
+    timeline = tmp_path / "t.toml"
+    assert run(capsys, "stop", str(STOP_CURRENT), "-o", str(timeline))[0] == 1
+    before = timeline.read_bytes()
+    # The newer copy: the Ethiopian shutdown has ended.
+    ethiopia = next(r for r in rows if "Ethiopia" in r)
+    ethiopia[header.index("end_date")] = "2/20/2023"
+    ethiopia[header.index("shutdown_status")] = "Ended"
+    newer = tmp_path / "newer.csv"
+    write_records(newer, [header, *rows])
+    _status, out, err = run(capsys, "stop", str(newer), "--append", str(timeline))
+    assert "0 imported, 3 already present (1 differ, see the notes), 2 skipped" in out
+    assert (
+        f"{newer}:2: note: already present as 'stop-et-2023-567916c1', but the file now gives "
+        "end_date 2023-02-20 (the timeline: none); status ended (the timeline: ongoing); "
+        "the timeline is not changed (edit it by hand)"
+    ) in err
+    assert timeline.read_bytes() == before

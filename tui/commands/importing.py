@@ -30,8 +30,9 @@ kinds:
   json FILE.json                policy-tui's own export --to json / list --format json
 
 Each data row ends as an imported event, as one already in the timeline (same id: a
-re-import adds only new rows), or as a line FILE:ROW: skipped: REASON. The summary line gives
-rows read, imported, already present and skipped. -o writes a new file (never over an existing
+re-import adds only new rows; a note names what the file now gives differently), or as a line
+FILE:ROW: skipped: REASON. The summary line gives rows read, imported, already present and
+skipped. -o writes a new file (never over an existing
 one); --append adds to a timeline through the same atomic, verified write as the app's
 add-event form. Rules and examples: docs/importing.md.
 

@@ -34,6 +34,7 @@ class Report:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     notes: list[tuple[int | None, str]] = field(default_factory=list)
     row_label: str = "row"  # "line" for JSON, whose items have no row numbers
+    changed: int = 0  # present rows whose main fields differ from the timeline's event
 
     def skip(self, row: int, reason: str) -> None:
         self.skipped.append((row, reason))
@@ -57,8 +58,17 @@ class Report:
         first: dict[str, int] = {}
         kept: list[tuple[int, Event]] = []
         for row, event in self.imported:
-            if timeline is not None and timeline.get(event.id) is not None:
+            existing = timeline.get(event.id) if timeline is not None else None
+            if existing is not None:
                 self.present.append((row, event.id))
+                changes = differences(existing, event)
+                if changes:
+                    self.changed += 1
+                    self.note(
+                        row,
+                        f"already present as {quote(event.id)}, but the file now gives "
+                        f"{'; '.join(changes)}; the timeline is not changed (edit it by hand)",
+                    )
             elif event.id in first:
                 self.skip(
                     row,
@@ -87,11 +97,38 @@ class Report:
 
     def summary(self) -> str:
         blank = f" ({self.blank_rows} blank rows not counted)" if self.blank_rows else ""
+        differ = f" ({self.changed} differ, see the notes)" if self.changed else ""
         return (
             f"{clean(self.path)}: {self.rows_read} rows read{blank}, "
-            f"{len(self.imported)} imported, {len(self.present)} already present, "
+            f"{len(self.imported)} imported, {len(self.present)} already present{differ}, "
             f"{len(self.skipped)} skipped"
         )
+
+
+# The fields a re-import compares with the event already in the timeline: what a newer copy of
+# a sheet corrects or completes (an end date, a status). Summaries and sources name the file and
+# row they came from, so they differ between copies anyway.
+COMPARED = ("date", "end_date", "status", "country", "action", "platforms", "title")
+
+
+def differences(existing: Event, new: Event) -> list[str]:
+    """``end_date 2020-03-04 (the timeline: none)`` for each compared field that differs."""
+
+    def shown(value: object) -> str:
+        if value is None or value == ():
+            return "none"
+        if isinstance(value, tuple):
+            return ", ".join(clean(str(v)) for v in value)
+        return (
+            quote(str(value), 50) if isinstance(value, str) and " " in value else clean(str(value))
+        )
+
+    out = []
+    for name in COMPARED:
+        old, now = getattr(existing, name), getattr(new, name)
+        if old != now:
+            out.append(f"{name} {shown(now)} (the timeline: {shown(old)})")
+    return out
 
 
 def model_reasons(exc: ValidationError) -> str:
