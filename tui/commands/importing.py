@@ -32,9 +32,9 @@ kinds:
 Each data row ends as an imported event, as one already in the timeline (same id: a
 re-import adds only new rows; a note names what the file now gives differently), or as a line
 FILE:ROW: skipped: REASON. The summary line gives rows read, imported, already present and
-skipped. -o writes a new file (never over an existing
-one); --append adds to a timeline through the same atomic, verified write as the app's
-add-event form. Rules and examples: docs/importing.md.
+skipped. -o writes a new file (never over an existing one); --append adds to a timeline
+through the same atomic, verified write as the app's add-event form. Rules and examples:
+docs/importing.md.
 
 Exit status: 0 every row imported or already present, 1 some row skipped (or the timeline to
 append to has problems), 2 usage error, a file of another kind, or a file that cannot be read
