@@ -54,3 +54,50 @@ def test_every_row_is_accounted_for(tmp_path_factory, rows: list[dict[str, str]]
     if report.events:
         text = render_timeline("T", "", report.events)
         check_rendered(text, "t.toml", report.events)
+
+
+CSV_HEADER = ["When", "Until", "What", "Where", "Kind", "Text", "Links", "Tags"]
+CSV_REAL = {
+    "When": ["2020-03-15", "3/2020", "", "44000", "Year 2020"],
+    "Until": ["", "2020-04", "2019"],
+    "What": ["A block", "", "Two\nlines"],
+    "Where": ["RU", "Viet Nam", "Atlantis", ""],
+    "Kind": ["block", "Throttle", "blok", ""],
+    "Links": ["https://a.example/x, https://b.example/y", "N/A", ""],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {c: st.one_of(st.sampled_from(CSV_REAL.get(c, ["", "x; y"])), TEXT) for c in CSV_HEADER}
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_every_row_of_any_sheet_is_accounted_for(
+    tmp_path_factory, rows: list[dict[str, str]]
+) -> None:  # type: ignore[no-untyped-def]
+    from tui.core.imports import table
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    writer.writerows([[row[c] for c in CSV_HEADER] for row in rows])
+    path: Path = tmp_path_factory.mktemp("sheet") / "s.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    mapping = table.make_mapping(
+        ["date=When", "end_date=Until", "title=What", "country=Where", "action=Kind",
+         "summary=Text", "sources.url=Links", "tags=Tags"],
+        ["summary=None given."],
+        None,
+    )  # fmt: skip
+    report = Report(str(path))
+    table.import_rows(table.read(path, mapping), mapping, report)
+    report.dedupe()
+    assert report.rows_read + report.blank_rows == len(rows)
+    assert len(report.imported) + len(report.skipped) == report.rows_read
+    if report.events:
+        check_rendered(render_timeline("T", "", report.events), "t.toml", report.events)
