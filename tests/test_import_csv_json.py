@@ -201,3 +201,26 @@ def test_the_example_in_import_csv_help_does_what_it_says(
     assert (event.date.iso(), event.country, event.action.value) == ("2022-03-04", "RU", "block")
     assert (event.title, event.summary) == ("Facebook blocked", "From our tracker.\n")
     assert [s.publisher for s in event.sources] == ["a.example", "b.example"]
+
+
+def test_a_json_event_related_to_one_not_imported_is_skipped_with_the_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = load_timeline(ROOT / "timeline.toml")
+    linked = next(e for e in original.events if e.related)
+    path = tmp_path / "one.json"
+    path.write_text(render("json", original, [linked]))
+    status, out, err = run(capsys, "json", str(path), "--dry-run")
+    assert status == 1 and "1 rows read, 0 imported, 0 already present, 1 skipped" in out
+    assert f"skipped: related: no event has the id '{linked.related[0]}'" in err
+    # Appended (under a new id) to a timeline that has the related event, it is imported.
+    records = json.loads(path.read_text())
+    records[0]["id"] = "a-brand-new-id"
+    path.write_text(json.dumps(records))
+    timeline = tmp_path / "t.toml"
+    timeline.write_bytes((ROOT / "timeline.toml").read_bytes())
+    status, out, err = run(capsys, "json", str(path), "--append", str(timeline))
+    assert status == 0, err
+    assert "1 imported, 0 already present, 0 skipped" in out
+    added = load_timeline(timeline).get("a-brand-new-id")
+    assert added is not None and added.related == linked.related
