@@ -32,6 +32,9 @@ commands:
                                 the events a query selects (docs/query.md)
   policy-tui export [PATH] --to json|csv|markdown|timelinejs|ics [-o FILE]
                                 publish a view (docs/publishing.md)
+  policy-tui import stop|csv|json FILE (-o OUT | --append TIMELINE) [--dry-run]
+                                a timeline from Access Now's STOP sheet, any spreadsheet
+                                or the JSON export; every row accounted for (docs/importing.md)
 
 Without PATH the timeline is ${ENV_VAR}, else ./timeline.toml, else the curated
 timeline shipped with policy-tui. Run 'policy-tui COMMAND --help' for a command's options.
@@ -143,6 +146,7 @@ COMMANDS: dict[str, str] = {
     "schema": "tui.commands.schema",
     "list": "tui.commands.listing",
     "export": "tui.commands.export",
+    "import": "tui.commands.importing",
 }
 
 
