@@ -227,7 +227,9 @@ class AsOfScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     AsOfScreen { layout: vertical; background: $background; }
-    AsOfScreen #asof-title { height: 1; padding: 0 1; background: $panel; }
+    AsOfScreen #asof-title {
+        height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     AsOfScreen #asof-note { height: auto; padding: 0 1; color: $text-muted; }
     AsOfScreen #asof-date { display: none; margin: 0 1; }
     AsOfScreen #asof-date.-visible { display: block; }
