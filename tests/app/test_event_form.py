@@ -407,7 +407,7 @@ def test_the_form_lists_its_keys_with_descriptions() -> None:
         "escape": "Cancel",
     }
     app_keys = {b.key: b.description for b in PolicyApp.BINDINGS}  # type: ignore[union-attr]
-    assert app_keys["n"] == "New event" and app_keys["c"] == "Copy event"
+    assert app_keys["n"] == "New event" and app_keys["c"] == "New event from this one"
 
 
 def test_docs_list_every_key_of_the_form() -> None:

@@ -53,3 +53,30 @@ async def test_the_as_of_header_too_long_for_80_columns_ends_in_an_ellipsis() ->
         header = first_line(pilot.app)
         assert header.lstrip().startswith("In force on ")
         assert header.rstrip().endswith("…"), header
+
+
+# -- `c` is named for what it does -----------------------------------------------------------------
+
+
+async def test_c_is_named_for_opening_the_form_in_the_palette_and_the_help() -> None:
+    from tui.app.screens.event_form import EventForm
+    from tui.app.screens.help import HelpScreen
+
+    async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        commands = {c.title: c for c in pilot.app.get_system_commands(pilot.app.screen)}
+        assert "Copy event" not in commands  # it copies nothing: `y` copies
+        assert commands["New event from this one"].help == "Key: c"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        help_text = screen_text(pilot.app)
+        assert "pre-filled from the highlighted one" in help_text
+        assert "Copy event" not in help_text
+        await pilot.press("escape")
+        await pilot.pause()
+        # The palette's command does what its name says.
+        await commands["New event from this one"].callback()  # run_action: a coroutine
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, EventForm)
+        assert "copied from 'ru-2018-telegram-block'" in screen_text(pilot.app)
