@@ -80,3 +80,65 @@ async def test_c_is_named_for_opening_the_form_in_the_palette_and_the_help() -> 
         await settle(pilot)
         assert isinstance(pilot.app.screen, EventForm)
         assert "copied from 'ru-2018-telegram-block'" in screen_text(pilot.app)
+
+
+# -- g / G in the detail, j / k in the help --------------------------------------------------------
+
+
+async def wait_for(pilot, condition, tries: int = 100) -> None:  # type: ignore[no-untyped-def]
+    """Pause until ``condition()`` holds (scrolling is applied on a later refresh)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition never became true")
+
+
+async def test_g_and_G_go_to_the_top_and_bottom_of_the_detail() -> None:
+    from tui.app.widgets.detail import EventDetail
+
+    # A small terminal, so the detail of an event with sources and related events scrolls.
+    async with app(goto="ru-2018-telegram-block").run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        detail = pilot.app.query_one(EventDetail)
+        assert pilot.app.focused is detail
+        assert detail.max_scroll_y > 0
+        await pilot.press("G")
+        await wait_for(pilot, lambda: detail.scroll_y == detail.max_scroll_y)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: detail.scroll_y == 0)
+        # The keys moved the detail's scroll, not the highlighted event.
+        assert pilot.app._current is not None and pilot.app._current.id == "ru-2018-telegram-block"
+
+
+async def test_j_and_k_scroll_the_help() -> None:
+    from textual.containers import VerticalScroll
+
+    from tui.app.screens.help import HelpScreen
+
+    async with app().run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        body = pilot.app.screen.query_one(VerticalScroll)
+        assert body.max_scroll_y > 2
+        await pilot.press("j", "j")
+        await wait_for(pilot, lambda: body.scroll_y == 2)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: body.scroll_y == 1)
+        await pilot.press("G")
+        await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: body.scroll_y == 0)
+
+
+async def test_the_help_lists_the_details_keys() -> None:
+    from tui.app.widgets.detail import EventDetail
+
+    async with app().run_test(size=WIDE) as pilot:
+        groups = dict(pilot.app.binding_groups())
+        assert groups["Detail"] is EventDetail.BINDINGS
+        keys = {b.key for b in EventDetail.BINDINGS}  # type: ignore[union-attr]
+        assert {"g", "G", "j", "k"} <= keys

@@ -745,6 +745,7 @@ class PolicyApp(App[int]):
         return [
             ("App", self.BINDINGS),
             ("List", EventList.BINDINGS),
+            ("Detail", EventDetail.BINDINGS),
             ("Filters", FilterPane.BINDINGS),
             ("Timeline", TimelineView.BINDINGS),
             ("As-of board", AsOfScreen.BINDINGS),
