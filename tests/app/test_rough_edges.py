@@ -142,3 +142,74 @@ async def test_the_help_lists_the_details_keys() -> None:
         assert groups["Detail"] is EventDetail.BINDINGS
         keys = {b.key for b in EventDetail.BINDINGS}  # type: ignore[union-attr]
         assert {"g", "G", "j", "k"} <= keys
+
+
+# -- facet rows: a glyph for ticked, the count always in view --------------------------------------
+
+
+def test_fit_cuts_the_label_never_the_count() -> None:
+    from rich.cells import cell_len
+
+    from tui.app.widgets.filter_pane import fit
+
+    assert fit("RU", " (28)", 10) == "RU (28)   "
+    assert fit("Messaging services", " (3)", 12) == "Messagi… (3)"
+    assert fit("Messaging services", " (3)", 22) == "Messaging services (3)"
+    assert fit("日本語のプラットフォーム", " (3)", 12) == "日本語… (3) "
+    assert cell_len(fit("日本語のプラットフォーム", " (3)", 12)) == 12
+    assert fit("Messaging services", " (12345)", 6) == " (1234"  # no room even for the count
+
+
+def facet_rows(pilot_app: PolicyApp, facet: str) -> list[str]:
+    """The facet list's rows as drawn, inside its border."""
+    from tui.app.widgets.filter_pane import FacetList
+
+    widget = pilot_app.query_one(f"#facet-{facet}", FacetList)
+    region = widget.content_region
+    lines = screen_text(pilot_app).splitlines()[region.y : region.bottom]
+    return [line[region.x : region.right].rstrip() for line in lines]
+
+
+async def test_a_long_facet_value_is_cut_with_an_ellipsis_and_its_count_shown() -> None:
+    from tui.app.widgets.filter_pane import FacetList
+
+    long = "Messaging services of every kind and size"
+    async with app().run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        platforms = pilot.app.query_one("#facet-platform", FacetList)
+        platforms.show_counts([(long, 12345), ("Telegram", 8)], set())
+        await pilot.pause()
+        rows = facet_rows(pilot.app, "platform")
+        assert rows[0].startswith("[ ] Messaging servic")
+        assert rows[0].endswith("… (12345)"), rows
+        assert rows[1].startswith("[ ] Telegram (8)")
+
+
+async def test_ticked_and_unticked_facets_differ_by_glyph_even_without_colour(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    async with app(query="country:BR").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert pilot.app.no_color
+        rows = facet_rows(pilot.app, "country")
+        assert "[✓] BR (" in "\n".join(rows)
+        assert all(row.startswith(("[✓] ", "[ ] ")) for row in rows if row), rows
+        assert sum(row.startswith("[✓]") for row in rows) == 1
+        assert "▐X▌" not in screen_text(pilot.app)
+
+
+async def test_space_ticks_a_facet_and_its_glyph_follows_at_once() -> None:
+    from tui.app.widgets.filter_pane import FacetList
+
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        countries = pilot.app.query_one("#facet-country", FacetList)
+        countries.focus()
+        await pilot.pause()
+        first = facet_rows(pilot.app, "country")[0]
+        assert first.startswith("[ ] ")
+        await pilot.press("space")
+        await pilot.pause()
+        # Drawn from the list's own state: no waiting for the query to settle.
+        assert facet_rows(pilot.app, "country")[0] == "[✓]" + first[3:]
