@@ -213,3 +213,49 @@ async def test_space_ticks_a_facet_and_its_glyph_follows_at_once() -> None:
         await pilot.pause()
         # Drawn from the list's own state: no waiting for the query to settle.
         assert facet_rows(pilot.app, "country")[0] == "[✓]" + first[3:]
+
+
+# -- the as-of board reads a typed date as the query does ------------------------------------------
+
+
+async def test_the_as_of_date_box_takes_what_the_query_takes() -> None:
+    from textual.widgets import Input
+
+    from tui.app.screens.asof import AsOfScreen
+    from tui.core import query as q
+
+    async with app().run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, AsOfScreen)
+        box = screen.query_one("#asof-date", Input)
+        for text, day in (
+            ("2022-04-01", date(2022, 4, 1)),
+            ("today", TODAY),
+            ("2021-03", date(2021, 3, 1)),
+            (" Today ", TODAY),
+        ):
+            q.parse(f'asof:"{text}"')  # the query takes it
+            await pilot.press("d", *text, "enter")
+            await settle(pilot)
+            assert screen.day == day, text
+            assert not box.has_class("-visible")
+        # What the query refuses, the box refuses, in the query's words.
+        notes: list[str] = []
+        pilot.app.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
+        for text in ("April 2022", "2022-13"):
+            try:
+                q.parse(f'asof:"{text}"')
+            except q.QueryError as exc:
+                assert exc.message == f"'{text}' is not a date"
+            else:
+                raise AssertionError(f"the query took {text!r}")
+            notes.clear()
+            await pilot.press("d", *text, "enter")
+            await settle(pilot)
+            assert screen.day == TODAY
+            assert box.has_class("-visible")
+            assert notes == [f"'{text}' is not a date — write 2018, 2018-04, 2018-04-16 or today"]
+            await pilot.press("escape")
