@@ -132,7 +132,7 @@ def test_check_reports_each_field_in_the_loaders_words() -> None:
             "end_date": "2017",
             "status": "derived",
             "title": "t",
-            "country": "ru",
+            "country": "rus",
             "action": "",
             "summary": "s",
             "related": "ru-2018-telegram-blok",

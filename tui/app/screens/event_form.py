@@ -28,6 +28,7 @@ from tui.app.widgets.form_fields import (
     SourceRow,
     check,
     error_text,
+    notes,
     suggested_id,
     without_controls,
 )
@@ -155,12 +156,13 @@ class EventForm(ModalScreen[str | None]):
         self._initial: FormValues | None = None
         self._touched: set[str] = set()
         self._show_all = False
-        self._shown: dict[str, str | None] = {}
+        self._shown: dict[str, tuple[str | None, str | None]] = {}
         self._controls: dict[str, Widget] = {}
         self._status_text = ""
         self._saving = False
         self.event: Event | None = None
         self.errors: dict[str, str] = {}
+        self.notes: dict[str, str] = {}  # what the form changes in what was typed (`ru` -> RU)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -300,6 +302,7 @@ class EventForm(ModalScreen[str | None]):
         hint_line = self.query_one("#id-hint", Static)
         hint_line.set_class(not self._id_edited, "-visible")
         self.event, self.errors = check(values, self._taken())
+        self.notes = notes(values)
         self._show_errors(values)
 
     def _visible(self, key: str, value: str) -> bool:
@@ -314,12 +317,15 @@ class EventForm(ModalScreen[str | None]):
             if value != initial.get(key):
                 self._touched.add(key)
             message = self.errors.get(key) if self._visible(key, value) else None
-            if self._shown.get(key) == message:
+            note = None if message else self.notes.get(key)
+            if self._shown.get(key) == (message, note):
                 continue  # an unchanged line costs no layout: typing stays fast
-            self._shown[key] = message
+            self._shown[key] = (message, note)
             line = self.query_one(f"#e-{key}", Static)
-            line.update(error_text(message) if message else "")
-            line.set_class(bool(message), "-visible")
+            shown = message or note
+            line.update(error_text(shown) if shown else "")
+            line.set_class(bool(shown), "-visible")
+            line.set_class(bool(note), "-note")
             self._control_of(key).set_class(bool(message), "-invalid")
         for index, row in enumerate(self._rows()):
             row_values = values.sources[index]
