@@ -349,3 +349,25 @@ async def test_the_form_shows_list_errors_and_the_country_note_and_keeps_the_inp
         assert "saved as 'RU'" in text
         assert country.value == "ru" and not country.has_class("-invalid")
         assert "country" not in form.errors
+
+
+# -- the timeline view's axis, zoomed all the way in -----------------------------------------------
+
+
+async def test_the_timeline_axis_has_labels_at_the_deepest_zoom() -> None:
+    from tui.app.widgets.timeline_view import TimelineView
+    from tui.core.layout import MIN_DAYS
+
+    async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        view = pilot.app.query_one(TimelineView)
+        for _ in range(20):
+            await pilot.press("plus")
+        await settle(pilot)
+        assert view._laid is not None and view._laid.scale.days == MIN_DAYS
+        region = view.content_region
+        axis = screen_text(pilot.app).splitlines()[region.y + 1][region.x : region.right]
+        assert "Apr 2018" in axis, axis
+        assert sum(word.isdigit() for word in axis.split()) >= 5  # the week's days
