@@ -371,3 +371,64 @@ async def test_the_timeline_axis_has_labels_at_the_deepest_zoom() -> None:
         axis = screen_text(pilot.app).splitlines()[region.y + 1][region.x : region.right]
         assert "Apr 2018" in axis, axis
         assert sum(word.isdigit() for word in axis.split()) >= 5  # the week's days
+
+
+# -- `n` opens the form at once --------------------------------------------------------------------
+
+
+def test_the_form_module_does_not_import_the_loaders_model() -> None:
+    """Opening the form the first time imported pydantic and the loader (~0.15 s) before its
+    first paint; they come with the first check, after it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    code = (
+        "import sys, tui.app.app, tui.app.screens.event_form\n"
+        "print(sorted(m for m in ('pydantic', 'tui.core.load', 'tui.core.model', 'tui.core.write')"
+        " if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+async def test_n_focuses_the_title_without_passing_through_the_form_body(
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import shutil
+
+    from textual.widgets import Input
+
+    from tui.app.screens.event_form import EventForm
+    from tui.core.digest import file_digest
+    from tui.core.load import load_bytes
+
+    path = tmp_path / "timeline.toml"
+    shutil.copyfile(FIXTURES / "timeline.toml", path)
+    data = path.read_bytes()
+    explorer = make_app(load_bytes(data, str(path)), today=TODAY, digest=file_digest(data))
+    # Every widget the form focuses on its way to the title: Textual's default focused the
+    # scrolling body first, and its focus and blur each restyled the whole form (~30 ms).
+    focused: list[str | None] = []
+    set_focus = EventForm.set_focus
+
+    def recording(self, widget, *args, **kwargs):  # type: ignore[no-untyped-def]
+        focused.append(getattr(widget, "id", None))
+        return set_focus(self, widget, *args, **kwargs)
+
+    monkeypatch.setattr(EventForm, "set_focus", recording)
+    async with explorer.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, EventForm)
+        assert form.focused is form.query_one("#f-title", Input)
+        assert focused and set(focused) == {"f-title"}, focused
+        assert form.dirty is False  # the suggested id, filled in after the paint, is not input
