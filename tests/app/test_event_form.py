@@ -132,7 +132,7 @@ def test_check_reports_each_field_in_the_loaders_words() -> None:
             "end_date": "2017",
             "status": "derived",
             "title": "t",
-            "country": "ru",
+            "country": "rus",
             "action": "",
             "summary": "s",
             "related": "ru-2018-telegram-blok",
@@ -430,7 +430,7 @@ def test_the_form_lists_its_keys_with_descriptions() -> None:
         "escape": "Cancel",
     }
     app_keys = {b.key: b.description for b in PolicyApp.BINDINGS}  # type: ignore[union-attr]
-    assert app_keys["n"] == "New event" and app_keys["c"] == "Copy event"
+    assert app_keys["n"] == "New event" and app_keys["c"] == "New event from this one"
 
 
 def test_docs_list_every_key_of_the_form() -> None:

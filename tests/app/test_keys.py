@@ -428,8 +428,9 @@ async def test_ticked_facets_carry_a_glyph_not_only_colour() -> None:
     async with app(query="country:BR").run_test(size=WIDE) as pilot:
         await settle(pilot)
         text = screen_text(pilot.app)
-        assert "✓ BR (" in text
-        assert "✓ RU (" not in text
+        assert "[✓] BR (" in text
+        assert "[✓] RU (" not in text
+        assert "[ ] RU (" in text
 
 
 async def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:

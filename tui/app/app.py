@@ -92,12 +92,14 @@ class PolicyApp(App[int]):
         Binding("v", "views", "Views", show=False),
         Binding("x", "clear_filters", "Clear filters", show=False),
         Binding("p", "focus_problems", "Problems", show=False, tooltip="Focus the problems panel"),
+        # It opens the add-event form, filled in from the highlighted event: it copies nothing
+        # to the clipboard (`y` does), so the palette must not call it "Copy".
         Binding(
             "c",
             "copy_event",
-            "Copy event",
+            "New event from this one",
             show=False,
-            tooltip="Add an event through a form pre-filled from this one",
+            tooltip="Add an event through a form pre-filled from the highlighted one",
         ),
     ]
 
@@ -846,6 +848,7 @@ class PolicyApp(App[int]):
         return [
             ("App", self.BINDINGS),
             ("List", EventList.BINDINGS),
+            ("Detail", EventDetail.BINDINGS),
             ("Filters", FilterPane.BINDINGS),
             ("Timeline", TimelineView.BINDINGS),
             ("As-of board", AsOfScreen.BINDINGS),

@@ -61,6 +61,18 @@ _DATE_FORMS = "write 2018, 2018-04, 2018-04-16 or today"
 _NEEDS_QUOTES = re.compile(r'[\s,"]')
 
 
+def parse_date(value: str) -> PartialDate | None:
+    """A date as time terms take it: ``2018``, ``2018-04``, ``2018-04-16`` or ``today`` (None:
+    the caller's today). The one reading of a typed date: the query, the filter pane's date
+    boxes and the as-of board's date box all use it. ValueError says what to write instead."""
+    if value.strip().casefold() == TODAY:
+        return None
+    try:
+        return PartialDate.parse(value)
+    except ValueError:
+        raise ValueError(f"{quote(value)} is not a date — {_DATE_FORMS}") from None
+
+
 class QueryError(ValueError):
     """A query that cannot be parsed: what is wrong, where (0-based offset) and a hint."""
 
@@ -292,10 +304,8 @@ class _Parser:
 
     def time_value(self, value: str, at: int) -> PartialDate | None:
         """A date value; None stands for ``today`` (resolved when the query is evaluated)."""
-        if value.strip().casefold() == TODAY:
-            return None
         try:
-            return PartialDate.parse(value)
+            return parse_date(value)
         except ValueError:
             raise self.error(f"{quote(value)} is not a date", at, self.pos, _DATE_FORMS) from None
 
@@ -416,8 +426,7 @@ def with_range(
             continue
         if value is not None:
             try:
-                if value.strip().casefold() != TODAY:
-                    PartialDate.parse(value)
+                parse_date(value)
             except ValueError:
                 raise QueryError(f"{quote(value)} is not a date", 0, value, _DATE_FORMS) from None
         text = _rewrite(text, field, [value] if value is not None else [])

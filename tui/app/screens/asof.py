@@ -30,8 +30,8 @@ from textual.worker import get_current_worker
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.key_footer import KeyFooter
 from tui.core.asof import Board, Entry, Platform, Unit, board, move
-from tui.core.dates import PartialDate
 from tui.core.event import Event
+from tui.core.query import parse_date
 from tui.core.sanitize import clean
 
 # Boards of more events than this are computed in a thread worker (about 10 µs an event).
@@ -162,7 +162,7 @@ class AsOfScreen(ModalScreen[str | None]):
     | , / . (< / >) | a day earlier / later |
     | [ / ] | a month earlier / later |
     | { / } | a year earlier / later |
-    | d | type a date: 2022, 2022-03 or 2022-03-01 |
+    | d | type a date: 2022, 2022-03, 2022-03-01 or today |
     | arrows, enter | move between cells; list the events of a cell |
     | escape | close the board |
     | ? | help |
@@ -218,7 +218,9 @@ class AsOfScreen(ModalScreen[str | None]):
             key_display="}",
             tooltip="A year later",
         ),
-        Binding("d", "type_date", "Date", tooltip="Type a date (2022, 2022-03, 2022-03-01)"),
+        Binding(
+            "d", "type_date", "Date", tooltip="Type a date (2022, 2022-03, 2022-03-01, today)"
+        ),
         Binding("escape", "close", "Close", tooltip="Close the board (or the date box)"),
         # The app's own keys, which a modal screen would otherwise swallow.
         Binding("question_mark", "app.help", "Help", key_display="?"),
@@ -227,7 +229,9 @@ class AsOfScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     AsOfScreen { layout: vertical; background: $background; }
-    AsOfScreen #asof-title { height: 1; padding: 0 1; background: $panel; }
+    AsOfScreen #asof-title {
+        height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     AsOfScreen #asof-note { height: auto; padding: 0 1; color: $text-muted; }
     AsOfScreen #asof-date { display: none; margin: 0 1; }
     AsOfScreen #asof-date.-visible { display: block; }
@@ -267,7 +271,9 @@ class AsOfScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="asof-title")
         yield Static(id="asof-note")
-        yield Input(placeholder="A date: 2022, 2022-03 or 2022-03-01 (Enter)", id="asof-date")
+        yield Input(
+            placeholder="A date: 2022, 2022-03, 2022-03-01 or today (Enter)", id="asof-date"
+        )
         yield BoardGrid(id="asof-grid", cursor_type="cell")
         yield Static(id="asof-empty")
         yield KeyFooter()
@@ -445,13 +451,14 @@ class AsOfScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#asof-date")
     def _date_typed(self, message: Input.Submitted) -> None:
+        # Read as the query reads asof: (one implementation): `today` too, the same wording.
         try:
-            day = PartialDate.parse(message.value).start
+            parsed = parse_date(message.value)
         except ValueError as exc:
             self.notify(clean(str(exc)), severity="error", markup=False)
             return
         self._close_date_box()
-        self.set_day(day)
+        self.set_day(self._today if parsed is None else parsed.start)
 
     def _close_date_box(self) -> None:
         self.query_one("#asof-date", Input).remove_class("-visible")

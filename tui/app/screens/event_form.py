@@ -27,7 +27,8 @@ from tui.app.widgets.form_fields import (
     FormValues,
     SourceRow,
     check,
-    error_text,
+    error_line,
+    notes,
     suggested_id,
     without_controls,
 )
@@ -35,7 +36,6 @@ from tui.app.widgets.key_footer import KeyFooter
 from tui.core.event import Action, Event, Status, Timeline
 from tui.core.present import display_path
 from tui.core.sanitize import clean, quote
-from tui.core.write import WriteError, append_event
 
 # key -> (label, placeholder) of the one-line text fields. A placeholder must never pass for a
 # value: it is a format hint (YYYY-MM-DD) or says "e.g." before an example, and is drawn muted.
@@ -118,6 +118,9 @@ class EventForm(ModalScreen[str | None]):
     """
 
     CSS_PATH = "event_form.tcss"
+    # The title first. (Textual's default focused the first focusable widget: the scrolling
+    # body, whose focus and then blur restyled all ~100 widgets twice, 30 ms each.)
+    AUTO_FOCUS = "#f-title"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -147,20 +150,19 @@ class EventForm(ModalScreen[str | None]):
         self._shipped = shipped
         start = values or FormValues({}, [{}])
         self._start = FormValues(dict(start.fields), [dict(s) for s in start.sources] or [{}])
+        # The id suggestion and the checks come after the first paint (see on_mount).
         self._suggested = ""
         self._id_edited = bool(self._start.get("id"))
-        if not self._id_edited:
-            self._suggested = self._suggestion(self._start)
-            self._start.fields["id"] = self._suggested
         self._initial: FormValues | None = None
         self._touched: set[str] = set()
         self._show_all = False
-        self._shown: dict[str, str | None] = {}
+        self._shown: dict[str, tuple[str | None, str | None]] = {}
         self._controls: dict[str, Widget] = {}
         self._status_text = ""
         self._saving = False
         self.event: Event | None = None
         self.errors: dict[str, str] = {}
+        self.notes: dict[str, str] = {}  # what the form changes in what was typed (`ru` -> RU)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -183,7 +185,6 @@ class EventForm(ModalScreen[str | None]):
                             if key == "id":
                                 hint = "suggested from country, year and title; type your own"
                                 yield Static(Text(hint, style="dim"), id="id-hint")
-                            yield Static("", classes="error", id=f"e-{key}")
             yield Static("", id="form-status")
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
@@ -235,8 +236,10 @@ class EventForm(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._initial = self.values()
-        self._refresh()
-        self.query_one("#f-title", Input).focus()
+        # Checked once the form is on screen: the first check imports the loader's model
+        # (pydantic, ~0.1 s) and the id suggestion reads every id in the file; a key typed
+        # meanwhile waits for it, and the form shows at once.
+        self.call_after_refresh(self._refresh)
 
     # -- reading and checking ----------------------------------------------------------------
 
@@ -300,6 +303,7 @@ class EventForm(ModalScreen[str | None]):
         hint_line = self.query_one("#id-hint", Static)
         hint_line.set_class(not self._id_edited, "-visible")
         self.event, self.errors = check(values, self._taken())
+        self.notes = notes(values)
         self._show_errors(values)
 
     def _visible(self, key: str, value: str) -> bool:
@@ -314,12 +318,14 @@ class EventForm(ModalScreen[str | None]):
             if value != initial.get(key):
                 self._touched.add(key)
             message = self.errors.get(key) if self._visible(key, value) else None
-            if self._shown.get(key) == message:
+            note = None if message else self.notes.get(key)
+            if self._shown.get(key) == (message, note):
                 continue  # an unchanged line costs no layout: typing stays fast
-            self._shown[key] = message
-            line = self.query_one(f"#e-{key}", Static)
-            line.update(error_text(message) if message else "")
-            line.set_class(bool(message), "-visible")
+            self._shown[key] = (message, note)
+            shown = message or note
+            line = error_line(self._control_of(key), shown)
+            if line is not None:
+                line.set_class(bool(note), "-note")
             self._control_of(key).set_class(bool(message), "-invalid")
         for index, row in enumerate(self._rows()):
             row_values = values.sources[index]
@@ -334,8 +340,14 @@ class EventForm(ModalScreen[str | None]):
 
     @property
     def dirty(self) -> bool:
-        """True when anything differs from what the form opened with."""
-        return self._initial is not None and self.values() != self._initial
+        """True when anything differs from what the form opened with (an id the form
+        suggested is not something typed)."""
+        if self._initial is None:
+            return False
+        values, initial = self.values(), self._initial
+        if not self._id_edited:
+            values.fields["id"] = initial.fields.get("id", "")
+        return values != initial
 
     # -- sources -----------------------------------------------------------------------------
 
@@ -441,6 +453,8 @@ class EventForm(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save_worker(self, event: Event, expected: str) -> None:
+        from tui.core.write import WriteError, append_event  # with the loader: not at start
+
         try:
             append_event(self.path, event, expected)
         except WriteError as exc:

@@ -39,6 +39,7 @@ def _pretty(key: str) -> str:
         "escape": "Esc",
         "backspace": "Backspace",
         "enter": "Enter",
+        "space": "Space",
         "pageup": "PgUp",
         "pagedown": "PgDn",
         "home": "Home",
@@ -80,6 +81,18 @@ def _compact(keys: list[str]) -> str:
     return ", ".join(keys)
 
 
+class HelpBody(VerticalScroll):
+    """The help's scrolling text: the arrows, PgUp/PgDn and Home/End (Textual's), and the
+    list's letters."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("g", "scroll_home", "Scroll to the top", show=False),
+        Binding("G", "scroll_end", "Scroll to the bottom", show=False),
+    ]
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key, from the same declarations the footer and command palette read."""
 
@@ -89,7 +102,7 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
+    HelpScreen > HelpBody {
         width: 90%; max-width: 100; height: 90%;
         border: round $primary; background: $surface; padding: 0 1;
     }
@@ -111,9 +124,10 @@ class HelpScreen(ModalScreen[None]):
         query.add_column()
         for example, meaning in QUERY_HELP:
             query.add_row(Text(example), Text(meaning))
-        with VerticalScroll():
+        with HelpBody():
             yield Static(Text("policy-tui — keys", style="bold"))
             yield Static(keys)
             yield Static(Text("\nThe search box (/) takes queries", style="bold"))
             yield Static(query)
-            yield Static(Text("\nEsc, ? or q closes this help.", style="dim"))
+            yield Static(Text("\nj / k scroll, g / G go to the top / bottom; Esc, ? or q closes"
+                              " this help.", style="dim"))

@@ -10,14 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.app.widgets.form_fields import FormInput
@@ -36,8 +40,27 @@ FACET_TITLES: dict[str, str] = {
 MAX_FACET_VALUES = 40
 
 
+# In the room SelectionList leaves for its checkbox ("▐X▌ "), with the option's left padding.
+TICKED, UNTICKED = "[✓]", "[ ]"
+
+
+def fit(label: str, count: str, width: int) -> str:
+    """``label`` then ``count`` in exactly ``width`` cells: a label too long is cut with ``…``,
+    so the count is always seen whole (when the width allows it at all)."""
+    room = width - cell_len(count)
+    if cell_len(label) > room:
+        # (rstrip: a wide character cut in half leaves a space, and "…" follows the text)
+        label = set_cell_size(label, room - 1).rstrip() + "…" if room > 0 else ""
+    return set_cell_size(label + count, width)
+
+
 class FacetList(SelectionList[str]):
-    """One facet's values with their counts under the current query."""
+    """One facet's values with their counts under the current query.
+
+    Each row is ``[✓] value (count)`` or ``[ ] value (count)``: ticked and unticked differ by a
+    glyph, not only by colour (SelectionList draws the same ``▐X▌`` for both), and a value too
+    long for the pane is cut with ``…`` before its count, never the count.
+    """
 
     def __init__(self, facet: str) -> None:
         super().__init__(id=f"facet-{facet}", classes="facet")
@@ -63,15 +86,29 @@ class FacetList(SelectionList[str]):
         highlighted = self.highlighted
         with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
             self.clear_options()
-            # "✓" says "selected" without colour; the checkbox's colour only repeats it.
-            self.add_options(
-                [
-                    Selection(Text(f"{'✓' if on else ' '} {clean(v)} ({n})"), v, on)
-                    for v, n, on in shown
-                ]
-            )
+            # The prompt is the value alone; render_line draws the row (tick, value, count).
+            self.add_options([Selection(Text(clean(v)), v, on) for v, n, on in shown])
         if highlighted is not None and shown:
             self.highlighted = min(highlighted, len(shown) - 1)
+
+    def render_line(self, y: int) -> Strip:
+        # The option as OptionList draws it (its highlight or hover style, the click's meta),
+        # redrawn with the tick in place of SelectionList's checkbox and the count kept in view.
+        line = OptionList.render_line(self, y)
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        style = next(iter(line)).style if line.cell_length else None
+        if not 0 <= index < len(self._shown) or style is None:
+            return line.crop_extend(0, width, style)
+        value, count, _ = self._shown[index]
+        ticked = value in self.selected
+        glyph_style = style
+        if ticked:
+            button = self.get_component_rich_style("selection-list--button-selected")
+            glyph_style = style + Style(color=button.color, bold=True)
+        glyph = Segment(TICKED if ticked else UNTICKED, glyph_style)
+        text = fit(clean(value), f" ({count})", line.cell_length - 1)
+        return Strip([glyph, Segment(f" {text} ", style)]).crop_extend(0, width, style)
 
 
 class FacetScroll(VerticalScroll, can_focus=False):

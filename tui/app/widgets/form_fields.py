@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from tui.core.dates import ACCEPTED_FORMS, PartialDate
@@ -55,6 +56,60 @@ def split_list(text: str) -> list[str]:
     return [item.strip() for item in row if item.strip()]
 
 
+def list_problem(text: str) -> str | None:
+    """What ``split_list`` would have to guess at in ``text``, said for the field, or None.
+
+    ``split_list`` reads leniently (an unterminated quote runs to the end, empty items are
+    dropped); the form must not save a silently rewritten list, so these are errors there.
+    """
+    if not text.strip():
+        return None
+    items = 0
+    pos, end = 0, len(text)
+    while True:
+        while pos < end and text[pos] == " ":
+            pos += 1
+        start = pos
+        if pos < end and text[pos] == '"':
+            pos += 1
+            while True:
+                close = text.find('"', pos)
+                if close < 0:
+                    return (
+                        f"{quote(text[start : start + 20])} has no closing quote: end the item "
+                        'with " (an item holding a comma goes in double quotes)'
+                    )
+                if text.startswith('""', close):
+                    pos = close + 2  # a doubled quote is a quote inside the item
+                    continue
+                pos = close + 1
+                break
+            empty = not text[start + 1 : pos - 1].replace('""', '"').strip()
+            while pos < end and text[pos] == " ":
+                pos += 1
+            if pos < end and text[pos] != ",":
+                return (
+                    f"{quote(text[pos : pos + 20])} follows a closing \": put a comma between "
+                    'items (a " inside a quoted item is written "")'
+                )
+        else:
+            comma = text.find(",", pos)
+            pos = end if comma < 0 else comma
+            empty = not text[start:pos].strip()
+        items += 1
+        if empty and text[start : start + 1] == '"':
+            return f'item {items} is empty (""): remove it'
+        if empty:
+            if pos >= end:
+                return "ends with a comma: add an item after it or remove it"
+            if items == 1:
+                return "starts with a comma: remove it"
+            return f"item {items} is empty (two commas in a row): remove one comma"
+        if pos >= end:
+            return None
+        pos += 1  # past the comma
+
+
 def join_list(items: Collection[str]) -> str:
     """The inverse of ``split_list``: quotes only the items that need it."""
     parts = []
@@ -81,6 +136,8 @@ def candidate(values: FormValues) -> dict[str, Any]:
         text = _summary(raw) if key == "summary" else raw.strip()
         if key == "status" and text == DERIVED:
             continue
+        if key == "country":
+            text = country_code(text)
         if text:
             data[key] = text
     for key in LIST_FIELDS:
@@ -93,6 +150,21 @@ def candidate(values: FormValues) -> dict[str, Any]:
         sources.append({k: v for k, v in source.items() if v})
     data["sources"] = sources
     return data
+
+
+def country_code(typed: str) -> str:
+    """``ru`` means RU: a code of letters is taken in any case (anything else is left as typed,
+    for the model to refuse in its own words)."""
+    typed = typed.strip()
+    return typed.upper() if typed.isascii() and typed.isalpha() else typed
+
+
+def notes(values: FormValues) -> dict[str, str]:
+    """What the form changes in what was typed, by field, to be shown (not an error)."""
+    typed = values.get("country").strip()
+    if country_code(typed) != typed:
+        return {"country": f"saved as {quote(country_code(typed))}"}
+    return {}
 
 
 def error_key(loc: tuple[str | int, ...]) -> str:
@@ -120,7 +192,10 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
     from tui.core.model import ID_PATTERN, status_conflict, validate_event
 
     data = candidate(values)
-    errors: dict[str, str] = {}
+    # A list the form would have to guess at is the first thing to fix in its field.
+    errors: dict[str, str] = {
+        key: problem for key in LIST_FIELDS if (problem := list_problem(values.get(key)))
+    }
     event: Event | None = None
     try:
         event = validate_event(data)
@@ -215,6 +290,13 @@ class FormInput(Input):
     }
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The form marks a field -invalid from its own checks; Textual's Input, validating on
+        # every change and blur (with no validators: always valid), took the mark off at the
+        # next keystroke whenever the field's message stayed the same.
+        kwargs.setdefault("validate_on", ())
+        super().__init__(*args, **kwargs)
+
     def validate_value(self, value: str) -> str:
         return without_controls(value)
 
@@ -222,6 +304,24 @@ class FormInput(Input):
 def error_text(message: str) -> Text:
     """An error from user input, safe to show: sanitised, and never read as markup."""
     return Text(clean(message))
+
+
+def error_line(control: Widget, message: str | None) -> Static | None:
+    """Show ``message`` on the line under ``control`` (None clears it); the line, if any.
+
+    The line is made the first time it has something to say: a form opens with none of its
+    ~20, which made opening it ~10% slower (each widget is composed, styled and laid out)."""
+    lines = [w for w in control.parent.children if w.has_class("error")] if control.parent else []
+    if not lines and not message:
+        return None
+    if lines:
+        line = cast(Static, lines[0])
+        line.update(error_text(message) if message else "")
+    else:
+        line = Static(error_text(message or ""), classes="error")
+        control.parent.mount(line)  # type: ignore[union-attr]  (last: below an id hint too)
+    line.set_class(bool(message), "-visible")
+    return line
 
 
 class SourceRow(Vertical):
@@ -273,7 +373,6 @@ class SourceRow(Vertical):
                         compact=True,
                         select_on_focus=False,
                     )
-                    yield Static("", classes=f"error source-error-{key}")
         # Below the fields, not beside "Source N": focus follows the widgets' order, and a Tab
         # from the summary must reach the publisher, not this button.
         with Horizontal(classes="source-foot"):
@@ -298,7 +397,5 @@ class SourceRow(Vertical):
             if self._shown.get(key) == message:
                 continue  # unchanged: no layout pass while typing
             self._shown[key] = message
-            line = self.query_one(f".source-error-{key}", Static)
-            line.update(error_text(message) if message else "")
-            line.set_class(bool(message), "-visible")
+            error_line(self.input(key), message)
             self.input(key).set_class(bool(message), "-invalid")

@@ -20,6 +20,10 @@ class TimelineHeader(Widget):
         background: $panel;
         color: $foreground;
         padding: 0 1;
+        /* Textual draws a Text's content ignoring its no_wrap/overflow: without these the
+           line wrapped at a word and the rest was hidden, with no sign that it was cut. */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
