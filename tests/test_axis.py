@@ -140,7 +140,7 @@ def test_a_week_reads_as_days_of_a_month_and_year() -> None:
 
 
 def test_a_day_next_to_a_month_name_keeps_two_columns_away() -> None:
-    """"30 May" would read as a date: a day's number before a month's name keeps apart."""
+    """ "30 May" would read as a date: a day's number before a month's name keeps apart."""
     for scale in [s for width in WIDTHS for s in zoom_levels(width)]:
         placed = labels(scale)
         for (col, label), (next_col, next_label) in pairwise(placed):

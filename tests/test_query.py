@@ -422,3 +422,36 @@ def test_split_unfinished_holds_back_a_last_term_being_typed(
 )
 def test_split_unfinished_leaves_complete_text_and_errors_alone(text: str) -> None:
     assert split_unfinished(text) == (text, None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("April 2022", "2022-04"),
+        ("16 April 2022", "2022-04-16"),
+        ("16 apr 2022", "2022-04-16"),
+        (" 3 May 2016 ", "2016-05-03"),
+        ("Dec. 2025", "2025-12"),
+    ],
+)
+def test_a_date_is_read_as_the_app_writes_it(typed: str, iso: str) -> None:
+    from tui.core.query import parse_date
+
+    date = parse_date(typed)
+    assert date is not None and date.iso() == iso
+    assert parse(f'asof:"{typed}"').terms[0].dates == (date,)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("Sometime 2022", "is not a date — write 2018"),
+        ("31 April 2022", "April 2022 has 30 days"),
+        ("Sept 2022", "is not a date"),
+    ],
+)
+def test_a_written_date_that_is_not_one_says_why(typed: str, says: str) -> None:
+    from tui.core.query import parse_date
+
+    with pytest.raises(ValueError, match=says):
+        parse_date(typed)

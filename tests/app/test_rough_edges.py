@@ -235,6 +235,8 @@ async def test_the_as_of_date_box_takes_what_the_query_takes() -> None:
             ("2022-04-01", date(2022, 4, 1)),
             ("today", TODAY),
             ("2021-03", date(2021, 3, 1)),
+            ("April 2022", date(2022, 4, 1)),  # as the app writes dates
+            ("16 Apr 2018", date(2018, 4, 16)),
             (" Today ", TODAY),
         ):
             q.parse(f'asof:"{text}"')  # the query takes it
@@ -245,7 +247,7 @@ async def test_the_as_of_date_box_takes_what_the_query_takes() -> None:
         # What the query refuses, the box refuses, in the query's words.
         notes: list[str] = []
         pilot.app.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
-        for text in ("April 2022", "2022-13"):
+        for text in ("Sometime 2022", "2022-13"):
             try:
                 q.parse(f'asof:"{text}"')
             except q.QueryError as exc:
@@ -257,7 +259,10 @@ async def test_the_as_of_date_box_takes_what_the_query_takes() -> None:
             await settle(pilot)
             assert screen.day == TODAY
             assert box.has_class("-visible")
-            assert notes == [f"'{text}' is not a date — write 2018, 2018-04, 2018-04-16 or today"]
+            assert notes == [
+                f"'{text}' is not a date — write 2018, 2018-04, 2018-04-16, "
+                '"April 2018", "16 April 2018" or today'
+            ]
             await pilot.press("escape")
 
 

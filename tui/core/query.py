@@ -31,7 +31,7 @@ from operator import and_, attrgetter, ge, itemgetter, le, lt
 from typing import Any, TypeVar, cast
 
 from tui.core.countries import BLOCS, country_name
-from tui.core.dates import PartialDate
+from tui.core.dates import MONTHS, PartialDate
 from tui.core.errors import did_you_mean
 from tui.core.event import Action, Event, Status
 from tui.core.index import (
@@ -56,7 +56,13 @@ TODAY = "today"
 _ACTIONS = tuple(a.value for a in Action)
 _STATUSES = tuple(s.value for s in Status)
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z_]*:")
-_DATE_FORMS = "write 2018, 2018-04, 2018-04-16 or today"
+_DATE_FORMS = 'write 2018, 2018-04, 2018-04-16, "April 2018", "16 April 2018" or today'
+# Dates as the app writes them (dates.MONTHS), and their three-letter abbreviations.
+_MONTH_NUMBERS = {
+    **{name.casefold(): n for n, name in enumerate(MONTHS, 1)},
+    **{name[:3].casefold(): n for n, name in enumerate(MONTHS, 1)},
+}
+_WRITTEN_DATE = re.compile(r"(?:(?P<d>\d{1,2})\s+)?(?P<name>[A-Za-z]+)\.?\s+(?P<y>\d{4})")
 # Values that must be quoted to survive a round trip through the parser.
 _NEEDS_QUOTES = re.compile(r'[\s,"]')
 
@@ -67,9 +73,19 @@ def parse_date(value: str) -> PartialDate | None:
     boxes and the as-of board's date box all use it. ValueError says what to write instead."""
     if value.strip().casefold() == TODAY:
         return None
+    # The form the app shows dates in: "April 2018", "16 April 2018" (or "16 Apr 2018").
+    written = _WRITTEN_DATE.fullmatch(value.strip())
+    month = _MONTH_NUMBERS.get(written.group("name").casefold()) if written else None
+    if written and month is not None:
+        day, year = written.group("d", "y")
+        value = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    else:
+        written = None
     try:
         return PartialDate.parse(value)
-    except ValueError:
+    except ValueError as exc:
+        if written:  # a real month name with a day it does not have: say so
+            raise ValueError(f"{quote(written.group(0))}: {exc}") from None
         raise ValueError(f"{quote(value)} is not a date — {_DATE_FORMS}") from None
 
 

@@ -218,9 +218,7 @@ class AsOfScreen(ModalScreen[str | None]):
             key_display="}",
             tooltip="A year later",
         ),
-        Binding(
-            "d", "type_date", "Date", tooltip="Type a date (2022, 2022-03, 2022-03-01, today)"
-        ),
+        Binding("d", "type_date", "Date", tooltip="Type a date (2022, 2022-03, 2022-03-01, today)"),
         Binding("escape", "close", "Close", tooltip="Close the board (or the date box)"),
         # The app's own keys, which a modal screen would otherwise swallow.
         Binding("question_mark", "app.help", "Help", key_display="?"),

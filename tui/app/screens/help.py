@@ -129,5 +129,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(keys)
             yield Static(Text("\nThe search box (/) takes queries", style="bold"))
             yield Static(query)
-            yield Static(Text("\nj / k scroll, g / G go to the top / bottom; Esc, ? or q closes"
-                              " this help.", style="dim"))
+            yield Static(
+                Text(
+                    "\nj / k scroll, g / G go to the top / bottom; Esc, ? or q closes this help.",
+                    style="dim",
+                )
+            )

@@ -89,7 +89,7 @@ def list_problem(text: str) -> str | None:
                 pos += 1
             if pos < end and text[pos] != ",":
                 return (
-                    f"{quote(text[pos : pos + 20])} follows a closing \": put a comma between "
+                    f'{quote(text[pos : pos + 20])} follows a closing ": put a comma between '
                     'items (a " inside a quoted item is written "")'
                 )
         else:
