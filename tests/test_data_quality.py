@@ -116,13 +116,13 @@ def _superseding_blocks(measure: dict, events: list[dict]) -> dict[str, list[dic
     return by_platform
 
 
-def test_at_least_40_events(events):
-    assert len(events) >= 40, f"only {len(events)} events; the curated timeline needs at least 40"
+def test_at_least_100_events(events):
+    assert len(events) >= 100, f"only {len(events)} events; the curated timeline needs at least 100"
 
 
-def test_at_least_6_countries(events):
+def test_at_least_20_countries(events):
     countries = {e["country"] for e in events}
-    assert len(countries) >= 6, f"only {len(countries)} countries or blocs: {sorted(countries)}"
+    assert len(countries) >= 20, f"only {len(countries)} countries or blocs: {sorted(countries)}"
 
 
 def test_every_source_is_https_with_publisher(events):

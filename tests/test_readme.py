@@ -35,3 +35,11 @@ def test_the_readme_screenshot_exists_and_is_made_by_the_script() -> None:
     assert "docs/screenshot.svg" in README
     assert (ROOT / "docs" / "screenshot.svg").is_file()
     assert "scripts/screenshot.py" in README
+
+
+def test_the_curated_timeline_is_as_big_as_the_readme_says() -> None:
+    claim = re.search(r"timeline of (\d+) events in (\d+) countries and blocs", README)
+    assert claim, "the README no longer says how big the curated timeline is"
+    events = tomllib.loads((ROOT / "timeline.toml").read_text(encoding="utf-8"))["events"]
+    countries = {e["country"] for e in events}
+    assert (int(claim.group(1)), int(claim.group(2))) == (len(events), len(countries))
