@@ -511,3 +511,29 @@ async def test_tab_follows_the_source_row_as_it_reads(timeline_file: Path) -> No
         await pilot.press("tab", *"Reuters")
         await pilot.pause()
         assert form._rows()[0].values()["publisher"] == "Reuters"
+
+
+async def test_c_copies_a_bidi_override_but_never_draws_it(tmp_path: Path) -> None:
+    # The loader keeps a bidi override in a title or summary (the list and detail show it
+    # escaped); `c` copies it into the form, which must keep it without sending it to the
+    # terminal, where it would reorder what follows on the line.
+    path = tmp_path / "bidi.toml"
+    path.write_text(
+        '[[events]]\nid = "ru-2020-bidi"\ndate = 2020-01-01\ntitle = "Block \\u202eevil"\n'
+        'country = "RU"\naction = "block"\nsummary = "One \\u2067line"\n'
+        'sources = [{ publisher = "p", url = "https://example.org/" }]\n',
+        encoding="utf-8",
+    )
+    async with open_app(path).run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot, "c")
+        title = form.query_one("#f-title", Input)
+        summary = form.query_one("#f-summary", TextArea)
+        assert title.value == "Block \u202eevil"  # the value as the file has it
+        assert "\u2067" in summary.text
+        title.focus()
+        title.action_end()
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        assert "Block \u200bevil" in shown and "One \u200bline" in shown
+        assert "\u202e" not in shown and "\u2067" not in shown
+        assert title.cursor_position == len(title.value)

@@ -28,6 +28,7 @@ from tui.app.widgets.form_fields import (
     SourceRow,
     check,
     error_line,
+    harmless,
     notes,
     suggested_id,
     without_controls,
@@ -69,6 +70,10 @@ class FormTextArea(TextArea):
     async def _on_paste(self, event: events.Paste) -> None:
         event.text = without_controls(event.text, block=True)
         await super()._on_paste(event)
+
+    def get_line(self, line_index: int) -> Text:
+        # As FormInput draws its value: what could reorder the terminal's text is drawn harmless.
+        return harmless(super().get_line(line_index))
 
 
 class ConfirmDiscard(ModalScreen[bool]):

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -22,7 +23,7 @@ from textual.widgets import Button, Input, Label, Static
 from tui.core.dates import ACCEPTED_FORMS, PartialDate
 from tui.core.errors import did_you_mean
 from tui.core.event import EVENT_FIELDS, Event, Status
-from tui.core.sanitize import clean, controls, quote
+from tui.core.sanitize import clean, controls, quote, replace_unsafe
 
 DERIVED = "derived"  # the status select's value for "leave it out; the loader derives it"
 LIST_FIELDS = ("authority", "platforms", "tags", "related")
@@ -299,6 +300,26 @@ class FormInput(Input):
 
     def validate_value(self, value: str) -> str:
         return without_controls(value)
+
+    @property
+    def _value(self) -> Text:
+        # A value copied from the file (c) may hold what reorders the terminal's text (a bidi
+        # override): the field keeps it, but draws a harmless character of the same width, so
+        # the cursor arithmetic on the value still holds.
+        return harmless(super()._value)
+
+
+def harmless(text: Text) -> Text:
+    """``text`` with each unsafe character drawn as one of the same width: a zero-width space,
+    or a replacement mark, character for character so that spans and offsets stay put."""
+    shown = replace_unsafe(
+        text.plain, lambda char: "\u200b" if cell_len(char) == 0 else "\ufffd", block=True
+    )
+    if shown == text.plain:
+        return text
+    copy = text.copy()
+    copy.plain = shown
+    return copy
 
 
 def error_text(message: str) -> Text:
