@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.asof import Board, Country, Entry, board, in_force, is_in_force, move
+from tui.core.asof import Board, Country, Entry, board, is_in_force, move
 from tui.core.event import Event
 from tui.core.model import validate_event
 
@@ -84,7 +84,7 @@ class TestRussia2022:
         assert all(e.label == "block" for cell in b.cells.values() for e in cell)
 
     def test_in_force_lists(self) -> None:
-        ids = [e.id for e in in_force(RUSSIA, date(2022, 3, 10), TODAY)]
+        ids = [e.id for e in RUSSIA if is_in_force(e, date(2022, 3, 10))]
         assert ids == ["ru-2016-linkedin-block", "ru-2022-facebook-block", "ru-2022-twitter-block"]
 
     def test_the_telegram_block_counts_both_end_days(self) -> None:
@@ -122,6 +122,9 @@ class TestRules:
         assert not is_in_force(ruling, date(2020, 1, 1))
         # ... unless they have an end date: then they held for that period.
         assert is_in_force(ev("p", "2020-01-01", "proposal", end="2020-02"), date(2020, 2, 10))
+        # ... or an explicit ongoing status: a pending lawsuit runs on (docs/format.md, "Span").
+        lawsuit = ev("l", "2020-01-01", "lawsuit", status="ongoing")
+        assert is_in_force(lawsuit, date(2021, 1, 1)) and not is_in_force(lawsuit, date(2019, 1, 1))
 
     def test_a_lasting_measure_ended_on_an_unknown_day_is_never_claimed(self) -> None:
         ended = ev("x", "2020-01-01", status="ended")
