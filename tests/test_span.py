@@ -92,12 +92,6 @@ def test_partial_dates_cover_whole_periods() -> None:
     assert span(ev("x", "2020-02-29", end="2020-02"))[2] == date(2020, 2, 29)
 
 
-def test_timeline_spans_are_computed_once() -> None:
-    timeline = Timeline(events=[ev("a", "2019"), ev("b", "2018", "fine")])
-    assert timeline.spans is timeline.spans
-    assert timeline.spans == tuple(span(e) for e in timeline.events)
-
-
 # --- everyone agrees ------------------------------------------------------------------------
 
 EVENTS = [

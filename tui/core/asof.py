@@ -25,7 +25,7 @@ from tui.core.countries import country_name
 from tui.core.dates import Precision
 from tui.core.event import Event, Status
 from tui.core.sanitize import clean
-from tui.core.span import Span, span
+from tui.core.span import span
 
 Unit = Literal["day", "month", "year"]
 NO_PLATFORM = "(none)"
@@ -94,13 +94,8 @@ class Board:
         return move(day, unit, n)
 
 
-def board(
-    events: Sequence[Event], day: date, today: date, spans: Sequence[Span] | None = None
-) -> Board:
-    """The board of ``day``: one entry per event and platform it names. ``spans``: the events'
-    spans when the caller has them (``Timeline.spans``), else they are computed here."""
-    if spans is None:
-        spans = [span(event) for event in events]
+def board(events: Sequence[Event], day: date, today: date) -> Board:
+    """The board of ``day``: one entry per event and platform it names."""
     platforms: dict[str, str] = {}
     for event in events:
         # Labels as first written anywhere in the events, not only among those in force, so a
@@ -110,7 +105,8 @@ def board(
     cells: dict[tuple[str, str], list[Entry]] = {}
     used: set[str] = set()
     countries: dict[str, Country] = {}
-    for event, when in zip(events, spans, strict=True):
+    for event in events:
+        when = span(event)
         if not when.in_force(day):
             continue
         entry = Entry(

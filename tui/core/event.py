@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from tui.core.countries import country_name as _country_name
 from tui.core.dates import PartialDate
-
-if TYPE_CHECKING:
-    from tui.core.span import Span
 
 
 class Status(StrEnum):
@@ -127,7 +124,7 @@ _SORT_KEY = attrgetter("sort_key")
 class Timeline:
     """A validated timeline: events sorted by date, with lookups by id."""
 
-    __slots__ = ("_by_id", "_spans", "events", "info", "lines", "path", "views")
+    __slots__ = ("_by_id", "events", "info", "lines", "path", "views")
 
     def __init__(
         self,
@@ -148,17 +145,6 @@ class Timeline:
         # id -> 1-based line of the event's [[events]] header; used by the editor and errors.
         self.lines: dict[str, int] = lines if lines is not None else {}
         self._by_id = {e.id: e for e in self.events}
-        self._spans: tuple[Span, ...] | None = None
-
-    @property
-    def spans(self) -> tuple[Span, ...]:
-        """``tui.core.span.span`` of every event, aligned with ``events``; computed on first use
-        (~80 ms at 100,000 events), then shared by whoever asks."""
-        if self._spans is None:
-            from tui.core.span import spans
-
-            self._spans = spans(self.events)
-        return self._spans
 
     def get(self, event_id: str) -> Event | None:
         return self._by_id.get(event_id)
