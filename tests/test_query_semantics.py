@@ -207,14 +207,12 @@ def test_today_is_the_index_s(timeline: Timeline) -> None:
 
 
 def test_asof_is_the_as_of_board_s_in_force_rule(timeline: Timeline) -> None:
-    from tui.core.asof import is_in_force
-
     index = Index(timeline.events, today=TODAY)
     rng = random.Random(7)
     days = [date(2015, 12, 16), date(2016, 5, 31), date(2019, 7, 1), TODAY, date(2031, 1, 1)]
     days += [date.fromordinal(rng.randint(735000, 740000)) for _ in range(200)]
     for day in days:
-        want = [e.id for e in timeline.events if is_in_force(e, day)]
+        want = [e.id for e in timeline.events if span(e).in_force(day)]
         assert ids(index, f"asof:{day.isoformat()}") == want, day
 
 

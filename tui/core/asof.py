@@ -33,11 +33,6 @@ _MIN = date.min.toordinal()
 _MAX = date.max.toordinal()
 
 
-def is_in_force(event: Event, day: date) -> bool:
-    """The rule of the module docstring, for one event."""
-    return span(event).in_force(day)
-
-
 def is_approximate(event: Event, day: date) -> bool:
     """True when ``day`` lies inside a partial start or end period of the event."""
     first, last = event.date, event.end_date
