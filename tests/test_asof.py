@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.asof import Board, Country, Entry, board, in_force, is_in_force, move
+from tui.core.asof import Board, Country, Entry, board, move
 from tui.core.event import Event
 from tui.core.model import validate_event
+from tui.core.span import span
 
 TODAY = date(2026, 5, 1)
 
@@ -84,15 +85,15 @@ class TestRussia2022:
         assert all(e.label == "block" for cell in b.cells.values() for e in cell)
 
     def test_in_force_lists(self) -> None:
-        ids = [e.id for e in in_force(RUSSIA, date(2022, 3, 10), TODAY)]
+        ids = [e.id for e in RUSSIA if span(e).in_force(date(2022, 3, 10))]
         assert ids == ["ru-2016-linkedin-block", "ru-2022-facebook-block", "ru-2022-twitter-block"]
 
     def test_the_telegram_block_counts_both_end_days(self) -> None:
         telegram = RUSSIA[1]
-        assert not is_in_force(telegram, date(2018, 4, 15))
-        assert is_in_force(telegram, date(2018, 4, 16))
-        assert is_in_force(telegram, date(2020, 6, 18))
-        assert not is_in_force(telegram, date(2020, 6, 19))
+        assert not span(telegram).in_force(date(2018, 4, 15))
+        assert span(telegram).in_force(date(2018, 4, 16))
+        assert span(telegram).in_force(date(2020, 6, 18))
+        assert not span(telegram).in_force(date(2020, 6, 19))
         assert grid(board(RUSSIA, date(2019, 1, 1), TODAY)) == {
             ("RU", "LinkedIn"): ["ru-2016-linkedin-block"],
             ("RU", "Telegram"): ["ru-2018-telegram-block"],
@@ -119,21 +120,26 @@ class TestRussia2022:
 class TestRules:
     def test_one_off_events_are_never_in_force(self) -> None:
         ruling = ev("r", "2020-01-01", "ruling")
-        assert not is_in_force(ruling, date(2020, 1, 1))
+        assert not span(ruling).in_force(date(2020, 1, 1))
         # ... unless they have an end date: then they held for that period.
-        assert is_in_force(ev("p", "2020-01-01", "proposal", end="2020-02"), date(2020, 2, 10))
+        assert span(ev("p", "2020-01-01", "proposal", end="2020-02")).in_force(date(2020, 2, 10))
+        # ... or an explicit ongoing status: a pending lawsuit runs on (docs/format.md, "Span").
+        lawsuit = ev("l", "2020-01-01", "lawsuit", status="ongoing")
+        assert span(lawsuit).in_force(date(2021, 1, 1)) and not span(lawsuit).in_force(
+            date(2019, 1, 1)
+        )
 
     def test_a_lasting_measure_ended_on_an_unknown_day_is_never_claimed(self) -> None:
         ended = ev("x", "2020-01-01", status="ended")
-        assert not is_in_force(ended, date(2020, 1, 1))
+        assert not span(ended).in_force(date(2020, 1, 1))
 
     def test_ongoing_and_unknown_measures_hold_after_their_start(self) -> None:
         ongoing = ev("o", "2020-01-01")
         unknown = ev("u", "2020-01-01", "throttle", status="unknown")
         for event in (ongoing, unknown):
-            assert not is_in_force(event, date(2019, 12, 31))
-            assert is_in_force(event, date(2020, 1, 1))
-            assert is_in_force(event, date(9999, 12, 31))
+            assert not span(event).in_force(date(2019, 12, 31))
+            assert span(event).in_force(date(2020, 1, 1))
+            assert span(event).in_force(date(9999, 12, 31))
         b = board([ongoing, unknown], date(2021, 1, 1), TODAY)
         assert [(e.event_id, e.uncertain) for e in b.cell("RU", "Telegram")] == [
             ("o", False),
@@ -144,7 +150,7 @@ class TestRules:
 
     def test_partial_start_counts_from_the_first_day_and_is_approximate(self) -> None:
         month = ev("m", "2018-04")
-        assert not is_in_force(month, date(2018, 3, 31))
+        assert not span(month).in_force(date(2018, 3, 31))
         april = board([month], date(2018, 4, 1), TODAY).cell("RU", "Telegram")
         assert [(e.event_id, e.approximate) for e in april] == [("m", True)]
         may = board([month], date(2018, 5, 1), TODAY).cell("RU", "Telegram")
@@ -155,8 +161,8 @@ class TestRules:
 
     def test_partial_end_counts_to_the_last_day_and_is_approximate(self) -> None:
         event = ev("e", "2018-04-16", end="2020-06")
-        assert is_in_force(event, date(2020, 6, 30))
-        assert not is_in_force(event, date(2020, 7, 1))
+        assert span(event).in_force(date(2020, 6, 30))
+        assert not span(event).in_force(date(2020, 7, 1))
         assert board([event], date(2020, 6, 1), TODAY).cell("RU", "Telegram")[0].approximate
         assert not board([event], date(2020, 5, 31), TODAY).cell("RU", "Telegram")[0].approximate
 

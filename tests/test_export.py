@@ -122,7 +122,7 @@ def test_end_is_empty_for_what_has_no_known_last_day(timeline: Timeline) -> None
         assert data[ident]["end"] == end, ident
         assert rows[ident]["end"] == (end or ""), ident
     for event in timeline.events:
-        no_known_end = event.end_date is None and event.state.value != "ended"
+        no_known_end = event.end_date is None and event.status.value != "ended"
         assert (data[event.id]["end"] is None) == no_known_end, event.id
         assert data[event.id]["start"] == event.date.start.isoformat()
 

@@ -79,19 +79,19 @@ def test_the_2020_sheet_imports_with_every_row_accounted_for(
     assert 'He said "it is ""temporary"""' in kashmir.summary  # doubled quotes survive
     assert "Revocation of Article 370. Communications cut" in kashmir.summary
     iran = by_id["stop-102"]
-    assert (iran.country, iran.action.value, iran.state.value) == ("IR", "block", "ongoing")
+    assert (iran.country, iran.action.value, iran.status.value) == ("IR", "block", "ongoing")
     assert iran.platforms == ("WhatsApp", "Instagram", "Signal", "Skype")
     assert "service-based" in iran.tags and "Unclear whether affected: Telegram" in iran.summary
     venezuela = by_id["stop-103"]
     assert (venezuela.country, venezuela.action.value) == ("VE", "throttle")
-    assert venezuela.state.value == "unknown"
+    assert venezuela.status.value == "unknown"
     # No news link: the dataset is still cited.
     assert [s.publisher for s in venezuela.sources] == ["Access Now STOP dataset"]
     tanzania = by_id["stop-106"]  # Excel day numbers
     assert (tanzania.date.iso(), tanzania.country) == ("2019-11-01", "TZ")
     assert "throttling" in tanzania.tags
     syria = by_id["stop-108"]  # a month-only date, type Unknown
-    assert (syria.date.iso(), syria.action.value, syria.state.value) == (
+    assert (syria.date.iso(), syria.action.value, syria.status.value) == (
         "2019-06",
         "other",
         "unknown",
@@ -118,7 +118,7 @@ def test_the_current_sheet_in_utf8_with_bom_and_in_excel_unicode_text_give_the_s
     assert [e.id for e in first] == [e.id for e in second]
     ethiopia = first[0]
     assert ethiopia.id.startswith("stop-et-2023-")
-    assert (ethiopia.state.value, ethiopia.platforms) == ("ongoing", ("Mobile internet",))
+    assert (ethiopia.status.value, ethiopia.platforms) == ("ongoing", ("Mobile internet",))
     # A link cell split by a comma and a line break.
     assert [s.url for s in ethiopia.sources][:2] == [
         "https://d.example/eth",

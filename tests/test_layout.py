@@ -357,9 +357,11 @@ class TestSpans:
         assert (unknown.end, unknown.kind) == (TODAY, Kind.UNKNOWN)
         ended = span(ev("e", "2021-03-10", "throttle", status="ended"), TODAY)
         assert ended.kind is Kind.MARKER
-        # A one-off action stays a marker whatever its status says.
+        # The status decides, not the action: a lawsuit still pending runs on (docs/format.md,
+        # "Span"); a one-off without a status is ended, a marker.
         lawsuit = span(ev("f", "2021-03-10", "lawsuit", status="ongoing"), TODAY)
-        assert (lawsuit.end, lawsuit.kind) == (date(2021, 3, 10), Kind.MARKER)
+        assert (lawsuit.end, lawsuit.kind) == (TODAY, Kind.OPEN)
+        assert span(ev("g", "2021-03-10", "lawsuit"), TODAY).kind is Kind.MARKER
 
     def test_partial_dates_cover_their_whole_period(self) -> None:
         month = span(ev("a", "2018-04", "ruling"), TODAY)

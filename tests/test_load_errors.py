@@ -17,6 +17,7 @@ from tui.core.errors import Problem, TimelineError
 from tui.core.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Event, Status
 from tui.core.load import load_bytes, load_text, load_timeline
 from tui.core.model import EventModel
+from tui.core.span import span
 from tui.core.summary import one_line_summary
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "core"
@@ -356,7 +357,8 @@ def test_the_extreme_dates_load_and_compute() -> None:
     first, last = timeline.events
     assert first.date.start == date.min and first.end_date is not None
     assert first.end_date.end == date.max and last.date.end == date.max
-    assert first.date.overlaps(date.max, date.max) is False
+    assert span(first).last == date.max and span(first).overlaps(date.max, date.max) is True
+    assert span(first)._replace(last=first.date.end).overlaps(date.max, date.max) is False
     assert last.sort_key > first.sort_key
     assert "0001-01-01 to 9999" in one_line_summary(timeline)
 
@@ -370,7 +372,7 @@ def test_end_before_start() -> None:
 
 def test_an_end_inside_the_start_period_is_accepted() -> None:
     event = load_text(with_key("end_date", '"2018-04"')).events[0]
-    assert event.end_date is not None and event.state is Status.ENDED
+    assert event.end_date is not None and event.status is Status.ENDED
 
 
 # -- sources -----------------------------------------------------------------------------

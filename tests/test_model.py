@@ -38,18 +38,18 @@ def errors(data: dict[str, Any]) -> dict[tuple[Any, ...], str]:
 def test_status_is_derived_from_the_action_when_left_out(action: Action) -> None:
     loaded = validate_event(event(action=action.value))
     expected = Status.ONGOING if action in LASTING_ACTIONS else Status.ENDED
-    assert loaded.status is expected and loaded.state is expected
+    assert loaded.status is expected
     assert action.lasting is (action in LASTING_ACTIONS)
     assert action.label
 
 
 def test_an_end_date_makes_a_measure_ended() -> None:
-    assert validate_event(event(end_date="2020-06")).state is Status.ENDED
+    assert validate_event(event(end_date="2020-06")).status is Status.ENDED
 
 
 @pytest.mark.parametrize("status", ["ongoing", "ended", "unknown"])
 def test_an_explicit_status_wins(status: str) -> None:
-    assert validate_event(event(action="fine", status=status)).state == status
+    assert validate_event(event(action="fine", status=status)).status == status
 
 
 def test_ongoing_with_an_end_date_is_a_contradiction() -> None:

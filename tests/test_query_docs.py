@@ -143,7 +143,7 @@ def test_the_example_timeline_table_matches_the_fixture() -> None:
             event.id,
             event.date.iso(),
             event.end_date.iso() if event.end_date else "",
-            event.state.value if event.id in written else f"*{event.state.value}*",
+            event.status.value if event.id in written else f"*{event.status.value}*",
             event.action.value,
             event.country,
             ", ".join(event.platforms),

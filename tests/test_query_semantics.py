@@ -23,7 +23,8 @@ from tui.core.index import (
     mask_to_bits,
 )
 from tui.core.load import load_timeline
-from tui.core.query import Index, event_span, haystack, parse, with_facet
+from tui.core.query import Index, haystack, parse, with_facet
+from tui.core.span import Kind, span
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "timeline.toml"
 TODAY = date(2025, 6, 30)
@@ -136,10 +137,14 @@ CASES: list[tuple[str, list[str]]] = [
     ("during:2018,2023-11 country:GB,RU action:block,law", [
         "ru-2016-linkedin-block", "ru-2018-telegram-block", "gb-2023-online-safety-act",
     ]),
-    # Ongoing runs to today (2025-06-30); a date later than today covers its own period.
+    # An open span has no known last day: it reaches every later day, as asof: says
+    # (docs/format.md, "Span"), also after today (2025-06-30).
     ("during:2025-06-30 country:RU", ["ru-2016-linkedin-block", "ru-2022-meta-designation"]),
-    ("during:2025-07 country:RU", []),
-    ("during:2025-08", ["ru-2025-calls-restrict"]),
+    ("during:2025-07 country:RU", ["ru-2016-linkedin-block", "ru-2022-meta-designation"]),
+    ("during:2025-08", [
+        "ru-2016-linkedin-block", "cn-2017-whatsapp-block", "in-2020-tiktok-block",
+        "ru-2022-meta-designation", "gb-2023-online-safety-act", "ru-2025-calls-restrict",
+    ]),
     # --- asof: measures in force on the day (or at some time in the period)
     ("asof:2021-06-01", [
         "ru-2016-linkedin-block", "cn-2017-whatsapp-block", "in-2020-tiktok-block",
@@ -202,40 +207,40 @@ def test_today_is_the_index_s(timeline: Timeline) -> None:
 
 
 def test_asof_is_the_as_of_board_s_in_force_rule(timeline: Timeline) -> None:
-    from tui.core.asof import in_force
-
     index = Index(timeline.events, today=TODAY)
     rng = random.Random(7)
     days = [date(2015, 12, 16), date(2016, 5, 31), date(2019, 7, 1), TODAY, date(2031, 1, 1)]
     days += [date.fromordinal(rng.randint(735000, 740000)) for _ in range(200)]
     for day in days:
-        want = [e.id for e in in_force(timeline.events, day)]
+        want = [e.id for e in timeline.events if span(e).in_force(day)]
         assert ids(index, f"asof:{day.isoformat()}") == want, day
 
 
 def test_during_spans_are_the_timeline_view_s(timeline: Timeline) -> None:
-    from tui.core.layout import span
+    from tui.core import layout
 
     for event in timeline.events:
-        drawn = span(event, TODAY)
-        assert event_span(event, TODAY) == (drawn.start, drawn.end), event.id
+        drawn = layout.span(event, TODAY)
+        rule = span(event)
+        assert rule.first == drawn.start, event.id
+        if rule.last is None:  # open: drawn to today, or to the end of its own date's period
+            assert drawn.end == max(TODAY, event.date.end), event.id
+        else:
+            assert rule.last == drawn.end, event.id
 
 
 def test_event_span(timeline: Timeline) -> None:
     by_id = {e.id: e for e in timeline.events}
-    assert event_span(by_id["br-2016-whatsapp-block"], TODAY) == (
-        date(2016, 5, 2),
-        date(2016, 5, 31),
-    )
-    assert event_span(by_id["ru-2016-linkedin-block"], TODAY) == (date(2016, 11, 17), TODAY)
-    assert event_span(by_id["ir-2019-instagram-throttle"], TODAY) == (
+    whatsapp = span(by_id["br-2016-whatsapp-block"])
+    assert whatsapp[:3] == (Kind.CLOSED, date(2016, 5, 2), date(2016, 5, 31))
+    assert span(by_id["ru-2016-linkedin-block"])[:3] == (Kind.OPEN, date(2016, 11, 17), None)
+    # A throttle that ended on a day nobody recorded covers its date's own period only.
+    assert span(by_id["ir-2019-instagram-throttle"])[:3] == (
+        Kind.POINT,
         date(2019, 1, 1),
         date(2019, 12, 31),
     )
-    assert event_span(by_id["ru-2025-calls-restrict"], TODAY) == (
-        date(2025, 8, 1),
-        date(2025, 8, 31),
-    )
+    assert span(by_id["ru-2025-calls-restrict"])[:3] == (Kind.OPEN, date(2025, 8, 1), None)
 
 
 def test_events_out_of_date_order_still_filter_correctly(timeline: Timeline) -> None:

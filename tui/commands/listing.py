@@ -183,7 +183,7 @@ def table_rows(events: Sequence[Event]) -> list[tuple[str, ...]]:
             e.id,
             e.country,
             e.action.value,
-            e.state.value,
+            e.status.value,
             clean(", ".join(e.platforms)),
             clean(e.title),
         )

@@ -1,31 +1,22 @@
 """The "as of" board: which measures were in force on a given day, by country and platform.
 
-An event is **in force** on ``day`` when all of these hold:
+An event is **in force** on ``day`` by the one span rule (``tui.core.span``, docs/format.md,
+"Span"): an open or closed span that had started and not ended on ``day``; a point (a one-off,
+or a measure marked ``ended`` without an ``end_date``) never is. The query's ``asof:`` asks the
+same rule, so the two agree.
 
-1. it is a measure: its action is lasting (``Action.lasting``: block, throttle, restrict, law,
-   designation, mandate) or it has an ``end_date``;
-2. it had started: the first day of its ``date``'s period is on or before ``day`` (a ``"2018-04"``
-   start counts from 2018-04-01, a ``"2018"`` start from 2018-01-01);
-3. it had not ended: with an ``end_date``, the last day of the end's period is on or after
-   ``day`` (an ``"2020-06"`` end counts to 2020-06-30); without one, its status is ``ongoing`` or
-   ``unknown``. A lasting measure marked ``ended`` without an ``end_date`` is never in force:
-   when it ended is not known, so no day can be claimed for it.
-
-``today`` does not change the answer: an ongoing measure is in force on any later day, as far as
-the timeline knows. It only marks such entries ``uncertain`` when ``day`` lies after today.
+``today`` does not change the answer: an open span is in force on any later day, as far as the
+timeline knows. It only marks such entries ``uncertain`` when ``day`` lies after today.
 
 An entry is **approximate** when ``day`` falls inside a partial start or end period (the measure
 may not yet have started, or may already have ended, that day), and **uncertain** when its status
 is ``unknown`` (the sources do not say whether it still holds) or ``day`` is in the future.
-
-These rules are meant to be the same as the query language's ``asof:DATE`` term; ``in_force``
-below is the single predicate both should call.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple
@@ -34,22 +25,12 @@ from tui.core.countries import country_name
 from tui.core.dates import Precision
 from tui.core.event import Event, Status
 from tui.core.sanitize import clean
+from tui.core.span import span
 
 Unit = Literal["day", "month", "year"]
 NO_PLATFORM = "(none)"
 _MIN = date.min.toordinal()
 _MAX = date.max.toordinal()
-
-
-def is_in_force(event: Event, day: date) -> bool:
-    """The rule of the module docstring, for one event."""
-    if not (event.action.lasting or event.end_date is not None):
-        return False
-    if event.date.start > day:
-        return False
-    if event.end_date is not None:
-        return event.end_date.end >= day
-    return event.state in (Status.ONGOING, Status.UNKNOWN)
 
 
 def is_approximate(event: Event, day: date) -> bool:
@@ -60,13 +41,6 @@ def is_approximate(event: Event, day: date) -> bool:
     return (
         last is not None and last.precision is not Precision.DAY and last.start <= day <= last.end
     )
-
-
-def in_force(events: Iterable[Event], day: date, today: date | None = None) -> list[Event]:
-    """The events in force on ``day``, in the order given. ``today`` is accepted for symmetry
-    with ``board`` and does not change the answer (see the module docstring)."""
-    del today
-    return [e for e in events if is_in_force(e, day)]
 
 
 class Entry(NamedTuple):
@@ -127,13 +101,14 @@ def board(events: Sequence[Event], day: date, today: date) -> Board:
     used: set[str] = set()
     countries: dict[str, Country] = {}
     for event in events:
-        if not is_in_force(event, day):
+        when = span(event)
+        if not when.in_force(day):
             continue
         entry = Entry(
             event.id,
             event.action.label,
             is_approximate(event, day),
-            event.state is Status.UNKNOWN or (day > today and event.end_date is None),
+            when.status is Status.UNKNOWN or (day > today and when.last is None),
         )
         code = event.country
         countries.setdefault(code, Country(clean(code), country_name(code) or clean(code)))

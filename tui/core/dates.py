@@ -87,9 +87,6 @@ class PartialDate:
             return f"{MONTHS[self.month - 1]} {self.year}"
         return f"{self.day} {MONTHS[self.month - 1]} {self.year}"
 
-    def overlaps(self, first: date, last: date) -> bool:
-        return self.start <= last and self.end >= first
-
     def __str__(self) -> str:
         return self.iso()
 

@@ -70,11 +70,6 @@ LASTING_ACTIONS = frozenset(
 )
 
 
-def derived_status(end_date: PartialDate | None, action: Action) -> Status:
-    """The status of an event that does not give one (docs/format.md, "Status")."""
-    return Status.ONGOING if end_date is None and action.lasting else Status.ENDED
-
-
 class Source(NamedTuple):
     publisher: str
     url: str
@@ -102,11 +97,6 @@ class Event(NamedTuple):
     @property
     def country_name(self) -> str:
         return _country_name(self.country) or self.country
-
-    @property
-    def state(self) -> Status:
-        """The status (kept for callers written when it could be unset)."""
-        return self.status
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:

@@ -8,26 +8,21 @@ Scale
     arithmetic is on proleptic ordinals (plain ints), so 0001-01-01 and 9999-12-31 never raise
     ``OverflowError``; dates are only built from ordinals clamped to the valid range.
 
-Spans (``span``), decided by the event's fields only:
+Spans (``span``) draw the one span rule (``tui.core.span``, docs/format.md "Span"), so the view
+and the filters agree on what overlaps what:
 
 =========  ===========================================  =====================================
-kind       when                                         drawn
+kind       span (``tui.core.span.Kind``)                drawn
 =========  ===========================================  =====================================
-bar        an ``end_date`` is given                     start of ``date``'s period to the end
+bar        closed: an ``end_date`` is given             start of ``date``'s period to the end
                                                         of ``end_date``'s period
-open       no ``end_date``, a lasting action, status    from ``date`` to today, ends in ``▶``
-           ``ongoing``
-unknown    no ``end_date``, a lasting action, status    from ``date`` to today, ends in ``?``
-           ``unknown``                                  (the sources do not say whether the
-                                                        measure is still in force)
-marker     anything else: no ``end_date`` and a         at its date: one-off events (whatever
-           one-off action, or status ``ended``          their status), and lasting measures
-                                                        that ended on an unknown day (an end
-                                                        that is not known is not drawn)
+open       open, status ``ongoing``                     from ``date`` to today, ends in ``▶``
+unknown    open, status ``unknown``                     from ``date`` to today, ends in ``?``
+                                                        (the sources do not say whether it
+                                                        still holds)
+marker     point: no ``end_date``, status ``ended``     at its date (an end that is not known
+                                                        is not drawn)
 =========  ===========================================  =====================================
-
-The first and last days are the same as the query language's ``during:``/``asof:`` span
-(``tui.core.query.event_span``), so the view and the filters agree on what overlaps what.
 
 A partial date (``"2018-04"``, ``"2018"``) covers its whole period: a partial start or end is
 drawn dotted (``┄``) over its month or year and flagged ``approximate_start``/``_end``; a partial
@@ -75,6 +70,9 @@ from tui.core.countries import country_name
 from tui.core.dates import PartialDate, Precision
 from tui.core.event import Action, Event, Status
 from tui.core.sanitize import clean
+from tui.core.span import OPEN_STATUSES
+from tui.core.span import Kind as TimeKind
+from tui.core.span import span as time_span
 
 MIN_ORDINAL = date.min.toordinal()
 MAX_ORDINAL = date.max.toordinal()
@@ -486,18 +484,20 @@ class Span(NamedTuple):
 
 
 def span(event: Event, today: date) -> Span:
-    """Where an event is drawn in time; the rules are in the module docstring."""
+    """Where an event is drawn in time: its ``tui.core.span.span``, an open one drawn to today
+    (or to the end of its date's period, if that is later); see the module docstring."""
     first = event.date
     approx_start = first.precision is not Precision.DAY
-    if event.end_date is not None:
+    when = time_span(event)
+    if when.kind is TimeKind.CLOSED and event.end_date is not None:
         last = event.end_date
         return Span(
-            first.start, last.end, Kind.BAR, approx_start, last.precision is not Precision.DAY
+            when.first, last.end, Kind.BAR, approx_start, last.precision is not Precision.DAY
         )
-    if event.action.lasting and event.state in (Status.ONGOING, Status.UNKNOWN):
-        kind = Kind.OPEN if event.state is Status.ONGOING else Kind.UNKNOWN
-        return Span(first.start, max(today, first.end), kind, approx_start, False)
-    return Span(first.start, first.end, Kind.MARKER, approx_start, approx_start)
+    if when.kind is TimeKind.OPEN:
+        kind = Kind.OPEN if when.status is Status.ONGOING else Kind.UNKNOWN
+        return Span(when.first, max(today, first.end), kind, approx_start, False)
+    return Span(when.first, first.end, Kind.MARKER, approx_start, approx_start)
 
 
 # Ordinals fit in 22 bits (9999-12-31 is 3,652,059), precisions in 2: keys packed into one int
@@ -511,7 +511,6 @@ _KINDS = (Kind.MARKER, Kind.BAR, Kind.OPEN, Kind.UNKNOWN)
 _BAR = 1 << _KIND_SHIFT
 _OPEN = 2 << _KIND_SHIFT
 _UNKNOWN = 3 << _KIND_SHIFT
-_LASTING = tuple(a for a in Action if a.lasting)
 # By flags: 1 when an item's last column is that of the day after its end, minus one.
 _DAY_AFTER = tuple(0 if flags & _ONE_GLYPH else 1 for flags in range(1 << (_KIND_SHIFT + 2)))
 
@@ -538,8 +537,8 @@ def _breathe() -> None:
 class _Spans:
     """``span`` of every event as ordinals and flags in parallel lists, and the order items
     are stacked in: computed once per events list and today, then shared by every lane kind
-    and scale. (The rules are ``span``'s, written again without objects per event; the tests
-    hold the two to the same layouts.)"""
+    and scale. (``span`` without objects per event: the open test is ``tui.core.span``'s
+    ``OPEN_STATUSES``; the tests hold the two to the same layouts.)"""
 
     __slots__ = ("_index", "ends", "events", "flags", "ids", "order", "rank", "sort_keys",
                  "starts", "today")  # fmt: skip
@@ -557,7 +556,7 @@ class _Spans:
         self.sort_keys = sort_keys = [0] * n  # Event.sort_key without the id, packed
         stack_keys = [0] * n  # (span start, span end, sort key) without the id, packed
         today_ordinal = today.toordinal()
-        ongoing, unknown = Status.ONGOING, Status.UNKNOWN
+        ongoing = Status.ONGOING
         # Partial dates are few; their periods are converted once per value.
         periods: dict[tuple[int, int | None], tuple[int, int, int]] = {}
         for chunk in range(0, n, _CHUNK):
@@ -589,7 +588,7 @@ class _Spans:
                 else:
                     sort_end = last
                     status = event.status
-                    if (status is ongoing or status is unknown) and event.action in _LASTING:
+                    if status in OPEN_STATUSES:
                         end = last if last > today_ordinal else today_ordinal
                         flag |= _OPEN if status is ongoing else _UNKNOWN
                     else:

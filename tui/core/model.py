@@ -35,9 +35,9 @@ from tui.core.event import (
     Status,
     Timeline,
     TimelineInfo,
-    derived_status,
 )
 from tui.core.sanitize import controls, quote
+from tui.core.span import derived_status
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

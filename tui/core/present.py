@@ -13,6 +13,7 @@ from pathlib import Path
 from tui.core.dates import describe_duration
 from tui.core.event import Action, Event, Status
 from tui.core.sanitize import clean
+from tui.core.span import Kind, span
 
 # Glyph and word together: the state never rests on colour alone.
 STATUS_MARK: dict[Status, str] = {
@@ -50,7 +51,7 @@ def row(event: Event) -> Row:
         country=event.country,
         action=event.action.value,
         platforms=clean(", ".join(event.platforms)),
-        status=STATUS_MARK[event.state],
+        status=STATUS_MARK[event.status],
         title=clean(event.title),
     )
 
@@ -62,7 +63,7 @@ def dates_line(event: Event) -> str:
         if event.end_date == event.date:
             return f"{start} (ended the same day)"
         return f"{start} – {event.end_date.human()}"
-    if event.state is Status.ONGOING and event.action.lasting:
+    if span(event).kind is Kind.OPEN and event.status is Status.ONGOING:
         return f"{start} – today"
     return start
 
@@ -91,7 +92,7 @@ def duration_line(event: Event, today: date) -> str | None:
         longest = describe_duration(start.start, end.end)
         verb = _SPAN_VERB.get(event.action, "lasted")
         return f"{verb} {_span(shortest, longest)}"
-    if event.state is Status.ONGOING and event.action.lasting and start.start <= today:
+    if span(event).kind is Kind.OPEN and event.status is Status.ONGOING and start.start <= today:
         shortest = describe_duration(min(start.end, today), today)
         longest = describe_duration(start.start, today)
         return f"ongoing — {_span(shortest, longest)} so far"

@@ -44,6 +44,7 @@ from tui.core.index import (
     indices_to_bits,
 )
 from tui.core.sanitize import clean, quote
+from tui.core.span import FOREVER, OPEN_STATUSES
 
 FIELDS: tuple[str, ...] = (
     "country", "platform", "action", "tag", "authority", "status", "id",
@@ -621,38 +622,6 @@ def command_line(query_text: str, path: str | None, view: str | None = None) -> 
 # Evaluation
 
 
-def event_span(event: Event, today: date) -> tuple[date, date]:
-    """First and last day an event covers, for ``during:`` (docs/query.md).
-
-    From the first day of ``date`` to the last day of ``end_date``. Without an end date, a
-    lasting measure that is ongoing or unknown runs to today (or to the end of its own date's
-    period, if that is later); anything else covers its date's period only. The timeline view
-    draws the same spans (``tui.core.layout.span``).
-    """
-    start = event.date.start
-    if event.end_date is not None:
-        return start, event.end_date.end
-    if event.action.lasting and event.state in (Status.ONGOING, Status.UNKNOWN):
-        return start, max(today, event.date.end)
-    return start, event.date.end
-
-
-def in_force_until(event: Event) -> date | None:
-    """The last day a measure is in force, for ``asof:``; None if it never counts as in force.
-
-    The rule of the as-of board (``tui.core.asof.is_in_force``): only measures (a lasting action,
-    or any event with an end date) count; one with an end date is in force to the end of that
-    date's period; without one, an ``ongoing`` or ``unknown`` measure stays in force (with no
-    end, as far as the timeline knows) and an ``ended`` one never counts, since no day of it is
-    known.
-    """
-    if event.end_date is not None:
-        return event.end_date.end
-    if event.action.lasting and event.state in (Status.ONGOING, Status.UNKNOWN):
-        return date.max
-    return None
-
-
 def haystack(event: Event) -> str:
     """What free text searches: casefolded, spaces collapsed, fields split by U+001F.
 
@@ -710,10 +679,8 @@ def _spaces_collapsed(key: str) -> str:
 _TEXT_OF: dict[str, Callable[[str], str]] = {
     "country": lambda code: normalize(None, country_name(code) or code),
 }
-# (action, status) of a measure that runs on without an end date: see ``event_span``.
-_OPEN = frozenset((a, s) for a in Action if a.lasting for s in (Status.ONGOING, Status.UNKNOWN))
 _YMD = attrgetter("year", "month", "day")
-_TIME_COLUMNS = ("date", "end_date", "action", "status")
+_TIME_COLUMNS = ("date", "end_date", "status")
 
 
 class _Values:
@@ -830,18 +797,17 @@ _SHIFT = [bytes((0, 1 << k)) + bytes(254) for k in range(8)]
 
 
 class _Times:
-    """Per event, as ordinals: the first day, the last day of its span (``event_span``) and
-    the last day in force (``in_force_until``; -1 for never). Dates are converted once per
-    distinct date, not per event: 100,000 events have a few thousand dates."""
+    """Per event, as ordinals, its span by the one rule (``tui.core.span``): the first day, the
+    last day (``FOREVER`` when open) and the last day in force (-1 for a point, never in
+    force). Dates are converted once per distinct date, not per event: 100,000 events have a
+    few thousand dates."""
 
-    def __init__(self, columns: dict[str, list[Any]], today: date) -> None:
+    def __init__(self, columns: dict[str, list[Any]]) -> None:
         # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
         self.starts = array("i")
         self.span_ends = array("i")
         self.force_ends = array("i")
         periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
-        today_ordinal = today.toordinal()
-        forever = date.max.toordinal()
         for lo in range(0, len(columns["date"]), _SLICE):  # slices: other threads get the GIL
             part = {name: columns[name][lo : lo + _SLICE] for name in _TIME_COLUMNS}
             dated = list(map(_YMD, part["date"]))
@@ -852,15 +818,15 @@ class _Times:
             firsts_lasts = list(map(periods.__getitem__, dated))
             self.starts.extend(map(itemgetter(0), firsts_lasts))
             end_ends = [None if end is None else periods[_YMD(end)][1] for end in part["end_date"]]
-            opens = list(map(_OPEN.__contains__, zip(part["action"], part["status"], strict=True)))
+            opens = list(map(OPEN_STATUSES.__contains__, part["status"]))
             self.span_ends.extend(
-                end if end is not None else (max(today_ordinal, last) if is_open else last)
+                end if end is not None else (FOREVER if is_open else last)
                 for last, end, is_open in zip(
                     map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
                 )
             )
             self.force_ends.extend(
-                end if end is not None else (forever if is_open else -1)
+                end if end is not None else (FOREVER if is_open else -1)
                 for end, is_open in zip(end_ends, opens, strict=True)
             )
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
@@ -884,7 +850,7 @@ class Index:
     """A timeline's events prepared for querying: build once, filter on every keystroke.
 
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
-    ``today`` fixes what ``today`` and open spans mean (tests pass a date; default: today).
+    ``today`` fixes what ``today`` means (tests pass a date; default: today).
     Construction is immediate: each facet, the time columns and the search texts are built on
     first use, or all at once by ``warm()`` (at 100,000 events on a slow 2-core machine: the
     first part ~0.2 s, most of it reading the events' fields once; each facet 10-100 ms; the
@@ -1030,7 +996,7 @@ class Index:
                     column += values
             time.sleep(0)  # in slices: other threads (the UI) get the GIL in between
         if None in columns["status"]:  # unvalidated events: fail as loudly as before
-            columns["status"] = [e.state for e in self.events]
+            columns["status"] = [e.status for e in self.events]
         return columns
 
     def _part(self, name: str, build: Callable[[dict[str, list[Any]]], _P]) -> _P:
@@ -1064,7 +1030,7 @@ class Index:
         return self._part("id", build)
 
     def _times(self) -> _Times:
-        return self._part("time", lambda c: _Times(c, self.today))
+        return self._part("time", _Times)
 
     def _texts(self, lo: int, hi: int) -> list[str]:
         """Events ``lo`` to ``hi - 1`` as raw search texts: the fields of ``haystack`` that

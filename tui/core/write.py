@@ -36,9 +36,10 @@ import tomli_w
 
 from tui.core.digest import file_digest
 from tui.core.errors import TimelineError
-from tui.core.event import Event, Status, Timeline
+from tui.core.event import Event, Timeline
 from tui.core.load import load_bytes, read_bytes
 from tui.core.sanitize import clean, quote
+from tui.core.span import derived_status
 
 WriteErrorKind = Literal[
     "changed", "unreadable", "invalid", "duplicate", "rejected", "readonly", "io"
@@ -102,19 +103,12 @@ def load_with_digest(path: Path) -> tuple[Timeline, str]:
 # Rendering
 
 
-def _derived_status(event: Event) -> Status:
-    """The status the loader gives an event that does not state one (docs/format.md)."""
-    if event.end_date is None and event.action.lasting:
-        return Status.ONGOING
-    return Status.ENDED
-
-
 def _event_table(event: Event) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The event's keys in the documented order, without empty or derived values."""
     data: dict[str, Any] = {"id": event.id, "date": event.date.toml_value()}
     if event.end_date is not None:
         data["end_date"] = event.end_date.toml_value()
-    if event.status is not None and event.status != _derived_status(event):
+    if event.status is not None and event.status != derived_status(event.end_date, event.action):
         data["status"] = event.status.value
     data["title"] = event.title
     data["country"] = event.country

@@ -38,7 +38,7 @@ def render_event(event: Event, timeline: Timeline, today: date) -> Group:
     when = dates_line(event)
     duration = duration_line(event, today)
     fact("When", when + (f"  ({duration})" if duration else ""))
-    status = STATUS_MARK[event.state] or event.state.value
+    status = STATUS_MARK[event.status] or event.status.value
     fact("Status", status)
     fact("Country", f"{event.country_name} ({event.country})")
     action = event.action.value

@@ -372,7 +372,7 @@ class EventList(ScrollView, can_focus=True):
         width, platforms_w, status_w = styles.width, styles.platforms_w, styles.status_w
         plain, date_style, muted, ongoing = styles.cursor if selected else styles.normal
         status_text = cells.status if status_w > 1 else cells.status[:1]
-        status_style = ongoing if event.state is Status.ONGOING else muted
+        status_style = ongoing if event.status is Status.ONGOING else muted
         parts: list[tuple[str, Style]] = [
             (_fit(cells.date, 10) + " ", date_style),
             (_fit(cells.country, 2) + " ", plain),

@@ -22,8 +22,9 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.core.dates import ACCEPTED_FORMS, PartialDate
 from tui.core.errors import did_you_mean
-from tui.core.event import EVENT_FIELDS, Event, Status
+from tui.core.event import EVENT_FIELDS, Event
 from tui.core.sanitize import clean, controls, quote, replace_unsafe
+from tui.core.span import derived_status
 
 DERIVED = "derived"  # the status select's value for "leave it out; the loader derives it"
 LIST_FIELDS = ("authority", "platforms", "tags", "related")
@@ -230,12 +231,12 @@ def suggested_id(values: FormValues, taken: Collection[str]) -> str:
 
 def values_from_event(event: Event) -> FormValues:
     """A copy of an event as form text, without its id (a follow-up needs a new one)."""
-    derived = Status.ONGOING if event.end_date is None and event.action.lasting else Status.ENDED
+    derived = derived_status(event.end_date, event.action)
     fields = {
         "id": "",
         "date": event.date.iso(),
         "end_date": event.end_date.iso() if event.end_date else "",
-        "status": DERIVED if event.status in (None, derived) else event.state.value,
+        "status": DERIVED if event.status in (None, derived) else event.status.value,
         "title": event.title,
         "country": event.country,
         "authority": join_list(event.authority),

@@ -7,8 +7,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from tui.core.event import Event, Source, Status
+from tui.core.event import Event, Source
 from tui.core.sanitize import replace_unsafe
+from tui.core.span import span
 
 # RFC 3986 reserved and unreserved characters, and '%' so existing escapes stay as they are.
 _URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
@@ -35,16 +36,13 @@ def _escape(char: str) -> str:
 
 
 def span_days(event: Event) -> tuple[str, str | None]:
-    """First and last day covered by ``date``…``end_date`` (or by ``date`` alone), ISO.
+    """The first and last day of the event's span (``tui.core.span``), ISO.
 
-    The last day is None for an event without an ``end_date`` that is ``ongoing`` or
-    ``unknown``: it has no known last day, and the last day of its start date would read, in a
-    spreadsheet, as the day it ended.
+    The last day is None for an open span: it has no known last day, and the last day of its
+    start date would read, in a spreadsheet, as the day it ended.
     """
-    if event.end_date is None and event.state is not Status.ENDED:
-        return event.date.start.isoformat(), None
-    last = (event.end_date or event.date).end
-    return event.date.start.isoformat(), last.isoformat()
+    when = span(event)
+    return when.first.isoformat(), None if when.last is None else when.last.isoformat()
 
 
 def human_span(event: Event) -> str:
@@ -89,7 +87,7 @@ def event_record(event: Event) -> dict[str, Any]:
         "end_date": event.end_date.iso() if event.end_date else None,
         "start": start,
         "end": end,
-        "status": event.state.value,
+        "status": event.status.value,
         "title": event.title,
         "country": event.country,
         "country_name": event.country_name,

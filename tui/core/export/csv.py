@@ -63,7 +63,7 @@ def row(event: Event) -> list[str]:
         "end_date": event.end_date.iso() if event.end_date else "",
         "start": start,
         "end": end or "",
-        "status": event.state.value,
+        "status": event.status.value,
         "title": clean(event.title),
         "country": event.country,
         "country_name": clean(event.country_name),

@@ -1,8 +1,8 @@
 """iCalendar (RFC 5545) through the ``icalendar`` library, which folds and escapes correctly.
 
-Every event is an all-day VEVENT: DTSTART is the first day of its date, DTEND the day after the
-last day of its end date (or of its date's own period: ``"2018-04"`` covers all of April).
-Ongoing measures end with their date's period, so the file does not change from day to day.
+Every event is an all-day VEVENT over its span (``tui.core.span``): DTSTART is its first day,
+DTEND the day after its last day (``"2018-04"`` covers all of April). An open span has no last
+day; it ends with its date's period, so the file does not change from day to day.
 UID is ``<id>@policy-tui``, stable across exports, so re-importing updates instead of
 duplicating. DTSTAMP must be a date-time; to keep exports reproducible it is derived from the
 timeline (``default_stamp``), not from the clock.
@@ -18,6 +18,7 @@ import icalendar
 from tui.core.event import Event, Timeline
 from tui.core.export.common import human_span, paragraphs, summary_text, uri
 from tui.core.sanitize import clean, clean_block
+from tui.core.span import span
 
 PRODID = "-//policy-tui//policy-tui timeline export//EN"
 UID_DOMAIN = "policy-tui"
@@ -40,7 +41,9 @@ def default_stamp(timeline: Timeline) -> datetime:
 
 
 def description(event: Event) -> str:
-    meta = " · ".join([event.country_name, event.action.label, event.state.value, *event.platforms])
+    meta = " · ".join(
+        [event.country_name, event.action.label, event.status.value, *event.platforms]
+    )
     lines = ["\n\n".join(paragraphs(clean_block(summary_text(event))))]
     lines += ["", clean(human_span(event)) + " · " + clean(meta)]
     lines += ["", "Sources:"]
@@ -58,8 +61,9 @@ def vevent(event: Event, stamp: datetime) -> icalendar.Event:
     item = icalendar.Event()
     item.add("uid", f"{event.id}@{UID_DOMAIN}")
     item.add("dtstamp", stamp)
-    first = event.date.start
-    last = (event.end_date or event.date).end
+    when = span(event)
+    first = when.first
+    last = event.date.end if when.last is None else when.last
     item.add("dtstart", first)
     # DTEND is exclusive. The last representable day has no day after it: end the event on
     # that day instead (one day short), or, for an event starting there, leave DTEND out (an

@@ -67,7 +67,7 @@ def render(timeline: Timeline, events: Sequence[Event], *, query: Query | None =
             escape(event.country),
             escape(event.action.value),
             escape(", ".join(event.platforms)),
-            escape(event.state.value),
+            escape(event.status.value),
         )
         lines.append("| " + " | ".join(cells) + " |")
     if events:

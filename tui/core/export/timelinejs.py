@@ -28,6 +28,7 @@ from tui.core.dates import PartialDate
 from tui.core.event import Event, Timeline
 from tui.core.export.common import dumps, human_span, paragraphs, summary_text
 from tui.core.sanitize import clean, clean_block
+from tui.core.span import Kind, span
 
 NO_PLATFORM = "No platform named"
 # The title slide's unique_id: an underscore, which no event id (a lowercase slug) can hold.
@@ -81,7 +82,7 @@ def _paragraphs(text: str) -> str:
 
 
 def slide_text(event: Event) -> str:
-    meta = [event.country_name, event.action.label, event.state.value, *event.platforms]
+    meta = [event.country_name, event.action.label, event.status.value, *event.platforms]
     parts = [_paragraphs(summary_text(event))]
     parts.append(f"<p><small>{' · '.join(_esc(m) for m in meta)}</small></p>")
     items = []
@@ -110,7 +111,9 @@ def group_of(event: Event, group: str) -> str | None:
 def slide(event: Event, group: str) -> dict[str, Any]:
     start = date_object(event.date)
     data: dict[str, Any] = {"start_date": start}
-    if event.end_date is not None:
+    # Only a closed span gets an end: an open one would need today's date, and the file would
+    # change every day (docs/publishing.md).
+    if span(event).kind is Kind.CLOSED and event.end_date is not None:
         end = last_day_object(event.end_date)
         if all(end[key] == value for key, value in start.items()):
             # TimelineJS drops an end_date that agrees with every part the start_date has
