@@ -333,9 +333,9 @@ def _day_ticks(scale: Scale, labels: list[tuple[int, int]]) -> list[Tick]:
         return []
     days: list[tuple[int, int]] = []  # (day of the month, column)
     for ordinal in range(scale.start.toordinal(), scale.end.toordinal() + 1):
-        day = date.fromordinal(ordinal)
-        if day.day != 1 and _on_step(day.day, mark_step):
-            days.append((day.day, scale.column_of(ordinal)))
+        when = date.fromordinal(ordinal)
+        if when.day != 1 and _on_step(when.day, mark_step):
+            days.append((when.day, scale.column_of(ordinal)))
     chosen = None
     for step in DAY_STEPS:
         if step < mark_step or step % mark_step:
@@ -688,7 +688,7 @@ def _lane_key(by: LaneBy, value: object) -> tuple[str, str, str]:
         code = str(value)
         name = country_name(code)
         return (code, f"{clean(code)} {name}" if name else clean(code), clean(code))
-    action = Action(value)
+    action = Action(str(value))
     return (action.value, action.label, action.label)
 
 
@@ -787,7 +787,7 @@ class _LaneData(NamedTuple):
 class Item(NamedTuple):
     """One event placed in one lane. Columns are clamped to ``0..width-1``."""
 
-    index: int  # into the events given to ``layout``
+    event_index: int  # into the events given to ``layout``
     event_id: str
     row: int
     col_start: int
@@ -885,7 +885,8 @@ class Rows(Sequence[tuple[Item, ...]]):
         return row
 
     def __repr__(self) -> str:
-        return f"<Rows of {self._data.lane.label!r}: {len(self)} rows, {self.count} items>"
+        placed = len(self._zero) + len(self._window)
+        return f"<Rows of {self._data.lane.label!r}: {len(self)} rows, {placed} items>"
 
     # Equal to the tuple of its rows, as ``LaneLayout.rows`` was (this builds every row).
     def __eq__(self, other: object) -> bool:
@@ -895,11 +896,6 @@ class Rows(Sequence[tuple[Item, ...]]):
 
     def __hash__(self) -> int:
         return hash(tuple(self))
-
-    @property
-    def count(self) -> int:
-        """Items placed in this lane, over all rows."""
-        return len(self._zero) + len(self._window)
 
     def _ranks(self, row: int) -> list[int]:
         """The items on ``row``, in stacking order (which is column order)."""
@@ -940,7 +936,7 @@ class Rows(Sequence[tuple[Item, ...]]):
         row = self.row_of(index)
         if row is None:
             return None
-        return next(item for item in self[row] if item.index == index)
+        return next(item for item in self[row] if item.event_index == index)
 
     def nearest(self, around: tuple[int, int] | None) -> Item | None:
         """The item nearest in time to the days ``around`` (first, last): overlapping first,
@@ -1389,7 +1385,7 @@ ASCII = Glyphs("=", "[", "]", "|", ">", "?", "*", "~", "<", ">")
 class Cell(NamedTuple):
     char: str
     style: str  # "", a Kind value, "approximate", "clipped" or "selected"
-    index: int | None  # the event drawn here, for colours and mouse clicks
+    event_index: int | None  # the event drawn here, for colours and mouse clicks
 
 
 BLANK = Cell(" ", "", None)
@@ -1445,7 +1441,7 @@ def render_row(
         for offset, (char, style) in enumerate(_draw(item, g)):
             col = item.col_start + offset
             if 0 <= col < width:
-                cells[col] = Cell(char, style_all or style, item.index)
+                cells[col] = Cell(char, style_all or style, item.event_index)
     return cells
 
 
@@ -1513,11 +1509,11 @@ def _nearest(lane_layout: LaneLayout, around: tuple[int, int] | None) -> Item | 
     if not items:
         return None
     if around is None:
-        return min(items, key=lambda i: (i.start, i.row, i.index))
+        return min(items, key=lambda i: (i.start, i.row, i.event_index))
     lo, hi = around
     return min(
         items,
-        key=lambda i: (_distance(i, lo, hi), abs(i.start.toordinal() - lo), i.row, i.index),
+        key=lambda i: (_distance(i, lo, hi), abs(i.start.toordinal() - lo), i.row, i.event_index),
     )
 
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tui.core.collector import paused as gc_paused
 from tui.core.errors import Problem, TimelineError, did_you_mean
 from tui.core.event import Event, Timeline, TimelineInfo
-from tui.core.index import gc_paused
 from tui.core.locate import Locator, event_header_lines
 from tui.core.model import (
     EVENT_FIELDS,
@@ -40,9 +40,11 @@ from tui.core.model import (
 from tui.core.sanitize import quote
 
 try:  # a Rust TOML parser, several times faster than tomllib on big files (see _parse_chunk)
-    import rtoml as _rtoml
+    import rtoml
+
+    _HAS_RTOML = True
 except ImportError:  # pragma: no cover - the loader then uses tomllib throughout
-    _rtoml = None
+    _HAS_RTOML = False
 
 Progress = Callable[[float], None]
 
@@ -347,12 +349,12 @@ def _has_toml11_signs(chunk: str) -> bool:
 def _parse_chunk(chunk: str) -> dict[str, Any] | None:
     """A chunk's data as tomllib gives it, or None if it does not parse (the caller gives up)."""
     if (
-        _rtoml is not None
+        _HAS_RTOML
         and not _has_toml11_signs(chunk)
         and ("{" not in chunk or _inline_tables_are_toml10(chunk))
     ):
         try:
-            return _rtoml.loads(chunk)
+            return rtoml.loads(chunk)
         except Exception:  # it rejects a few things tomllib reads (1e400): ask tomllib
             pass
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Any
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -178,7 +179,7 @@ class Locator:
         """
         text, n = self.text, len(self.text)
         # Each frame: [is_array, path, next element index]
-        stack: list[list] = []
+        stack: list[list[Any]] = []
         pending: Path | None = path  # a value is expected here, for this path
         while True:
             if pending is not None:

@@ -30,6 +30,7 @@ from itertools import chain, compress, islice, repeat
 from operator import and_, attrgetter, ge, itemgetter, le, lt
 from typing import Any, TypeVar, cast
 
+from tui.core.collector import paused as gc_paused
 from tui.core.countries import BLOCS, country_name
 from tui.core.dates import MONTHS, PartialDate
 from tui.core.errors import did_you_mean
@@ -40,7 +41,6 @@ from tui.core.index import (
     TextIndex,
     bits_to_indices,
     bits_to_mask,
-    gc_paused,
     indices_to_bits,
 )
 from tui.core.sanitize import clean, quote

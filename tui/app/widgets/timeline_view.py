@@ -73,7 +73,7 @@ def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
             continue
         start = len(cells) - len(mark) if at_right else 0
         span_ = range(start - 1, start + len(mark) + 1)
-        if all(cells[c].index is None for c in span_ if 0 <= c < len(cells)):
+        if all(cells[c].event_index is None for c in span_ if 0 <= c < len(cells)):
             for offset, char in enumerate(mark):
                 cells[start + offset] = Cell(char, "hidden", None)
 
@@ -296,7 +296,12 @@ class TimelineView(ScrollView, can_focus=True):
 
     def highlight(self, event_id: str | None) -> None:
         """Highlight an event chosen elsewhere (the list, a link); posts no message."""
-        if event_id == self._selected and self._laid and self._shows(self._lane, event_id):
+        if (
+            event_id is not None
+            and event_id == self._selected
+            and self._laid
+            and self._shows(self._lane, event_id)
+        ):
             return
         self._selected = event_id
         self._reveal_selected()
