@@ -34,13 +34,13 @@ drawn dotted (``┄``) over its month or year and flagged ``approximate_start``/
 marker is dotted over its period with ``◆`` in the middle. An open or unknown span whose start
 lies after today runs to the end of its own date's period instead.
 
-Lanes (``lanes``): one per platform (compared casefold, labelled as first written in the given
-order; an event with several platforms appears in each of their lanes; events without platforms
-go to ``(none)``), per country (``RU Russian Federation``; ``short`` is the bare code for
-narrow panes) or per action (``Action.label``). Lanes are ordered by their earliest event (the
-events' own sort order), then by label (casefold), then key.
+Lanes (``Prepared.lanes``): one per platform (compared casefold, labelled as first written in
+the given order; an event with several platforms appears in each of their lanes; events without
+platforms go to ``(none)``), per country (``RU Russian Federation``; ``short`` is the bare code
+for narrow panes) or per action (``Action.label``). Lanes are ordered by their earliest event
+(the events' own sort order), then by label (casefold), then key.
 
-Stacking (``layout``): within a lane, items are placed in date order on the first row where
+Stacking (``Prepared.place``): within a lane, items are placed in date order on the first row where
 they leave at least one empty column after the row's previous item (greedy first-fit), so no
 item hides or touches another. Only items that reach into the visible columns are placed;
 the others are counted in ``hidden_left``/``hidden_right``. Column ranges are clamped to the
@@ -133,11 +133,6 @@ class Scale:
         """The first column that shows ``day`` (outside ``0..width-1`` when off-screen)."""
         return self.column_of(day.toordinal())
 
-    def last_column(self, day: date) -> int:
-        """The last column that shows ``day``: wider than one column when zoomed in."""
-        first = self.column_of(day.toordinal())
-        return max(first, self.column_of(day.toordinal() + 1) - 1)
-
     def date_at(self, col: int) -> date:
         """The first day shown in column ``col``, clamped to 0001-01-01..9999-12-31."""
         # Smallest k with floor(k * width / days) >= col, i.e. ceil(col * days / width).
@@ -156,13 +151,6 @@ class Scale:
         col = _clamp(self.column(around), 0, self.width - 1)
         offset = -((-col * days) // self.width)
         return Scale.from_ordinals(around.toordinal() - offset, days, self.width)
-
-    def pan(self, columns: int) -> Scale:
-        """Shift the window by ``columns`` (positive: later), stopping at the calendar's ends."""
-        shift = columns * self.days // self.width
-        if shift == 0 and columns:
-            shift = 1 if columns > 0 else -1
-        return Scale.from_ordinals(self.start.toordinal() + shift, self.days, self.width)
 
     def resized(self, width: int) -> Scale:
         """The same days over a new width (the terminal was resized)."""
@@ -760,14 +748,6 @@ def _build_lanes(events: Sequence[Event], by: LaneBy, sort_keys: Sequence[int]) 
     ]
 
 
-def lanes(events: Sequence[Event], by: LaneBy = "platform") -> list[Lane]:
-    """One lane per platform, country or action; see the module docstring for the order."""
-    sort_keys = [((e.date.start.toordinal() << 2 | int(e.date.precision)) << _BITS) for e in events]
-    for index, event in enumerate(events):
-        sort_keys[index] |= (event.end_date or event.date).end.toordinal()
-    return _build_lanes(events, by, sort_keys)
-
-
 class _LaneData(NamedTuple):
     """One lane's members in stacking order, with what placement reads of them."""
 
@@ -787,7 +767,7 @@ class _LaneData(NamedTuple):
 class Item(NamedTuple):
     """One event placed in one lane. Columns are clamped to ``0..width-1``."""
 
-    event_index: int  # into the events given to ``layout``
+    event_index: int  # into the events given to ``prepare``
     event_id: str
     row: int
     col_start: int
@@ -812,7 +792,8 @@ class LaneLayout(NamedTuple):
 
 
 def _last_column(ordinal: int, first: int, width: int, days: int) -> int:
-    """``Scale.last_column`` on ordinals, ``first`` being the window's first day."""
+    """The last column that shows the day ``ordinal`` (wider than one column when zoomed in),
+    ``first`` being the window's first day."""
     offset = (ordinal - first) * width
     return max(offset // days, (offset + width) // days - 1)
 
@@ -1353,14 +1334,6 @@ class LayoutCache:
             self._prepared.clear()
 
 
-def layout(events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> list[LaneLayout]:
-    """Lanes with their items stacked into rows so that none overlaps or touches another.
-
-    For repeated layouts of the same events, ``LayoutCache.layout`` keeps the scale-independent
-    work."""
-    return prepare(events, by, today).place(scale).lanes
-
-
 # ---------------------------------------------------------------------------------------------
 # Rendering
 
@@ -1443,10 +1416,6 @@ def render_row(
             if 0 <= col < width:
                 cells[col] = Cell(char, style_all or style, item.event_index)
     return cells
-
-
-def row_text(cells: Sequence[Cell]) -> str:
-    return "".join(c.char for c in cells)
 
 
 def runs(cells: Sequence[Cell]) -> list[tuple[str, str]]:
@@ -1568,12 +1537,9 @@ __all__ = [
     "fit",
     "lane_above",
     "lane_below",
-    "lanes",
-    "layout",
     "neighbour_in_time",
     "prepare",
     "render_row",
-    "row_text",
     "runs",
     "span",
     "ticks",
