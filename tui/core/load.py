@@ -56,11 +56,6 @@ _TOML_KEY_TUPLE = re.compile(rf"\({_QUOTED}(?:, ?{_QUOTED})*,?\)")
 _BIG_INTEGER = re.compile(r"[0-9][0-9_]{4000,}")
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or a TimelineError saying plainly why it cannot be read."""
-    return decode(read_bytes(path), str(path))
-
-
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a TimelineError (``unreadable``) saying plainly why not."""
     name = str(path)
@@ -294,10 +289,10 @@ _OTHER_ARRAY_HEADER = re.compile(r"\n[ \t]*\[\[(?!events\]\]|events\.)")
 # suite: \x and \e escapes, times without seconds, a byte-order mark after the start, and inline
 # tables over several lines or with a trailing comma. A chunk showing any sign of the first three
 # is parsed by tomllib; inline tables are checked one by one (``_inline_tables_are_toml10``).
-# Kept as the definition; ``_has_toml11_signs`` decides the same much faster (a test checks).
-_TOML11_SIGNS = re.compile(r"\\[xe]|\ufeff|(?<![\d:])\d\d:\d\d(?!:)")
-# A time's colon: a literal first character lets the regex engine skip ahead with a fast scan,
-# where the pattern above tried a match at every character (4.4 s over a 75 MB file).
+# The definition, a regex, is in tests/test_perf_fastpaths.py; ``_has_toml11_signs`` decides
+# the same much faster. A time's colon: a literal first character lets the regex engine skip
+# ahead with a fast scan, where the definition tried a match at every character (4.4 s over a
+# 75 MB file).
 _TIME_COLON = re.compile(r":\d\d(?!:)")
 # Where an inline table can start: as a value, after "=", "[" or "," (comments and newlines may
 # stand between in arrays). Matches inside strings only cost a check.
@@ -333,7 +328,8 @@ def _inline_tables_are_toml10(chunk: str) -> bool:
 
 
 def _has_toml11_signs(chunk: str) -> bool:
-    """``_TOML11_SIGNS.search(chunk)``, decided by substring scans and a literal-led regex."""
+    """Whether ``chunk`` shows a sign of the first three (above): \\x or \\e escapes, a
+    byte-order mark, a time without seconds; by substring scans and a literal-led regex."""
     if "\\x" in chunk or "\\e" in chunk or "\ufeff" in chunk:
         return True
     for match in _TIME_COLON.finditer(chunk):

@@ -83,12 +83,6 @@ class Locator:
                 return found
         return None
 
-    def header_line(self, path: Path) -> int | None:
-        for header, line in self.headers:
-            if header == path:
-                return line
-        return None
-
     # -- scanning ----------------------------------------------------------------------------
 
     def _where(self, offset: int) -> Position:

@@ -80,7 +80,6 @@ EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Telecom operators acknowledged", ("telco_ack",)),
     ("Economic impact", ("econ_impact",)),
 )
-IGNORED = ("continent", "region", "duration")
 REQUIRED = ("start_date", "country", "geo_scope", "shutdown_type")
 
 _ACTIONS = {
