@@ -35,7 +35,6 @@ from tui.core.layout import (
     lane_above,
     lane_below,
     neighbour_in_time,
-    prepare,
     render_row,
     runs,
     span,
@@ -75,12 +74,12 @@ def ev(
 
 
 def lanes(events: list[Event], by: Any = "platform") -> list[Lane]:
-    return prepare(events, by, TODAY).lanes  # lanes do not depend on today
+    return LayoutCache().prepare(events, by, TODAY).lanes  # lanes do not depend on today
 
 
 def layout(events: list[Event], scale: Scale, by: Any, today: date) -> list[LaneLayout]:
     """Lanes with their items stacked into rows (what ``LayoutCache.layout`` places)."""
-    return prepare(events, by, today).place(scale).lanes
+    return LayoutCache().prepare(events, by, today).place(scale).lanes
 
 
 def last_column(scale: Scale, day: date) -> int:

@@ -767,7 +767,7 @@ class _LaneData(NamedTuple):
 class Item(NamedTuple):
     """One event placed in one lane. Columns are clamped to ``0..width-1``."""
 
-    event_index: int  # into the events given to ``prepare``
+    event_index: int  # into the events laid out
     event_id: str
     row: int
     col_start: int
@@ -1225,11 +1225,6 @@ class Prepared:
         return self.spans.fit(width, self.spans.today)
 
 
-def prepare(events: Sequence[Event], by: LaneBy, today: date) -> Prepared:
-    """Spans, lanes and stacking order of ``events``, ready to be placed at any scale."""
-    return Prepared(_Spans(events, today), by)
-
-
 class LayoutCache:
     """The prepared lanes of the last few events lists, lane kinds and todays, so that zooming,
     panning, resizing and switching lane kinds redo only the placement.
@@ -1538,7 +1533,6 @@ __all__ = [
     "lane_above",
     "lane_below",
     "neighbour_in_time",
-    "prepare",
     "render_row",
     "runs",
     "span",
