@@ -54,9 +54,13 @@ RUSSIA = [
 ]
 
 
+def event_ids(b: Board, country: str, platform: str) -> list[str]:
+    return [entry.event_id for entry in b.cell(country, platform)]
+
+
 def grid(b: Board) -> dict[tuple[str, str], list[str]]:
     return {
-        (c.code, p.label): b.event_ids(c.code, p.key)
+        (c.code, p.label): event_ids(b, c.code, p.key)
         for c in b.countries
         for p in b.platforms
         if b.cell(c.code, p.key)
@@ -176,11 +180,11 @@ class TestRules:
         b = board(events, date(2021, 1, 1), TODAY)
         assert [c.code for c in b.countries] == ["BR", "RU"]
         assert [p.label for p in b.platforms] == ["Telegram", "WhatsApp", "(none)"]
-        assert b.event_ids("RU", "WHATSAPP") == ["b"]
-        assert b.event_ids("RU", "Telegram") == ["b"]
-        assert b.event_ids("RU", "") == ["c"]
-        assert b.event_ids("BR", "WhatsApp") == ["d"]
-        assert b.event_ids("BR", "Telegram") == []
+        assert event_ids(b, "RU", "WHATSAPP") == ["b"]
+        assert event_ids(b, "RU", "Telegram") == ["b"]
+        assert event_ids(b, "RU", "") == ["c"]
+        assert event_ids(b, "BR", "WhatsApp") == ["d"]
+        assert event_ids(b, "BR", "Telegram") == []
 
     def test_an_empty_board(self) -> None:
         b = board(RUSSIA, date(2000, 1, 1), TODAY)

@@ -19,8 +19,11 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from tui.commands.listing import SHORT_COLUMNS, TABLE_HEADER, rich_table, table_rows
+from tui.commands.listing import TABLE_HEADER, rich_table, table_rows
 from tui.core.load import load_timeline
+
+# The columns a terminal table never wraps (tui.commands.listing: "Short columns never wrap").
+SHORT_COLUMNS = ("DATE", "COUNTRY", "ACTION", "STATUS")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "timeline.toml"

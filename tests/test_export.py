@@ -25,11 +25,28 @@ from tui.commands.export import write_atomic
 from tui.core.event import EVENT_FIELDS, Timeline
 from tui.core.export import FORMATS, render
 from tui.core.export.common import dumps, event_record, paragraphs, uri
-from tui.core.export.csv import COLUMNS, LIST_COLUMNS, decode_cell, decode_list, defuse
+from tui.core.export.csv import COLUMNS, defuse
 from tui.core.export.ics import default_stamp
 from tui.core.load import load_text, load_timeline
 from tui.core.query import Index, parse
 from tui.core.sanitize import clean_block
+
+# A reader of the CSV export, by its documented rules (tui.core.export.csv, docs/publishing.md):
+# one item per line in a list cell; a ``'`` before what a spreadsheet would run as a formula.
+LIST_COLUMNS = ("platforms", "authority", "tags", "source_publishers", "source_urls", "related")
+DEFUSED = tuple("'" + c for c in "=+-@\t\r'")
+
+
+def decode_cell(cell: str) -> str:
+    """The text of a cell as written: the ``'`` added against formulas removed."""
+    return cell[1:] if cell.startswith(DEFUSED) else cell
+
+
+def decode_list(cell: str) -> list[str]:
+    """The items of a list field's cell (an empty cell is an empty list)."""
+    text = decode_cell(cell)
+    return text.split("\n") if text else []
+
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "query" / "timeline.toml"

@@ -2,8 +2,8 @@
 
 ``Index`` finds free text in texts it builds for all events at once (``Index._texts``,
 ``tui.core.index.prepare_texts``) plus the distinct values of repeated fields; the reference is
-``haystack(event)`` searched with ``in``. Facets and time columns are built without a Python
-step per event; the references are loops over the events.
+``haystack(event)`` searched with ``in`` (tests/plain_search.py). Facets and time columns are
+built without a Python step per event; the references are loops over the events.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from plain_search import ScanIndex, ScanText, haystack, text_index
 from pydantic import ValidationError
 
 from tui.core import index as ix
@@ -25,7 +26,6 @@ from tui.core.event import Action, Event, Status
 from tui.core.index import (
     FS,
     RS,
-    ScanText,
     TextIndex,
     WordIndex,
     indices_to_bits,
@@ -37,7 +37,6 @@ from tui.core.query import (
     FACETS,
     Index,
     _Values,
-    haystack,
     normalize,
     parse,
 )
@@ -176,7 +175,7 @@ def test_text_index_agrees_with_a_scan_through_any_cache_history(
     # with and without a tail, and the word index arriving part way through: whatever was
     # cached before, answers stay exact (inside ``within`` when one is given).
     n = len(hays)
-    index = TextIndex.from_texts(hays, chunk_size=chunk, tail=MARK if tail else None)
+    index = text_index(hays, chunk_size=chunk, tail=MARK if tail else None)
     index._CACHE_SIZE = cache
     index._PARTIAL_SIZE = cache
     index._SLICE = chunk
@@ -233,7 +232,7 @@ def test_text_index_with_tail_letter_runs_agrees_with_a_scan(
     fields: list[tuple[str, str]], needles: list[str]
 ) -> None:
     hays = [head + MARK + tail for head, tail in fields]
-    index = TextIndex.from_texts(hays, chunk_size=7, tail=MARK)
+    index = text_index(hays, chunk_size=7, tail=MARK)
     index.build_words()
     searchable = prepare_texts(hays)
     for needle in needles:
@@ -383,7 +382,7 @@ def test_free_text_finds_what_the_haystack_holds(
     fast = Index(timeline, today=TODAY)
     warmed = Index(timeline, today=TODAY)
     warmed.warm()  # with the word index
-    plain = Index(timeline, today=TODAY, scan_text=True)
+    plain = ScanIndex(timeline, today=TODAY)
     hays = [haystack(e) for e in timeline]
     needles = data.draw(st.lists(needles_from(hays), min_size=1, max_size=10))
     for needle in needles:

@@ -12,6 +12,7 @@ from tui.core.countries import BLOCS, country_name, suggest_code
 from tui.core.dates import PartialDate
 from tui.core.event import LASTING_ACTIONS, Action, Event, Status, Timeline
 from tui.core.model import EventModel, SourceModel, TimelineFile, validate_event
+from tui.core.query import Index, parse
 
 
 def event(**changes: Any) -> dict[str, Any]:
@@ -155,9 +156,11 @@ def test_events_are_immutable() -> None:
         loaded.platforms.append("Telegram")  # type: ignore[attr-defined]
 
 
-def test_has_platform_ignores_case() -> None:
+def test_platforms_are_matched_ignoring_case() -> None:
     loaded = validate_event(event(platforms=["WhatsApp"]))
-    assert loaded.has_platform("whatsapp") and not loaded.has_platform("Telegram")
+    index = Index([loaded], today=date(2025, 6, 30))
+    assert index.filter(parse("platform:whatsapp")) == [0]
+    assert index.filter(parse("platform:Telegram")) == []
 
 
 def make(ident: str, start: object, end: object = None) -> Event:

@@ -12,18 +12,17 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plain_search import ScanIndex, ScanText, haystack, text_index
 
 from tui.core.event import Timeline
 from tui.core.index import (
-    ScanText,
-    TextIndex,
     bits_to_indices,
     bits_to_mask,
     indices_to_bits,
     mask_to_bits,
 )
 from tui.core.load import load_timeline
-from tui.core.query import Index, haystack, parse, with_facet
+from tui.core.query import Index, parse, with_facet
 from tui.core.span import Kind, span
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "timeline.toml"
@@ -40,7 +39,8 @@ def index(request: pytest.FixtureRequest, timeline: Timeline) -> Index:
     # Every text strategy must give the same answers: the events' texts scanned (what a fresh
     # index does), the same with the word index built by warm(), and a plain scan of each
     # event's haystack() (the reference).
-    built = Index(timeline.events, today=TODAY, scan_text=request.param == "scan")
+    scan = request.param == "scan"
+    built = (ScanIndex if scan else Index)(timeline.events, today=TODAY)
     if request.param == "words":
         built.warm()
     return built
@@ -340,7 +340,7 @@ WORDS = ["alpha", "beta", "gamma", "delta", "block", "blocked", "court", "ruling
 def test_text_index_agrees_with_a_plain_scan(
     hays: list[str], needles: list[str], chunk: int
 ) -> None:
-    indexed = TextIndex.from_texts(hays, chunk_size=chunk)
+    indexed = text_index(hays, chunk_size=chunk)
     plain = ScanText(hays)
     everything = (1 << len(hays)) - 1
     for needle in needles:

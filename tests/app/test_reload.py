@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.widgets.event_list import EventList
@@ -68,15 +69,31 @@ async def test_an_invalid_save_shows_problems_and_keeps_the_last_good_data(
         before = len(app.timeline.events)
         timeline_file.write_text(good.replace('title = "Russia blocks Facebook"', 'titel = "x"'))
         panel = app.query_one(ProblemsPanel)
-        await wait_until(pilot, lambda: panel.visible, 3.0)
+        await wait_until(pilot, lambda: panel.showing, 3.0)
         text = screen_text(app)
         assert "titel: unknown field; did you mean 'title'?" in text
         assert f"{timeline_file}:" in text
+        await pilot.press("p")  # p goes to the problems while there are any
+        await settle(pilot)
+        assert app.focused is panel.query_one(OptionList)
         assert len(app.timeline.events) == before  # still the last good data
         assert app.file_digest is None  # saving from the form must now refuse
         timeline_file.write_text(good)
-        await wait_until(pilot, lambda: not panel.visible, 3.0)
+        await wait_until(pilot, lambda: not panel.showing, 3.0)
         assert app.file_digest is not None
+
+
+async def test_p_without_problems_says_so(timeline_file: Path) -> None:
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        focused = app.focused
+        await pilot.press("p")
+        await settle(pilot)
+        assert not app.query_one(ProblemsPanel).showing
+        assert app.focused is focused
+        messages = [str(n.message) for n in app._notifications]
+        assert "The file loads without problems." in messages
 
 
 async def test_a_deleted_file_is_a_problem_not_a_crash(timeline_file: Path) -> None:
@@ -86,13 +103,13 @@ async def test_a_deleted_file_is_a_problem_not_a_crash(timeline_file: Path) -> N
         good = timeline_file.read_bytes()
         timeline_file.unlink()
         panel = app.query_one(ProblemsPanel)
-        await wait_until(pilot, lambda: panel.visible, 3.0)
+        await wait_until(pilot, lambda: panel.showing, 3.0)
         assert "no such file" in screen_text(app)
         # An editor that saves by rename: a new file appears in its place.
         replacement = timeline_file.with_suffix(".tmp")
         replacement.write_bytes(good)
         os.replace(replacement, timeline_file)
-        await wait_until(pilot, lambda: not panel.visible, 3.0)
+        await wait_until(pilot, lambda: not panel.showing, 3.0)
         assert app.is_running
 
 
@@ -139,7 +156,7 @@ async def test_e_from_the_problems_panel_opens_at_the_problem(
         text = timeline_file.read_text()
         timeline_file.write_text(text.replace("date = 2022-03-04", 'date = "March 2022"'))
         panel = app.query_one(ProblemsPanel)
-        await wait_until(pilot, lambda: panel.visible, 3.0)
+        await wait_until(pilot, lambda: panel.showing, 3.0)
         problem_line = panel.selected.line
         assert problem_line is not None
         await pilot.press("e")
@@ -192,7 +209,7 @@ async def open_problems_panel(pilot, timeline_file: Path) -> str:  # type: ignor
     good = timeline_file.read_text()
     timeline_file.write_text(good.replace('title = "Russia blocks Facebook"', 'titel = "x"'))
     panel = pilot.app.query_one(ProblemsPanel)
-    await wait_until(pilot, lambda: panel.visible, 3.0)
+    await wait_until(pilot, lambda: panel.showing, 3.0)
     return good
 
 
@@ -228,7 +245,7 @@ async def test_the_list_keeps_its_scroll_when_the_problems_panel_closes(
         scroll = events.scroll_offset.y
         timeline_file.write_text(good)
         panel = app.query_one(ProblemsPanel)
-        await wait_until(pilot, lambda: not panel.visible, 3.0)
+        await wait_until(pilot, lambda: not panel.showing, 3.0)
         await wait_until(pilot, lambda: events.scrollable_content_region.height == 7, 3.0)
         assert events.scroll_offset.y == scroll
         assert events.cursor == 6

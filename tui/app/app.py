@@ -444,7 +444,7 @@ class PolicyApp(App[int]):
 
     def action_focus_problems(self) -> None:
         panel = self.query_one(ProblemsPanel)
-        if panel.visible:
+        if panel.showing:
             panel.focus_list()
         else:
             self.notify("The file loads without problems.", markup=False)
@@ -455,7 +455,7 @@ class PolicyApp(App[int]):
             return
         panel = self.query_one(ProblemsPanel)
         line: int | None = None
-        if panel.visible and panel.selected is not None:
+        if panel.showing and panel.selected is not None:
             line = panel.selected.line
         elif self._current is not None:
             line = self.timeline.lines.get(self._current.id)

@@ -209,7 +209,6 @@ def plain_table(events: Sequence[Event]) -> str:
 # left and wraps by words. While the title would get less than MIN_TITLE, the columns of least
 # use on a terminal give way: the id goes (long, and shown by `| cat` or --format), then COUNTRY
 # is headed CC (its cells are two letters wide), then the platforms go.
-SHORT_COLUMNS = ("DATE", "COUNTRY", "ACTION", "STATUS")
 DROP_ORDER = ("ID", "PLATFORMS")
 MIN_TITLE = 30
 PLATFORMS_WIDTH = 18  # at most: a longer list wraps by words within it

@@ -77,9 +77,6 @@ class Board:
         """The entries of a cell; ``platform`` is matched casefold."""
         return self.cells.get((country, platform.casefold()), ())
 
-    def event_ids(self, country: str, platform: str) -> list[str]:
-        return [entry.event_id for entry in self.cell(country, platform)]
-
     @property
     def empty(self) -> bool:
         return not self.cells

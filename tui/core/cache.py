@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tui import __version__
+from tui.core.collector import paused as gc_paused
 from tui.core.dates import PartialDate
 from tui.core.digest import file_digest, stream_digest
 from tui.core.event import Action, Event, Source, Status, Timeline, TimelineInfo
-from tui.core.index import gc_paused
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
@@ -239,7 +239,9 @@ def store(path: Path, sha256: str, timeline: Timeline) -> None:
         _remove_stale(where.parent)
         events = timeline.events
         starts = range(0, len(events), BLOCK_EVENTS)
-        blocks = [
+        # Title and description with the views, the head's rows, the number of blocks, the rows
+        # of each block: read back one at a time, so the first rows come before the rest.
+        blocks: list[tuple[tuple[str, str], dict[str, str]] | tuple[list[Any], list[int]] | int] = [
             ((timeline.info.title, timeline.info.description), timeline.views),
             _rows(events[:HEAD_EVENTS], timeline.lines),
             len(starts),

@@ -81,7 +81,3 @@ def suggest_code(text: str) -> str | None:
         return None
     code: str = country.alpha_2
     return code if code != text else None
-
-
-def is_known(code: str) -> bool:
-    return country_name(code) is not None

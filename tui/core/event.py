@@ -108,10 +108,6 @@ class Event(NamedTuple):
         end = (self.end_date or self.date).end.toordinal()
         return (*self.date.sort_key, end, self.id)
 
-    def has_platform(self, name: str) -> bool:
-        folded = name.casefold()
-        return any(p.casefold() == folded for p in self.platforms)
-
 
 class TimelineInfo(NamedTuple):
     title: str = "Untitled timeline"

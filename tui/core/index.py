@@ -279,13 +279,6 @@ class TextIndex:
         self._cache: OrderedDict[str, int] = OrderedDict()
         self._partial: OrderedDict[tuple[str, int], int] = OrderedDict()
 
-    @classmethod
-    def from_texts(
-        cls, texts: Sequence[str], chunk_size: int | None = None, tail: str | None = None
-    ) -> TextIndex:
-        """An index over ready texts (one per event, fields joined by FS)."""
-        return cls(len(texts), lambda lo, hi: texts[lo:hi], chunk_size, tail)
-
     @property
     def built(self) -> bool:
         return self._heads is not None
@@ -441,25 +434,3 @@ class TextIndex:
             some = picked[lo : lo + step]
             hits += compress(some, map(contains, map(texts.__getitem__, some), repeat(needle)))
         return indices_to_bits(hits, n)
-
-
-class ScanText:
-    """The obvious search: is the needle in each haystack? The reference ``TextIndex`` is
-    tested against (``Index(..., scan_text=True)``); too slow for big timelines."""
-
-    _CACHE_SIZE = 0
-    built = True
-
-    def __init__(self, haystacks: Sequence[str]) -> None:
-        self.haystacks = haystacks
-        self.n = len(haystacks)
-
-    def build(self) -> None:
-        pass
-
-    def build_words(self) -> None:
-        pass
-
-    def search(self, needle: str, within: int | None = None) -> int:
-        found = compress(range(self.n), map(contains, self.haystacks, repeat(needle)))
-        return indices_to_bits(found, self.n)

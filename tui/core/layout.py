@@ -29,13 +29,13 @@ drawn dotted (``┄``) over its month or year and flagged ``approximate_start``/
 marker is dotted over its period with ``◆`` in the middle. An open or unknown span whose start
 lies after today runs to the end of its own date's period instead.
 
-Lanes (``lanes``): one per platform (compared casefold, labelled as first written in the given
-order; an event with several platforms appears in each of their lanes; events without platforms
-go to ``(none)``), per country (``RU Russian Federation``; ``short`` is the bare code for
-narrow panes) or per action (``Action.label``). Lanes are ordered by their earliest event (the
-events' own sort order), then by label (casefold), then key.
+Lanes (``Prepared.lanes``): one per platform (compared casefold, labelled as first written in
+the given order; an event with several platforms appears in each of their lanes; events without
+platforms go to ``(none)``), per country (``RU Russian Federation``; ``short`` is the bare code
+for narrow panes) or per action (``Action.label``). Lanes are ordered by their earliest event
+(the events' own sort order), then by label (casefold), then key.
 
-Stacking (``layout``): within a lane, items are placed in date order on the first row where
+Stacking (``Prepared.place``): within a lane, items are placed in date order on the first row where
 they leave at least one empty column after the row's previous item (greedy first-fit), so no
 item hides or touches another. Only items that reach into the visible columns are placed;
 the others are counted in ``hidden_left``/``hidden_right``. Column ranges are clamped to the
@@ -131,11 +131,6 @@ class Scale:
         """The first column that shows ``day`` (outside ``0..width-1`` when off-screen)."""
         return self.column_of(day.toordinal())
 
-    def last_column(self, day: date) -> int:
-        """The last column that shows ``day``: wider than one column when zoomed in."""
-        first = self.column_of(day.toordinal())
-        return max(first, self.column_of(day.toordinal() + 1) - 1)
-
     def date_at(self, col: int) -> date:
         """The first day shown in column ``col``, clamped to 0001-01-01..9999-12-31."""
         # Smallest k with floor(k * width / days) >= col, i.e. ceil(col * days / width).
@@ -154,13 +149,6 @@ class Scale:
         col = _clamp(self.column(around), 0, self.width - 1)
         offset = -((-col * days) // self.width)
         return Scale.from_ordinals(around.toordinal() - offset, days, self.width)
-
-    def pan(self, columns: int) -> Scale:
-        """Shift the window by ``columns`` (positive: later), stopping at the calendar's ends."""
-        shift = columns * self.days // self.width
-        if shift == 0 and columns:
-            shift = 1 if columns > 0 else -1
-        return Scale.from_ordinals(self.start.toordinal() + shift, self.days, self.width)
 
     def resized(self, width: int) -> Scale:
         """The same days over a new width (the terminal was resized)."""
@@ -331,9 +319,9 @@ def _day_ticks(scale: Scale, labels: list[tuple[int, int]]) -> list[Tick]:
         return []
     days: list[tuple[int, int]] = []  # (day of the month, column)
     for ordinal in range(scale.start.toordinal(), scale.end.toordinal() + 1):
-        day = date.fromordinal(ordinal)
-        if day.day != 1 and _on_step(day.day, mark_step):
-            days.append((day.day, scale.column_of(ordinal)))
+        when = date.fromordinal(ordinal)
+        if when.day != 1 and _on_step(when.day, mark_step):
+            days.append((when.day, scale.column_of(ordinal)))
     chosen = None
     for step in DAY_STEPS:
         if step < mark_step or step % mark_step:
@@ -687,7 +675,7 @@ def _lane_key(by: LaneBy, value: object) -> tuple[str, str, str]:
         code = str(value)
         name = country_name(code)
         return (code, f"{clean(code)} {name}" if name else clean(code), clean(code))
-    action = Action(value)
+    action = Action(str(value))
     return (action.value, action.label, action.label)
 
 
@@ -759,14 +747,6 @@ def _build_lanes(events: Sequence[Event], by: LaneBy, sort_keys: Sequence[int]) 
     ]
 
 
-def lanes(events: Sequence[Event], by: LaneBy = "platform") -> list[Lane]:
-    """One lane per platform, country or action; see the module docstring for the order."""
-    sort_keys = [((e.date.start.toordinal() << 2 | int(e.date.precision)) << _BITS) for e in events]
-    for index, event in enumerate(events):
-        sort_keys[index] |= (event.end_date or event.date).end.toordinal()
-    return _build_lanes(events, by, sort_keys)
-
-
 class _LaneData(NamedTuple):
     """One lane's members in stacking order, with what placement reads of them."""
 
@@ -786,7 +766,7 @@ class _LaneData(NamedTuple):
 class Item(NamedTuple):
     """One event placed in one lane. Columns are clamped to ``0..width-1``."""
 
-    index: int  # into the events given to ``layout``
+    event_index: int  # into the events laid out
     event_id: str
     row: int
     col_start: int
@@ -811,7 +791,8 @@ class LaneLayout(NamedTuple):
 
 
 def _last_column(ordinal: int, first: int, width: int, days: int) -> int:
-    """``Scale.last_column`` on ordinals, ``first`` being the window's first day."""
+    """The last column that shows the day ``ordinal`` (wider than one column when zoomed in),
+    ``first`` being the window's first day."""
     offset = (ordinal - first) * width
     return max(offset // days, (offset + width) // days - 1)
 
@@ -884,7 +865,8 @@ class Rows(Sequence[tuple[Item, ...]]):
         return row
 
     def __repr__(self) -> str:
-        return f"<Rows of {self._data.lane.label!r}: {len(self)} rows, {self.count} items>"
+        placed = len(self._zero) + len(self._window)
+        return f"<Rows of {self._data.lane.label!r}: {len(self)} rows, {placed} items>"
 
     # Equal to the tuple of its rows, as ``LaneLayout.rows`` was (this builds every row).
     def __eq__(self, other: object) -> bool:
@@ -894,11 +876,6 @@ class Rows(Sequence[tuple[Item, ...]]):
 
     def __hash__(self) -> int:
         return hash(tuple(self))
-
-    @property
-    def count(self) -> int:
-        """Items placed in this lane, over all rows."""
-        return len(self._zero) + len(self._window)
 
     def _ranks(self, row: int) -> list[int]:
         """The items on ``row``, in stacking order (which is column order)."""
@@ -939,7 +916,7 @@ class Rows(Sequence[tuple[Item, ...]]):
         row = self.row_of(index)
         if row is None:
             return None
-        return next(item for item in self[row] if item.index == index)
+        return next(item for item in self[row] if item.event_index == index)
 
     def nearest(self, around: tuple[int, int] | None) -> Item | None:
         """The item nearest in time to the days ``around`` (first, last): overlapping first,
@@ -1247,11 +1224,6 @@ class Prepared:
         return self.spans.fit(width, self.spans.today)
 
 
-def prepare(events: Sequence[Event], by: LaneBy, today: date) -> Prepared:
-    """Spans, lanes and stacking order of ``events``, ready to be placed at any scale."""
-    return Prepared(_Spans(events, today), by)
-
-
 class LayoutCache:
     """The prepared lanes of the last few events lists, lane kinds and todays, so that zooming,
     panning, resizing and switching lane kinds redo only the placement.
@@ -1356,14 +1328,6 @@ class LayoutCache:
             self._prepared.clear()
 
 
-def layout(events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> list[LaneLayout]:
-    """Lanes with their items stacked into rows so that none overlaps or touches another.
-
-    For repeated layouts of the same events, ``LayoutCache.layout`` keeps the scale-independent
-    work."""
-    return prepare(events, by, today).place(scale).lanes
-
-
 # ---------------------------------------------------------------------------------------------
 # Rendering
 
@@ -1388,7 +1352,7 @@ ASCII = Glyphs("=", "[", "]", "|", ">", "?", "*", "~", "<", ">")
 class Cell(NamedTuple):
     char: str
     style: str  # "", a Kind value, "approximate", "clipped" or "selected"
-    index: int | None  # the event drawn here, for colours and mouse clicks
+    event_index: int | None  # the event drawn here, for colours and mouse clicks
 
 
 BLANK = Cell(" ", "", None)
@@ -1444,12 +1408,8 @@ def render_row(
         for offset, (char, style) in enumerate(_draw(item, g)):
             col = item.col_start + offset
             if 0 <= col < width:
-                cells[col] = Cell(char, style_all or style, item.index)
+                cells[col] = Cell(char, style_all or style, item.event_index)
     return cells
-
-
-def row_text(cells: Sequence[Cell]) -> str:
-    return "".join(c.char for c in cells)
 
 
 def runs(cells: Sequence[Cell]) -> list[tuple[str, str]]:
@@ -1512,11 +1472,11 @@ def _nearest(lane_layout: LaneLayout, around: tuple[int, int] | None) -> Item | 
     if not items:
         return None
     if around is None:
-        return min(items, key=lambda i: (i.start, i.row, i.index))
+        return min(items, key=lambda i: (i.start, i.row, i.event_index))
     lo, hi = around
     return min(
         items,
-        key=lambda i: (_distance(i, lo, hi), abs(i.start.toordinal() - lo), i.row, i.index),
+        key=lambda i: (_distance(i, lo, hi), abs(i.start.toordinal() - lo), i.row, i.event_index),
     )
 
 
@@ -1571,12 +1531,8 @@ __all__ = [
     "fit",
     "lane_above",
     "lane_below",
-    "lanes",
-    "layout",
     "neighbour_in_time",
-    "prepare",
     "render_row",
-    "row_text",
     "runs",
     "span",
     "ticks",

@@ -21,9 +21,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tui.core.collector import paused as gc_paused
 from tui.core.errors import Problem, TimelineError, did_you_mean
 from tui.core.event import Event, Timeline, TimelineInfo
-from tui.core.index import gc_paused
 from tui.core.locate import Locator, event_header_lines
 from tui.core.model import (
     EVENT_FIELDS,
@@ -40,9 +40,11 @@ from tui.core.model import (
 from tui.core.sanitize import quote
 
 try:  # a Rust TOML parser, several times faster than tomllib on big files (see _parse_chunk)
-    import rtoml as _rtoml
+    import rtoml
+
+    _HAS_RTOML = True
 except ImportError:  # pragma: no cover - the loader then uses tomllib throughout
-    _rtoml = None
+    _HAS_RTOML = False
 
 Progress = Callable[[float], None]
 
@@ -52,11 +54,6 @@ _QUOTED = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 _TOML_KEY_TUPLE = re.compile(rf"\({_QUOTED}(?:, ?{_QUOTED})*,?\)")
 # Python refuses to convert integers longer than sys.get_int_max_str_digits() (4300).
 _BIG_INTEGER = re.compile(r"[0-9][0-9_]{4000,}")
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or a TimelineError saying plainly why it cannot be read."""
-    return decode(read_bytes(path), str(path))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -292,10 +289,10 @@ _OTHER_ARRAY_HEADER = re.compile(r"\n[ \t]*\[\[(?!events\]\]|events\.)")
 # suite: \x and \e escapes, times without seconds, a byte-order mark after the start, and inline
 # tables over several lines or with a trailing comma. A chunk showing any sign of the first three
 # is parsed by tomllib; inline tables are checked one by one (``_inline_tables_are_toml10``).
-# Kept as the definition; ``_has_toml11_signs`` decides the same much faster (a test checks).
-_TOML11_SIGNS = re.compile(r"\\[xe]|\ufeff|(?<![\d:])\d\d:\d\d(?!:)")
-# A time's colon: a literal first character lets the regex engine skip ahead with a fast scan,
-# where the pattern above tried a match at every character (4.4 s over a 75 MB file).
+# The definition, a regex, is in tests/test_perf_fastpaths.py; ``_has_toml11_signs`` decides
+# the same much faster. A time's colon: a literal first character lets the regex engine skip
+# ahead with a fast scan, where the definition tried a match at every character (4.4 s over a
+# 75 MB file).
 _TIME_COLON = re.compile(r":\d\d(?!:)")
 # Where an inline table can start: as a value, after "=", "[" or "," (comments and newlines may
 # stand between in arrays). Matches inside strings only cost a check.
@@ -331,7 +328,8 @@ def _inline_tables_are_toml10(chunk: str) -> bool:
 
 
 def _has_toml11_signs(chunk: str) -> bool:
-    """``_TOML11_SIGNS.search(chunk)``, decided by substring scans and a literal-led regex."""
+    """Whether ``chunk`` shows a sign of the first three (above): \\x or \\e escapes, a
+    byte-order mark, a time without seconds; by substring scans and a literal-led regex."""
     if "\\x" in chunk or "\\e" in chunk or "\ufeff" in chunk:
         return True
     for match in _TIME_COLON.finditer(chunk):
@@ -347,12 +345,12 @@ def _has_toml11_signs(chunk: str) -> bool:
 def _parse_chunk(chunk: str) -> dict[str, Any] | None:
     """A chunk's data as tomllib gives it, or None if it does not parse (the caller gives up)."""
     if (
-        _rtoml is not None
+        _HAS_RTOML
         and not _has_toml11_signs(chunk)
         and ("{" not in chunk or _inline_tables_are_toml10(chunk))
     ):
         try:
-            return _rtoml.loads(chunk)
+            return rtoml.loads(chunk)
         except Exception:  # it rejects a few things tomllib reads (1e400): ask tomllib
             pass
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Any
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column
@@ -80,12 +81,6 @@ class Locator:
             found = self.positions.get(path[:cut])
             if found is not None:
                 return found
-        return None
-
-    def header_line(self, path: Path) -> int | None:
-        for header, line in self.headers:
-            if header == path:
-                return line
         return None
 
     # -- scanning ----------------------------------------------------------------------------
@@ -178,7 +173,7 @@ class Locator:
         """
         text, n = self.text, len(self.text)
         # Each frame: [is_array, path, next element index]
-        stack: list[list] = []
+        stack: list[list[Any]] = []
         pending: Path | None = path  # a value is expected here, for this path
         while True:
             if pending is not None:

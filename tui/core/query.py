@@ -30,17 +30,16 @@ from itertools import chain, compress, islice, repeat
 from operator import and_, attrgetter, ge, itemgetter, le, lt
 from typing import Any, TypeVar, cast
 
+from tui.core.collector import paused as gc_paused
 from tui.core.countries import BLOCS, country_name
 from tui.core.dates import MONTHS, PartialDate
 from tui.core.errors import did_you_mean
 from tui.core.event import Action, Event, Status
 from tui.core.index import (
     FS,
-    ScanText,
     TextIndex,
     bits_to_indices,
     bits_to_mask,
-    gc_paused,
     indices_to_bits,
 )
 from tui.core.sanitize import clean, quote
@@ -622,29 +621,6 @@ def command_line(query_text: str, path: str | None, view: str | None = None) -> 
 # Evaluation
 
 
-def haystack(event: Event) -> str:
-    """What free text searches: casefolded, spaces collapsed, fields split by U+001F.
-
-    U+001F counts as whitespace for ``str.split``, so no normalised needle can contain it and a
-    phrase never matches across two fields. Source URLs are included so that a pasted URL
-    answers "do I already cite this?". This is the definition; ``Index`` builds the same text
-    for all events at once (``Index._texts``, checked against this by the tests).
-    """
-    parts = [
-        event.id,
-        event.title,
-        event.summary,
-        event.country_name,
-        *event.tags,
-        *event.authority,
-        *event.platforms,
-        *(s.publisher for s in event.sources),
-        *(s.title for s in event.sources if s.title),
-        *(s.url for s in event.sources),
-    ]
-    return "\x1f".join(" ".join(p.split()).casefold() for p in parts)
-
-
 # The event fields queries read, taken off all events in one pass (``Index._columns``).
 _COLUMNS = (
     "id", "title", "summary", "country", "tags", "authority", "platforms", "sources",
@@ -674,7 +650,7 @@ def _spaces_collapsed(key: str) -> str:
     return " ".join(key.split())
 
 
-# A value key (normalised for its field) -> its text in ``haystack``. A country's key is its
+# A value key (normalised for its field) -> its text in the search texts. A country's key is its
 # code (validated: upper case), its text the country's name.
 _TEXT_OF: dict[str, Callable[[str], str]] = {
     "country": lambda code: normalize(None, country_name(code) or code),
@@ -761,7 +737,7 @@ class _Values:
         return True
 
     def containing(self, needle: str) -> int:
-        """The events with a value whose text (as ``haystack`` has it) contains ``needle``."""
+        """The events with a value whose text (as free text sees it) contains ``needle``."""
         if self._texts is None:
             spell = _TEXT_OF.get(self.field, _spaces_collapsed)
             self._texts = [(spell(key), key) for key in self.display]
@@ -857,8 +833,6 @@ class Index:
     search texts ~0.5 s; then the word index, ~2.5 s, which only ``warm()`` builds and which
     makes free text ~3x faster to search). A loader should run ``warm()`` in a worker thread
     once the timeline is shown: it yields the GIL every ~15 ms, and queries work meanwhile.
-    With ``scan_text``, free text is found by scanning each event's ``haystack`` instead: the
-    reference the tests check the fast search against.
     Safe to call from several threads (a superseded UI worker may still be running): queries
     are serialised, since they share caches; ``warm()`` does not block queries that need only
     what is already built.
@@ -866,18 +840,12 @@ class Index:
 
     _CACHE_SIZE = 256
 
-    def __init__(
-        self, events: Sequence[Event], today: date | None = None, *, scan_text: bool = False
-    ) -> None:
+    def __init__(self, events: Sequence[Event], today: date | None = None) -> None:
         self.events = events
         self.today = today or date.today()
         n = self.n = len(events)
         self.all = (1 << n) - 1
-        self._text: TextIndex | ScanText = (
-            ScanText([haystack(e) for e in events])
-            if scan_text
-            else TextIndex(n, _weak_texts(self), tail=_TAIL)
-        )
+        self._text = TextIndex(n, _weak_texts(self), tail=_TAIL)
         self._cols: dict[str, list[Any]] | None = None
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
         self._parts_lock = threading.Lock()
@@ -1033,7 +1001,8 @@ class Index:
         return self._part("time", _Times)
 
     def _texts(self, lo: int, hi: int) -> list[str]:
-        """Events ``lo`` to ``hi - 1`` as raw search texts: the fields of ``haystack`` that
+        """Events ``lo`` to ``hi - 1`` as raw search texts: the fields free text searches
+        (docs/query.md; the tests' reference is ``haystack`` in tests/plain_search.py) that
         differ from event to event, joined by FS, prose first (title, summary, source titles),
         then after an empty field (``_TAIL``) the id, publishers and URLs. Country names, tags,
         authorities and platforms repeat: free text finds them through their few distinct
@@ -1061,12 +1030,11 @@ class Index:
     def _search_text(self, needle: str, within: int | None = None) -> int:
         """Events whose text contains ``needle`` (exact inside ``within`` when given)."""
         bits = self._text.search(needle, within)
-        if isinstance(self._text, TextIndex):
-            for field in _VALUE_TEXT_FIELDS:
-                bits |= self._values(field).containing(needle)
-            if self._cols is not None:
-                with self._parts_lock:
-                    self._drop_columns_if_done()
+        for field in _VALUE_TEXT_FIELDS:
+            bits |= self._values(field).containing(needle)
+        if self._cols is not None:
+            with self._parts_lock:
+                self._drop_columns_if_done()
         return bits
 
     # -- evaluation ---------------------------------------------------------------------------

@@ -291,8 +291,11 @@ class EventForm(ModalScreen[str | None]):
             return  # composing: the snapshot is taken on mount
         # A value the form wrote itself is not the user choosing an id; clearing the field
         # hands the id back to the suggestion.
-        typed_id = isinstance(event, Input.Changed) and event.input.id == "f-id"
-        if typed_id and event.value != self._suggested:
+        if (
+            isinstance(event, Input.Changed)
+            and event.input.id == "f-id"
+            and event.value != self._suggested
+        ):
             self._id_edited = bool(event.value)
         self._refresh()
 
@@ -335,13 +338,13 @@ class EventForm(ModalScreen[str | None]):
         for index, row in enumerate(self._rows()):
             row_values = values.sources[index]
             row.touched.update(k for k, v in row_values.items() if v != row.initial.get(k, ""))
-            shown = {
+            row_errors = {
                 key: message
                 for key in row_values
                 if (message := self.errors.get(f"sources.{index}.{key}"))
                 and (self._show_all or key in row.touched or row_values[key].strip())
             }
-            row.show_errors(shown)
+            row.show_errors(row_errors)
 
     @property
     def dirty(self) -> bool:

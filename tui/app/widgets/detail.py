@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -100,7 +101,7 @@ class EventDetail(VerticalScroll, can_focus=True):
     EventDetail > #detail-body { width: 1fr; }
     """
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         # Blank until the first filter result picks the event: "No event selected" flashed
         # there while events were listed. (Drawing the event in the first frame instead cost
         # it 8%: a rich Table's measuring, 110M instructions.)

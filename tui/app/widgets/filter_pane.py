@@ -230,7 +230,7 @@ class FilterPane(Vertical):
         for facet_list in self.query(FacetList):
             facet_list.show_counts(counts[facet_list.facet], chosen[facet_list.facet])
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         event.stop()
         facet_list = event.selection_list
         if isinstance(facet_list, FacetList):

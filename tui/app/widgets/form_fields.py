@@ -333,7 +333,10 @@ def error_line(control: Widget, message: str | None) -> Static | None:
 
     The line is made the first time it has something to say: a form opens with none of its
     ~20, which made opening it ~10% slower (each widget is composed, styled and laid out)."""
-    lines = [w for w in control.parent.children if w.has_class("error")] if control.parent else []
+    parent = control.parent
+    if not isinstance(parent, Widget):
+        return None  # not mounted: nowhere to show it
+    lines = [w for w in parent.children if w.has_class("error")]
     if not lines and not message:
         return None
     if lines:
@@ -341,7 +344,7 @@ def error_line(control: Widget, message: str | None) -> Static | None:
         line.update(error_text(message) if message else "")
     else:
         line = Static(error_text(message or ""), classes="error")
-        control.parent.mount(line)  # type: ignore[union-attr]  (last: below an id hint too)
+        parent.mount(line)  # last: below an id hint too
     line.set_class(bool(message), "-visible")
     return line
 

@@ -74,8 +74,10 @@ class ProblemsPanel(Vertical):
             options.clear_options()
         self.remove_class("-visible")
 
+    # Not ``visible``: that is Widget's own (read-write, from the ``visibility`` style), and
+    # this panel hides by ``display`` instead.
     @property
-    def visible(self) -> bool:
+    def showing(self) -> bool:
         return self.has_class("-visible")
 
     @property

@@ -41,7 +41,7 @@ LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "ac
 HEADER = 3  # caption, axis labels, axis rule: fixed above the scrolling lanes
 # Views up to this many events are laid out at once (about 0.1 s); larger ones in a worker.
 SYNC_LIMIT = 1000
-ZOOM_STEP = 2.0
+ZOOM_STEP = 2.0  # + and - zoom by this (tests/test_axis.py steps through the levels by it)
 LEGEND = "━ span  ▶ ongoing  ? unknown  ◆ one-off  ┄ approximate"
 CACHE_SIZE = 4  # layouts of a 100k-event view are large: keep only a few
 
@@ -73,7 +73,7 @@ def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
             continue
         start = len(cells) - len(mark) if at_right else 0
         span_ = range(start - 1, start + len(mark) + 1)
-        if all(cells[c].index is None for c in span_ if 0 <= c < len(cells)):
+        if all(cells[c].event_index is None for c in span_ if 0 <= c < len(cells)):
             for offset, char in enumerate(mark):
                 cells[start + offset] = Cell(char, "hidden", None)
 
@@ -129,9 +129,9 @@ class TimelineView(ScrollView, can_focus=True):
         Binding("k", "lane(-1)", "Lane above", show=False),
         Binding("down", "lane(1)", "Lane below", show=False),
         Binding("j", "lane(1)", "Lane below", show=False),
-        Binding("plus", "zoom(2)", "Zoom in", key_display="+"),
-        Binding("equals_sign", "zoom(2)", "Zoom in", key_display="=", show=False),
-        Binding("minus", "zoom(0.5)", "Zoom out", key_display="-"),
+        Binding("plus", f"zoom({ZOOM_STEP})", "Zoom in", key_display="+"),
+        Binding("equals_sign", f"zoom({ZOOM_STEP})", "Zoom in", key_display="=", show=False),
+        Binding("minus", f"zoom({1 / ZOOM_STEP})", "Zoom out", key_display="-"),
         Binding("0", "fit", "Fit all", show=False),
         Binding("L", "cycle_lanes", "Lanes", tooltip="Lanes per platform, country or action"),
         Binding("enter", "select", "Read", tooltip="Focus the detail of this event"),
@@ -296,7 +296,12 @@ class TimelineView(ScrollView, can_focus=True):
 
     def highlight(self, event_id: str | None) -> None:
         """Highlight an event chosen elsewhere (the list, a link); posts no message."""
-        if event_id == self._selected and self._laid and self._shows(self._lane, event_id):
+        if (
+            event_id is not None
+            and event_id == self._selected
+            and self._laid
+            and self._shows(self._lane, event_id)
+        ):
             return
         self._selected = event_id
         self._reveal_selected()

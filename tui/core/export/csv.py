@@ -9,7 +9,8 @@ spreadsheet shows the items as lines. An empty cell is an empty list.
 A cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
 or CR) gets a leading ``'`` — the usual defence against CSV injection — and so does one that
 already starts with ``'`` and one of those, so a reader recovers the text exactly by removing
-one ``'`` from a cell that starts with ``'`` and one of ``=+-@'`` (``decode_cell``).
+one ``'`` from a cell that starts with ``'`` and one of ``=+-@'`` (docs/publishing.md shows a
+reader; tests/test_export.py reads every cell back so).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ COLUMNS: tuple[str, ...] = (
     "action", "platforms", "authority", "tags", "summary", "source_publishers", "source_urls",
     "related",
 )  # fmt: skip
-LIST_COLUMNS: tuple[str, ...] = (
-    "platforms", "authority", "tags", "source_publishers", "source_urls", "related",
-)  # fmt: skip
 SEPARATOR = "\n"  # between the items of a list field, within its cell
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DEFUSED = tuple("'" + c for c in (*_FORMULA_START, "'"))
@@ -38,17 +36,6 @@ _DEFUSED = tuple("'" + c for c in (*_FORMULA_START, "'"))
 def defuse(text: str) -> str:
     """``text`` with a leading ``'`` when a spreadsheet would run it as a formula (see above)."""
     return "'" + text if text.startswith(_FORMULA_START) or text.startswith(_DEFUSED) else text
-
-
-def decode_cell(cell: str) -> str:
-    """The text of a cell as written: the ``'`` added against formulas removed."""
-    return cell[1:] if cell.startswith(_DEFUSED) else cell
-
-
-def decode_list(cell: str) -> list[str]:
-    """The items of a list field's cell (an empty cell is an empty list)."""
-    text = decode_cell(cell)
-    return text.split(SEPARATOR) if text else []
 
 
 def _join(values: Iterable[str]) -> str:

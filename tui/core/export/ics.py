@@ -89,4 +89,5 @@ def render(timeline: Timeline, events: Sequence[Event], *, stamp: datetime | Non
     when = stamp or default_stamp(timeline)
     for event in events:
         calendar.add_component(vevent(event, when))
-    return calendar.to_ical().decode("utf-8")
+    data: bytes = calendar.to_ical()
+    return data.decode("utf-8")

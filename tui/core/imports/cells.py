@@ -159,8 +159,8 @@ def _parse(value: str, day_first: bool) -> PartialDate:
         lead, word, trail, year_text = match.groups()
         month = _MONTH_NAMES.get(word.casefold())
         if month is not None and not (lead and trail):
-            day = lead or trail
-            return PartialDate(int(year_text), month, int(day) if day else None)
+            day_text = lead or trail
+            return PartialDate(int(year_text), month, int(day_text) if day_text else None)
     if re.fullmatch(r"\d{5}(?:\.\d+)?", value):
         serial = int(float(value))
         if 20_000 <= serial <= 2_958_465:

@@ -69,7 +69,7 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
     if encoding:
         try:
             codec = codecs.lookup(encoding).name
-            if not codecs.lookup(encoding)._is_text_encoding:  # type: ignore[attr-defined]
+            if not codecs.lookup(encoding)._is_text_encoding:
                 raise LookupError(encoding)
         except LookupError:
             raise SheetError(path, f"unknown encoding {quote(encoding)}", usage=True) from None

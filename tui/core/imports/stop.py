@@ -80,7 +80,6 @@ EXTRA: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Telecom operators acknowledged", ("telco_ack",)),
     ("Economic impact", ("econ_impact",)),
 )
-IGNORED = ("continent", "region", "duration")
 REQUIRED = ("start_date", "country", "geo_scope", "shutdown_type")
 
 _ACTIONS = {
@@ -313,15 +312,13 @@ def _title(
     elif full:
         networks = _join([n.removesuffix(" internet") for n in network]).capitalize()
         noun = "internet" if network != ["Internet"] else ""
-        kind = {("block",): "shutdown", ("throttle",): "throttling"}.get(
-            actions, "shutdown and throttling"
-        )
+        kinds: dict[tuple[str, ...], str] = {("block",): "shutdown", ("throttle",): "throttling"}
+        kind = kinds.get(actions, "shutdown and throttling")
         what = " ".join(p for p in (networks, noun, kind) if p).capitalize()
     else:
         names = platforms if len(platforms) <= 4 else [*platforms[:3], "other services"]
-        verb = {("block",): "blocked", ("throttle",): "throttled"}.get(
-            actions, "blocked and throttled"
-        )
+        verbs: dict[tuple[str, ...], str] = {("block",): "blocked", ("throttle",): "throttled"}
+        verb = verbs.get(actions, "blocked and throttled")
         what = f"{_join(names)} {verb}"
     title = f"{what} in {place}"
     return title if len(title) <= 120 else title[:119] + "…"
@@ -341,9 +338,12 @@ def _summary(
     record: list[str],
     origin: str,
 ) -> str:
-    kind = {("block",): "Shutdown", ("throttle",): "Throttling", ("other",): "Disruption"}.get(
-        actions, "Shutdown and throttling"
-    )
+    kinds: dict[tuple[str, ...], str] = {
+        ("block",): "Shutdown",
+        ("throttle",): "Throttling",
+        ("other",): "Disruption",
+    }
+    kind = kinds.get(actions, "Shutdown and throttling")
     if full:
         what = f"{kind} of {_join([n.lower() for n in network])} (full network)"
     else:
