@@ -132,7 +132,9 @@ def test_query_layout_board_and_exports_agree_with_the_rule() -> None:
 
     drawn = {
         item.event_id: item
-        for lane in layout.layout(events, layout.fit(events, 200, TODAY), "platform", TODAY)
+        for lane in layout.LayoutCache()
+        .layout(events, layout.fit(events, 200, TODAY), "platform", TODAY)
+        .lanes
         for row in lane.rows
         for item in row
     }
