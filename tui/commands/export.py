@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.cli import EXIT_OK, EXIT_USAGE, Parser
-from tui.commands.listing import (
+from tui.commands.common import (
+    EXIT_OK,
+    EXIT_USAGE,
     STATUS_EPILOG,
     Fail,
+    Parser,
     add_selection_options,
     glue_values,
     select,

@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
+from tui.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
 from tui.core.atomic import WriteError, write_atomically
 from tui.core.errors import TimelineError
 from tui.core.event import Timeline

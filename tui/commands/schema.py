@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli import EXIT_OK, EXIT_USAGE, Parser
+from tui.commands.common import EXIT_OK, EXIT_USAGE, Parser
 from tui.core.schema import COMMITTED_PATH, DIRECTIVE, FILE_NAME, schema_text
 
 PROG = "policy-tui schema"
