@@ -24,10 +24,11 @@ import pytest
 from tui.core.atomic import WriteError, write_atomically
 from tui.core.event import EVENT_FIELDS, Timeline
 from tui.core.export import FORMATS, render
-from tui.core.export.common import dumps, event_record, paragraphs, uri
+from tui.core.export.common import dumps, event_record, uri
 from tui.core.export.csv import COLUMNS, LIST_COLUMNS, decode_cell, decode_list, defuse
 from tui.core.export.ics import default_stamp
 from tui.core.load import load_text, load_timeline
+from tui.core.present import paragraphs
 from tui.core.query import Index, parse
 from tui.core.sanitize import clean_block
 
