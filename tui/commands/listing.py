@@ -23,8 +23,8 @@ from tui.commands.common import (
     select,
     write_stdout,
 )
+from tui.core import present
 from tui.core.event import Event
-from tui.core.sanitize import clean
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -64,18 +64,23 @@ def date_cell(event: Event) -> str:
 
 
 def table_rows(events: Sequence[Event]) -> list[tuple[str, ...]]:
-    return [
-        (
-            date_cell(e),
-            e.id,
-            e.country,
-            e.action.value,
-            e.state.value,
-            clean(", ".join(e.platforms)),
-            clean(e.title),
+    """The table's cells: those it shares with the explorer's list from ``present.row`` (one
+    row formatter); the date as an ISO interval and the status as its word, for scripts."""
+    rows = []
+    for e in events:
+        cells = present.row(e)
+        rows.append(
+            (
+                date_cell(e),
+                e.id,
+                cells.country,
+                cells.action,
+                e.state.value,
+                cells.platforms,
+                cells.title,
+            )
         )
-        for e in events
-    ]
+    return rows
 
 
 def plain_table(events: Sequence[Event]) -> str:
