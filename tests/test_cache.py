@@ -193,11 +193,14 @@ def test_half_written_entries_of_killed_runs_are_removed(tmp_path: Path) -> None
     assert folder is not None
     folder.mkdir(parents=True)
     old, fresh = folder / ".entry-old", folder / ".entry-fresh"
-    old.write_bytes(b"half")
-    fresh.write_bytes(b"being written")
+    old_now, fresh_now = folder / ".0123.bin.abc.tmp", folder / ".0123.bin.def.tmp"
+    for half in (old, fresh, old_now, fresh_now):
+        half.write_bytes(b"half")
     os.utime(old, (0, 0))
+    os.utime(old_now, (0, 0))
     cache.load_cached(path)
     assert not old.exists() and fresh.exists()
+    assert not old_now.exists() and fresh_now.exists()
 
 
 def test_the_prefetch_finds_the_entry_and_its_head(tmp_path: Path) -> None:

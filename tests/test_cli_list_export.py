@@ -164,6 +164,23 @@ def test_unknown_view_exits_2_with_a_guess_and_the_list(timeline: Path) -> None:
     )
 
 
+def test_the_explorer_resolves_view_and_query_as_list_does(timeline: Path) -> None:
+    """One resolution of --view and --query (tui.commands.common.query_text): the explorer's
+    command line refuses what list refuses, with the same words, before drawing anything."""
+    result = run(str(timeline), "--view", "ru-mesaging")
+    assert result.returncode == 2 and out(result) == ""
+    assert err(result).strip() == (
+        "policy-tui: error: --view: no view named 'ru-mesaging'; did you mean "
+        "'ru-messaging'? (views in this file: in-force-mid-2021, ru-messaging)"
+    )
+    result = run(str(timeline), "--query", "country:RU platfrom:telegram")
+    assert result.returncode == 2
+    assert err(result).splitlines()[0] == (
+        "policy-tui: error: --query: unknown field 'platfrom' — did you mean 'platform'? "
+        "(at column 12)"
+    )
+
+
 def test_view_in_a_file_without_views(tmp_path: Path) -> None:
     path = tmp_path / "t.toml"
     path.write_text(

@@ -21,13 +21,14 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from tui.commands.export import write_atomic
+from tui.core.atomic import WriteError, write_atomically
 from tui.core.event import EVENT_FIELDS, Timeline
 from tui.core.export import FORMATS, render
-from tui.core.export.common import dumps, event_record, paragraphs, uri
+from tui.core.export.common import dumps, event_record, uri
 from tui.core.export.csv import COLUMNS, defuse
 from tui.core.export.ics import default_stamp
 from tui.core.load import load_text, load_timeline
+from tui.core.present import paragraphs
 from tui.core.query import Index, parse
 from tui.core.sanitize import clean_block
 
@@ -505,11 +506,11 @@ def test_paragraphs_and_uri() -> None:
 
 def test_write_atomic_replaces_and_keeps_the_mode(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
-    write_atomic(target, b"one")
+    write_atomically(target, b"one")
     assert target.read_bytes() == b"one"
     assert stat.S_IMODE(target.stat().st_mode) & 0o600 == 0o600
     target.chmod(0o640)
-    write_atomic(target, b"two")
+    write_atomically(target, b"two")
     assert target.read_bytes() == b"two"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
@@ -525,7 +526,7 @@ def test_write_atomic_leaves_the_old_file_when_it_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
-        write_atomic(target, b"new")
+    with pytest.raises(WriteError, match="the disk is full"):
+        write_atomically(target, b"new")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ics"]

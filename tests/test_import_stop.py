@@ -432,25 +432,29 @@ def test_without_a_destination_it_asks_for_one(capsys: pytest.CaptureFixture[str
 def test_an_output_folder_that_refuses_writes_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.commands import importing
+    from tui.core import atomic
 
-    def full_disk(target: Path, data: bytes) -> None:
+    def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(importing, "write_new", full_disk)
+    monkeypatch.setattr(atomic.os, "fsync", full_disk)
     status, out, err = run(capsys, "stop", str(STOP_2020), "-o", str(tmp_path / "o.toml"))
-    assert status == 2 and "cannot be written: No space left on device" in err
+    monkeypatch.undo()
+    assert status == 2 and "cannot be written: cannot write the file: the disk is full" in err
     assert out.rstrip().endswith("; nothing written")
     assert not (tmp_path / "o.toml").exists()
 
 
-def test_write_new_never_replaces_a_file_and_leaves_no_temporary(tmp_path: Path) -> None:
-    from tui.commands.importing import write_new
+def test_an_exclusive_write_never_replaces_a_file_and_leaves_no_temporary(
+    tmp_path: Path,
+) -> None:
+    from tui.core.atomic import write_atomically
 
     target = tmp_path / "new.toml"
-    write_new(target, b"one")
-    with pytest.raises(FileExistsError):
-        write_new(target, b"two")
+    write_atomically(target, b"one", exclusive=True)
+    with pytest.raises(WriteError) as info:
+        write_atomically(target, b"two", exclusive=True)
+    assert info.value.kind == "exists"
     assert target.read_bytes() == b"one"
     assert [p.name for p in tmp_path.iterdir()] == ["new.toml"]
 

@@ -24,9 +24,16 @@ from pydantic import ValidationError
 
 from tui.cli import main
 from tui.core.countries import BLOCS
-from tui.core.event import Action, Event, Source, Status
+from tui.core.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Action, Event, Source, Status
 from tui.core.load import load_timeline
-from tui.core.model import ID_PATTERN, EventModel, SourceModel, TimelineFile, validate_event
+from tui.core.model import (
+    ID_PATTERN,
+    EventModel,
+    InfoModel,
+    SourceModel,
+    TimelineFile,
+    validate_event,
+)
 from tui.core.schema import (
     COMMITTED_PATH,
     DIRECTIVE,
@@ -228,6 +235,10 @@ def test_schema_follows_the_model_fields() -> None:
     # The records the app works with have the file's fields, in the file's order.
     assert Event._fields == tuple(EventModel.model_fields)
     assert Source._fields == tuple(SourceModel.model_fields)
+    # One list of field names (tui.core.event's), which the model must match.
+    assert tuple(EventModel.model_fields) == EVENT_FIELDS
+    assert tuple(SourceModel.model_fields) == SOURCE_FIELDS
+    assert tuple(InfoModel.model_fields) == INFO_FIELDS
     assert event["properties"]["action"]["enum"] == [a.value for a in Action]
     assert event["properties"]["status"]["enum"] == [s.value for s in Status]
     for definition in (SCHEMA, *SCHEMA["definitions"].values()):

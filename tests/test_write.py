@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core import write
+from tui.core import atomic, write
 from tui.core.dates import PartialDate
 from tui.core.event import Action, Event, Source, Status
 from tui.core.load import decode, load_text
@@ -334,7 +334,7 @@ def test_a_save_by_an_editor_during_the_write_is_not_overwritten(
         path.write_bytes(theirs)
         return result
 
-    monkeypatch.setattr(write.tempfile, "mkstemp", mkstemp_then_editor_saves)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp_then_editor_saves)
     with pytest.raises(WriteError) as info:
         append_event(path, make_event(), digest)
     assert info.value.kind == "changed"
@@ -389,7 +389,7 @@ def test_failed_writes_leave_the_file_byte_identical(
     path.chmod(0o640)
     old = path.read_bytes()
     _, digest = load_with_digest(path)
-    owner = write.tempfile if target == "mkstemp" else write.os
+    owner = atomic.tempfile if target == "mkstemp" else atomic.os
     monkeypatch.setattr(owner, target, replacement)
     with pytest.raises(WriteError) as info:
         append_event(path, make_event(), digest)
@@ -464,7 +464,7 @@ def test_a_file_the_user_may_not_write_is_refused(
     """Someone else's 0644 file in a shared folder: os.replace would take it over."""
     path = copy_fixture("lf.toml", tmp_path)
     _, digest = load_with_digest(path)
-    monkeypatch.setattr(write, "_writable_by_user", lambda p: Path(p) != path)
+    monkeypatch.setattr(atomic, "_writable_by_user", lambda p: Path(p) != path)
     error = refused(path, make_event(), digest, "readonly")
     assert "permission denied" in error.reason and f"'{path}'" in error.reason
 

@@ -11,8 +11,8 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.imports.cells import wrap
 from tui.core.load import load_timeline
+from tui.core.present import fill as wrap
 from tui.core.write import WriteError, _literal, append_event, append_events, load_with_digest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "write"

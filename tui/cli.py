@@ -13,9 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
+from tui.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Fail,
+    Parser,
+    glue_values,
+    query_text,
+)
 from tui.core.paths import ENV_VAR, default_timeline
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
 A terminal timeline explorer for digital-policy events: states blocking, throttling or
@@ -41,14 +48,6 @@ timeline shipped with policy-tui. Run 'policy-tui COMMAND --help' for a command'
 The explorer caches files that load cleanly (validated) in $XDG_CACHE_HOME/policy-tui
 (~/.cache/policy-tui); POLICY_TUI_CACHE=DIR moves it, POLICY_TUI_CACHE=off turns it off.
 Exit status: 0 ok, 1 the file has problems, 2 usage error or unreadable file."""
-
-
-class Parser(argparse.ArgumentParser):
-    """Usage errors exit 2 with one line, as the exit-status contract says."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -79,13 +78,10 @@ def cmd_app(argv: Sequence[str]) -> int:
     # No garbage collections until the first frame is drawn (the app ends the pause): they
     # were 40-55 ms of the shipped timeline's first paint (docs/performance.md).
     pause_for_start()
-    from tui.commands.listing import glue_values
-
     parser = _app_parser()
     args = parser.parse_args(glue_values(argv, parser))
     from tui.core.cache import load_cached
-    from tui.core.errors import TimelineError, did_you_mean
-    from tui.core.query import QueryError, parse
+    from tui.core.errors import TimelineError
     from tui.core.sanitize import quote
 
     path: Path = args.path or default_timeline()
@@ -104,23 +100,11 @@ def cmd_app(argv: Sequence[str]) -> int:
     if timeline is not None and args.goto and timeline.get(args.goto) is None:
         print(f"policy-tui: error: --goto: no event has the id {quote(args.goto)}", file=sys.stderr)
         return EXIT_USAGE
-    query = args.query
-    if args.view:
-        assert timeline is not None
-        if args.view not in timeline.views:
-            names = ", ".join(sorted(timeline.views)) or "none defined"
-            hint = did_you_mean(args.view, sorted(timeline.views))
-            print(
-                f"policy-tui: error: --view: no view {quote(args.view)}{hint} (views: {names})",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        query = " ".join(filter(None, [timeline.views[args.view], query]))
     try:
-        parse(query)
-    except QueryError as exc:
-        print(f"policy-tui: error: --query: {exc}\n{exc.pointer(query)}", file=sys.stderr)
-        return EXIT_USAGE
+        query = query_text("policy-tui", args.query, args.view, timeline.views if timeline else {})
+    except Fail as exc:
+        print(exc, file=sys.stderr)
+        return exc.status
     prefetch = None
     if timeline is None:
         from tui.core.cache import Prefetch

@@ -6,24 +6,25 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.cli import EXIT_OK, EXIT_USAGE, Parser
-from tui.commands.listing import (
+from tui.commands.common import (
+    EXIT_OK,
+    EXIT_USAGE,
     STATUS_EPILOG,
     Fail,
+    Parser,
     add_selection_options,
     glue_values,
     select,
     write_stdout,
 )
+from tui.core.atomic import WriteError, write_atomically
 from tui.core.export import FORMATS, GROUPS, render
 from tui.core.export.timelinejs import MAX_READABLE_ROWS, rows_warning
 from tui.core.sanitize import clean, quote
-from tui.core.write import WriteError, check_writable
 
 
 def parser() -> argparse.ArgumentParser:
@@ -94,45 +95,6 @@ def check_target(target: Path, protect: Path) -> Path:
     return resolved
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` so readers see the old file or the new one, never half.
-
-    A temporary file in the same folder is written, flushed and fsynced, then renamed over the
-    target (``os.replace`` is atomic within a file system). A replaced file keeps its mode; a
-    new one gets the usual mode for new files (0666 minus the umask), not mkstemp's 0600.
-    A read-only file or folder is refused first (``tui.core.write.check_writable`` raises
-    ``ReadOnlyError``): the rename would otherwise replace a file that says "do not touch".
-    """
-    check_writable(target)
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable; not every platform can open a folder
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def run(argv: Sequence[str]) -> int:
     prog = "policy-tui export"
     cli = parser()
@@ -155,14 +117,9 @@ def run(argv: Sequence[str]) -> int:
             write_stdout(text)
         else:
             try:
-                write_atomic(target, text.encode("utf-8"))
+                write_atomically(target, text.encode("utf-8"))
             except WriteError as exc:
                 raise Fail(f"{prog}: error: not written: {exc.reason}", EXIT_USAGE) from None
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
-                raise Fail(
-                    f"{prog}: error: cannot write {shown(args.output)}: {reason}", EXIT_USAGE
-                ) from None
             noun = "event" if len(events) == 1 else "events"
             print(f"{prog}: wrote {len(events)} {noun} to {shown(args.output)}", file=sys.stderr)
     except Fail as exc:

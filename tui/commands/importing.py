@@ -4,15 +4,13 @@ own JSON, every row accounted for (docs/importing.md). Never imports Textual."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
+from tui.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
+from tui.core.atomic import WriteError, write_atomically
 from tui.core.errors import TimelineError
 from tui.core.event import Timeline
 from tui.core.imports import cells, jsonin, stop, table
@@ -289,7 +287,7 @@ def _run(args: argparse.Namespace) -> int:
         done = "; dry run: nothing written"
     elif args.append is not None:
         if events:
-            from tui.core.write import WriteError, append_events
+            from tui.core.write import append_events
 
             assert digest is not None
             try:
@@ -308,40 +306,14 @@ def _run(args: argparse.Namespace) -> int:
         text = render_timeline(title, description, events)
         check_rendered(text, str(args.output), events)
         try:
-            write_new(args.output, text.encode("utf-8"))
-        except OSError as exc:
+            write_atomically(args.output, text.encode("utf-8"), exclusive=True)
+        except WriteError as exc:
             print(report.summary() + "; nothing written")
-            if isinstance(exc, FileExistsError):
+            if exc.kind == "exists":
                 reason = "was created meanwhile; not overwritten"
             else:
-                reason = f"cannot be written: {exc.strerror or exc}"
+                reason = f"cannot be written: {exc.reason}"
             raise Stop(f"{PROG}: error: -o {shown(args.output)} {reason}", EXIT_USAGE) from None
         done = f"; wrote {len(events)} to {shown(args.output)}"
     print(report.summary() + done)
     return EXIT_PROBLEMS if report.skipped else EXIT_OK
-
-
-def write_new(target: Path, data: bytes) -> None:
-    """A new file, atomically and never over an existing one: temp, fsync, then a hard link
-    (which fails if the name exists); where links are not supported, a checked rename."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder = target.resolve().parent
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o666 & ~umask)
-        try:
-            os.link(temp, target)
-        except FileExistsError:
-            raise
-        except OSError:
-            if target.exists():
-                raise FileExistsError(str(target)) from None
-            os.replace(temp, target)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)

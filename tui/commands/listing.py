@@ -1,7 +1,8 @@
 """``policy-tui list``: the events a query selects, as a table, JSON, CSV or Markdown.
 
-Never imports Textual. Shared with ``policy-tui export``: loading the timeline, turning
-``--query``/``--view`` into a ``Query``, and writing output bytes.
+Never imports Textual. What it shares with ``policy-tui export`` (loading the timeline,
+turning ``--query``/``--view`` into a ``Query``, writing output bytes) is in
+``tui.commands.common``.
 """
 
 from __future__ import annotations
@@ -10,46 +11,25 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
-from tui.core.errors import TimelineError, did_you_mean
-from tui.core.event import Event, Timeline
-from tui.core.paths import default_timeline
-from tui.core.query import Index, Query, QueryError, parse
-from tui.core.sanitize import clean, quote
+from tui.commands.common import (
+    EXIT_OK,
+    STATUS_EPILOG,
+    Fail,
+    Parser,
+    add_selection_options,
+    glue_values,
+    select,
+    write_stdout,
+)
+from tui.core import present
+from tui.core.event import Event
 
 if TYPE_CHECKING:
     from rich.table import Table
 
 LIST_FORMATS = ("table", "json", "csv", "markdown")
-QUERY_HELP = (
-    "filter with the query language, e.g. 'country:RU platform:telegram after:2018' "
-    "(docs/query.md); write --query='-platform:x' when it starts with '-'"
-)
-STATUS_EPILOG = (
-    "Exit status: 0 ok (also when nothing matches), 1 the timeline has problems, "
-    "2 usage or query error, or the file cannot be read."
-)
-
-
-class Fail(Exception):
-    """A reason to stop: the message is already printable; ``status`` is the exit code."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def add_selection_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, metavar="PATH", help="timeline file")
-    parser.add_argument("-q", "--query", metavar="Q", default="", help=QUERY_HELP)
-    parser.add_argument(
-        "--view",
-        metavar="NAME",
-        help="a saved view of the file's [views] table; with --query, both apply",
-    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,99 +51,6 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
-def glue_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
-    """``--query -platform:x`` -> ``--query=-platform:x``; ``--sort -date`` likewise.
-
-    argparse takes a value starting with '-' for an option; a negated query term, or the
-    reversed sort order, is a value. A following word that is one of the parser's own options
-    is left alone. Options the parser does not have are left alone too.
-    """
-    takes_text = {"-q", "--query", "--view", "--sort"}
-    known = set(parser._option_string_actions)
-    out: list[str] = []
-    items = list(argv)
-    i = 0
-    while i < len(items):
-        word = items[i]
-        if (
-            word in takes_text
-            and word in known
-            and i + 1 < len(items)
-            and items[i + 1].startswith("-")
-            and items[i + 1].split("=", 1)[0] not in known
-        ):
-            out.append(f"{word}={items[i + 1]}")
-            i += 2
-            continue
-        out.append(word)
-        i += 1
-    return out
-
-
-def load(path: Path | None) -> Timeline:
-    """The timeline for ``list`` and ``export``: through the cache, as the explorer reads it."""
-    from tui.core.cache import load_cached
-
-    try:
-        return load_cached(path or default_timeline())[0]
-    except TimelineError as exc:
-        raise Fail(exc.format(), EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS) from None
-
-
-def query_error(prog: str, source: str, text: str, exc: QueryError) -> Fail:
-    return Fail(f"{prog}: error: {source}: {clean(str(exc))}\n{exc.pointer(text)}", EXIT_USAGE)
-
-
-def resolve_query(prog: str, timeline: Timeline, text: str, view: str | None) -> Query:
-    """``--view`` and ``--query`` as one query (both apply); errors name which one is wrong."""
-    parts: list[str] = []
-    if view is not None:
-        if view not in timeline.views:
-            names = sorted(timeline.views)
-            if names:
-                hint = did_you_mean(view, names)
-                listed = ", ".join(clean(n) for n in names)
-                message = f"no view named {quote(view)}{hint} (views in this file: {listed})"
-            else:
-                message = f"no view named {quote(view)}: the file has no [views] table"
-            raise Fail(f"{prog}: error: --view: {message}", EXIT_USAGE)
-        parts.append(timeline.views[view])
-        try:
-            parse(parts[-1])
-        except QueryError as exc:
-            raise query_error(prog, f"view {quote(view)}", parts[-1], exc) from None
-    if text.strip():
-        try:
-            parse(text)
-        except QueryError as exc:
-            raise query_error(prog, "--query", text, exc) from None
-        parts.append(text)
-    # Each part parses on its own, so joined by a space they parse as the AND of both.
-    return parse(" ".join(parts))
-
-
-def select(prog: str, args: argparse.Namespace) -> tuple[Timeline, Query, Index, list[Event]]:
-    timeline = load(args.path)
-    query = resolve_query(prog, timeline, args.query, args.view)
-    index = Index(timeline.events)
-    events = [timeline.events[i] for i in index.filter(query)]
-    if not events:
-        notes = "".join(f"\n  {note}" for note in index.hints(query))
-        print(f"{prog}: no events match{notes}", file=sys.stderr)
-    return timeline, query, index, events
-
-
-def write_stdout(text: str) -> None:
-    """Bytes as rendered: no newline translation (CSV and iCalendar lines end in CRLF)."""
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(text)
-    else:
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
-
-
 # --- the table -------------------------------------------------------------------------------
 
 TABLE_HEADER = ("DATE", "ID", "COUNTRY", "ACTION", "STATUS", "PLATFORMS", "TITLE")
@@ -177,18 +64,23 @@ def date_cell(event: Event) -> str:
 
 
 def table_rows(events: Sequence[Event]) -> list[tuple[str, ...]]:
-    return [
-        (
-            date_cell(e),
-            e.id,
-            e.country,
-            e.action.value,
-            e.status.value,
-            clean(", ".join(e.platforms)),
-            clean(e.title),
+    """The table's cells: those it shares with the explorer's list from ``present.row`` (one
+    row formatter); the date as an ISO interval and the status as its word, for scripts."""
+    rows: list[tuple[str, ...]] = []
+    for e in events:
+        cells = present.row(e)
+        rows.append(
+            (
+                date_cell(e),
+                e.id,
+                cells.country,
+                cells.action,
+                e.status.value,
+                cells.platforms,
+                cells.title,
+            )
         )
-        for e in events
-    ]
+    return rows
 
 
 def plain_table(events: Sequence[Event]) -> str:

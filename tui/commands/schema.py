@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli import EXIT_OK, EXIT_USAGE, Parser
+from tui.commands.common import EXIT_OK, EXIT_USAGE, Parser
 from tui.core.schema import COMMITTED_PATH, DIRECTIVE, FILE_NAME, schema_text
 
 PROG = "policy-tui schema"
@@ -56,7 +56,7 @@ def _directive_note(timeline: Path) -> str | None:
 
 def write_schema(target: Path) -> int:
     """Write the schema into the folder ``target`` (or beside the file ``target``)."""
-    from tui.commands.export import write_atomic
+    from tui.core.atomic import WriteError, write_atomically
 
     timelines: list[Path]
     if target.is_file():
@@ -72,10 +72,13 @@ def write_schema(target: Path) -> int:
     try:
         unchanged = path.is_file() and path.read_bytes() == text
         if not unchanged:
-            write_atomic(path, text)
-    except OSError as exc:
+            write_atomically(path, text)
+    except WriteError as exc:
+        print(f"{PROG}: error: not written: {exc.reason}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # reading the schema already there
         reason = exc.strerror or str(exc)
-        print(f"{PROG}: error: cannot write {_shown(path)}: {reason}", file=sys.stderr)
+        print(f"{PROG}: error: cannot read {_shown(path)}: {reason}", file=sys.stderr)
         return EXIT_USAGE
     done = "is up to date" if unchanged else "written"
     print(f"{PROG}: {_shown(path)} {done}", file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
+from tui.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
 from tui.core.errors import TimelineError
 from tui.core.load import load_timeline
 from tui.core.paths import default_timeline

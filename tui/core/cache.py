@@ -21,7 +21,6 @@ import hashlib
 import importlib.util
 import marshal
 import os
-import tempfile
 import threading
 import time
 import zlib
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tui import __version__
+from tui.core.atomic import WriteError, write_atomically
 from tui.core.collector import paused as gc_paused
 from tui.core.dates import PartialDate
 from tui.core.digest import file_digest, stream_digest
@@ -234,7 +234,7 @@ def store(path: Path, sha256: str, timeline: Timeline) -> None:
     where = entry_path(path)
     if where is None:
         return
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, WriteError):
         where.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(where.parent)
         events = timeline.events
@@ -247,27 +247,20 @@ def store(path: Path, sha256: str, timeline: Timeline) -> None:
             len(starts),
             *(_rows(events[i : i + BLOCK_EVENTS], timeline.lines) for i in starts),
         ]
-        # Written aside and renamed: a reader never sees half an entry.
-        fd, temp = tempfile.mkstemp(dir=where.parent, prefix=".entry-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(_MAGIC + key(sha256))
-                for block in blocks:
-                    data = marshal.dumps(block)
-                    out.write(len(data).to_bytes(8, "little"))
-                    out.write(zlib.crc32(data).to_bytes(4, "little"))
-                    out.write(data)
-            os.replace(temp, where)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        parts = [_MAGIC + key(sha256)]
+        for block in blocks:
+            data = marshal.dumps(block)
+            parts += (len(data).to_bytes(8, "little"), zlib.crc32(data).to_bytes(4, "little"), data)
+        # Written aside and renamed: a reader never sees half an entry. Private to this user
+        # (mkstemp's 0600), and best effort: no fsync, no read-only check (the folder is ours).
+        write_atomically(where, b"".join(parts), check=False, mode=0o600, durable=False)
 
 
 def _remove_stale(folder: Path) -> None:
     """Half-written entries of processes killed while writing (a day old: none in progress)."""
     cutoff = time.time() - 86400
-    for temp in folder.glob(".entry-*"):
+    # The writer's temporary names (tui.core.atomic), and those of versions before it.
+    for temp in (*folder.glob(".*.bin.*.tmp"), *folder.glob(".entry-*")):
         with contextlib.suppress(OSError):
             if temp.stat().st_mtime < cutoff:
                 temp.unlink()

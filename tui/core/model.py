@@ -28,7 +28,10 @@ from tui.core.countries import country_name, suggest_code
 from tui.core.dates import PartialDate
 from tui.core.event import (
     ACTION_LABELS,
+    EVENT_FIELDS,
+    INFO_FIELDS,
     LASTING_ACTIONS,
+    SOURCE_FIELDS,
     Action,
     Event,
     Source,
@@ -322,15 +325,15 @@ def validate_info(data: Any) -> TimelineInfo:
     return TimelineInfo(info.title, info.description)
 
 
-EVENT_FIELDS: tuple[str, ...] = tuple(EventModel.model_fields)
-SOURCE_FIELDS: tuple[str, ...] = tuple(SourceModel.model_fields)
-INFO_FIELDS: tuple[str, ...] = tuple(InfoModel.model_fields)
 TOP_LEVEL_KEYS: tuple[str, ...] = ("timeline", "events", "views")
 
 # Re-exported: the vocabulary is part of the format this module defines.
 __all__ = [
     "ACTION_LABELS",
+    "EVENT_FIELDS",
+    "INFO_FIELDS",
     "LASTING_ACTIONS",
+    "SOURCE_FIELDS",
     "Action",
     "Event",
     "EventModel",

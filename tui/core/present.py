@@ -117,6 +117,34 @@ def display_path(path: str | None, cwd: Path | None = None) -> str:
         return clean(str(path))
 
 
+# Lines that start like list items keep their own line when a paragraph is re-flowed for display.
+_ITEM_MARKS = ("- ", "* ", "• ")
+
+
+def paragraphs(text: str, *, items: bool = False) -> list[str]:
+    """The one paragraph re-flow: blank-line separated paragraphs, hard wraps removed.
+
+    A line holding only whitespace is blank. Each paragraph's lines are joined and their runs of
+    whitespace become one space. With ``items``, a line that starts like a list item
+    (``- ``, ``* ``, ``• ``) keeps its own line (joined to the others by a newline).
+    """
+    out: list[str] = []
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            if lines:
+                out.append("\n".join(lines))
+                lines = []
+        elif lines and not (items and line.startswith(_ITEM_MARKS)):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    if lines:
+        out.append("\n".join(lines))
+    return out
+
+
 def reflow(text: str) -> str:
     """Join the hard-wrapped lines of each paragraph so the pane can wrap them to its width.
 
@@ -124,14 +152,30 @@ def reflow(text: str) -> str:
     ragged text in any other width. Blank lines still separate paragraphs, and lines that
     start like list items keep their own line.
     """
-    paragraphs = []
-    for block in text.strip().replace("\r\n", "\n").split("\n\n"):
+    return "\n\n".join(paragraphs(text, items=True))
+
+
+def fill(paragraphs: list[str], width: int = 80) -> str:
+    """The inverse of ``paragraphs``: a multi-line summary as people write it, each paragraph
+    wrapped at ``width``, blank lines between, a final newline.
+
+    Greedy, at spaces only (a long word or URL stays whole): what ``textwrap.fill`` does with
+    ``break_long_words`` and ``break_on_hyphens`` off, for single-spaced text, several times
+    faster.
+    """
+    out = []
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        if not words:
+            continue
         lines: list[str] = []
-        for line in block.split("\n"):
-            stripped = line.strip()
-            if lines and not stripped.startswith(("- ", "* ", "• ")):
-                lines[-1] = f"{lines[-1]} {stripped}"
+        line = words[0]
+        for word in words[1:]:
+            if len(line) + 1 + len(word) <= width:
+                line += " " + word
             else:
-                lines.append(stripped)
-        paragraphs.append("\n".join(lines))
-    return "\n\n".join(p for p in paragraphs if p)
+                lines.append(line)
+                line = word
+        lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"

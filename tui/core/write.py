@@ -7,54 +7,34 @@ changed on disk since the caller loaded it, a file that does not load, a duplica
 result that would not load back to the very same event. Every refusal and every failed write
 raises ``WriteError`` and leaves the file byte-identical.
 
-Every write goes through ``write_atomically`` (``append_event`` does, and so should any other
-writer of a user's file), which first calls ``check_writable``: a read-only file, or a file in a
-read-only folder, is refused with ``ReadOnlyError`` (a ``WriteError``) before anything is
-written. The rule is explicit on the mode bits, because an atomic write replaces the file by a
-rename, which needs only the folder to be writable, and root may write anything anyway:
-
-- a file (or folder) without a single write bit (``chmod a-w``, mode 0444 / 0555) is refused,
-  whoever runs policy-tui, root included;
-- otherwise one the current user may not write (``os.access``) is refused too.
+Every write goes through ``tui.core.atomic.write_atomically`` (re-exported here), which first
+calls ``check_writable``: a read-only file, or a file in a read-only folder, is refused with
+``ReadOnlyError`` (a ``WriteError``) before anything is written.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
 import re
-import stat
-import tempfile
 import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import tomli_w
 
+from tui.core.atomic import ReadOnlyError as ReadOnlyError
+from tui.core.atomic import WriteError as WriteError
+from tui.core.atomic import WriteErrorKind as WriteErrorKind
+from tui.core.atomic import _os_reason, write_atomically
+from tui.core.atomic import check_writable as check_writable
 from tui.core.digest import file_digest
 from tui.core.errors import TimelineError
 from tui.core.event import Event, Timeline
 from tui.core.load import load_bytes, read_bytes
-from tui.core.sanitize import clean, quote
+from tui.core.sanitize import quote
 from tui.core.span import derived_status
-
-WriteErrorKind = Literal[
-    "changed", "unreadable", "invalid", "duplicate", "rejected", "readonly", "io"
-]
-
-# What an OSError means to someone who just pressed "save".
-_ERRNO_REASONS: dict[int, str] = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied: you may not write this file or its folder",
-    errno.EPERM: "operation not permitted: you may not write this file or its folder",
-    errno.ENOENT: "the file or its folder no longer exists",
-    errno.EIO: "an input/output error occurred",
-}
 
 _MAX_LINE = 100
 
@@ -62,31 +42,6 @@ _STOP_WORDS = frozenset(
     ("a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "its", "of", "on", "or",
      "over", "the", "to", "with")
 )  # fmt: skip
-
-
-class WriteError(Exception):
-    """The event was not saved; the file is exactly as it was.
-
-    ``reason`` is one human sentence about the file (the app adds that the form keeps its
-    input). ``kind`` lets a caller react: ``changed`` (offer a reload), ``unreadable`` or
-    ``invalid`` (the file itself is broken), ``duplicate`` (pick another id), ``rejected``
-    (the result would not load back), ``readonly`` (``ReadOnlyError``: the file or its folder
-    may not be written), ``io`` (the write itself failed).
-    """
-
-    def __init__(self, path: Path, reason: str, kind: WriteErrorKind = "io") -> None:
-        self.path = path
-        self.reason = reason
-        self.kind: WriteErrorKind = kind
-        super().__init__(f"{clean(str(path))}: not saved: {reason}")
-
-
-class ReadOnlyError(WriteError):
-    """The file, or the folder it would be written through, is read-only: refused before any
-    byte is written (see ``check_writable`` for the rule). ``reason`` names the file."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(path, reason, "readonly")
 
 
 def load_with_digest(path: Path) -> tuple[Timeline, str]:
@@ -256,12 +211,6 @@ def _read(path: Path) -> bytes:
         raise WriteError(path, f"cannot read the file: {_os_reason(exc)}", "unreadable") from None
 
 
-def _os_reason(exc: OSError) -> str:
-    if exc.errno in _ERRNO_REASONS:
-        return _ERRNO_REASONS[exc.errno]
-    return clean(exc.strerror or str(exc) or type(exc).__name__)
-
-
 def _first_problems(exc: TimelineError, limit: int = 3) -> str:
     lines = [p.format() for p in exc.problems[:limit]]
     more = len(exc.problems) - limit
@@ -352,156 +301,6 @@ def _verify(
             "appending would change other entries of the file (a writer bug); please report it",
             "rejected",
         )
-
-
-def _shown(path: Path) -> str:
-    """A path for a message: quoted and sanitised, never shortened (it must name the file)."""
-    return f"'{clean(str(path))}'"
-
-
-def _writable_by_user(path: Path) -> bool:
-    if os.access in os.supports_effective_ids:
-        return os.access(path, os.W_OK, effective_ids=True)
-    return os.access(path, os.W_OK)
-
-
-def check_writable(path: Path) -> None:
-    """Refuse (``ReadOnlyError``) to write ``path`` when it or its folder is read-only.
-
-    ``path`` is the file as the user named it; a symbolic link is followed to the file it points
-    to (that file is the one written). The rule, the same for the file and for its folder (an
-    atomic write creates a temporary file there and renames it over the file):
-
-    - no write bit at all in its mode (``chmod a-w``: 0444, 0555) → refused, for every user,
-      root included (root may write anything, so only the bits say "do not touch");
-    - else, when the current user may not write it (``os.access``) → refused.
-
-    A file that does not exist yet passes (its folder is still checked). Any other failure to
-    look (a missing folder, say) is left to the write itself, which reports it.
-    """
-    path = Path(path)
-    target = Path(os.path.realpath(path))
-    folder = target.parent
-    try:
-        info = os.stat(target)
-    except FileNotFoundError:
-        info = None
-    except OSError:
-        return
-    if info is not None and stat.S_ISREG(info.st_mode):
-        mode = stat.S_IMODE(info.st_mode)
-        if not mode & 0o222:
-            raise ReadOnlyError(
-                path,
-                f"the file {_shown(path)} is read-only (mode {mode:04o}: nobody may write it); "
-                "it is left as it is. Make it writable first (chmod u+w) to change it",
-            )
-        if not _writable_by_user(target):
-            raise ReadOnlyError(
-                path,
-                f"permission denied: you may not write the file {_shown(path)} "
-                f"(mode {mode:04o}); it is left as it is",
-            )
-    try:
-        folder_mode = stat.S_IMODE(os.stat(folder).st_mode)
-    except OSError:
-        return
-    if not folder_mode & 0o222:
-        raise ReadOnlyError(
-            path,
-            f"the folder {_shown(folder)} is read-only (mode {folder_mode:04o}: nobody may "
-            f"write it), so the file {_shown(path)} cannot be replaced safely; it is left as "
-            "it is",
-        )
-    if not _writable_by_user(folder):
-        raise ReadOnlyError(
-            path,
-            f"permission denied: you may not write the folder {_shown(folder)}, so the file "
-            f"{_shown(path)} cannot be replaced safely; it is left as it is",
-        )
-
-
-def write_atomically(path: Path, data: bytes, *, expected_digest: str | None = None) -> None:
-    """Replace (or create) the file at ``path`` with ``data``: old file or new, never half.
-
-    ``check_writable`` first (``ReadOnlyError``); then a temporary file in the same folder is
-    written, flushed and fsynced, given the file's mode (a new file: 0666 minus the umask) and,
-    where allowed, its owner, and renamed over the file with ``os.replace``. A symbolic link
-    stays a link; its target is replaced. With ``expected_digest`` the file must still hold
-    those bytes just before the rename (else ``WriteError`` of kind ``changed``). Any failure
-    raises ``WriteError`` naming the file, removes the temporary file and leaves the file as it
-    was.
-    """
-    path = Path(path)
-    target = Path(os.path.realpath(path))
-    check_writable(path)
-    try:
-        info: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise WriteError(
-            path, f"cannot read the mode of the file {_shown(path)}: {_os_reason(exc)}"
-        ) from None
-    if info is not None:
-        mode = stat.S_IMODE(info.st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    folder = target.parent
-    tmp: str | None = None
-    step = "create a temporary copy in its folder"
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        step = "write the temporary copy"
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        with contextlib.suppress(OSError):
-            # Root saving someone else's file must not take it over; others may not chown.
-            if (
-                info is not None
-                and hasattr(os, "chown")
-                and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid())
-            ):
-                os.chown(tmp, info.st_uid, info.st_gid)
-        # The digest was checked before the (slow) render and verify; check again just before
-        # replacing so an editor's save in between is refused, not overwritten.
-        if expected_digest is not None and file_digest(target.read_bytes()) != expected_digest:
-            raise WriteError(
-                path, "the file changed on disk while saving; reload it first", "changed"
-            )
-        step = "replace the file"
-        os.replace(tmp, target)
-        tmp = None
-    except WriteError:
-        raise
-    except OSError as exc:
-        raise WriteError(
-            path,
-            f"cannot write the file: {_os_reason(exc)} (could not {step}: {_shown(path)})",
-        ) from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable; best effort (not every platform can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,11 +17,11 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.widgets.messages import EventHighlighted, EventSelected
 from tui.core.event import Event, Status
 from tui.core.present import row
 
@@ -102,19 +102,11 @@ class EventList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
+    class Highlighted(EventHighlighted):
         """The cursor moved to another event (``event`` is None when the view is empty)."""
 
-        def __init__(self, event: Event | None) -> None:
-            self.event = event
-            super().__init__()
-
-    class Selected(Message):
+    class Selected(EventSelected):
         """Enter (or a double click) on an event."""
-
-        def __init__(self, event: Event) -> None:
-            self.event = event
-            super().__init__()
 
     def __init__(
         self,
@@ -252,7 +244,7 @@ class EventList(ScrollView, can_focus=True):
         self._refresh_row(old)
         self._refresh_row(new)
         self._scroll_to_cursor()
-        self.post_message(self.Highlighted(self.highlighted))
+        self.post_message(self.Highlighted(self, self.highlighted))
 
     def _refresh_row(self, position: int) -> None:
         y = position - self.scroll_offset.y
@@ -313,7 +305,7 @@ class EventList(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         if self.highlighted is not None:
-            self.post_message(self.Selected(self.highlighted))
+            self.post_message(self.Selected(self, self.highlighted))
 
     def on_click(self, event: events.Click) -> None:
         position = event.y + self.scroll_offset.y

@@ -24,11 +24,11 @@ from rich.style import Style
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from tui.app.widgets.messages import EventHighlighted, EventSelected
 from tui.core.event import Event
 
 if TYPE_CHECKING:
@@ -173,19 +173,13 @@ class TimelineView(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
-        """The user moved the highlight to another event in the timeline."""
+    class Highlighted(EventHighlighted):
+        """The user moved the highlight to another event in the timeline (never to none)."""
 
-        def __init__(self, event: Event) -> None:
-            self.event = event
-            super().__init__()
+        event: Event
 
-    class Selected(Message):
+    class Selected(EventSelected):
         """Enter (or a double click) on an event."""
-
-        def __init__(self, event: Event) -> None:
-            self.event = event
-            super().__init__()
 
     def __init__(
         self,
@@ -462,7 +456,7 @@ class TimelineView(ScrollView, can_focus=True):
         self._reveal_selected()
         event = self._event(event_id)
         if event is not None:
-            self.post_message(self.Highlighted(event))
+            self.post_message(self.Highlighted(self, event))
 
     def action_step(self, step: int) -> None:
         order = self._ids_in_order()
@@ -516,7 +510,7 @@ class TimelineView(ScrollView, can_focus=True):
     def action_select(self) -> None:
         event = self._event(self._selected)
         if event is not None:
-            self.post_message(self.Selected(event))
+            self.post_message(self.Selected(self, event))
 
     def on_click(self, event: events.Click) -> None:
         laid = self._laid

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -56,12 +55,6 @@ def human_span(event: Event) -> str:
 def summary_text(event: Event) -> str:
     # TOML multi-line strings carry the newlines next to their quotes: not part of the text.
     return event.summary.strip()
-
-
-def paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs, each re-flowed onto one line (hard wraps removed)."""
-    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n"))
-    return [" ".join(b.split()) for b in blocks if b.strip()]
 
 
 def uri(url: str) -> str:

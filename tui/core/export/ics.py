@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 
 from tui.core.event import Event, Timeline
-from tui.core.export.common import human_span, paragraphs, summary_text, uri
+from tui.core.export.common import human_span, summary_text, uri
+from tui.core.present import paragraphs
 from tui.core.sanitize import clean, clean_block
 from tui.core.span import span
 

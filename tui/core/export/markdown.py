@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from tui.core.event import Event, Source, Timeline
 from tui.core.export.common import human_span, uri
+from tui.core.present import row
 from tui.core.query import Query
 from tui.core.sanitize import clean
 
@@ -21,7 +22,12 @@ HEADER = ("Date", "Event", "ID", "Country", "Action", "Platforms", "Status")
 
 def escape(text: str) -> str:
     """Sanitised text with Markdown's inline specials backslash-escaped (CommonMark)."""
-    return _SPECIAL.sub(r"\\\1", clean(text))
+    return _escape_clean(clean(text))
+
+
+def _escape_clean(text: str) -> str:
+    """Already sanitised text (``present.row``'s cells) with Markdown's specials escaped."""
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def link_target(url: str) -> str:
@@ -60,13 +66,14 @@ def render(timeline: Timeline, events: Sequence[Event], *, query: Query | None =
     lines.append("| " + " | ".join(HEADER) + " |")
     lines.append("|" + " --- |" * len(HEADER))
     for event in events:
+        shared = row(event)  # the cells every list of events shows alike
         cells = (
             escape(human_span(event)),
-            escape(event.title),
+            _escape_clean(shared.title),
             code(event.id),
-            escape(event.country),
-            escape(event.action.value),
-            escape(", ".join(event.platforms)),
+            _escape_clean(shared.country),
+            _escape_clean(shared.action),
+            _escape_clean(shared.platforms),
             escape(event.status.value),
         )
         lines.append("| " + " | ".join(cells) + " |")

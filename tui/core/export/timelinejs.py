@@ -26,7 +26,8 @@ from typing import Any
 
 from tui.core.dates import PartialDate
 from tui.core.event import Event, Timeline
-from tui.core.export.common import dumps, human_span, paragraphs, summary_text
+from tui.core.export.common import dumps, human_span, summary_text
+from tui.core.present import paragraphs
 from tui.core.sanitize import clean, clean_block
 from tui.core.span import Kind, span
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from tui.core.countries import BLOCS, country_name
 from tui.core.dates import MONTHS, PartialDate
+from tui.core.present import paragraphs
 from tui.core.sanitize import quote
 
 
@@ -33,43 +34,7 @@ def text(cell: str) -> str:
 
 def block(cell: str) -> str:
     """Text that may span lines: each line's whitespace collapsed, blank runs kept as one."""
-    lines = [" ".join(line.split()) for line in _CONTROLS.sub("", cell).splitlines()]
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        if line:
-            current.append(line)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return "\n\n".join(paragraphs)
-
-
-def wrap(paragraphs: list[str], width: int = 80) -> str:
-    """A multi-line summary as people write it: paragraphs wrapped, a final newline.
-
-    Greedy, at spaces only (a long word or URL stays whole): what ``textwrap.fill`` does with
-    ``break_long_words`` and ``break_on_hyphens`` off, for single-spaced text, several times
-    faster.
-    """
-    out = []
-    for paragraph in paragraphs:
-        words = paragraph.split()
-        if not words:
-            continue
-        lines: list[str] = []
-        line = words[0]
-        for word in words[1:]:
-            if len(line) + 1 + len(word) <= width:
-                line += " " + word
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-        out.append("\n".join(lines))
-    return "\n\n".join(out) + "\n"
+    return "\n\n".join(paragraphs(_CONTROLS.sub("", cell)))
 
 
 def yes_no(cell: str) -> str | None:

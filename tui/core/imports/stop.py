@@ -18,6 +18,7 @@ from tui.core.imports import cells
 from tui.core.imports.cells import CellError
 from tui.core.imports.report import Report, RowSkip
 from tui.core.imports.sheet import Sheet, extra_cells, read_sheet
+from tui.core.present import fill
 from tui.core.sanitize import quote
 
 Cell = Callable[[str], str]  # a field's name -> its cell in the current row ("" if no column)
@@ -390,7 +391,7 @@ def _summary(
         if value:
             paragraphs.extend(value.split("\n\n"))
     paragraphs.append(f"Imported from the {DATASET} ({origin}).")
-    return cells.wrap(paragraphs)
+    return fill(paragraphs)
 
 
 def _id(

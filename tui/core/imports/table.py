@@ -20,6 +20,7 @@ from tui.core.imports import cells
 from tui.core.imports.cells import CellError
 from tui.core.imports.report import Report, RowSkip
 from tui.core.imports.sheet import Sheet, column_key, extra_cells, read_sheet
+from tui.core.present import fill
 from tui.core.sanitize import quote
 
 SINGLE = ("id", "date", "end_date", "status", "title", "country", "action", "summary")
@@ -278,7 +279,7 @@ def _event(cell: Any, column: Any, mapping: ColumnMap, report: Report, row: int)
         "title": title,
         "country": country,
         "action": action,
-        "summary": cells.wrap(summary.split("\n\n")),
+        "summary": fill(summary.split("\n\n")),
     }
     if end is not None:
         data["end_date"] = end.toml_value()
