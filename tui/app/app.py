@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from tui.app.filtering import FilterResult, FilterScheduler
+from tui.app.screens.main import MainScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FilterPane
@@ -44,22 +45,6 @@ PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint r
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
 WORD_PAUSE = 0.4  # seconds of no typing before a word that begins a field name is searched
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
-
-
-@dataclass(frozen=True, slots=True)
-class FilterResult:
-    text: str
-    query: q.Query
-    view: list[int]
-    index: q.Index  # what the view's numbers index (a reload may have replaced it since)
-
-
-class MainScreen(Screen):
-    """The explorer's screen: the list has the focus from the start. (With Textual's default,
-    the search box took it first and gave it up in on_mount: two more styling passes and a
-    footer update before the first frame.)"""
-
-    AUTO_FOCUS = "#events"
 
 
 class PolicyApp(App[int]):
@@ -144,9 +129,8 @@ class PolicyApp(App[int]):
         self._current: Event | None = None
         self._keep_scroll: float | None = None
         self._pending_goto: str | None = None
-        self._settled: FilterResult | None = None
+        self.filters = FilterScheduler(self, self._start_filter, self._apply_settled, SETTLE_DELAY)
         self._empty_message = ""  # #empty starts blank and the screen without -empty
-        self._settle_timer: Timer | None = None
         self._word_timer: Timer | None = None  # searches a held-back word when typing pauses
         self._query_error: q.QueryError | None = None  # the box's text does not parse
         self._unfinished: q.Unfinished | None = None  # the box's last term, held back
@@ -220,12 +204,13 @@ class PolicyApp(App[int]):
         # Bytes read here for the cache key are parsed below on a miss, not read again. (The
         # prefetch hashed its bytes without keeping them: a miss after it reads the file.)
         data: bytes | None = None
-        if prefetch is not None and prefetch.wait().entry is not None and prefetch.digest:
+        entry = prefetch.wait().entry if prefetch is not None else None
+        if prefetch is not None and entry is not None and prefetch.digest:
             shown = self._head_shown
             if shown:
                 self._wait_for_paint()  # the first frame, with the head's rows, comes first
             self._estimate(path)
-            if self._load_cached(path, prefetch.entry, prefetch.digest, head_shown=shown):
+            if self._load_cached(path, entry, prefetch.digest, head_shown=shown):
                 return
         elif prefetch is None:
             with contextlib.suppress(OSError, ValueError):  # read_bytes below says why
@@ -263,13 +248,13 @@ class PolicyApp(App[int]):
             digest = file_digest(data)
             text = decode(data, name)
             del data  # 100 MB less at the peak of a 100k-event load
-            shown = -1
+            percent = -1
 
             def progress(share: float) -> None:
-                nonlocal shown
-                if int(share * 100) > shown:
-                    shown = int(share * 100)
-                    self.call_from_thread(self._show_progress, f"loading the rest… {shown}%")
+                nonlocal percent
+                if int(share * 100) > percent:
+                    percent = int(share * 100)
+                    self.call_from_thread(self._show_progress, f"loading the rest… {percent}%")
 
             timeline = load_text(text, name, progress)
             del text
@@ -512,15 +497,13 @@ class PolicyApp(App[int]):
             if self._shown_index is not self._index:
                 # Nothing shown yet for this timeline (an invalid --query at the start, or a
                 # reload while the box holds an unfinished query): show the last valid one's.
-                self._next_filter = (self._query_text, self._query)
-                if not self._filtering:
-                    self._start_filter()
+                self.filters.request(self._query_text, self._query)
             return
         self._query_error, self._unfinished = None, unfinished
         self._show_query_message()
         if unfinished is not None and unfinished.kind == "field":
             self._word_timer = self.set_timer(WORD_PAUSE, self._run_whole_word)
-        self._queue_filter(shown, query)
+        self.filters.request(shown, query)
 
     def _run_whole_word(self) -> None:
         """Typing paused on a word that begins a field name: search it as text after all."""
@@ -536,14 +519,7 @@ class PolicyApp(App[int]):
         except q.QueryError:  # cannot happen: split_unfinished parsed it; be safe anyway
             return
         self._show_query_message()
-        self._queue_filter(text, query)
-
-    def _queue_filter(self, text: str, query: q.Query) -> None:
-        # No debounce (it delayed every key of a burst by its length): a query runs at once
-        # unless one is running; then the newest text waits for it, and only the newest runs.
-        self._next_filter = (text, query)
-        if not self._filtering:
-            self._start_filter()
+        self.filters.request(text, query)
 
     def _show_query_message(self) -> None:
         """The line under the query box, about the query whose result is on screen now (the
@@ -565,15 +541,7 @@ class PolicyApp(App[int]):
         else:
             panes.first().show_error(None)
 
-    _filtering = False
-    _next_filter: tuple[str, q.Query] | None = None
-
-    def _start_filter(self) -> None:
-        if self._next_filter is None:
-            return
-        text, query = self._next_filter
-        self._next_filter = None
-        self._filtering = True
+    def _start_filter(self, text: str, query: q.Query) -> None:
         self._filter_worker(text, query, self._index)
 
     @work(thread=True, group="filter", exit_on_error=False)
@@ -586,12 +554,9 @@ class PolicyApp(App[int]):
             self.call_from_thread(self._filter_done, result)
 
     def _filter_done(self, result: FilterResult | None) -> None:
-        self._filtering = False
-        if self.closing:
-            return
-        if self._next_filter is not None:
-            self._start_filter()  # typed on meanwhile: this result is already out of date
-        elif result is not None and result.index is self._index:
+        # Typed on meanwhile: this result is already out of date, the newest query runs now.
+        current = self.filters.finished(start_next=not self.closing)
+        if current and not self.closing and result is not None and result.index is self._index:
             self._apply_filter(result)
 
     _shown_index: q.Index | None = None  # the index of the result on screen
@@ -629,16 +594,12 @@ class PolicyApp(App[int]):
         if not result.view:
             self._show(None)
         # The list and the header answer the keystroke; the facets, the command line and a
-        # hidden timeline follow once typing pauses. Each of those redraws re-lays out the
-        # screen (~50-80 ms here), which per keystroke made typing lag; counting the facets
+        # hidden timeline follow once typing pauses (FilterScheduler); counting the facets
         # cost the list a few more ms.
-        self._settled = result
-        if self._settle_timer is not None:
-            self._settle_timer.stop()
         if self.main_screen.has_class("-timeline"):
             assert self._timeline_view is not None  # made by the first `t`
             self._timeline_view.set_view(result.view, keep=keep)
-        self._settle_timer = self.set_timer(SETTLE_DELAY, self._apply_settled)
+        self.filters.settle(result)
         self._paint_now()
         if not self._warm_started and self._load_path is None:
             # A timeline handed over loaded: build its search structures once the first view is
@@ -670,13 +631,11 @@ class PolicyApp(App[int]):
     @property
     def settling(self) -> bool:
         """True while the facets and command line have not caught up with the list yet."""
-        return self._settled is not None
+        return self.filters.settling
 
     def flush_settled(self) -> None:
         """Redraw the facets and command line now instead of when typing pauses (tests)."""
-        if self._settle_timer is not None:
-            self._settle_timer.stop()
-        self._apply_settled()
+        self.filters.flush()
 
     _follow_pending = False
 
@@ -691,10 +650,8 @@ class PolicyApp(App[int]):
         if event is not None and event is not self._current:
             self._show(event)
 
-    def _apply_settled(self) -> None:
-        result, self._settled = self._settled, None
-        self._settle_timer = None
-        if result is None or self.closing:
+    def _apply_settled(self, result: FilterResult) -> None:
+        if self.closing:
             return
         keep = self._current.id if self._current else None
         # A timer: it may fire while a dialog is on top, or after the app began to close.
@@ -912,7 +869,7 @@ class PolicyApp(App[int]):
 
         self.push_screen(PickScreen("Follow which related event?", items), chosen)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:  # (async as App.action_back, which it overrides)
         if not self._back:
             self.notify(
                 "No earlier event: Backspace goes back to the event you came from "
