@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -30,7 +30,7 @@ from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core import query as q
-from tui.core.cache import Entry, Prefetch
+from tui.core.cache import Prefetch
 from tui.core.collector import end_start
 from tui.core.digest import file_digest
 from tui.core.editor import EditorError, editor_command, run_editor
@@ -40,8 +40,10 @@ from tui.core.present import display_path
 from tui.core.sanitize import clean, quote
 from tui.core.watch import FileWatcher
 
+if TYPE_CHECKING:
+    from tui.core.opening import Opening
+
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
-PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
 WORD_PAUSE = 0.4  # seconds of no typing before a word that begins a field name is searched
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
@@ -197,116 +199,39 @@ class PolicyApp(App[int]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_worker(self, path: Path) -> None:
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
-        from tui.core import cache
+        from tui.core.opening import Estimate, First, Opening, stages
 
-        name = str(path)
-        prefetch = self._prefetch
-        # Bytes read here for the cache key are parsed below on a miss, not read again. (The
-        # prefetch hashed its bytes without keeping them: a miss after it reads the file.)
-        data: bytes | None = None
-        entry = prefetch.wait().entry if prefetch is not None else None
-        if prefetch is not None and entry is not None and prefetch.digest:
-            shown = self._head_shown
-            if shown:
-                self._wait_for_paint()  # the first frame, with the head's rows, comes first
-            self._estimate(path)
-            if self._load_cached(path, entry, prefetch.digest, head_shown=shown):
-                return
-        elif prefetch is None:
-            with contextlib.suppress(OSError, ValueError):  # read_bytes below says why
-                data = path.read_bytes()
-            if data is not None:
-                key = file_digest(data)  # hashlib lets the UI thread run meanwhile
-                found = cache.entry(path, key, name)
-                if found is not None:
-                    self._estimate(path, data[:PREVIEW_BYTES], len(data))
-                    if self._load_cached(path, found, key):
-                        return
-        # Not cached (or a damaged entry): parse and validate, the first events first.
-        from tui.core.load import decode, load_text, read_bytes
-        from tui.core.preview import preview
-
+        if self._head_shown:
+            self._wait_for_paint()  # the first frame, with the head's rows, comes first
+        opening = Opening(path, prefetch=self._prefetch)
+        index = None
         try:
-            # The preview needs the first few hundred events: read and decode only the head.
-            head = b"" if data is None else data[:PREVIEW_BYTES]
-            if data is None:
-                with contextlib.suppress(OSError), path.open("rb") as file:
-                    head = file.read(PREVIEW_BYTES)
-            if data is not None:
-                self._estimate(path, head, len(data))
-            else:
-                self._estimate(path, head)
-            head = head[: head.rfind(b"\n") + 1]
-            try:
-                first = preview(decode(head, name), name) if head else None
-            except TimelineError:
-                first = None  # read_bytes and the full load say what is wrong
-            if first is not None and first.events:
-                self._show_first(first)
-            if data is None:
-                data = read_bytes(path)
-            digest = file_digest(data)
-            text = decode(data, name)
-            del data  # 100 MB less at the peak of a 100k-event load
-            percent = -1
-
-            def progress(share: float) -> None:
-                nonlocal percent
-                if int(share * 100) > percent:
-                    percent = int(share * 100)
-                    self.call_from_thread(self._show_progress, f"loading the rest… {percent}%")
-
-            timeline = load_text(text, name, progress)
-            del text
-            self.call_from_thread(self._show_progress, "indexing for search…")
-            index = q.Index(timeline.events, today=self.today)
+            for stage in stages(opening, self.today, self._progress, head_shown=self._head_shown):
+                if isinstance(stage, Estimate):
+                    self.call_from_thread(self._set_expected, stage.events)
+                elif isinstance(stage, First):
+                    self.call_from_thread(
+                        self.replace_timeline, stage.timeline, stage.index, loading=True
+                    )
+                    self._wait_for_paint()
+                else:
+                    index = stage.index
+                    self.file_digest = stage.digest
+                    self.call_from_thread(
+                        self.replace_timeline, stage.timeline, index, loading=False
+                    )
+                    self._watch_loaded(path, stage.digest)
         except TimelineError as exc:
             self.call_from_thread(self._load_failed, exc)
             return
-        self.file_digest = digest
-        self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
-        # The next opening of this file skips all of the above. Before warming the index: a
-        # user who quits at once still gets it.
-        cache.store(path, digest, timeline)
-        self._watch_loaded(path, digest)
         # Build the search structures here, off the UI thread, before the first keystroke needs
         # them (filtering works meanwhile; the index yields the GIL between slices).
-        index.warm()
+        if index is not None:
+            index.warm()
 
-    def _load_cached(
-        self, path: Path, found: Entry, digest: str, *, head_shown: bool = False
-    ) -> bool:
-        """Show a cache entry's first events, then all; False if the entry is damaged."""
-        first = None if head_shown else found.head()
-        if first is not None and first.events:
-            self._show_first(first)
-        self.call_from_thread(self._show_progress, "loading the rest…")
-        timeline = found.timeline()
-        if timeline is None:
-            return False
-        index = q.Index(timeline.events, today=self.today)
-        self.file_digest = digest
-        self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
-        self._watch_loaded(path, digest)
-        index.warm()
-        return True
-
-    def _estimate(self, path: Path, head: bytes | None = None, size: int | None = None) -> None:
-        """From the load worker: about how many events the file holds, for the header while the
-        first ones are shown ("300 of ~100,000 events"), judged by its first megabyte."""
-        from tui.core.preview import estimate_events
-
-        try:
-            if head is None:
-                with path.open("rb") as file:
-                    head = file.read(PREVIEW_BYTES)
-            if size is None:
-                size = path.stat().st_size
-        except OSError:
-            return  # the load says what is wrong
-        expected = estimate_events(head, size)
-        if expected is not None:
-            self.call_from_thread(self._set_expected, expected)
+    def _progress(self, note: str) -> None:
+        """From the load worker: a note for the header."""
+        self.call_from_thread(self._show_progress, note)
 
     def _set_expected(self, expected: int) -> None:
         self._expected_events = expected
@@ -314,12 +239,6 @@ class PolicyApp(App[int]):
             self._update_header()
 
     _expected_events: int | None = None  # the estimate above, until the whole file is read
-
-    def _show_first(self, first: Timeline) -> None:
-        """From the load worker: show the first events while the rest loads."""
-        index = q.Index(first.events, today=self.today)
-        self.call_from_thread(self.replace_timeline, first, index, loading=True)
-        self._wait_for_paint()
 
     def _wait_for_paint(self) -> None:
         """From the load worker: loading holds the GIL in long stretches, so let the rows on
@@ -1082,7 +1001,7 @@ def browser_available() -> bool:
 
 
 def make_app(
-    timeline: Timeline | None = None,
+    timeline: Timeline | Path | None = None,
     *,
     path: Path | None = None,
     goto: str | None = None,
@@ -1091,13 +1010,23 @@ def make_app(
     digest: str | None = None,
     watch: bool = True,
     prefetch: Prefetch | None = None,
+    opening: Opening | None = None,
 ) -> PolicyApp:
     """The one factory the CLI and the tests share.
 
-    Give a loaded ``timeline``, or only a ``path`` to open the app at once and load the file
-    in the background (what the CLI does for big files); ``prefetch``, started on that path
-    before the app was imported, hands over what it has read.
+    Give a file's path (what the CLI does): the opening pipeline (tui.core.opening) loads a
+    small file now, and a big one in the background after its first events are shown;
+    ``opening``, begun on that path before the UI was imported, hands over what it has read.
+    Or give a loaded ``timeline``; or only ``path=`` to open the app at once and load the file
+    in the background whatever its size (``prefetch``: as ``opening`` does for big files).
+    Raises TimelineError when a file loaded up front has problems.
     """
+    if isinstance(timeline, Path):
+        from tui.core.opening import begin
+
+        opening = opening or begin(timeline)
+        timeline, path = opening.timeline, opening.path
+        digest, prefetch = opening.digest, opening.prefetch
     if timeline is None and path is None:
         raise ValueError("make_app needs a timeline or a path")
     return PolicyApp(
