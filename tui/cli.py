@@ -67,11 +67,6 @@ def _app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Files bigger than this open at once and load in the background; smaller ones are loaded
-# first, so a broken file prints its errors without ever drawing a screen.
-BACKGROUND_LOAD_BYTES = 2_000_000
-
-
 def cmd_app(argv: Sequence[str]) -> int:
     from tui.core.collector import pause_for_start
 
@@ -80,23 +75,19 @@ def cmd_app(argv: Sequence[str]) -> int:
     pause_for_start()
     parser = _app_parser()
     args = parser.parse_args(glue_values(argv, parser))
-    from tui.core.cache import load_cached
     from tui.core.errors import TimelineError
+    from tui.core.opening import begin
     from tui.core.sanitize import quote
 
     path: Path = args.path or default_timeline()
-    timeline = None
     try:
-        big = path.is_file() and path.stat().st_size > BACKGROUND_LOAD_BYTES
-    except OSError:
-        big = False
-    digest = None
-    if not big or args.view:
-        try:
-            timeline, digest = load_cached(path)
-        except TimelineError as exc:
-            print(exc.format(), file=sys.stderr)
-            return EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS
+        # A small file (or one whose views --view needs) is loaded now; a big one is read and
+        # hashed on another core while Textual is imported below.
+        opening = begin(path, load=True if args.view else None)
+    except TimelineError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS
+    timeline = opening.timeline
     if timeline is not None and args.goto and timeline.get(args.goto) is None:
         print(f"policy-tui: error: --goto: no event has the id {quote(args.goto)}", file=sys.stderr)
         return EXIT_USAGE
@@ -105,19 +96,12 @@ def cmd_app(argv: Sequence[str]) -> int:
     except Fail as exc:
         print(exc, file=sys.stderr)
         return exc.status
-    prefetch = None
-    if timeline is None:
-        from tui.core.cache import Prefetch
-
-        # Reads and hashes the big file on another core while Textual is imported.
-        prefetch = Prefetch(path)
     from tui.app.app import make_app
 
-    if prefetch is not None:
-        prefetch.wait(timeout=2.0)  # a slow disk: the app then opens without the first rows
-    app = make_app(
-        timeline, path=path, goto=args.goto, query=query, digest=digest, prefetch=prefetch
-    )
+    if opening.prefetch is not None:
+        # A slow disk: the app then opens without the first rows.
+        opening.prefetch.wait(timeout=2.0)
+    app = make_app(path, opening=opening, goto=args.goto, query=query)
     app.run()
     if app.load_errors:
         print(app.load_errors, file=sys.stderr)

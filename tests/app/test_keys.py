@@ -543,8 +543,8 @@ async def test_callbacks_arriving_after_the_app_closed_do_nothing() -> None:
     query = q.parse("telegram")
     result = FilterResult("telegram", query, index.filter(query), index)
     closed._query = query
-    closed._settled = result
-    closed._apply_settled()  # the settle timer
+    closed.filters.settled = result
+    closed.filters.flush()  # the settle timer
     closed._follow_pending = True
     closed._follow_highlight()  # after a refresh
     closed._filter_done(result)  # the filter worker

@@ -230,3 +230,31 @@ async def test_while_loading_the_header_says_how_many_of_about_how_many(
             gate.set()
         await _loaded(app, pilot)
         assert "560 / 560 events" in header.render().plain
+
+
+async def test_make_app_opens_a_path_as_the_cli_does(tmp_path: Path) -> None:
+    """The CLI's form: a small file is loaded up front (its problems raise before any screen);
+    a big one opens at once and loads in the background."""
+    from tui.core.errors import TimelineError
+
+    app = make_app(FIXTURE, today=TODAY, query="country:RU")
+    assert not app.loading and app.file_digest is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "country:RU" in screen_text(app)
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[[events]]\nid = "broken"\ndate = "April 2018"\n')
+    with pytest.raises(TimelineError):
+        make_app(broken, today=TODAY)
+    import tui.core.opening as opening
+
+    big = big_file(tmp_path, 40)
+    assert opening.is_big(big) is (big.stat().st_size > opening.BACKGROUND_LOAD_BYTES)
+    app = make_app(big, today=TODAY, opening=opening.begin(big, load=False))
+    assert app.loading
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            await settle(pilot)
+            if not app.loading:
+                break
+        assert len(app.timeline.events) == 560

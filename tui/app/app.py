@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -21,6 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from tui.app.filtering import FilterResult, FilterScheduler
+from tui.app.screens.main import MainScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FilterPane
@@ -29,7 +30,7 @@ from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core import query as q
-from tui.core.cache import Entry, Prefetch
+from tui.core.cache import Prefetch
 from tui.core.collector import end_start
 from tui.core.digest import file_digest
 from tui.core.editor import EditorError, editor_command, run_editor
@@ -39,27 +40,13 @@ from tui.core.present import display_path
 from tui.core.sanitize import clean, quote
 from tui.core.watch import FileWatcher
 
+if TYPE_CHECKING:
+    from tui.core.opening import Opening
+
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
-PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
 WORD_PAUSE = 0.4  # seconds of no typing before a word that begins a field name is searched
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
-
-
-@dataclass(frozen=True, slots=True)
-class FilterResult:
-    text: str
-    query: q.Query
-    view: list[int]
-    index: q.Index  # what the view's numbers index (a reload may have replaced it since)
-
-
-class MainScreen(Screen):
-    """The explorer's screen: the list has the focus from the start. (With Textual's default,
-    the search box took it first and gave it up in on_mount: two more styling passes and a
-    footer update before the first frame.)"""
-
-    AUTO_FOCUS = "#events"
 
 
 class PolicyApp(App[int]):
@@ -144,9 +131,8 @@ class PolicyApp(App[int]):
         self._current: Event | None = None
         self._keep_scroll: float | None = None
         self._pending_goto: str | None = None
-        self._settled: FilterResult | None = None
+        self.filters = FilterScheduler(self, self._start_filter, self._apply_settled, SETTLE_DELAY)
         self._empty_message = ""  # #empty starts blank and the screen without -empty
-        self._settle_timer: Timer | None = None
         self._word_timer: Timer | None = None  # searches a held-back word when typing pauses
         self._query_error: q.QueryError | None = None  # the box's text does not parse
         self._unfinished: q.Unfinished | None = None  # the box's last term, held back
@@ -158,7 +144,7 @@ class PolicyApp(App[int]):
 
     # -- layout ------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
@@ -195,7 +181,7 @@ class PolicyApp(App[int]):
         self._apply_width(event.size.width)
 
     @property
-    def main_screen(self) -> Screen:
+    def main_screen(self) -> Screen[Any]:
         """The explorer's screen, even while a dialog (help, a form) is on top of it."""
         return self.screen_stack[0]
 
@@ -213,115 +199,39 @@ class PolicyApp(App[int]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_worker(self, path: Path) -> None:
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
-        from tui.core import cache
+        from tui.core.opening import Estimate, First, Opening, stages
 
-        name = str(path)
-        prefetch = self._prefetch
-        # Bytes read here for the cache key are parsed below on a miss, not read again. (The
-        # prefetch hashed its bytes without keeping them: a miss after it reads the file.)
-        data: bytes | None = None
-        if prefetch is not None and prefetch.wait().entry is not None and prefetch.digest:
-            shown = self._head_shown
-            if shown:
-                self._wait_for_paint()  # the first frame, with the head's rows, comes first
-            self._estimate(path)
-            if self._load_cached(path, prefetch.entry, prefetch.digest, head_shown=shown):
-                return
-        elif prefetch is None:
-            with contextlib.suppress(OSError, ValueError):  # read_bytes below says why
-                data = path.read_bytes()
-            if data is not None:
-                key = file_digest(data)  # hashlib lets the UI thread run meanwhile
-                found = cache.entry(path, key, name)
-                if found is not None:
-                    self._estimate(path, data[:PREVIEW_BYTES], len(data))
-                    if self._load_cached(path, found, key):
-                        return
-        # Not cached (or a damaged entry): parse and validate, the first events first.
-        from tui.core.load import decode, load_text, read_bytes
-        from tui.core.preview import preview
-
+        if self._head_shown:
+            self._wait_for_paint()  # the first frame, with the head's rows, comes first
+        opening = Opening(path, prefetch=self._prefetch)
+        index = None
         try:
-            # The preview needs the first few hundred events: read and decode only the head.
-            head = b"" if data is None else data[:PREVIEW_BYTES]
-            if data is None:
-                with contextlib.suppress(OSError), path.open("rb") as file:
-                    head = file.read(PREVIEW_BYTES)
-            if data is not None:
-                self._estimate(path, head, len(data))
-            else:
-                self._estimate(path, head)
-            head = head[: head.rfind(b"\n") + 1]
-            try:
-                first = preview(decode(head, name), name) if head else None
-            except TimelineError:
-                first = None  # read_bytes and the full load say what is wrong
-            if first is not None and first.events:
-                self._show_first(first)
-            if data is None:
-                data = read_bytes(path)
-            digest = file_digest(data)
-            text = decode(data, name)
-            del data  # 100 MB less at the peak of a 100k-event load
-            shown = -1
-
-            def progress(share: float) -> None:
-                nonlocal shown
-                if int(share * 100) > shown:
-                    shown = int(share * 100)
-                    self.call_from_thread(self._show_progress, f"loading the rest… {shown}%")
-
-            timeline = load_text(text, name, progress)
-            del text
-            self.call_from_thread(self._show_progress, "indexing for search…")
-            index = q.Index(timeline.events, today=self.today)
+            for stage in stages(opening, self.today, self._progress, head_shown=self._head_shown):
+                if isinstance(stage, Estimate):
+                    self.call_from_thread(self._set_expected, stage.events)
+                elif isinstance(stage, First):
+                    self.call_from_thread(
+                        self.replace_timeline, stage.timeline, stage.index, loading=True
+                    )
+                    self._wait_for_paint()
+                else:
+                    index = stage.index
+                    self.file_digest = stage.digest
+                    self.call_from_thread(
+                        self.replace_timeline, stage.timeline, index, loading=False
+                    )
+                    self._watch_loaded(path, stage.digest)
         except TimelineError as exc:
             self.call_from_thread(self._load_failed, exc)
             return
-        self.file_digest = digest
-        self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
-        # The next opening of this file skips all of the above. Before warming the index: a
-        # user who quits at once still gets it.
-        cache.store(path, digest, timeline)
-        self._watch_loaded(path, digest)
         # Build the search structures here, off the UI thread, before the first keystroke needs
         # them (filtering works meanwhile; the index yields the GIL between slices).
-        index.warm()
+        if index is not None:
+            index.warm()
 
-    def _load_cached(
-        self, path: Path, found: Entry, digest: str, *, head_shown: bool = False
-    ) -> bool:
-        """Show a cache entry's first events, then all; False if the entry is damaged."""
-        first = None if head_shown else found.head()
-        if first is not None and first.events:
-            self._show_first(first)
-        self.call_from_thread(self._show_progress, "loading the rest…")
-        timeline = found.timeline()
-        if timeline is None:
-            return False
-        index = q.Index(timeline.events, today=self.today)
-        self.file_digest = digest
-        self.call_from_thread(self.replace_timeline, timeline, index, loading=False)
-        self._watch_loaded(path, digest)
-        index.warm()
-        return True
-
-    def _estimate(self, path: Path, head: bytes | None = None, size: int | None = None) -> None:
-        """From the load worker: about how many events the file holds, for the header while the
-        first ones are shown ("300 of ~100,000 events"), judged by its first megabyte."""
-        from tui.core.preview import estimate_events
-
-        try:
-            if head is None:
-                with path.open("rb") as file:
-                    head = file.read(PREVIEW_BYTES)
-            if size is None:
-                size = path.stat().st_size
-        except OSError:
-            return  # the load says what is wrong
-        expected = estimate_events(head, size)
-        if expected is not None:
-            self.call_from_thread(self._set_expected, expected)
+    def _progress(self, note: str) -> None:
+        """From the load worker: a note for the header."""
+        self.call_from_thread(self._show_progress, note)
 
     def _set_expected(self, expected: int) -> None:
         self._expected_events = expected
@@ -329,12 +239,6 @@ class PolicyApp(App[int]):
             self._update_header()
 
     _expected_events: int | None = None  # the estimate above, until the whole file is read
-
-    def _show_first(self, first: Timeline) -> None:
-        """From the load worker: show the first events while the rest loads."""
-        index = q.Index(first.events, today=self.today)
-        self.call_from_thread(self.replace_timeline, first, index, loading=True)
-        self._wait_for_paint()
 
     def _wait_for_paint(self) -> None:
         """From the load worker: loading holds the GIL in long stretches, so let the rows on
@@ -512,15 +416,13 @@ class PolicyApp(App[int]):
             if self._shown_index is not self._index:
                 # Nothing shown yet for this timeline (an invalid --query at the start, or a
                 # reload while the box holds an unfinished query): show the last valid one's.
-                self._next_filter = (self._query_text, self._query)
-                if not self._filtering:
-                    self._start_filter()
+                self.filters.request(self._query_text, self._query)
             return
         self._query_error, self._unfinished = None, unfinished
         self._show_query_message()
         if unfinished is not None and unfinished.kind == "field":
             self._word_timer = self.set_timer(WORD_PAUSE, self._run_whole_word)
-        self._queue_filter(shown, query)
+        self.filters.request(shown, query)
 
     def _run_whole_word(self) -> None:
         """Typing paused on a word that begins a field name: search it as text after all."""
@@ -536,14 +438,7 @@ class PolicyApp(App[int]):
         except q.QueryError:  # cannot happen: split_unfinished parsed it; be safe anyway
             return
         self._show_query_message()
-        self._queue_filter(text, query)
-
-    def _queue_filter(self, text: str, query: q.Query) -> None:
-        # No debounce (it delayed every key of a burst by its length): a query runs at once
-        # unless one is running; then the newest text waits for it, and only the newest runs.
-        self._next_filter = (text, query)
-        if not self._filtering:
-            self._start_filter()
+        self.filters.request(text, query)
 
     def _show_query_message(self) -> None:
         """The line under the query box, about the query whose result is on screen now (the
@@ -565,15 +460,7 @@ class PolicyApp(App[int]):
         else:
             panes.first().show_error(None)
 
-    _filtering = False
-    _next_filter: tuple[str, q.Query] | None = None
-
-    def _start_filter(self) -> None:
-        if self._next_filter is None:
-            return
-        text, query = self._next_filter
-        self._next_filter = None
-        self._filtering = True
+    def _start_filter(self, text: str, query: q.Query) -> None:
         self._filter_worker(text, query, self._index)
 
     @work(thread=True, group="filter", exit_on_error=False)
@@ -586,12 +473,9 @@ class PolicyApp(App[int]):
             self.call_from_thread(self._filter_done, result)
 
     def _filter_done(self, result: FilterResult | None) -> None:
-        self._filtering = False
-        if self.closing:
-            return
-        if self._next_filter is not None:
-            self._start_filter()  # typed on meanwhile: this result is already out of date
-        elif result is not None and result.index is self._index:
+        # Typed on meanwhile: this result is already out of date, the newest query runs now.
+        current = self.filters.finished(start_next=not self.closing)
+        if current and not self.closing and result is not None and result.index is self._index:
             self._apply_filter(result)
 
     _shown_index: q.Index | None = None  # the index of the result on screen
@@ -629,16 +513,12 @@ class PolicyApp(App[int]):
         if not result.view:
             self._show(None)
         # The list and the header answer the keystroke; the facets, the command line and a
-        # hidden timeline follow once typing pauses. Each of those redraws re-lays out the
-        # screen (~50-80 ms here), which per keystroke made typing lag; counting the facets
+        # hidden timeline follow once typing pauses (FilterScheduler); counting the facets
         # cost the list a few more ms.
-        self._settled = result
-        if self._settle_timer is not None:
-            self._settle_timer.stop()
         if self.main_screen.has_class("-timeline"):
             assert self._timeline_view is not None  # made by the first `t`
             self._timeline_view.set_view(result.view, keep=keep)
-        self._settle_timer = self.set_timer(SETTLE_DELAY, self._apply_settled)
+        self.filters.settle(result)
         self._paint_now()
         if not self._warm_started and self._load_path is None:
             # A timeline handed over loaded: build its search structures once the first view is
@@ -670,13 +550,11 @@ class PolicyApp(App[int]):
     @property
     def settling(self) -> bool:
         """True while the facets and command line have not caught up with the list yet."""
-        return self._settled is not None
+        return self.filters.settling
 
     def flush_settled(self) -> None:
         """Redraw the facets and command line now instead of when typing pauses (tests)."""
-        if self._settle_timer is not None:
-            self._settle_timer.stop()
-        self._apply_settled()
+        self.filters.flush()
 
     _follow_pending = False
 
@@ -691,10 +569,8 @@ class PolicyApp(App[int]):
         if event is not None and event is not self._current:
             self._show(event)
 
-    def _apply_settled(self) -> None:
-        result, self._settled = self._settled, None
-        self._settle_timer = None
-        if result is None or self.closing:
+    def _apply_settled(self, result: FilterResult) -> None:
+        if self.closing:
             return
         keep = self._current.id if self._current else None
         # A timer: it may fire while a dialog is on top, or after the app began to close.
@@ -912,7 +788,7 @@ class PolicyApp(App[int]):
 
         self.push_screen(PickScreen("Follow which related event?", items), chosen)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:  # (async as App.action_back, which it overrides)
         if not self._back:
             self.notify(
                 "No earlier event: Backspace goes back to the event you came from "
@@ -1083,7 +959,7 @@ class PolicyApp(App[int]):
 
     # -- command palette ---------------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
         for binding in self.BINDINGS:
@@ -1125,7 +1001,7 @@ def browser_available() -> bool:
 
 
 def make_app(
-    timeline: Timeline | None = None,
+    timeline: Timeline | Path | None = None,
     *,
     path: Path | None = None,
     goto: str | None = None,
@@ -1134,13 +1010,23 @@ def make_app(
     digest: str | None = None,
     watch: bool = True,
     prefetch: Prefetch | None = None,
+    opening: Opening | None = None,
 ) -> PolicyApp:
     """The one factory the CLI and the tests share.
 
-    Give a loaded ``timeline``, or only a ``path`` to open the app at once and load the file
-    in the background (what the CLI does for big files); ``prefetch``, started on that path
-    before the app was imported, hands over what it has read.
+    Give a file's path (what the CLI does): the opening pipeline (tui.core.opening) loads a
+    small file now, and a big one in the background after its first events are shown;
+    ``opening``, begun on that path before the UI was imported, hands over what it has read.
+    Or give a loaded ``timeline``; or only ``path=`` to open the app at once and load the file
+    in the background whatever its size (``prefetch``: as ``opening`` does for big files).
+    Raises TimelineError when a file loaded up front has problems.
     """
+    if isinstance(timeline, Path):
+        from tui.core.opening import begin
+
+        opening = opening or begin(timeline)
+        timeline, path = opening.timeline, opening.path
+        digest, prefetch = opening.digest, opening.prefetch
     if timeline is None and path is None:
         raise ValueError("make_app needs a timeline or a path")
     return PolicyApp(
