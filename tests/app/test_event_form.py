@@ -5,7 +5,6 @@ Every test works on a copy of the fixture in tmp_path; the repository is never w
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -32,7 +31,7 @@ from tui.app.widgets.form_fields import (
 from tui.core.load import load_bytes, load_timeline
 from tui.core.write import file_digest
 
-from .screen import screen_text, settle
+from .screen import screen_text, settle, wait_until
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "app" / "timeline.toml"
 TODAY = date(2026, 6, 1)
@@ -50,15 +49,6 @@ def open_app(path: Path, **kwargs: Any) -> PolicyApp:
     """The app as the CLI opens it: the timeline and the digest of the bytes it came from."""
     data = path.read_bytes()
     return make_app(load_bytes(data, str(path)), today=TODAY, digest=file_digest(data), **kwargs)
-
-
-async def wait_until(pilot, condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(seconds / 0.05)):
-        await settle(pilot)
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition never became true")
 
 
 async def open_form(pilot, key: str = "n") -> EventForm:  # type: ignore[no-untyped-def]

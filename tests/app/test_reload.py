@@ -17,7 +17,7 @@ from tui.app.widgets.event_list import EventList
 from tui.app.widgets.problems import ProblemsPanel
 from tui.core.load import load_timeline
 
-from .screen import screen_text, settle
+from .screen import screen_text, settle, wait_until
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "app" / "timeline.toml"
 TODAY = date(2026, 6, 1)
@@ -32,17 +32,6 @@ def timeline_file(tmp_path: Path) -> Path:
 
 def open_app(path: Path, **kwargs: object) -> PolicyApp:
     return make_app(load_timeline(path), today=TODAY, **kwargs)  # type: ignore[arg-type]
-
-
-async def wait_until(pilot, condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    import asyncio
-
-    for _ in range(int(seconds / 0.05)):
-        await settle(pilot)
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition never became true")
 
 
 async def test_a_save_is_picked_up_keeping_query_and_highlight(timeline_file: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from tui.app.app import PolicyApp, make_app
 from tui.core.load import load_timeline
 
-from .screen import screen_text, settle
+from .screen import screen_text, settle, wait_until
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "app"
 TODAY = date(2026, 6, 1)
@@ -85,15 +85,6 @@ async def test_c_is_named_for_opening_the_form_in_the_palette_and_the_help() -> 
 # -- g / G in the detail, j / k in the help --------------------------------------------------------
 
 
-async def wait_for(pilot, condition, tries: int = 100) -> None:  # type: ignore[no-untyped-def]
-    """Pause until ``condition()`` holds (scrolling is applied on a later refresh)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never became true")
-
-
 async def test_g_and_G_go_to_the_top_and_bottom_of_the_detail() -> None:
     from tui.app.widgets.detail import EventDetail
 
@@ -105,9 +96,9 @@ async def test_g_and_G_go_to_the_top_and_bottom_of_the_detail() -> None:
         assert pilot.app.focused is detail
         assert detail.max_scroll_y > 0
         await pilot.press("G")
-        await wait_for(pilot, lambda: detail.scroll_y == detail.max_scroll_y)
+        await wait_until(pilot, lambda: detail.scroll_y == detail.max_scroll_y)
         await pilot.press("g")
-        await wait_for(pilot, lambda: detail.scroll_y == 0)
+        await wait_until(pilot, lambda: detail.scroll_y == 0)
         # The keys moved the detail's scroll, not the highlighted event.
         assert pilot.app._current is not None and pilot.app._current.id == "ru-2018-telegram-block"
 
@@ -125,13 +116,13 @@ async def test_j_and_k_scroll_the_help() -> None:
         body = pilot.app.screen.query_one(VerticalScroll)
         assert body.max_scroll_y > 2
         await pilot.press("j", "j")
-        await wait_for(pilot, lambda: body.scroll_y == 2)
+        await wait_until(pilot, lambda: body.scroll_y == 2)
         await pilot.press("k")
-        await wait_for(pilot, lambda: body.scroll_y == 1)
+        await wait_until(pilot, lambda: body.scroll_y == 1)
         await pilot.press("G")
-        await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y)
+        await wait_until(pilot, lambda: body.scroll_y == body.max_scroll_y)
         await pilot.press("g")
-        await wait_for(pilot, lambda: body.scroll_y == 0)
+        await wait_until(pilot, lambda: body.scroll_y == 0)
 
 
 async def test_the_help_lists_the_details_keys() -> None:
