@@ -6,42 +6,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.asof import Board, Country, Entry, board, move
-from tui.core.event import Event
-from tui.core.model import validate_event
 from tui.core.span import span
 
 TODAY = date(2026, 5, 1)
-
-
-def ev(
-    id: str,
-    when: Any,
-    action: str = "block",
-    platforms: tuple[str, ...] = ("Telegram",),
-    *,
-    end: Any = None,
-    status: str | None = None,
-    country: str = "RU",
-) -> Event:
-    data: dict[str, Any] = {
-        "id": id,
-        "date": when,
-        "title": id,
-        "country": country,
-        "platforms": list(platforms),
-        "action": action,
-        "summary": "s",
-        "sources": [{"publisher": "p", "url": "https://example.org/"}],
-    }
-    if end is not None:
-        data["end_date"] = end
-    if status is not None:
-        data["status"] = status
-    return validate_event(data)
 
 
 # The real Russian events the issue asks about (ids and dates as in timeline.toml).

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any, ClassVar
 
 import pytest
+from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,37 +41,9 @@ from tui.core.layout import (
     span,
     ticks,
 )
-from tui.core.model import validate_event
 from tui.core.sanitize import clean
 
 TODAY = date(2026, 5, 1)
-
-
-def ev(
-    id: str,
-    when: Any,
-    action: str = "block",
-    platforms: tuple[str, ...] = ("Telegram",),
-    *,
-    end: Any = None,
-    status: str | None = None,
-    country: str = "RU",
-) -> Event:
-    data: dict[str, Any] = {
-        "id": id,
-        "date": when,
-        "title": id,
-        "country": country,
-        "platforms": list(platforms),
-        "action": action,
-        "summary": "s",
-        "sources": [{"publisher": "p", "url": "https://example.org/"}],
-    }
-    if end is not None:
-        data["end_date"] = end
-    if status is not None:
-        data["status"] = status
-    return validate_event(data)
 
 
 def lanes(events: list[Event], by: Any = "platform") -> list[Lane]:

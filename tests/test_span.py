@@ -6,40 +6,20 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
 import pytest
+from builders import ev
 
 from tui.core import layout
 from tui.core.asof import board
-from tui.core.event import Action, Event, Status, Timeline
+from tui.core.event import Action, Status, Timeline
 from tui.core.export import render
-from tui.core.model import validate_event
 from tui.core.query import Index, parse
 from tui.core.span import Kind, derived_status, span
 
 TODAY = date(2025, 6, 30)
 LASTING = [a for a in Action if a.lasting]
 ONE_OFF = [a for a in Action if not a.lasting]
-
-
-def ev(id: str, when: Any, action: Action | str = "block", *, end: Any = None,
-       status: str | None = None) -> Event:  # fmt: skip
-    data: dict[str, Any] = {
-        "id": id,
-        "date": when,
-        "title": id,
-        "country": "RU",
-        "platforms": ["Telegram"],
-        "action": str(action),
-        "summary": "s",
-        "sources": [{"publisher": "p", "url": "https://example.org/"}],
-    }
-    if end is not None:
-        data["end_date"] = end
-    if status is not None:
-        data["status"] = status
-    return validate_event(data)
 
 
 # --- the rule, over every action x status x end_date form -----------------------------------
