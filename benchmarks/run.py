@@ -105,7 +105,7 @@ def _maxrss_mb() -> float:
 
 
 def child_load(path: str) -> dict[str, Any]:
-    from tui.core.load import load_timeline
+    from tui.core.files.load import load_timeline
 
     start = time.perf_counter()
     timeline = load_timeline(path)
@@ -114,7 +114,7 @@ def child_load(path: str) -> dict[str, Any]:
 
 
 def child_load_cached(path: str) -> dict[str, Any]:
-    from tui.core.cache import load_cached
+    from tui.core.files.cache import load_cached
 
     start = time.perf_counter()
     timeline, _ = load_cached(Path(path))
@@ -170,7 +170,7 @@ async def _idle(app: Any, seconds: float = 0.25) -> None:
 
 
 def _valid(text: str) -> bool:
-    from tui.core.query import QueryError, parse
+    from tui.core.query.language import QueryError, parse
 
     try:
         parse(text)
@@ -185,7 +185,7 @@ async def _filter(path: str, keys: int) -> dict[str, Any]:
     from tui.app.app import make_app
     from tui.app.widgets.event_list import EventList
     from tui.app.widgets.filter_pane import FacetList
-    from tui.core.load import load_timeline
+    from tui.core.files.load import load_timeline
 
     timeline = load_timeline(path)
     app = make_app(timeline)
@@ -246,7 +246,7 @@ async def _filter(path: str, keys: int) -> dict[str, Any]:
 async def _nav(path: str, keys: int) -> dict[str, Any]:
     from tui.app.app import make_app
     from tui.app.widgets.event_list import EventList
-    from tui.core.load import load_timeline
+    from tui.core.files.load import load_timeline
 
     timeline = load_timeline(path)
     app = make_app(timeline)

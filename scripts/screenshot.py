@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from tui.app.app import make_app
-from tui.core.load import load_timeline
-from tui.core.paths import shipped_timeline
+from tui.core.files.load import load_timeline
+from tui.core.files.paths import shipped_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshot.svg"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.core.event import Action, Event
-from tui.core.model import validate_event
+from tui.core.timeline.event import Action, Event
+from tui.core.timeline.model import validate_event
 
 
 def ev(

@@ -10,8 +10,8 @@ from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.asof import Board, Country, Entry, board, move
-from tui.core.span import span
+from tui.core.time.asof import Board, Country, Entry, board, move
+from tui.core.time.span import span
 
 TODAY = date(2026, 5, 1)
 
@@ -76,7 +76,7 @@ class TestRussia2022:
         }
 
     def test_the_shipped_timeline_agrees(self, shipped: Any) -> None:
-        from tui.core.load import load_timeline
+        from tui.core.files.load import load_timeline
 
         events = load_timeline(shipped).events
         before = board(events, date(2022, 3, 1), TODAY)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import cache
-from tui.core.errors import TimelineError
-from tui.core.load import load_bytes, load_timeline
+from tui.core.files import cache
+from tui.core.files.load import load_bytes, load_timeline
+from tui.core.timeline.errors import TimelineError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -155,10 +155,11 @@ def test_a_hit_needs_neither_the_parser_nor_pydantic(tmp_path: Path) -> None:
     script = (
         "import sys, json\n"
         "from pathlib import Path\n"
-        "from tui.core.cache import load_cached\n"
+        "from tui.core.files.cache import load_cached\n"
         f"timeline, _ = load_cached(Path({str(path)!r}))\n"
         "print(json.dumps([len(timeline.events), "
-        "[m for m in ('pydantic', 'rtoml', 'tomllib', 'tui.core.load') if m in sys.modules]]))\n"
+        "[m for m in ('pydantic', 'rtoml', 'tomllib', 'tui.core.files.load')"
+        " if m in sys.modules]]))\n"
     )
     runs = [
         subprocess.run(
@@ -168,7 +169,7 @@ def test_a_hit_needs_neither_the_parser_nor_pydantic(tmp_path: Path) -> None:
     ]
     (first, imported_first), (count, imported) = (json.loads(r.stdout) for r in runs)
     assert first == count == len(load_timeline(path).events)
-    assert "tui.core.load" in imported_first  # a miss: the loader ran
+    assert "tui.core.files.load" in imported_first  # a miss: the loader ran
     assert imported == []
 
 

@@ -20,7 +20,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from tui.commands.listing import TABLE_HEADER, rich_table, table_rows
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 # The columns a terminal table never wraps (tui.commands.listing: "Short columns never wrap").
 SHORT_COLUMNS = ("DATE", "COUNTRY", "ACTION", "STATUS")
@@ -455,7 +455,8 @@ def test_export_to_a_folder_or_nowhere_exits_2(timeline: Path, tmp_path: Path) -
 
 def test_export_onto_a_read_only_file_is_refused(timeline: Path, tmp_path: Path) -> None:
     """The atomic rename replaced a 0444 file (needing only the folder); tests run as root,
-    which os.access lets write anything: the mode bits decide (tui.core.write.check_writable)."""
+    which os.access lets write anything: the mode bits decide
+    (tui.core.files.write.check_writable)."""
     target = tmp_path / "out.json"
     target.write_bytes(b"keep me")
     target.chmod(0o444)
@@ -496,7 +497,8 @@ def test_list_and_export_never_import_textual(timeline: Path) -> None:
         f"assert main(['list', {str(timeline)!r}, '--format', 'json']) == 0\n"
         f"assert main(['export', {str(timeline)!r}, '--to', 'ics']) == 0\n"
         f"assert main(['export', {str(timeline)!r}, '--to', 'timelinejs']) == 0\n"
-        "import tui.core.query, tui.core.index, tui.core.export.markdown, tui.core.export.csv\n"
+        "import tui.core.query.language, tui.core.query.textindex\n"
+        "import tui.core.export.markdown, tui.core.export.csv\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "assert not bad, bad\n"
     )
@@ -570,7 +572,7 @@ def test_export_timelinejs_warns_about_an_unreadable_number_of_rows(tmp_path: Pa
 
 def test_the_documented_examples_make_readable_timelinejs_embeds() -> None:
     from tui.core.export.timelinejs import rows_warning
-    from tui.core.query import Index, parse
+    from tui.core.query.language import Index, parse
 
     text = (ROOT / "docs" / "publishing.md").read_text() + (ROOT / "README.md").read_text()
     commands = re.findall(

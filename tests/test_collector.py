@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.core import collector
+from tui.core.files import collector
 
 
 @pytest.fixture(autouse=True)

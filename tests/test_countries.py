@@ -9,8 +9,8 @@ import sys
 import pycountry
 import pytest
 
-from tui.core import countries
-from tui.core.countries import BLOCS, country_name, suggest_code
+from tui.core.timeline import countries
+from tui.core.timeline.countries import BLOCS, country_name, suggest_code
 
 
 def test_every_iso_code_has_pycountrys_name() -> None:
@@ -50,7 +50,7 @@ def test_names_without_the_data_file_fall_back_to_pycountry(monkeypatch) -> None
 def test_a_name_does_not_import_pycountry() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     code = (
-        "import sys; from tui.core.countries import country_name; "
+        "import sys; from tui.core.timeline.countries import country_name; "
         "print(country_name('BR'), 'pycountry' in sys.modules)"
     )
     result = subprocess.run(

@@ -2,7 +2,7 @@
 
 These tests read ``timeline.toml`` with ``tomllib`` directly, so they do not
 depend on the package's internals; the last test also runs the real loader
-(``tui.core.load.load_timeline``) over the file. No network access.
+(``tui.core.files.load.load_timeline``) over the file. No network access.
 """
 
 from __future__ import annotations
@@ -304,8 +304,8 @@ def test_real_loader_accepts_the_file():
     Imported inside the test so that the plain-TOML checks above run even while
     the core package is being written.
     """
-    from tui.core.errors import TimelineError
-    from tui.core.load import load_timeline
+    from tui.core.files.load import load_timeline
+    from tui.core.timeline.errors import TimelineError
 
     try:
         timeline = load_timeline(TIMELINE)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.dates import (
+from tui.core.timeline.dates import (
     PartialDate,
     Precision,
     describe_duration,

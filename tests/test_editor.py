@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.editor import EditorError, describe, editor_command, run_editor
+from tui.core.files.editor import EditorError, describe, editor_command, run_editor
 
 FILE = Path("/data/timeline.toml")
 
@@ -60,7 +60,7 @@ def command(visual: str, line: int | None = 42, path: Path = FILE) -> list[str]:
         ("gvim --nofork", ["gvim", "--nofork", "+42", str(FILE)]),
         ("notepad++.exe", ["notepad++.exe", "-n42", str(FILE)]),
         ("notepad", ["notepad", str(FILE)]),
-        # Unknown editors get the widespread +LINE convention (see tui/core/editor.py).
+        # Unknown editors get the widespread +LINE convention (see tui/core/files/editor.py).
         ("my-editor --flag", ["my-editor", "--flag", "+42", str(FILE)]),
     ],
 )

@@ -21,16 +21,16 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from tui.core.atomic import WriteError, write_atomically
-from tui.core.event import EVENT_FIELDS, Timeline
 from tui.core.export import FORMATS, render
 from tui.core.export.common import dumps, event_record, uri
 from tui.core.export.csv import COLUMNS, defuse
 from tui.core.export.ics import default_stamp
-from tui.core.load import load_text, load_timeline
-from tui.core.present import paragraphs
-from tui.core.query import Index, parse
-from tui.core.sanitize import clean_block
+from tui.core.files.atomic import WriteError, write_atomically
+from tui.core.files.load import load_text, load_timeline
+from tui.core.query.language import Index, parse
+from tui.core.text.present import paragraphs
+from tui.core.text.sanitize import clean_block
+from tui.core.timeline.event import EVENT_FIELDS, Timeline
 
 # A reader of the CSV export, by its documented rules (tui.core.export.csv, docs/publishing.md):
 # one item per line in a list cell; a ``'`` before what a spreadsheet would run as a formula.

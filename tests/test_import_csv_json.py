@@ -11,7 +11,7 @@ import pytest
 
 from tui.cli import main
 from tui.core.export import render
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "imports"

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core.imports import stop
-from tui.core.imports.report import Report, check_rendered, render_timeline
+from tui.core.importing import stop
+from tui.core.importing.report import Report, check_rendered, render_timeline
 
 HEADER = ["start_date", "end_date", "country", "geo_scope", "area_name", "shutdown_type",
           "shutdown_extent", "facebook_affected", "other_affected", "info_source_link",
@@ -80,7 +80,7 @@ CSV_REAL = {
 def test_every_row_of_any_sheet_is_accounted_for(
     tmp_path_factory, rows: list[dict[str, str]]
 ) -> None:  # type: ignore[no-untyped-def]
-    from tui.core.imports import table
+    from tui.core.importing import table
 
     out = io.StringIO()
     writer = csv.writer(out)

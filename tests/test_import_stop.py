@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.core.imports import cells
-from tui.core.load import load_timeline
-from tui.core.write import WriteError, append_events, load_with_digest
+from tui.core.files.load import load_timeline
+from tui.core.files.write import WriteError, append_events, load_with_digest
+from tui.core.importing import cells
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "imports"
 STOP_2020 = FIXTURES / "stop-2020.csv"
@@ -259,8 +259,8 @@ def test_hostile_cells_are_data_on_the_terminal(
 
 
 def test_ids_do_not_depend_on_row_order_or_file_name(tmp_path: Path) -> None:
-    from tui.core.imports import stop
-    from tui.core.imports.report import Report
+    from tui.core.importing import stop
+    from tui.core.importing.report import Report
 
     def ids(path: Path) -> list[str]:
         report = Report(str(path))
@@ -344,9 +344,9 @@ def test_import_is_listed_in_the_help(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_the_documented_example_row_is_what_the_import_writes() -> None:
-    from tui.core.imports import stop
-    from tui.core.imports.report import Report
-    from tui.core.write import render_event
+    from tui.core.files.write import render_event
+    from tui.core.importing import stop
+    from tui.core.importing.report import Report
 
     docs = (FIXTURES.parent.parent.parent / "docs" / "importing.md").read_text()
     example = re.search(r"becomes:\n\n```toml\n(.*?)```", docs, re.S)
@@ -402,7 +402,7 @@ def test_a_row_with_more_cells_than_the_header_is_skipped_not_cut(
 def test_append_refuses_a_timeline_saved_while_the_sheet_was_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.core.imports import stop
+    from tui.core.importing import stop
 
     timeline = tmp_path / "t.toml"
     shutil.copy(FIXTURES.parent / "write" / "lf.toml", timeline)
@@ -432,7 +432,7 @@ def test_without_a_destination_it_asks_for_one(capsys: pytest.CaptureFixture[str
 def test_an_output_folder_that_refuses_writes_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.core import atomic
+    from tui.core.files import atomic
 
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
@@ -448,7 +448,7 @@ def test_an_output_folder_that_refuses_writes_is_reported(
 def test_an_exclusive_write_never_replaces_a_file_and_leaves_no_temporary(
     tmp_path: Path,
 ) -> None:
-    from tui.core.atomic import write_atomically
+    from tui.core.files.atomic import write_atomically
 
     target = tmp_path / "new.toml"
     write_atomically(target, b"one", exclusive=True)

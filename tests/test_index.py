@@ -1,9 +1,9 @@
 """The query index's machinery against plain, obvious implementations.
 
 ``Index`` finds free text in texts it builds for all events at once (``Index._texts``,
-``tui.core.index.prepare_texts``) plus the distinct values of repeated fields; the reference is
-``haystack(event)`` searched with ``in`` (tests/plain_search.py). Facets and time columns are
-built without a Python step per event; the references are loops over the events.
+``tui.core.query.textindex.prepare_texts``) plus the distinct values of repeated fields; the
+reference is ``haystack(event)`` searched with ``in`` (tests/plain_search.py). Facets and time
+columns are built without a Python step per event; the references are loops over the events.
 """
 
 from __future__ import annotations
@@ -20,10 +20,15 @@ from hypothesis import strategies as st
 from plain_search import ScanIndex, ScanText, haystack, text_index
 from pydantic import ValidationError
 
-from tui.core import index as ix
-from tui.core.dates import PartialDate
-from tui.core.event import Action, Event, Status
-from tui.core.index import (
+from tui.core.query import textindex as ix
+from tui.core.query.language import (
+    FACETS,
+    Index,
+    _Values,
+    normalize,
+    parse,
+)
+from tui.core.query.textindex import (
     FS,
     RS,
     TextIndex,
@@ -32,14 +37,9 @@ from tui.core.index import (
     letter_words,
     prepare_texts,
 )
-from tui.core.model import validate_event
-from tui.core.query import (
-    FACETS,
-    Index,
-    _Values,
-    normalize,
-    parse,
-)
+from tui.core.timeline.dates import PartialDate
+from tui.core.timeline.event import Action, Event, Status
+from tui.core.timeline.model import validate_event
 
 TODAY = date(2025, 6, 30)
 
@@ -552,8 +552,8 @@ def test_an_index_is_freed_without_the_cyclic_collector() -> None:
     from datetime import date
     from pathlib import Path
 
-    from tui.core import query as q
-    from tui.core.load import load_timeline
+    from tui.core.files.load import load_timeline
+    from tui.core.query import language as q
 
     fixture = Path(__file__).resolve().parent / "fixtures" / "app" / "timeline.toml"
     events = load_timeline(fixture).events

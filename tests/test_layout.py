@@ -16,10 +16,9 @@ from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tui.core.layout as layout_module
-from tui.core.countries import country_name
-from tui.core.event import Action, Event, Status
-from tui.core.layout import (
+import tui.core.time.layout as layout_module
+from tui.core.text.sanitize import clean
+from tui.core.time.layout import (
     ASCII,
     UNICODE,
     YEAR_STEPS,
@@ -41,7 +40,8 @@ from tui.core.layout import (
     span,
     ticks,
 )
-from tui.core.sanitize import clean
+from tui.core.timeline.countries import country_name
+from tui.core.timeline.event import Action, Event, Status
 
 TODAY = date(2026, 5, 1)
 

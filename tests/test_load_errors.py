@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.errors import Problem, TimelineError
-from tui.core.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Event, Status
-from tui.core.load import load_bytes, load_text, load_timeline
-from tui.core.model import EventModel
-from tui.core.span import span
-from tui.core.summary import one_line_summary
+from tui.core.files.load import load_bytes, load_text, load_timeline
+from tui.core.text.summary import one_line_summary
+from tui.core.time.span import span
+from tui.core.timeline.errors import Problem, TimelineError
+from tui.core.timeline.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Event, Status
+from tui.core.timeline.model import EventModel
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "core"
 
@@ -743,7 +743,7 @@ def test_a_parser_bug_becomes_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_values_from_the_toml_types_are_named_plainly() -> None:
-    from tui.core.load import _type_name
+    from tui.core.files.load import _type_name
 
     assert [_type_name(v) for v in (True, 1, 1.5, "s", [], {})] == [
         "true/false",

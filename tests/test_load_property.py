@@ -18,10 +18,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core.errors import TimelineError
-from tui.core.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Timeline
-from tui.core.load import load_bytes, load_text
-from tui.core.locate import Locator
+from tui.core.files.load import load_bytes, load_text
+from tui.core.files.locate import Locator
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Timeline
 
 VALID = (Path(__file__).resolve().parent / "fixtures" / "core" / "valid.toml").read_text("utf-8")
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

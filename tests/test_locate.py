@@ -12,9 +12,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core.errors import TimelineError
-from tui.core.load import load_text
-from tui.core.locate import Locator, event_header_lines
+from tui.core.files.load import load_text
+from tui.core.files.locate import Locator, event_header_lines
+from tui.core.timeline.errors import TimelineError
 
 SOURCE = '{ publisher = "p", url = "https://e.org" }'
 

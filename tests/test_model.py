@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tui.core.countries import BLOCS, country_name, suggest_code
-from tui.core.dates import PartialDate
-from tui.core.event import LASTING_ACTIONS, Action, Event, Status, Timeline
-from tui.core.model import EventModel, SourceModel, TimelineFile, validate_event
-from tui.core.query import Index, parse
+from tui.core.query.language import Index, parse
+from tui.core.timeline.countries import BLOCS, country_name, suggest_code
+from tui.core.timeline.dates import PartialDate
+from tui.core.timeline.event import LASTING_ACTIONS, Action, Event, Status, Timeline
+from tui.core.timeline.model import EventModel, SourceModel, TimelineFile, validate_event
 
 
 def event(**changes: Any) -> dict[str, Any]:

@@ -21,9 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tui.core.load as load
-from tui.core.errors import TimelineError
-from tui.core.model import _http_url, _one_line
+import tui.core.files.load as load
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.model import _http_url, _one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "timeline.toml"
@@ -117,7 +117,7 @@ def test_toml_1_1_forms_are_left_to_tomllib(text: str) -> None:
 
 
 # Digits of other scripts count for \\d too; colons, backslashes and a BOM make the edges.
-# The definition of what tui.core.load._has_toml11_signs decides: \x and \e escapes, a
+# The definition of what tui.core.files.load._has_toml11_signs decides: \x and \e escapes, a
 # byte-order mark, a time without seconds (what rtoml reads as TOML 1.1 and tomllib refuses).
 TOML11_SIGNS = re.compile(r"\\[xe]|\ufeff|(?<![\d:])\d\d:\d\d(?!:)")
 SIGN_PIECES = st.sampled_from(
@@ -263,7 +263,7 @@ def test_a_disabled_collector_stays_disabled() -> None:
 
 
 def reference_http_url(url: str) -> str:
-    """The validator as it was before its fast path (tui.core.model._http_url)."""
+    """The validator as it was before its fast path (tui.core.timeline.model._http_url)."""
     if any(not c.isprintable() or c.isspace() for c in url):
         raise ValueError("spaces")
     scheme = url.partition(":")[0].lower()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tui.core.event import Event
-from tui.core.model import validate_event
-from tui.core.present import dates_line, display_path, duration_line, reflow, row
+from tui.core.text.present import dates_line, display_path, duration_line, reflow, row
+from tui.core.timeline.event import Event
+from tui.core.timeline.model import validate_event
 
 TODAY = date(2026, 6, 1)
 

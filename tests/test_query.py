@@ -1,4 +1,4 @@
-"""The query language's parser and text helpers (tui.core.query): no timeline needed."""
+"""The query language's parser and text helpers (tui.core.query.language): no timeline needed."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.dates import PartialDate
-from tui.core.query import (
+from tui.core.query.language import (
     FACETS,
     FIELDS,
     Query,
@@ -24,6 +23,7 @@ from tui.core.query import (
     with_facet,
     with_range,
 )
+from tui.core.timeline.dates import PartialDate
 
 
 def terms(text: str) -> list[tuple[str | None, tuple[str, ...], bool]]:
@@ -435,7 +435,7 @@ def test_split_unfinished_leaves_complete_text_and_errors_alone(text: str) -> No
     ],
 )
 def test_a_date_is_read_as_the_app_writes_it(typed: str, iso: str) -> None:
-    from tui.core.query import parse_date
+    from tui.core.query.language import parse_date
 
     date = parse_date(typed)
     assert date is not None and date.iso() == iso
@@ -451,7 +451,7 @@ def test_a_date_is_read_as_the_app_writes_it(typed: str, iso: str) -> None:
     ],
 )
 def test_a_written_date_that_is_not_one_says_why(typed: str, says: str) -> None:
-    from tui.core.query import parse_date
+    from tui.core.query.language import parse_date
 
     with pytest.raises(ValueError, match=says):
         parse_date(typed)

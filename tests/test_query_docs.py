@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.load import load_timeline
-from tui.core.query import FIELDS, Index, QueryError, parse, split_unfinished
+from tui.core.files.load import load_timeline
+from tui.core.query.language import FIELDS, Index, QueryError, parse, split_unfinished
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "query.md"

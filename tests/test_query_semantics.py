@@ -14,16 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from plain_search import ScanIndex, ScanText, haystack, text_index
 
-from tui.core.event import Timeline
-from tui.core.index import (
+from tui.core.files.load import load_timeline
+from tui.core.query.language import Index, parse, with_facet
+from tui.core.query.textindex import (
     bits_to_indices,
     bits_to_mask,
     indices_to_bits,
     mask_to_bits,
 )
-from tui.core.load import load_timeline
-from tui.core.query import Index, parse, with_facet
-from tui.core.span import Kind, span
+from tui.core.time.span import Kind, span
+from tui.core.timeline.event import Timeline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "timeline.toml"
 TODAY = date(2025, 6, 30)
@@ -217,7 +217,7 @@ def test_asof_is_the_as_of_board_s_in_force_rule(timeline: Timeline) -> None:
 
 
 def test_during_spans_are_the_timeline_view_s(timeline: Timeline) -> None:
-    from tui.core import layout
+    from tui.core.time import layout
 
     for event in timeline.events:
         drawn = layout.span(event, TODAY)

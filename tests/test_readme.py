@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from tui.core.load import load_text
+from tui.core.files.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.sanitize import clean, clean_block, quote
+from tui.core.text.sanitize import clean, clean_block, quote
 
 # What must never reach a terminal raw: C0 (bar tab and, in blocks, newline), DEL, C1, line
 # separators, the bidi embeddings, overrides and isolates, and what hides text (deprecated

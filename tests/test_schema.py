@@ -23,10 +23,19 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tui.cli import main
-from tui.core.countries import BLOCS
-from tui.core.event import EVENT_FIELDS, INFO_FIELDS, SOURCE_FIELDS, Action, Event, Source, Status
-from tui.core.load import load_timeline
-from tui.core.model import (
+from tui.core.files.load import load_timeline
+from tui.core.files.write import render_event
+from tui.core.timeline.countries import BLOCS
+from tui.core.timeline.event import (
+    EVENT_FIELDS,
+    INFO_FIELDS,
+    SOURCE_FIELDS,
+    Action,
+    Event,
+    Source,
+    Status,
+)
+from tui.core.timeline.model import (
     ID_PATTERN,
     EventModel,
     InfoModel,
@@ -34,7 +43,7 @@ from tui.core.model import (
     TimelineFile,
     validate_event,
 )
-from tui.core.schema import (
+from tui.core.timeline.schema import (
     COMMITTED_PATH,
     DIRECTIVE,
     FILE_NAME,
@@ -42,7 +51,6 @@ from tui.core.schema import (
     schema_text,
     timeline_json_schema,
 )
-from tui.core.write import render_event
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = timeline_json_schema()
@@ -235,7 +243,7 @@ def test_schema_follows_the_model_fields() -> None:
     # The records the app works with have the file's fields, in the file's order.
     assert Event._fields == tuple(EventModel.model_fields)
     assert Source._fields == tuple(SourceModel.model_fields)
-    # One list of field names (tui.core.event's), which the model must match.
+    # One list of field names (tui.core.timeline.event's), which the model must match.
     assert tuple(EventModel.model_fields) == EVENT_FIELDS
     assert tuple(SourceModel.model_fields) == SOURCE_FIELDS
     assert tuple(InfoModel.model_fields) == INFO_FIELDS
@@ -409,7 +417,7 @@ def _annotations(line: str) -> list[dict[str, str]]:
 
 
 def test_the_documented_problem_matcher_reads_validate_output(tmp_path: Path) -> None:
-    from tui.core.errors import TimelineError
+    from tui.core.timeline.errors import TimelineError
 
     bad = tmp_path / "time line.toml"
     bad.write_text(

@@ -1,4 +1,4 @@
-"""The one span rule (tui/core/span.py, docs/format.md "Span") and the places that must agree
+"""The one span rule (tui/core/time/span.py, docs/format.md "Span") and the places that must agree
 with it: the query's asof:/during:, the timeline layout, the as-of board, the JSON and
 TimelineJS exports."""
 
@@ -10,12 +10,12 @@ from datetime import date
 import pytest
 from builders import ev
 
-from tui.core import layout
-from tui.core.asof import board
-from tui.core.event import Action, Status, Timeline
 from tui.core.export import render
-from tui.core.query import Index, parse
-from tui.core.span import Kind, derived_status, span
+from tui.core.query.language import Index, parse
+from tui.core.time import layout
+from tui.core.time.asof import board
+from tui.core.time.span import Kind, derived_status, span
+from tui.core.timeline.event import Action, Status, Timeline
 
 TODAY = date(2025, 6, 30)
 LASTING = [a for a in Action if a.lasting]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tui.core.event import Timeline
-from tui.core.load import load_text
-from tui.core.summary import LIST_ALL_COUNTRIES, one_line_summary
+from tui.core.files.load import load_text
+from tui.core.text.summary import LIST_ALL_COUNTRIES, one_line_summary
+from tui.core.timeline.event import Timeline
 
 CODES = ("AU", "BR", "CN", "DE", "EU", "FR", "GB", "IN", "IR", "JP", "KZ", "RU", "TR", "US")
 

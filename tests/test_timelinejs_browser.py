@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from tui.core.export import timelinejs
-from tui.core.load import load_text
+from tui.core.files.load import load_text
 
 HOSTILE_NAMES = [
     "&lt;img src=x onerror=alert(1)&gt;",
@@ -140,7 +140,7 @@ def test_the_title_slide_has_an_id_no_event_can_have() -> None:
     data = export(timeline_with("x", title="Ru 2018 Telegram block"))
     title_id = data["title"]["unique_id"]
     assert title_id.strip() == title_id and title_id
-    from tui.core.model import ID_PATTERN
+    from tui.core.timeline.model import ID_PATTERN
 
     assert not ID_PATTERN.fullmatch(title_id)
     assert [s["unique_id"] for s in data["events"]] == ["ru-2018-telegram-block"]

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from tui.core.errors import TimelineError
-from tui.core.event import Timeline
-from tui.core.load import load_bytes
-from tui.core.locate import Locator
+from tui.core.files.load import load_bytes
+from tui.core.files.locate import Locator
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.event import Timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = (ROOT.parent / "shared" / "toml-test", Path("/work/shared/toml-test"))

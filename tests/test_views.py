@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.errors import TimelineError
-from tui.core.load import load_text
+from tui.core.files.load import load_text
+from tui.core.timeline.errors import TimelineError
 
 EVENT = """
 [[events]]

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tui.core import watch
-from tui.core.watch import FileWatcher, read_state
-from tui.core.write import file_digest
+from tui.core.files import watch
+from tui.core.files.watch import FileWatcher, read_state
+from tui.core.files.write import file_digest
 
 OLD = 1_500_000_000 * 10**9  # a moment long past: the file's stat can be trusted
 
@@ -202,7 +202,7 @@ def test_polling_is_cheap(file: Path) -> None:
 
 @pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 3 * 4096 + 5])
 def test_the_streamed_digest_is_the_digest_of_the_bytes(tmp_path: Path, size: int) -> None:
-    from tui.core.digest import stream_digest
+    from tui.core.files.digest import stream_digest
 
     data = bytes(range(256)) * (size // 256 + 1)
     path = tmp_path / "data"
@@ -216,7 +216,7 @@ def test_the_streamed_digest_is_the_digest_of_the_bytes(tmp_path: Path, size: in
 def test_hashing_a_small_file_takes_no_big_buffer(tmp_path: Path) -> None:
     import tracemalloc
 
-    from tui.core.digest import stream_digest
+    from tui.core.files.digest import stream_digest
 
     path = tmp_path / "small.toml"
     path.write_bytes(b"x" * 40_000)

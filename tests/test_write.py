@@ -15,12 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core import atomic, write
-from tui.core.dates import PartialDate
-from tui.core.event import Action, Event, Source, Status
-from tui.core.load import decode, load_text
-from tui.core.model import validate_event
-from tui.core.write import (
+from tui.core.files import atomic, write
+from tui.core.files.load import decode, load_text
+from tui.core.files.write import (
     ReadOnlyError,
     WriteError,
     append_event,
@@ -31,6 +28,9 @@ from tui.core.write import (
     suggest_id,
     write_atomically,
 )
+from tui.core.timeline.dates import PartialDate
+from tui.core.timeline.event import Action, Event, Source, Status
+from tui.core.timeline.model import validate_event
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "write"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.glob("*.toml") if p.name != "inline-events.toml")
@@ -483,7 +483,7 @@ def test_write_atomically_creates_keeps_the_mode_and_follows_links(tmp_path: Pat
 
 
 def test_load_with_digest_words_failures_like_the_loader(tmp_path: Path) -> None:
-    from tui.core.errors import TimelineError
+    from tui.core.timeline.errors import TimelineError
 
     with pytest.raises(TimelineError) as info:
         load_with_digest(tmp_path / "missing.toml")
@@ -512,7 +512,7 @@ def test_suggest_id() -> None:
 
 @given(st.text(max_size=5), st.integers(1, 9999) | st.none(), st.text(max_size=40))
 def test_suggested_ids_are_always_valid(country: str, year: int | None, title: str) -> None:
-    from tui.core.model import ID_PATTERN
+    from tui.core.timeline.model import ID_PATTERN
 
     assert ID_PATTERN.fullmatch(suggest_id(country, year, title))
 

@@ -11,9 +11,9 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.load import load_timeline
-from tui.core.present import fill as wrap
-from tui.core.write import WriteError, _literal, append_event, append_events, load_with_digest
+from tui.core.files.load import load_timeline
+from tui.core.files.write import WriteError, _literal, append_event, append_events, load_with_digest
+from tui.core.text.present import fill as wrap
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "write"
 

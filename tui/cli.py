@@ -22,7 +22,7 @@ from tui.commands.common import (
     glue_values,
     query_text,
 )
-from tui.core.paths import ENV_VAR, default_timeline
+from tui.core.files.paths import ENV_VAR, default_timeline
 
 DESCRIPTION = """\
 A terminal timeline explorer for digital-policy events: states blocking, throttling or
@@ -68,16 +68,16 @@ def _app_parser() -> argparse.ArgumentParser:
 
 
 def cmd_app(argv: Sequence[str]) -> int:
-    from tui.core.collector import pause_for_start
+    from tui.core.files.collector import pause_for_start
 
     # No garbage collections until the first frame is drawn (the app ends the pause): they
     # were 40-55 ms of the shipped timeline's first paint (docs/performance.md).
     pause_for_start()
     parser = _app_parser()
     args = parser.parse_args(glue_values(argv, parser))
-    from tui.core.errors import TimelineError
-    from tui.core.opening import begin
-    from tui.core.sanitize import quote
+    from tui.core.files.opening import begin
+    from tui.core.text.sanitize import quote
+    from tui.core.timeline.errors import TimelineError
 
     path: Path = args.path or default_timeline()
     try:

@@ -51,7 +51,7 @@ NASTY = (
 
 def hostile_timeline(path):  # type: ignore[no-untyped-def]
     """The hostile fixture with control sequences added to every text field of its first event."""
-    from tui.core.load import load_timeline
+    from tui.core.files.load import load_timeline
 
     timeline = load_timeline(path)
     event = timeline.events[0]

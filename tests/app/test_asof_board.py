@@ -15,8 +15,8 @@ from tui.app.screens.asof import AsOfScreen, column_order, long_date
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.event_list import EventList
-from tui.core.asof import board
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
+from tui.core.time.asof import board
 
 from .screen import screen_text, settle
 
@@ -260,7 +260,7 @@ async def test_columns_put_the_platforms_with_most_measures_first() -> None:
 
 
 def test_column_order_puts_events_without_platforms_last() -> None:
-    from tui.core.asof import Board, Entry, Platform
+    from tui.core.time.asof import Board, Entry, Platform
 
     def entry(n: int) -> Entry:
         return Entry(f"e-{n}", "block", approximate=False, uncertain=False)

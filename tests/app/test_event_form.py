@@ -28,8 +28,8 @@ from tui.app.widgets.form_fields import (
     values_from_event,
     without_controls,
 )
-from tui.core.load import load_bytes, load_timeline
-from tui.core.write import file_digest
+from tui.core.files.load import load_bytes, load_timeline
+from tui.core.files.write import file_digest
 
 from .screen import screen_text, settle, wait_until
 
@@ -249,10 +249,10 @@ async def test_the_id_follows_country_year_and_title_until_typed(timeline_file: 
 async def test_c_prefills_from_the_highlighted_event_with_a_new_id(
     timeline_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.core.paths
+    import tui.core.files.paths
 
     # Opened from the copy shipped with the package: the title says which file is written.
-    monkeypatch.setattr(tui.core.paths, "shipped_timeline", lambda: timeline_file)
+    monkeypatch.setattr(tui.core.files.paths, "shipped_timeline", lambda: timeline_file)
     app = open_app(timeline_file, goto="ru-2018-telegram-block", watch=False)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot, "c")
@@ -445,7 +445,7 @@ def all_placeholders() -> dict[str, str]:
 
 
 def test_placeholders_are_examples_or_format_hints_never_values() -> None:
-    from tui.core.model import ID_PATTERN
+    from tui.core.timeline.model import ID_PATTERN
 
     timeline = load_timeline(FIXTURE)
     ids = {event.id for event in timeline.events}

@@ -11,7 +11,7 @@ from tui.app.app import make_app
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FacetList
 from tui.cli import main
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import settle
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from tui.app.app import PolicyApp, make_app
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.key_footer import KeyFooter
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import screen_text, settle
 

@@ -14,7 +14,7 @@ from tui.app.screens.pick import PickScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FacetList, FilterPane
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import hostile_timeline, screen_text, settle, wait_until
 
@@ -446,7 +446,7 @@ async def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_date_range_is_there_even_if_counting_the_facets_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui.core import query as q
+    from tui.core.query import language as q
 
     def broken(self: q.Index, query: q.Query, facet: str) -> list[tuple[str, int]]:
         raise RuntimeError("a bug while counting")
@@ -533,7 +533,7 @@ async def test_callbacks_arriving_after_the_app_closed_do_nothing() -> None:
     """Timers (the settle delay) and workers (filter, facets, load) may call back while the
     app closes, its screens gone: quitting right after typing must not end in a traceback."""
     from tui.app.app import FilterResult
-    from tui.core import query as q
+    from tui.core.query import language as q
 
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -552,7 +552,7 @@ async def test_callbacks_arriving_after_the_app_closed_do_nothing() -> None:
     closed.replace_timeline(closed.timeline)  # the load and reload workers
     closed._show_progress("loading the rest… 50%")
     closed._reloaded(closed.timeline, index, "0" * 64)
-    from tui.core.errors import Problem, TimelineError
+    from tui.core.timeline.errors import Problem, TimelineError
 
     closed._reload_failed(TimelineError([Problem("timeline.toml", "broken", 1, 1)]))
 
@@ -575,7 +575,7 @@ async def test_the_detail_never_says_no_event_while_events_are_listed(
     selected" (which flashed), and then shows the first event."""
     import threading
 
-    from tui.core import query as q
+    from tui.core.query import language as q
 
     release = threading.Event()
     real = q.Index.filter
@@ -649,7 +649,7 @@ async def burst_while_filtering(pilot, *texts: str) -> None:  # type: ignore[no-
 
     from textual import events
 
-    from tui.core import query as q
+    from tui.core.query import language as q
 
     gate = threading.Event()
     real = q.Index.filter
@@ -678,7 +678,7 @@ async def test_the_query_message_header_and_list_describe_the_same_query() -> No
     """Typed in a burst while a filter ran, `platfrom:telegram` said "The list still shows
     the last valid query: no filter" while the header and the list showed text: "platfrom"
     (the message was worded before the last valid query's result came in)."""
-    from tui.core import query as q
+    from tui.core.query import language as q
 
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -758,7 +758,7 @@ async def test_a_word_that_begins_a_field_name_is_searched_once_typing_pauses(
                 break
             await asyncio.sleep(0.05)
         assert 'filter: text: "act"' in header_text(pilot.app)
-        from tui.core import query as q
+        from tui.core.query import language as q
 
         view = list(pilot.app.query_one(EventList).view)
         assert view == pilot.app._index.filter(q.parse("act"))

@@ -81,9 +81,9 @@ async def _loaded(app: PolicyApp, pilot: Pilot[int]) -> None:
 async def test_a_second_opening_reads_the_cache_and_shows_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.core.load
-    from tui.core import cache
-    from tui.core.load import load_timeline
+    import tui.core.files.load
+    from tui.core.files import cache
+    from tui.core.files.load import load_timeline
 
     path = big_file(tmp_path, 40)
     first = make_app(path=path, today=TODAY, query="country:RU")
@@ -101,7 +101,7 @@ async def test_a_second_opening_reads_the_cache_and_shows_the_same(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed again although the file is cached")
 
-    monkeypatch.setattr(tui.core.load, "load_text", no_parsing)
+    monkeypatch.setattr(tui.core.files.load, "load_text", no_parsing)
     for prefetch in (None, cache.Prefetch(path).wait()):
         app = make_app(path=path, today=TODAY, query="country:RU", prefetch=prefetch)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -154,8 +154,8 @@ async def test_a_file_loaded_in_the_background_is_watched_once_loaded(
 async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame() -> None:
     import gc
 
-    from tui.core import collector
-    from tui.core.load import load_timeline
+    from tui.core.files import collector
+    from tui.core.files.load import load_timeline
 
     collector.pause_for_start()  # as the CLI does before importing the UI
     try:
@@ -170,7 +170,7 @@ async def test_the_collector_paused_for_the_start_runs_again_after_the_first_fra
 
 async def test_the_header_says_the_file_is_read_before_any_rows_then_counts_them() -> None:
     from tui.app.widgets.header import TimelineHeader
-    from tui.core.load import load_timeline
+    from tui.core.files.load import load_timeline
 
     app = make_app(load_timeline(FIXTURE), today=TODAY)
     async with app.run_test(size=(120, 40)):
@@ -198,9 +198,9 @@ async def test_while_loading_the_header_says_how_many_of_about_how_many(
     now count against an estimate from the file's first megabyte."""
     import threading
 
-    import tui.core.load
+    import tui.core.files.load
     from tui.app.widgets.header import TimelineHeader
-    from tui.core.preview import estimate_events
+    from tui.core.files.preview import estimate_events
 
     monkeypatch.setenv("POLICY_TUI_CACHE", "off")
     path = big_file(tmp_path, 40)  # 560 events
@@ -208,13 +208,13 @@ async def test_while_loading_the_header_says_how_many_of_about_how_many(
     assert estimate_events(data, len(data)) == 560
     assert estimate_events(data[: len(data) // 4], len(data)) in range(500, 621)
     gate = threading.Event()
-    real = tui.core.load.load_text
+    real = tui.core.files.load.load_text
 
     def held(*args: object, **kwargs: object) -> object:
         gate.wait(10)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tui.core.load, "load_text", held)
+    monkeypatch.setattr(tui.core.files.load, "load_text", held)
     app = make_app(path=path, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         header = app.query_one(TimelineHeader)
@@ -235,7 +235,7 @@ async def test_while_loading_the_header_says_how_many_of_about_how_many(
 async def test_make_app_opens_a_path_as_the_cli_does(tmp_path: Path) -> None:
     """The CLI's form: a small file is loaded up front (its problems raise before any screen);
     a big one opens at once and loads in the background."""
-    from tui.core.errors import TimelineError
+    from tui.core.timeline.errors import TimelineError
 
     app = make_app(FIXTURE, today=TODAY, query="country:RU")
     assert not app.loading and app.file_digest is not None
@@ -246,7 +246,7 @@ async def test_make_app_opens_a_path_as_the_cli_does(tmp_path: Path) -> None:
     broken.write_text('[[events]]\nid = "broken"\ndate = "April 2018"\n')
     with pytest.raises(TimelineError):
         make_app(broken, today=TODAY)
-    import tui.core.opening as opening
+    import tui.core.files.opening as opening
 
     big = big_file(tmp_path, 40)
     assert opening.is_big(big) is (big.stat().st_size > opening.BACKGROUND_LOAD_BYTES)

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.messages import EventHighlighted, EventSelected
 from tui.app.widgets.timeline_view import TimelineView
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "app"
 

@@ -15,7 +15,7 @@ from textual.widgets import OptionList
 from tui.app.app import PolicyApp, make_app
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.problems import ProblemsPanel
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import screen_text, settle, wait_until
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from tui.app.app import PolicyApp, make_app
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import screen_text, settle, wait_until
 
@@ -213,7 +213,7 @@ async def test_the_as_of_date_box_takes_what_the_query_takes() -> None:
     from textual.widgets import Input
 
     from tui.app.screens.asof import AsOfScreen
-    from tui.core import query as q
+    from tui.core.query import language as q
 
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -318,8 +318,8 @@ async def test_the_form_shows_list_errors_and_the_country_note_and_keeps_the_inp
     from textual.widgets import Input
 
     from tui.app.screens.event_form import EventForm
-    from tui.core.digest import file_digest
-    from tui.core.load import load_bytes
+    from tui.core.files.digest import file_digest
+    from tui.core.files.load import load_bytes
 
     path = tmp_path / "timeline.toml"
     shutil.copyfile(FIXTURES / "timeline.toml", path)
@@ -352,7 +352,7 @@ async def test_the_form_shows_list_errors_and_the_country_note_and_keeps_the_inp
 
 async def test_the_timeline_axis_has_labels_at_the_deepest_zoom() -> None:
     from tui.app.widgets.timeline_view import TimelineView
-    from tui.core.layout import MIN_DAYS
+    from tui.core.time.layout import MIN_DAYS
 
     async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -382,7 +382,8 @@ def test_the_form_module_does_not_import_the_loaders_model() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     code = (
         "import sys, tui.app.app, tui.app.screens.event_form\n"
-        "print(sorted(m for m in ('pydantic', 'tui.core.load', 'tui.core.model', 'tui.core.write')"
+        "print(sorted(m for m in ('pydantic', 'tui.core.files.load', 'tui.core.timeline.model',"
+        " 'tui.core.files.write')"
         " if m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[2]
@@ -402,8 +403,8 @@ async def test_n_focuses_the_title_without_passing_through_the_form_body(
     from textual.widgets import Input
 
     from tui.app.screens.event_form import EventForm
-    from tui.core.digest import file_digest
-    from tui.core.load import load_bytes
+    from tui.core.files.digest import file_digest
+    from tui.core.files.load import load_bytes
 
     path = tmp_path / "timeline.toml"
     shutil.copyfile(FIXTURES / "timeline.toml", path)

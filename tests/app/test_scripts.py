@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.widgets.detail import EventDetail
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import screen_text, settle
 

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.widgets.filter_pane import FacetList
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import hostile_timeline, settle
 

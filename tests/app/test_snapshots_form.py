@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui.app.app import PolicyApp, make_app
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import settle
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tui.app.app import PolicyApp, make_app
-from tui.core.load import load_timeline
+from tui.core.files.load import load_timeline
 
 from .screen import settle
 

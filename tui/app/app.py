@@ -29,19 +29,19 @@ from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
-from tui.core import query as q
-from tui.core.cache import Prefetch
-from tui.core.collector import end_start
-from tui.core.digest import file_digest
-from tui.core.editor import EditorError, editor_command, run_editor
-from tui.core.errors import TimelineError
-from tui.core.event import Event, Timeline, TimelineInfo
-from tui.core.present import display_path
-from tui.core.sanitize import clean, quote
-from tui.core.watch import FileWatcher
+from tui.core.files.cache import Prefetch
+from tui.core.files.collector import end_start
+from tui.core.files.digest import file_digest
+from tui.core.files.editor import EditorError, editor_command, run_editor
+from tui.core.files.watch import FileWatcher
+from tui.core.query import language as q
+from tui.core.text.present import display_path
+from tui.core.text.sanitize import clean, quote
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.event import Event, Timeline, TimelineInfo
 
 if TYPE_CHECKING:
-    from tui.core.opening import Opening
+    from tui.core.files.opening import Opening
 
 NARROW_BELOW = 100  # columns: below this the filter pane collapses to the search line
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
@@ -160,7 +160,7 @@ class PolicyApp(App[int]):
 
     def on_mount(self) -> None:
         # The CLI pauses the garbage collector for the start; it runs again after the first
-        # frame, with what the start built frozen out of its passes (tui.core.collector).
+        # frame, with what the start built frozen out of its passes (tui.core.files.collector).
         self.call_after_refresh(end_start)
         self._apply_width(self.size.width)
         # Filter at once (no debounce) for the first paint; the Input.Changed that setting the
@@ -199,7 +199,7 @@ class PolicyApp(App[int]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_worker(self, path: Path) -> None:
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
-        from tui.core.opening import Estimate, First, Opening, stages
+        from tui.core.files.opening import Estimate, First, Opening, stages
 
         if self._head_shown:
             self._wait_for_paint()  # the first frame, with the head's rows, comes first
@@ -321,7 +321,7 @@ class PolicyApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _reload_worker(self, path: Path) -> None:
-        from tui.core.cache import load_cached
+        from tui.core.files.cache import load_cached
 
         try:
             timeline, digest = load_cached(path)
@@ -710,7 +710,7 @@ class PolicyApp(App[int]):
     def action_toggle_filters(self) -> None:
         self.main_screen.toggle_class("-filters-toggled")
 
-    # Screens are imported when first opened: the as-of board alone (DataTable, tui.core.asof)
+    # Screens are imported when first opened: the as-of board alone (DataTable, tui.core.time.asof)
     # costs the first paint ~10 ms.
 
     def action_help(self) -> None:
@@ -917,7 +917,7 @@ class PolicyApp(App[int]):
     def _open_event_form(self, template: Event | None) -> None:
         from tui.app.screens.event_form import EventForm
         from tui.app.widgets.form_fields import values_from_event
-        from tui.core.paths import shipped_timeline
+        from tui.core.files.paths import shipped_timeline
 
         path = self.file_path
         if path is None or self.loading:
@@ -1014,7 +1014,7 @@ def make_app(
 ) -> PolicyApp:
     """The one factory the CLI and the tests share.
 
-    Give a file's path (what the CLI does): the opening pipeline (tui.core.opening) loads a
+    Give a file's path (what the CLI does): the opening pipeline (tui.core.files.opening) loads a
     small file now, and a big one in the background after its first events are shown;
     ``opening``, begun on that path before the UI was imported, hands over what it has read.
     Or give a loaded ``timeline``; or only ``path=`` to open the app at once and load the file
@@ -1022,7 +1022,7 @@ def make_app(
     Raises TimelineError when a file loaded up front has problems.
     """
     if isinstance(timeline, Path):
-        from tui.core.opening import begin
+        from tui.core.files.opening import begin
 
         opening = opening or begin(timeline)
         timeline, path = opening.timeline, opening.path

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
-from tui.core import query as q
+from tui.core.query import language as q
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.errors import did_you_mean
-from tui.core.sanitize import clean, quote
+from tui.core.text.sanitize import clean, quote
+from tui.core.timeline.errors import did_you_mean
 
 if TYPE_CHECKING:
-    from tui.core.event import Event, Timeline
-    from tui.core.query import Index, Query, QueryError
+    from tui.core.query.language import Index, Query, QueryError
+    from tui.core.timeline.event import Event, Timeline
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -92,9 +92,9 @@ def glue_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[st
 
 def load(path: Path | None) -> Timeline:
     """The timeline for ``list`` and ``export``: through the cache, as the explorer reads it."""
-    from tui.core.cache import load_cached
-    from tui.core.errors import TimelineError
-    from tui.core.paths import default_timeline
+    from tui.core.files.cache import load_cached
+    from tui.core.files.paths import default_timeline
+    from tui.core.timeline.errors import TimelineError
 
     try:
         return load_cached(path or default_timeline())[0]
@@ -110,7 +110,7 @@ def query_text(prog: str, text: str, view: str | None, views: Mapping[str, str])
     """``--view`` and ``--query`` as one query's text (both apply); errors name which one is
     wrong. The one resolution for the explorer's command line and for ``list`` and ``export``.
     ``views`` is the timeline's ``[views]`` table (read only when ``view`` is given)."""
-    from tui.core.query import QueryError, parse
+    from tui.core.query.language import QueryError, parse
 
     parts: list[str] = []
     if view is not None:
@@ -140,14 +140,14 @@ def query_text(prog: str, text: str, view: str | None, views: Mapping[str, str])
 
 def resolve_query(prog: str, timeline: Timeline, text: str, view: str | None) -> Query:
     """``query_text`` parsed: the ``Query`` that ``list`` and ``export`` select with."""
-    from tui.core.query import parse
+    from tui.core.query.language import parse
 
     return parse(query_text(prog, text, view, timeline.views))
 
 
 def select(prog: str, args: argparse.Namespace) -> tuple[Timeline, Query, Index, list[Event]]:
     """The timeline, the query, its index and the events selected, in date order."""
-    from tui.core.query import Index
+    from tui.core.query.language import Index
 
     timeline = load(args.path)
     query = resolve_query(prog, timeline, args.query, args.view)

@@ -21,10 +21,10 @@ from tui.commands.common import (
     select,
     write_stdout,
 )
-from tui.core.atomic import WriteError, write_atomically
 from tui.core.export import FORMATS, GROUPS, render
 from tui.core.export.timelinejs import MAX_READABLE_ROWS, rows_warning
-from tui.core.sanitize import clean, quote
+from tui.core.files.atomic import WriteError, write_atomically
+from tui.core.text.sanitize import clean, quote
 
 
 def parser() -> argparse.ArgumentParser:

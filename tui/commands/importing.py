@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
-from tui.core.atomic import WriteError, write_atomically
-from tui.core.errors import TimelineError
-from tui.core.event import Timeline
-from tui.core.imports import cells, jsonin, stop, table
-from tui.core.imports.report import Report, check_rendered, render_timeline
-from tui.core.imports.sheet import SheetError
-from tui.core.sanitize import clean, quote
+from tui.core.files.atomic import WriteError, write_atomically
+from tui.core.importing import cells, jsonin, stop, table
+from tui.core.importing.report import Report, check_rendered, render_timeline
+from tui.core.importing.sheet import SheetError
+from tui.core.text.sanitize import clean, quote
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.event import Timeline
 
 PROG = "policy-tui import"
 
@@ -193,7 +193,7 @@ def _target(args: argparse.Namespace) -> tuple[Timeline | None, str | None]:
             if not out.resolve().parent.is_dir():
                 raise Stop(f"{PROG}: error: -o {shown(out)}: no such folder", EXIT_USAGE)
         return None, None
-    from tui.core.write import load_with_digest
+    from tui.core.files.write import load_with_digest
 
     try:
         return load_with_digest(args.append)
@@ -287,7 +287,7 @@ def _run(args: argparse.Namespace) -> int:
         done = "; dry run: nothing written"
     elif args.append is not None:
         if events:
-            from tui.core.write import append_events
+            from tui.core.files.write import append_events
 
             assert digest is not None
             try:

@@ -23,8 +23,8 @@ from tui.commands.common import (
     select,
     write_stdout,
 )
-from tui.core import present
-from tui.core.event import Event
+from tui.core.text import present
+from tui.core.timeline.event import Event
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.commands.common import EXIT_OK, EXIT_USAGE, Parser
-from tui.core.schema import COMMITTED_PATH, DIRECTIVE, FILE_NAME, schema_text
+from tui.core.timeline.schema import COMMITTED_PATH, DIRECTIVE, FILE_NAME, schema_text
 
 PROG = "policy-tui schema"
 
@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _shown(path: Path) -> str:
-    from tui.core.sanitize import clean
+    from tui.core.text.sanitize import clean
 
     return f"'{clean(str(path))}'"
 
@@ -56,7 +56,7 @@ def _directive_note(timeline: Path) -> str | None:
 
 def write_schema(target: Path) -> int:
     """Write the schema into the folder ``target`` (or beside the file ``target``)."""
-    from tui.core.atomic import WriteError, write_atomically
+    from tui.core.files.atomic import WriteError, write_atomically
 
     timelines: list[Path]
     if target.is_file():

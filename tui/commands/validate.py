@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
-from tui.core.errors import TimelineError
-from tui.core.load import load_timeline
-from tui.core.paths import default_timeline
-from tui.core.summary import one_line_summary
+from tui.core.files.load import load_timeline
+from tui.core.files.paths import default_timeline
+from tui.core.text.summary import one_line_summary
+from tui.core.timeline.errors import TimelineError
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,7 +1,7 @@
 """The as-of board: which measures were in force on one day, as a grid of country × platform.
 
-The rule of what is "in force" lives in ``tui.core.asof`` (the same as the query's ``asof:``);
-this screen only draws ``tui.core.asof.board`` and moves its date. Every text from the file is
+The rule of what is "in force" lives in ``tui.core.time.asof`` (the same as the query's ``asof:``);
+this screen only draws ``tui.core.time.asof.board`` and moves its date. Every text from the file is
 cleaned and put in ``Text`` objects, never in markup.
 """
 
@@ -29,10 +29,10 @@ from textual.worker import get_current_worker
 
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.key_footer import KeyFooter
-from tui.core.asof import Board, Entry, Platform, Unit, board, move
-from tui.core.event import Event
-from tui.core.query import parse_date
-from tui.core.sanitize import clean
+from tui.core.query.language import parse_date
+from tui.core.text.sanitize import clean
+from tui.core.time.asof import Board, Entry, Platform, Unit, board, move
+from tui.core.timeline.event import Event
 
 # Boards of more events than this are computed in a thread worker (about 10 µs an event).
 SYNC_LIMIT = 5000

@@ -1,7 +1,7 @@
 """The add-event form (``n``, and ``c`` for a copy of the highlighted event).
 
 Every field of the format, checked as you type by the loader's model; saving appends one
-``[[events]]`` table through ``tui.core.write.append_event``. Nothing typed is ever lost: a
+``[[events]]`` table through ``tui.core.files.write.append_event``. Nothing typed is ever lost: a
 refused or failed save keeps the form open with its input, and Esc asks before discarding.
 """
 
@@ -34,9 +34,9 @@ from tui.app.widgets.form_fields import (
     without_controls,
 )
 from tui.app.widgets.key_footer import KeyFooter
-from tui.core.event import Action, Event, Status, Timeline
-from tui.core.present import display_path
-from tui.core.sanitize import clean, quote
+from tui.core.text.present import display_path
+from tui.core.text.sanitize import clean, quote
+from tui.core.timeline.event import Action, Event, Status, Timeline
 
 # key -> (label, placeholder) of the one-line text fields. A placeholder must never pass for a
 # value: it is a format hint (YYYY-MM-DD) or says "e.g." before an example, and is drawn muted.
@@ -461,7 +461,7 @@ class EventForm(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save_worker(self, event: Event, expected: str) -> None:
-        from tui.core.write import WriteError, append_event  # with the loader: not at start
+        from tui.core.files.write import WriteError, append_event  # with the loader: not at start
 
         try:
             append_event(self.path, event, expected)

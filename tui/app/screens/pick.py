@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.sanitize import clean
+from tui.core.text.sanitize import clean
 
 
 class PickScreen(ModalScreen[str | None]):

@@ -14,9 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.core.event import Event, Timeline
-from tui.core.present import STATUS_MARK, dates_line, duration_line, reflow
-from tui.core.sanitize import clean, clean_block
+from tui.core.text.present import STATUS_MARK, dates_line, duration_line, reflow
+from tui.core.text.sanitize import clean, clean_block
+from tui.core.timeline.event import Event, Timeline
 
 
 def _link_style(url: str) -> Style:

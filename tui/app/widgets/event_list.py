@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.widgets.messages import EventHighlighted, EventSelected
-from tui.core.event import Event, Status
-from tui.core.present import row
+from tui.core.text.present import row
+from tui.core.timeline.event import Event, Status
 
 
 def _fit(text: str, width: int) -> str:

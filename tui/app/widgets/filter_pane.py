@@ -1,8 +1,8 @@
 """The filter pane: the query box, facets with counts, and a date range.
 
 The facets and the date range are views of the query text, not state of their own: ticking a
-facet rewrites the text (``tui.core.query.with_facet``) and parsing the text sets the ticks. One
-query language serves the box, the facets and the command line.
+facet rewrites the text (``tui.core.query.language.with_facet``) and parsing the text sets the
+ticks. One query language serves the box, the facets and the command line.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.app.widgets.form_fields import FormInput
-from tui.core.query import FACETS
-from tui.core.sanitize import clean
+from tui.core.query.language import FACETS
+from tui.core.text.sanitize import clean
 
 FACET_TITLES: dict[str, str] = {
     "country": "Country",

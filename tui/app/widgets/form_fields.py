@@ -1,7 +1,7 @@
 """The add-event form's fields: what the user typed -> a candidate event and errors per field.
 
 The form validates with the loader's own model (``Event``) and the loader's own wording
-(``tui.core.load._describe``), so a form that shows no errors holds an event ``validate``
+(``tui.core.files.load._describe``), so a form that shows no errors holds an event ``validate``
 accepts. The first half of this module is plain Python (tested without a screen); the second
 half is the one widget the form repeats, a source row.
 """
@@ -20,11 +20,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
-from tui.core.dates import ACCEPTED_FORMS, PartialDate
-from tui.core.errors import did_you_mean
-from tui.core.event import EVENT_FIELDS, Event
-from tui.core.sanitize import clean, controls, quote, replace_unsafe
-from tui.core.span import derived_status
+from tui.core.text.sanitize import clean, controls, quote, replace_unsafe
+from tui.core.time.span import derived_status
+from tui.core.timeline.dates import ACCEPTED_FORMS, PartialDate
+from tui.core.timeline.errors import did_you_mean
+from tui.core.timeline.event import EVENT_FIELDS, Event
 
 DERIVED = "derived"  # the status select's value for "leave it out; the loader derives it"
 LIST_FIELDS = ("authority", "platforms", "tags", "related")
@@ -190,8 +190,8 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
     # starts: the explorer's first paint does not need it.
     from pydantic import ValidationError
 
-    from tui.core.load import _describe
-    from tui.core.model import ID_PATTERN, status_conflict, validate_event
+    from tui.core.files.load import _describe
+    from tui.core.timeline.model import ID_PATTERN, status_conflict, validate_event
 
     data = candidate(values)
     # A list the form would have to guess at is the first thing to fix in its field.
@@ -220,7 +220,7 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
 
 def suggested_id(values: FormValues, taken: Collection[str]) -> str:
     """``<cc>-<year>-<first words of the title>``, made unique against ``taken``."""
-    from tui.core.write import suggest_id
+    from tui.core.files.write import suggest_id
 
     try:
         year: int | None = PartialDate.parse(values.get("date")).year

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.core.present import display_path
-from tui.core.sanitize import clean
+from tui.core.text.present import display_path
+from tui.core.text.sanitize import clean
 
 
 class TimelineHeader(Widget):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from textual.message import Message
 from textual.widget import Widget
 
-from tui.core.event import Event
+from tui.core.timeline.event import Event
 
 
 class EventHighlighted(Message):

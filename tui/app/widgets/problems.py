@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.errors import Problem, TimelineError
+from tui.core.timeline.errors import Problem, TimelineError
 
 
 class ProblemsPanel(Vertical):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from tui.core.event import Event, Timeline
-from tui.core.query import Query
+from tui.core.query.language import Query
+from tui.core.timeline.event import Event, Timeline
 
 FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "timelinejs", "ics")
 GROUPS: tuple[str, ...] = ("country", "platform", "none")

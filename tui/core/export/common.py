@@ -6,9 +6,9 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from tui.core.event import Event, Source
-from tui.core.sanitize import replace_unsafe
-from tui.core.span import span
+from tui.core.text.sanitize import replace_unsafe
+from tui.core.time.span import span
+from tui.core.timeline.event import Event, Source
 
 # RFC 3986 reserved and unreserved characters, and '%' so existing escapes stay as they are.
 _URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
@@ -17,7 +17,7 @@ _URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
 def dumps(data: Any) -> str:
     """JSON text that is safe on a terminal and exact for a parser.
 
-    ``json`` already escapes C0 controls; the other characters that ``tui.core.sanitize`` calls
+    ``json`` already escapes C0 controls; the other characters that ``tui.core.text.sanitize`` calls
     unsafe (DEL, C1, bidi controls, line separators…, which can only occur inside strings) are
     written as ``\\uXXXX`` escapes too, so the text shows no bidi override or C1 control, while
     a JSON parser still gets back the exact strings. Ordinary text, joiners and direction marks
@@ -35,7 +35,7 @@ def _escape(char: str) -> str:
 
 
 def span_days(event: Event) -> tuple[str, str | None]:
-    """The first and last day of the event's span (``tui.core.span``), ISO.
+    """The first and last day of the event's span (``tui.core.time.span``), ISO.
 
     The last day is None for an open span: it has no known last day, and the last day of its
     start date would read, in a spreadsheet, as the day it ended.

@@ -19,9 +19,9 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from tui.core.event import Event, Timeline
 from tui.core.export.common import span_days, summary_text
-from tui.core.sanitize import clean, clean_block
+from tui.core.text.sanitize import clean, clean_block
+from tui.core.timeline.event import Event, Timeline
 
 COLUMNS: tuple[str, ...] = (
     "id", "date", "end_date", "start", "end", "status", "title", "country", "country_name",

@@ -1,6 +1,6 @@
 """iCalendar (RFC 5545) through the ``icalendar`` library, which folds and escapes correctly.
 
-Every event is an all-day VEVENT over its span (``tui.core.span``): DTSTART is its first day,
+Every event is an all-day VEVENT over its span (``tui.core.time.span``): DTSTART is its first day,
 DTEND the day after its last day (``"2018-04"`` covers all of April). An open span has no last
 day; it ends with its date's period, so the file does not change from day to day.
 UID is ``<id>@policy-tui``, stable across exports, so re-importing updates instead of
@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
-from tui.core.event import Event, Timeline
 from tui.core.export.common import human_span, summary_text, uri
-from tui.core.present import paragraphs
-from tui.core.sanitize import clean, clean_block
-from tui.core.span import span
+from tui.core.text.present import paragraphs
+from tui.core.text.sanitize import clean, clean_block
+from tui.core.time.span import span
+from tui.core.timeline.event import Event, Timeline
 
 PRODID = "-//policy-tui//policy-tui timeline export//EN"
 UID_DOMAIN = "policy-tui"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tui.core.event import Event, Timeline
 from tui.core.export.common import dumps, event_record
+from tui.core.timeline.event import Event, Timeline
 
 
 def render(timeline: Timeline, events: Sequence[Event]) -> str:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tui.core.event import Event, Source, Timeline
 from tui.core.export.common import human_span, uri
-from tui.core.present import row
-from tui.core.query import Query
-from tui.core.sanitize import clean
+from tui.core.query.language import Query
+from tui.core.text.present import row
+from tui.core.text.sanitize import clean
+from tui.core.timeline.event import Event, Source, Timeline
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
 HEADER = ("Date", "Event", "ID", "Country", "Action", "Platforms", "Status")

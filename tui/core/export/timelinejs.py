@@ -24,12 +24,12 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from tui.core.dates import PartialDate
-from tui.core.event import Event, Timeline
 from tui.core.export.common import dumps, human_span, summary_text
-from tui.core.present import paragraphs
-from tui.core.sanitize import clean, clean_block
-from tui.core.span import Kind, span
+from tui.core.text.present import paragraphs
+from tui.core.text.sanitize import clean, clean_block
+from tui.core.time.span import Kind, span
+from tui.core.timeline.dates import PartialDate
+from tui.core.timeline.event import Event, Timeline
 
 NO_PLATFORM = "No platform named"
 # The title slide's unique_id: an underscore, which no event id (a lowercase slug) can hold.

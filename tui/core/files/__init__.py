@@ -1,0 +1,1 @@
+"""Reading, caching, watching and writing timeline files."""

@@ -1,0 +1,394 @@
+"""Validated timelines kept between runs: a file opened before opens without parsing it again.
+
+Parsing and validating 100,000 events takes seconds (the TOML parse alone is most of it); the
+same events read back from a cache entry take a fraction of that, and need neither the parser
+nor pydantic. An entry is trusted only when it was written from exactly these bytes by exactly
+this code: its key is a digest of the file's bytes and of the loader's own source files, so an
+edited file or another version of policy-tui never sees an old entry (the next successful load
+replaces it). Only files that loaded without problems are cached; problems are always found by
+the loader itself, with their lines.
+
+Entries live in ``$POLICY_TUI_CACHE`` (a folder), else ``$XDG_CACHE_HOME/policy-tui``, else
+``~/.cache/policy-tui``, one per timeline path. ``POLICY_TUI_CACHE=off`` turns the cache off. A
+missing, unreadable, corrupt or unwritable cache only means a slower load: never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import importlib.util
+import marshal
+import os
+import threading
+import time
+import zlib
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from tui import __version__
+from tui.core.files.atomic import WriteError, write_atomically
+from tui.core.files.collector import paused as gc_paused
+from tui.core.files.digest import file_digest, stream_digest
+from tui.core.timeline.dates import PartialDate
+from tui.core.timeline.event import Action, Event, Source, Status, Timeline, TimelineInfo
+
+ENV_VAR = "POLICY_TUI_CACHE"
+OFF = ("off", "0", "no", "false")
+_MAGIC = b"policy-tui cache 4\n"
+_KEY_BYTES = 32
+HEAD_EVENTS = 300  # more than a tall terminal shows: the first paint needs only these
+BLOCK_EVENTS = 10_000
+_FREEZE_FROM = 5_000  # as the loader: below this, collections are short anyway
+# The files whose code decides what a valid file gives: a change to any of them is a new key.
+_CODE = (
+    "files/cache.py",
+    "files/load.py",
+    "timeline/countries.py",
+    "timeline/dates.py",
+    "timeline/event.py",
+    "timeline/model.py",
+)
+
+_code_digest: bytes | None = None
+
+
+def cache_dir() -> Path | None:
+    """Where entries live, or None when the cache is turned off."""
+    setting = os.environ.get(ENV_VAR, "").strip()
+    if setting.lower() in OFF:
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "policy-tui"
+
+
+def _code() -> bytes:
+    """A digest of the loader's code and of the country list it validates against."""
+    global _code_digest
+    if _code_digest is None:
+        digest = hashlib.blake2b(_MAGIC + __version__.encode(), digest_size=_KEY_BYTES)
+        here = Path(__file__).resolve().parent.parent
+        for name in _CODE:
+            digest.update((here / name).read_bytes())
+        # pycountry's data decides which country codes are valid; its files, not an import.
+        spec = importlib.util.find_spec("pycountry")
+        if spec is not None and spec.origin:
+            for found in sorted(Path(spec.origin).parent.glob("databases/iso3166-1.json")):
+                stat = found.stat()
+                digest.update(f"{found}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        _code_digest = digest.digest()
+    return _code_digest
+
+
+def key(sha256: str) -> bytes:
+    """An entry's key: the file's SHA-256 (hex, as ``file_digest`` gives it) and the code."""
+    return hashlib.blake2b(_code() + sha256.encode(), digest_size=_KEY_BYTES).digest()
+
+
+def entry_path(path: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    where = os.path.abspath(path).encode("utf-8", "surrogateescape")
+    return folder / (hashlib.blake2b(where, digest_size=16).hexdigest() + ".bin")
+
+
+class Entry:
+    """A cache entry whose key matched: the first events (for a quick first paint), then all.
+
+    The events are stored in blocks of ``BLOCK_EVENTS`` read one after the other, so a load
+    never holds the whole entry's bytes and all its rows at once (~100 MB less at the peak for
+    100,000 events). The file stays open from the key check to the last block: a newer entry
+    written meanwhile replaces the name, not what is read here.
+    """
+
+    def __init__(self, file: BinaryIO, name: str) -> None:
+        self._file = file
+        self._name = name
+
+    def head(self) -> Timeline | None:
+        """The first ``HEAD_EVENTS`` events in date order (what the list shows first)."""
+        try:
+            self._file.seek(len(_MAGIC) + _KEY_BYTES)
+            (info, views), (rows, lines) = self._block(), self._block()
+            return self._timeline(info, views, [(rows, lines)])
+        except Exception:  # a damaged entry is a miss; the loader reads the file itself
+            return None
+
+    def timeline(self) -> Timeline | None:
+        """Every event; None if the entry turns out damaged."""
+        try:
+            self._file.seek(len(_MAGIC) + _KEY_BYTES)
+            # One pause for all blocks: a collection between two would walk every record made
+            # so far. Frozen after, as the loader does: the records live as long as the app.
+            with gc_paused():
+                info, views = self._block()
+                self._skip()  # the head
+                count = self._block()
+                timeline = self._timeline(info, views, (self._block() for _ in range(count)))
+                if len(timeline.events) >= _FREEZE_FROM:
+                    gc.freeze()
+            return timeline
+        except Exception:
+            return None
+        finally:
+            self._file.close()
+
+    def _block(self) -> Any:
+        size = int.from_bytes(self._file.read(8), "little")
+        check = self._file.read(4)
+        data = self._file.read(size)
+        if len(data) != size:
+            raise EOFError("the entry is cut short")
+        # A damaged byte inside a string would still unmarshal, as other text.
+        if zlib.crc32(data).to_bytes(4, "little") != check:
+            raise ValueError("the entry is damaged")
+        # Millions of small objects: collections would walk them over and over while they are
+        # made (a third of the time at 100,000 events).
+        with gc_paused():
+            return marshal.loads(data)
+
+    def _skip(self) -> None:
+        size = int.from_bytes(self._file.read(8), "little")
+        self._file.seek(4 + size, os.SEEK_CUR)
+
+    def _timeline(self, info: Any, views: Any, blocks: Any) -> Timeline:
+        rebuild = _Rebuild()
+        events: list[Event] = []
+        lines: dict[str, int] = {}
+        # Blocks come one at a time: each block's row tuples are gone before the next is read.
+        for rows, block_lines in blocks:
+            found = rebuild.events(rows)
+            events += found
+            lines.update((e.id, line) for e, line in zip(found, block_lines, strict=True) if line)
+        title, description = info
+        return Timeline(
+            info=TimelineInfo(title, description),
+            events=events,
+            views=views,
+            path=self._name,
+            lines=lines,
+            presorted=True,
+        )
+
+
+def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
+    """The entry cached for ``path`` if it was made from bytes with this digest, else None."""
+    where = entry_path(path)
+    if where is None:
+        return None
+    try:
+        file = where.open("rb")
+    except OSError:
+        return None
+    try:
+        header = file.read(len(_MAGIC) + _KEY_BYTES)
+    except OSError:
+        header = b""
+    if header != _MAGIC + key(sha256):
+        file.close()
+        return None
+    return Entry(file, name or str(path))
+
+
+class Prefetch:
+    """A big file's digest, cache entry and first events, read by a thread of their own.
+
+    Started before the UI is imported: reading and hashing let go of the interpreter lock, so
+    on a second core they cost the first paint nothing, and a cached file's first rows are
+    ready when the first frame is drawn.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.digest: str | None = None
+        self.entry: Entry | None = None
+        self.head: Timeline | None = None
+        self._thread = threading.Thread(target=self._run, name="policy-tui prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        where = entry_path(self.path)
+        if where is None or not where.exists():
+            return  # nothing cached for this path: no digest to check (the loader hashes its bytes)
+        try:
+            # Streamed: the same SHA-256 as ``file_digest`` of the bytes, without holding the
+            # whole file (~40% faster at 100 MB, and 100 MB less at the peak).
+            with self.path.open("rb") as file:
+                self.digest = stream_digest(file)
+        except (OSError, ValueError):
+            return  # the loader says why, with its own message
+        self.entry = entry(self.path, self.digest, str(self.path))
+        if self.entry is not None:
+            self.head = self.entry.head()
+
+    def wait(self, timeout: float | None = None) -> Prefetch:
+        self._thread.join(timeout)
+        return self
+
+
+def load(path: Path, sha256: str, name: str | None = None) -> Timeline | None:
+    """The timeline cached for ``path`` when it was made from these bytes, else None."""
+    found = entry(path, sha256, name)
+    return None if found is None else found.timeline()
+
+
+def store(path: Path, sha256: str, timeline: Timeline) -> None:
+    """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``."""
+    where = entry_path(path)
+    if where is None:
+        return
+    with contextlib.suppress(OSError, ValueError, WriteError):
+        where.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(where.parent)
+        events = timeline.events
+        starts = range(0, len(events), BLOCK_EVENTS)
+        # Title and description with the views, the head's rows, the number of blocks, the rows
+        # of each block: read back one at a time, so the first rows come before the rest.
+        blocks: list[tuple[tuple[str, str], dict[str, str]] | tuple[list[Any], list[int]] | int] = [
+            ((timeline.info.title, timeline.info.description), timeline.views),
+            _rows(events[:HEAD_EVENTS], timeline.lines),
+            len(starts),
+            *(_rows(events[i : i + BLOCK_EVENTS], timeline.lines) for i in starts),
+        ]
+        parts = [_MAGIC + key(sha256)]
+        for block in blocks:
+            data = marshal.dumps(block)
+            parts += (len(data).to_bytes(8, "little"), zlib.crc32(data).to_bytes(4, "little"), data)
+        # Written aside and renamed: a reader never sees half an entry. Private to this user
+        # (mkstemp's 0600), and best effort: no fsync, no read-only check (the folder is ours).
+        write_atomically(where, b"".join(parts), check=False, mode=0o600, durable=False)
+
+
+def _remove_stale(folder: Path) -> None:
+    """Half-written entries of processes killed while writing (a day old: none in progress)."""
+    cutoff = time.time() - 86400
+    # The writer's temporary names (tui.core.files.atomic), and those of versions before it.
+    for temp in (*folder.glob(".*.bin.*.tmp"), *folder.glob(".entry-*")):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < cutoff:
+                temp.unlink()
+
+
+# -- the entry's blocks: builtins only (marshal), rebuilt into records ------------------------
+#
+# A row per event, fields in the record's order; dates as one int (YYYYMMDD, 0 for a part not
+# given, 0 for no date) and vocabulary words as their text. Rebuilding makes the tuples with
+# ``tuple.__new__`` (a C call per record) and one object per distinct date.
+
+
+def _date(value: PartialDate | None) -> int:
+    if value is None:
+        return 0
+    return value.year * 10000 + (value.month or 0) * 100 + (value.day or 0)
+
+
+def _rows(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], list[int]]:
+    rows = [
+        (
+            e.id,
+            _date(e.date),
+            _date(e.end_date),
+            e.status.value,
+            e.title,
+            e.country,
+            e.authority,
+            e.platforms,
+            e.action.value,
+            e.tags,
+            e.summary,
+            tuple((s.publisher, s.url, s.title, _date(s.date)) for s in e.sources),
+            e.related,
+        )
+        for e in events
+    ]
+    return rows, [lines.get(e.id, 0) for e in events]
+
+
+class _Dates(dict[int, PartialDate | None]):
+    """YYYYMMDD -> one shared PartialDate; a lookup is a C-level subscript once seen."""
+
+    def __missing__(self, value: int) -> PartialDate | None:
+        year, rest = divmod(value, 10000)
+        month, day = divmod(rest, 100)
+        found = self[value] = PartialDate(year, month or None, day or None)
+        return found
+
+
+class _Rebuild:
+    def __init__(self) -> None:
+        self._dates = _Dates({0: None})
+        self._statuses = {s.value: s for s in Status}
+        self._actions = {a.value: a for a in Action}
+
+    def events(self, rows: list[Any]) -> list[Event]:
+        day, statuses, actions, new = (
+            self._dates.__getitem__,
+            self._statuses,
+            self._actions,
+            tuple.__new__,
+        )
+        with gc_paused():
+            return [
+                new(
+                    Event,
+                    (
+                        ident,
+                        day(start),
+                        day(end),
+                        statuses[status],
+                        title,
+                        country,
+                        authority,
+                        platforms,
+                        actions[action],
+                        tags,
+                        summary,
+                        tuple([new(Source, (p, u, t, day(d))) for p, u, t, d in sources]),
+                        related,
+                    ),
+                )
+                for (
+                    ident,
+                    start,
+                    end,
+                    status,
+                    title,
+                    country,
+                    authority,
+                    platforms,
+                    action,
+                    tags,
+                    summary,
+                    sources,
+                    related,
+                ) in rows
+            ]
+
+
+def load_cached(path: Path) -> tuple[Timeline, str]:
+    """``load_with_digest`` through the cache: the timeline and the SHA-256 of its bytes.
+
+    Raises ``TimelineError`` as the loader does; a file with problems is never cached.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except (OSError, ValueError):
+        data = None
+    if data is not None:
+        sha256 = file_digest(data)
+        found = load(path, sha256, str(path))
+        if found is not None:
+            return found, sha256
+    # The loader (and with it the parser and pydantic) only on a miss.
+    from tui.core.files.load import load_bytes, read_bytes
+
+    if data is None:
+        data = read_bytes(Path(path))  # raises the loader's message for an unreadable file
+        sha256 = file_digest(data)
+    timeline = load_bytes(data, str(path))
+    store(path, sha256, timeline)
+    return timeline, sha256

@@ -1,0 +1,194 @@
+"""Opening a timeline file, in stages: the first events, then the whole timeline, then its index.
+
+One pipeline for the CLI, the app and the tests. ``begin`` runs before the UI is imported: a
+small file is loaded there (so a broken one prints its errors without ever drawing a screen), a
+big one is read and hashed on another thread (``Prefetch``) while Textual is imported.
+``stages`` then runs in the app's load worker and yields what the screen can show as soon as it
+has it. Pure: no Textual, and neither the TOML parser nor pydantic unless the cache misses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tui.core.files.cache import Entry, Prefetch
+from tui.core.files.digest import file_digest
+from tui.core.query import language as q
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.event import Timeline
+
+# Files bigger than this open at once and load in the background; smaller ones are loaded
+# first, so a broken file prints its errors without ever drawing a screen.
+BACKGROUND_LOAD_BYTES = 2_000_000
+PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
+
+
+@dataclass(slots=True)
+class Opening:
+    """A file being opened: loaded already (``timeline``), or being read (``prefetch``)."""
+
+    path: Path
+    timeline: Timeline | None = None
+    digest: str | None = None  # SHA-256 of the bytes ``timeline`` came from
+    prefetch: Prefetch | None = None
+
+    @property
+    def first(self) -> Timeline | None:
+        """What the first frame shows: the whole timeline, else a cached big file's head."""
+        if self.timeline is not None:
+            return self.timeline
+        return self.prefetch.head if self.prefetch is not None else None
+
+
+def is_big(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size > BACKGROUND_LOAD_BYTES
+    except OSError:
+        return False
+
+
+def begin(path: Path, *, load: bool | None = None) -> Opening:
+    """Start opening ``path``: load it now (small files, or ``load=True``), else prefetch it.
+    Raises TimelineError when a file loaded now has problems."""
+    if load is None:
+        load = not is_big(path)
+    if load:
+        from tui.core.files.cache import load_cached
+
+        timeline, digest = load_cached(path)
+        return Opening(path, timeline, digest)
+    # Reads and hashes the big file on another core while the caller imports the UI.
+    return Opening(path, prefetch=Prefetch(path))
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    events: int  # about how many events the file holds, judged by its first megabyte
+
+
+@dataclass(frozen=True, slots=True)
+class First:
+    timeline: Timeline  # the first events, shown while the rest loads
+    index: q.Index
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    timeline: Timeline
+    index: q.Index
+    digest: str
+
+
+Stage = Estimate | First | Loaded
+
+
+def stages(
+    opening: Opening,
+    today: date,
+    progress: Callable[[str], None],
+    *,
+    head_shown: bool = False,
+) -> Iterator[Stage]:
+    """The stages of loading ``opening.path`` in the background: an Estimate, the First events
+    (unless ``head_shown``: the prefetched head is on screen already), then the whole timeline
+    Loaded with its index. ``progress`` gets notes for the header. Raises TimelineError."""
+    from tui.core.files import cache
+
+    path, prefetch = opening.path, opening.prefetch
+    name = str(path)
+    # Bytes read here for the cache key are parsed below on a miss, not read again. (The
+    # prefetch hashed its bytes without keeping them: a miss after it reads the file.)
+    data: bytes | None = None
+    entry = prefetch.wait().entry if prefetch is not None else None
+    if prefetch is not None and entry is not None and prefetch.digest:
+        yield from _estimate(path)
+        loaded = yield from _cached(entry, prefetch.digest, today, progress, head_shown)
+        if loaded:
+            return
+    elif prefetch is None:
+        with contextlib.suppress(OSError, ValueError):  # read_bytes below says why
+            data = path.read_bytes()
+        if data is not None:
+            key = file_digest(data)  # hashlib lets the UI thread run meanwhile
+            found = cache.entry(path, key, name)
+            if found is not None:
+                yield from _estimate(path, data[:PREVIEW_BYTES], len(data))
+                loaded = yield from _cached(found, key, today, progress)
+                if loaded:
+                    return
+    # Not cached (or a damaged entry): parse and validate, the first events first.
+    from tui.core.files.load import decode, load_text, read_bytes
+    from tui.core.files.preview import preview
+
+    # The preview needs the first few hundred events: read and decode only the head.
+    head = b"" if data is None else data[:PREVIEW_BYTES]
+    if data is None:
+        with contextlib.suppress(OSError), path.open("rb") as file:
+            head = file.read(PREVIEW_BYTES)
+    yield from _estimate(path, head, None if data is None else len(data))
+    head = head[: head.rfind(b"\n") + 1]
+    try:
+        first = preview(decode(head, name), name) if head else None
+    except TimelineError:
+        first = None  # read_bytes and the full load say what is wrong
+    if first is not None and first.events:
+        yield First(first, q.Index(first.events, today=today))
+    if data is None:
+        data = read_bytes(path)
+    digest = file_digest(data)
+    text = decode(data, name)
+    del data  # 100 MB less at the peak of a 100k-event load
+    percent = -1
+
+    def loading(share: float) -> None:
+        nonlocal percent
+        if int(share * 100) > percent:
+            percent = int(share * 100)
+            progress(f"loading the rest… {percent}%")
+
+    timeline = load_text(text, name, loading)
+    del text
+    progress("indexing for search…")
+    yield Loaded(timeline, q.Index(timeline.events, today=today), digest)
+    # The next opening of this file skips all of the above. Before the caller warms the
+    # index: a user who quits at once still gets it.
+    cache.store(path, digest, timeline)
+
+
+def _cached(
+    found: Entry,
+    digest: str,
+    today: date,
+    progress: Callable[[str], None],
+    head_shown: bool = False,
+) -> Generator[Stage, None, bool]:
+    """A cache entry's first events, then all; returns False if the entry is damaged."""
+    first = None if head_shown else found.head()
+    if first is not None and first.events:
+        yield First(first, q.Index(first.events, today=today))
+    progress("loading the rest…")
+    timeline = found.timeline()
+    if timeline is None:
+        return False
+    yield Loaded(timeline, q.Index(timeline.events, today=today), digest)
+    return True
+
+
+def _estimate(path: Path, head: bytes | None = None, size: int | None = None) -> Iterator[Stage]:
+    from tui.core.files.preview import estimate_events
+
+    try:
+        if head is None:
+            with path.open("rb") as file:
+                head = file.read(PREVIEW_BYTES)
+        if size is None:
+            size = path.stat().st_size
+    except OSError:
+        return  # the load says what is wrong
+    expected = estimate_events(head, size)
+    if expected is not None:
+        yield Estimate(expected)

@@ -1,0 +1,436 @@
+"""Sets of events as bitsets, and substring search over event text.
+
+A set of events is a Python ``int`` whose bit ``i`` stands for event ``i``: AND, OR, NOT and
+counting (``int.bit_count``) then run in C over 12.5 kB for 100,000 events, which is what keeps a
+filter keystroke fast. Converting to and from index lists goes through a byte mask (one byte per
+event) built with ``bytes.translate`` and slice assignment, so no Python loop runs per event.
+
+``TextIndex`` answers "which events' text contains this substring". Each event's text is kept
+casefolded and whitespace-normalised, and a needle is looked for with ``in`` mapped over the
+texts, in C; fields are separated by FS, whitespace that no normalised needle can contain, so a
+match never spans two fields. That needs no index: building is a few C calls per few thousand
+events, in chunks that yield the GIL. A full scan reads every text (~60 MB at 100,000 events,
+~60 ms on a slow machine), so results are cached, a needle is searched only among the matches
+of a cached needle it contains (typing ``encr`` after ``enc`` looks only at what matched
+``enc``), and ``WordIndex`` can be built afterwards, in the background: the words of the prose
+fields with the events holding each, so that a needle without spaces is looked up among a few
+thousand words and only the fields of one-off tokens (ids, URLs) are still scanned.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from array import array
+from collections import OrderedDict, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from itertools import chain, compress, islice, repeat
+from operator import contains, itemgetter
+
+from tui.core.files.collector import paused as gc_paused
+
+# Bit k of each byte, as a 0/1 byte: translate tables for spreading bits out to a byte mask.
+_SPREAD = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
+# A byte -> the positions of its set bits.
+_OFFSETS = [tuple(k for k in range(8) if b >> k & 1) for b in range(256)]
+# A 0/nonzero byte -> bit k set: translate tables for packing a byte mask back into bits.
+_PACK = [bytes((1 << k) if b else 0 for b in range(256)) for k in range(8)]
+
+RS = "\x1e"  # between two events' texts
+FS = "\x1f"  # between two fields of one event
+# Every character ``str.split()`` treats as whitespace, except the space, FS and RS (a test
+# checks this against the Unicode database). Non-ASCII ones last: an ASCII text skips them.
+_ASCII_SPACES = "\n\t\r\x0b\x0c\x1c\x1d"
+_OTHER_SPACES = "".join(
+    ("\x85\xa0\u1680", *map(chr, range(0x2000, 0x200B)), "\u2028\u2029\u202f\u205f\u3000")
+)
+
+# Maximal runs of letters (and other non-decimal alphanumerics): a needle made only of letters
+# that occurs in a text lies inside one of them. ASCII texts go through a byte table instead.
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_ASCII_LETTERS_ONLY = bytes(
+    b if (chr(b).isascii() and chr(b).isalpha()) or b == ord(RS) else ord(" ") for b in range(256)
+)
+
+_HEAD = itemgetter(0)  # of str.partition's answer
+_TAIL = itemgetter(2)
+
+
+def bits_to_mask(bits: int, n: int) -> bytes:
+    """Bitset -> ``n`` bytes of 0/1."""
+    nbytes = (n + 7) // 8
+    data = bits.to_bytes(nbytes, "little")
+    out = bytearray(nbytes * 8)
+    for k in range(8):
+        out[k::8] = data.translate(_SPREAD[k])
+    return bytes(out[:n])
+
+
+def mask_to_bits(mask: bytes | bytearray) -> int:
+    """Bytes (0 = out, anything else = in) -> bitset."""
+    n = len(mask)
+    nbytes = (n + 7) // 8
+    padded = bytes(mask) + bytes(nbytes * 8 - n)
+    bits = 0
+    for k in range(8):
+        bits |= int.from_bytes(padded[k::8].translate(_PACK[k]), "little")
+    return bits
+
+
+def bits_to_indices(bits: int, n: int) -> list[int]:
+    """Bitset -> ascending indices."""
+    if not bits:
+        return []
+    count = bits.bit_count()
+    if count == n:
+        return list(range(n))  # a one-letter search: twice as fast as the general way
+    if count > n >> 6:
+        return list(compress(range(n), bits_to_mask(bits, n)))
+    # Few: a step per non-zero byte instead of one per event.
+    data = bits.to_bytes((n + 7) // 8, "little")
+    out: list[int] = []
+    for at in compress(range(len(data)), data):
+        out += map((at << 3).__add__, _OFFSETS[data[at]])
+    return out
+
+
+def indices_to_bits(indices: Iterable[int], n: int) -> int:
+    """Indices (any order, repeats allowed) -> bitset."""
+    if isinstance(indices, range) and indices.step == 1:
+        start, stop = max(indices.start, 0), min(indices.stop, n)
+        return ((1 << stop) - (1 << start)) if stop > start else 0
+    mask = bytearray(n)
+    deque(map(mask.__setitem__, indices, repeat(1)), maxlen=0)
+    return mask_to_bits(mask)
+
+
+def normalize_spaces(text: str) -> str:
+    """``text`` with every whitespace character but FS and RS made a space, and runs of spaces
+    made one.
+
+    What ``" ".join(field.split())`` does to each field, except that a field may keep one space
+    at either end: harmless, since a normalised needle neither starts nor ends with a space.
+    Each check is one C scan (none at all for a character wider than any in ``text``).
+    """
+    for char in _ASCII_SPACES if text.isascii() else _ASCII_SPACES + _OTHER_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def prepare_texts(texts: Sequence[str]) -> list[str]:
+    """Events' raw texts (fields joined by FS) -> their searchable form: casefolded, every
+    whitespace character but FS made a space, runs of spaces made one.
+
+    Casefolding runs on each text (an ASCII text takes CPython's fast path); the whitespace
+    work runs once on all the texts joined, a few C calls in all. A text must hold no FS or RS
+    other than its field separators (the model forbids control characters in every field), but
+    an RS in a text cannot shift the others: such a batch is normalised text by text.
+    """
+    folded = list(map(str.casefold, texts))
+    out = normalize_spaces(RS.join(folded)).split(RS)
+    if len(out) != len(folded):
+        out = [normalize_spaces(text) for text in folded]
+    return out
+
+
+def letter_words(texts: Sequence[str]) -> list[str]:
+    """Each text's runs of letters, separated by spaces: ``https://a.org/x-1`` -> ``https a org
+    x``. A needle of letters only occurs in a text exactly when it occurs in one of its runs,
+    so a ``WordIndex`` of these answers such needles for texts of one-off tokens (URLs, ids)
+    whose whitespace-separated words would be as many as the texts."""
+    joined = RS.join(texts)
+    if joined.isascii():
+        out = joined.encode("ascii").translate(_ASCII_LETTERS_ONLY).decode("ascii").split(RS)
+        if len(out) == len(texts):
+            return out
+    return [" ".join(_LETTER_RUNS.findall(text)) for text in texts]
+
+
+class WordIndex:
+    """The words (whitespace-separated tokens) of the events' texts -> the events holding them.
+
+    A needle without spaces is inside some word of a text exactly when the text contains it, so
+    the events whose text contains it are those of the words containing it: a scan of the few
+    thousand words instead of the texts. Built in C-level passes (split, set, and appends
+    mapped over all words), in slices between which other threads get the GIL; at 100,000
+    events of ~60 distinct words each this takes seconds, so it is an accelerator, built after
+    the rest and used once ready.
+    """
+
+    # Events per slice: ~10 ms of C calls at a time.
+    _SLICE = 512
+
+    def __init__(self, n: int, heads: Iterable[str]) -> None:
+        self.n = n
+        self._postings: dict[str, int | array[int]] = {}
+        # The collector stays paused throughout: each slice makes a set per event, and the
+        # collections they would start walk everything built so far, holding the GIL.
+        with gc_paused():
+            self._build(iter(heads))
+        # Frequent and rare words apart, so that a search tests and collects each kind in C.
+        self._dense_words: list[str] = []
+        self._dense_bits: list[int] = []
+        self._rare_words: list[str] = []
+        self._rare_owners: list[array[int]] = []
+        for word, found in self._postings.items():
+            if isinstance(found, int):
+                self._dense_words.append(word)
+                self._dense_bits.append(found)
+            else:
+                self._rare_words.append(word)
+                self._rare_owners.append(found)
+
+    def _build(self, heads: Iterator[str]) -> None:
+        n = self.n
+        # Each word's events as 32-bit ints from the start: ~25 MB for 100,000 events at the
+        # peak, where lists of ints would take twice that.
+        postings: defaultdict[str, array[int]] = defaultdict(partial(array, "i"))
+        for lo in range(0, n, self._SLICE):
+            words = list(map(set, map(str.split, islice(heads, self._SLICE))))
+            owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
+            lists = map(postings.__getitem__, chain.from_iterable(words))
+            deque(map(array.append, lists, owners), maxlen=0)
+            time.sleep(0)  # other threads (the UI) get the GIL between slices
+        # Frequent words become bitsets (an OR is cheap); the others keep their arrays.
+        floor = max(64, n // 64)
+        count = 0
+        while postings:  # popped one by one: no long pause freeing them all at the end
+            word, owners_of = postings.popitem()
+            count += 1
+            found: int | array[int] = owners_of
+            if len(owners_of) >= floor:
+                found = indices_to_bits(owners_of, n)
+            self._postings[word] = found
+            if count % 256 == 0:
+                time.sleep(0)
+
+    def search(self, needle: str) -> int | None:
+        """The events with a word containing ``needle`` (which must hold no whitespace); None
+        when marking them one by one would cost more than scanning the texts (a short needle
+        in very many words)."""
+        bits, rare = self.parts(needle)
+        if sum(map(len, rare)) > 2 * self.n:
+            return None
+        return bits | self.mark(rare) if rare else bits
+
+    def parts(self, needle: str) -> tuple[int, list[array[int]]]:
+        """For the words containing ``needle``: the events of the frequent ones (a bitset) and
+        those of each rare one (arrays, for ``mark``), found in a few C-level passes."""
+        bits = 0
+        for found in compress(self._dense_bits, map(contains, self._dense_words, repeat(needle))):
+            bits |= found
+        rare = list(compress(self._rare_owners, map(contains, self._rare_words, repeat(needle))))
+        return bits, rare
+
+    def mark(self, rare: Iterable[array[int]]) -> int:
+        """The events in these arrays, as a bitset (~50 ns an entry)."""
+        mask = bytearray(self.n)
+        for found in rare:
+            deque(map(mask.__setitem__, found, repeat(1)), maxlen=0)
+        return mask_to_bits(mask)
+
+
+class TextIndex:
+    """Which of ``n`` events' texts contain a needle. Needles must be normalised like the texts:
+    casefolded, whitespace runs made one space, no leading or trailing space.
+
+    ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``);
+    it is called, a chunk at a time, on the first search or by ``build()``. With ``tail``, the
+    first occurrence of that separator in a text ends its head, and heads and tails are kept
+    apart (a needle cannot span the separator): ``build_words()`` can then index the heads'
+    words (``WordIndex``), after which a needle without spaces is looked up there and only the
+    tails are scanned. Heads are for prose (titles, summaries); tails for what is mostly
+    one-off tokens (ids, URLs), which would swell the words.
+    """
+
+    CHUNK = 4096
+    _CACHE_SIZE = 128
+    # Answers inside a narrowing set, for the same needle and set asked again (the facet counts
+    # ask the filter's query once more per facet).
+    _PARTIAL_SIZE = 16
+    # Texts looked at per C call: a few ms, then other threads may take the GIL.
+    _SLICE = 8192
+
+    def __init__(
+        self,
+        n: int,
+        chunk: Callable[[int, int], Sequence[str]],
+        chunk_size: int | None = None,
+        tail: str | None = None,
+    ) -> None:
+        self.n = n
+        self._chunk = chunk
+        self._size = max(1, chunk_size or self.CHUNK)
+        self._marker = tail
+        self._heads: list[str] | None = None  # whole texts without ``tail``
+        self._tails: list[str] | None = None
+        self._words: WordIndex | None = None
+        self._tail_words: WordIndex | None = None  # the tails' runs of letters (letter_words)
+        # Every one-character needle of letters or digits, answered once the words are built:
+        # the first key of a search is the slowest one to answer (it is in most texts).
+        self._letters: dict[str, int] = {}
+        self._build_lock = threading.Lock()
+        self._words_lock = threading.Lock()
+        self._cache: OrderedDict[str, int] = OrderedDict()
+        self._partial: OrderedDict[tuple[str, int], int] = OrderedDict()
+
+    @property
+    def built(self) -> bool:
+        return self._heads is not None
+
+    @property
+    def words_built(self) -> bool:
+        return self._words is not None
+
+    def build(self) -> None:
+        """Build the searchable texts now (else the first search does). Thread-safe; between
+        chunks the GIL is offered to other threads, so a UI thread keeps answering keys."""
+        if self._heads is not None:
+            return
+        with self._build_lock:
+            if self._heads is not None:
+                return
+            heads: list[str] = []
+            tails: list[str] = []
+            marker = self._marker
+            for lo in range(0, self.n, self._size):
+                with gc_paused():
+                    texts = prepare_texts(self._chunk(lo, min(lo + self._size, self.n)))
+                    if marker is None:
+                        heads += texts
+                    else:  # no marker: all head
+                        parts = list(map(str.partition, texts, repeat(marker)))
+                        heads += map(_HEAD, parts)
+                        tails += map(_TAIL, parts)
+                time.sleep(0)
+            self._tails = None if marker is None else tails
+            self._heads = heads
+
+    def build_words(self) -> None:
+        """Index the tails' runs of letters, then the heads' words (builds the texts first;
+        nothing to do without ``tail``). Seconds at 100,000 events, in slices that yield the
+        GIL; searches use each index once it is ready."""
+        if self._marker is None or self._words is not None:
+            return
+        self.build()
+        assert self._heads is not None and self._tails is not None
+        tails = self._tails
+        with self._words_lock:
+            if self._tail_words is None:
+                step = WordIndex._SLICE
+                runs = (letter_words(tails[lo : lo + step]) for lo in range(0, self.n, step))
+                self._tail_words = WordIndex(self.n, chain.from_iterable(runs))
+            if self._words is None:
+                self._words = WordIndex(self.n, self._heads)
+            words = self._words
+            everyone = (1 << self.n) - 1
+            chars = set(chain.from_iterable(words._dense_words + words._rare_words))
+            for char in sorted(c for c in chars if c.isalnum()):
+                # Read-only use of built parts: no cache a query thread may be changing.
+                found = self._by_words(words, self._heads, char, everyone)
+                rest = everyone & ~found
+                if rest:
+                    found |= self._scan(self._tails, char, rest)
+                self._letters[char] = found
+                time.sleep(0)
+
+    def search(self, needle: str, within: int | None = None) -> int:
+        """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
+
+        With ``within`` (a bitset), the answer need only be right inside it: the search then
+        looks only there when that is at most half the events. Complete answers are cached,
+        and the last few answers inside a narrowing set too.
+        """
+        if not needle:
+            return (1 << self.n) - 1
+        cached = self._letters.get(needle)
+        if cached is not None:
+            return cached
+        cached = self._cache.get(needle)
+        if cached is not None:
+            self._cache.move_to_end(needle)
+            return cached
+        if within is not None and within.bit_count() <= self.n // 2:
+            key = (needle, within)
+            found = self._partial.get(key)
+            if found is None:
+                found = self._partial[key] = self._search(needle, within)
+                if len(self._partial) > self._PARTIAL_SIZE:
+                    self._partial.popitem(last=False)
+            return found
+        bits = self._search(needle, None)
+        self._cache[needle] = bits
+        if len(self._cache) > self._CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return bits
+
+    def _narrowest(self, needle: str) -> int | None:
+        """The smallest cached result for a substring of ``needle``: its matches are a superset."""
+        best: int | None = None
+        best_count = self.n + 1
+        for other, bits in self._cache.items():
+            if other in needle:
+                count = bits.bit_count()
+                if count < best_count:
+                    best, best_count = bits, count
+        return best
+
+    def _search(self, needle: str, within: int | None) -> int:
+        self.build()
+        assert self._heads is not None
+        narrow = self._narrowest(needle)
+        if within is not None:
+            narrow = within if narrow is None else narrow & within
+        everyone = (1 << self.n) - 1 if narrow is None else narrow
+        words = self._words
+        if words is not None and " " not in needle:
+            found = self._by_words(words, self._heads, needle, everyone)
+        else:
+            found = self._scan(self._heads, needle, narrow)
+        if self._tails is None:
+            return found
+        # Only the events not found already need their tails read.
+        rest = everyone & ~found
+        if not rest:
+            return found
+        tail_words = self._tail_words
+        if tail_words is not None and needle.isalpha():
+            return found | self._by_words(tail_words, self._tails, needle, rest)
+        return found | self._scan(self._tails, needle, rest)
+
+    def _by_words(self, words: WordIndex, texts: list[str], needle: str, among: int) -> int:
+        """The events (exact inside ``among``) whose text in ``texts`` contains ``needle``, from
+        the words of those texts: the events of the frequent words holding it, then those of
+        the rare ones marked one by one, or, when fewer texts are left to read than entries to
+        mark (a short needle), those texts scanned."""
+        bits, rare = words.parts(needle)
+        left = among & ~bits
+        if not left or not rare:
+            return bits
+        # Marking an entry costs about a third of reading a text (measured at 100,000 events).
+        if sum(map(len, rare)) <= 3 * left.bit_count():
+            return bits | words.mark(rare)
+        return bits | self._scan(texts, needle, left)
+
+    def _scan(self, texts: list[str], needle: str, among: int | None) -> int:
+        """The events (of ``among``, if given) whose text in ``texts`` contains ``needle``; in
+        slices of texts, so that no C call holds the GIL for long."""
+        n, step = self.n, self._SLICE
+        if among is None or among.bit_count() > n // 2:
+            found = (
+                bytes(map(contains, texts[lo : lo + step], repeat(needle)))
+                for lo in range(0, n, step)
+            )
+            bits = mask_to_bits(b"".join(found))  # a byte per event, straight to bits
+            return bits if among is None else bits & among
+        picked = bits_to_indices(among, n)
+        hits: list[int] = []
+        for lo in range(0, len(picked), step):
+            some = picked[lo : lo + step]
+            hits += compress(some, map(contains, map(texts.__getitem__, some), repeat(needle)))
+        return indices_to_bits(hits, n)

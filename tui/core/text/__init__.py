@@ -1,0 +1,1 @@
+"""How events read as text, and what may reach a terminal."""

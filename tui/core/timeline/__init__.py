@@ -1,0 +1,1 @@
+"""The timeline's records and its file format: events, dates, countries, validation."""
