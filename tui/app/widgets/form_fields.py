@@ -1,7 +1,7 @@
 """The add-event form's fields: what the user typed -> a candidate event and errors per field.
 
 The form validates with the loader's own model (``Event``) and the loader's own wording
-(``tui.core.files.load._describe``), so a form that shows no errors holds an event ``validate``
+(``tui.core.files.problems.describe``), so a form that shows no errors holds an event ``validate``
 accepts. The first half of this module is plain Python (tested without a screen); the second
 half is the one widget the form repeats, a source row.
 """
@@ -190,7 +190,7 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
     # starts: the explorer's first paint does not need it.
     from pydantic import ValidationError
 
-    from tui.core.files.load import _describe
+    from tui.core.files.problems import describe
     from tui.core.timeline.model import ID_PATTERN, status_conflict, validate_event
 
     data = candidate(values)
@@ -202,7 +202,7 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
     try:
         event = validate_event(data)
     except ValidationError as exc:
-        for loc, message in _describe(exc, EVENT_FIELDS):
+        for loc, message in describe(exc, EVENT_FIELDS):
             errors.setdefault(error_key(loc), _form_wording(message))
         # As in the loader: pydantic skips the status check when the end_date is invalid.
         conflict = status_conflict(data.get("status"), "end_date" in data)
