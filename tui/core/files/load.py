@@ -2,7 +2,9 @@
 
 Three ways in, one way out: ``load_timeline(path)``, ``load_bytes(data, name)`` and
 ``load_text(text, name)`` either return a Timeline or raise TimelineError. Nothing that a file
-can contain makes them raise anything else.
+can contain makes them raise anything else. Reading, decoding and TOML syntax errors are
+``read``'s; what is wrong with the parsed data, ``problems``'s: this module is the order they run
+in, and the fast path that skips both for a valid file.
 """
 
 from __future__ import annotations
