@@ -3,8 +3,8 @@
 Three ways in, one way out: ``load_timeline(path)``, ``load_bytes(data, name)`` and
 ``load_text(text, name)`` either return a Timeline or raise TimelineError. Nothing that a file
 can contain makes them raise anything else. Reading, decoding and TOML syntax errors are
-``read``'s; what is wrong with the parsed data, ``problems``'s: this module is the order they run
-in, and the fast path that skips both for a valid file.
+``read``'s; what is wrong with the parsed data, ``problems``'s. This module first tries the fast
+path (a valid file parsed and validated in chunks), then the careful path that names every problem.
 """
 
 from __future__ import annotations
