@@ -916,8 +916,8 @@ class PolicyApp(App[int]):
 
     def _open_event_form(self, template: Event | None) -> None:
         from tui.app.screens.event_form import EventForm
-        from tui.app.widgets.form_fields import values_from_event
         from tui.core.files.paths import shipped_timeline
+        from tui.core.timeline.draft import values_from_event
 
         path = self.file_path
         if path is None or self.loading:

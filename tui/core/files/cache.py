@@ -45,6 +45,8 @@ _FREEZE_FROM = 5_000  # as the loader: below this, collections are short anyway
 _CODE = (
     "files/cache.py",
     "files/load.py",
+    "files/problems.py",
+    "files/read.py",
     "timeline/countries.py",
     "timeline/dates.py",
     "timeline/event.py",
@@ -384,7 +386,8 @@ def load_cached(path: Path) -> tuple[Timeline, str]:
         if found is not None:
             return found, sha256
     # The loader (and with it the parser and pydantic) only on a miss.
-    from tui.core.files.load import load_bytes, read_bytes
+    from tui.core.files.load import load_bytes
+    from tui.core.files.read import read_bytes
 
     if data is None:
         data = read_bytes(Path(path))  # raises the loader's message for an unreadable file

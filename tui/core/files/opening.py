@@ -121,8 +121,9 @@ def stages(
                 if loaded:
                     return
     # Not cached (or a damaged entry): parse and validate, the first events first.
-    from tui.core.files.load import decode, load_text, read_bytes
+    from tui.core.files.load import load_text
     from tui.core.files.preview import preview
+    from tui.core.files.read import decode, read_bytes
 
     # The preview needs the first few hundred events: read and decode only the head.
     head = b"" if data is None else data[:PREVIEW_BYTES]
