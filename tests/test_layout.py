@@ -16,30 +16,16 @@ from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tui.core.time.layout as layout_module
+import tui.core.time.place as place_module
 from tui.core.text.sanitize import clean
-from tui.core.time.layout import (
-    ASCII,
-    UNICODE,
-    YEAR_STEPS,
-    Cell,
-    Item,
-    Kind,
-    Lane,
-    LaneLayout,
-    LayoutCache,
-    Scale,
-    axis_lines,
-    find,
-    fit,
-    lane_above,
-    lane_below,
-    neighbour_in_time,
-    render_row,
-    runs,
-    span,
-    ticks,
-)
+from tui.core.time.axis import YEAR_STEPS, axis_lines, ticks
+from tui.core.time.draw import ASCII, UNICODE, Cell, render_row, runs
+from tui.core.time.lanes import Lane
+from tui.core.time.navigate import find, lane_above, lane_below, neighbour_in_time
+from tui.core.time.place import LayoutCache
+from tui.core.time.scale import Scale
+from tui.core.time.spans import Kind, fit, span
+from tui.core.time.stack import Item, LaneLayout
 from tui.core.timeline.countries import country_name
 from tui.core.timeline.event import Action, Event, Status
 
@@ -927,7 +913,7 @@ class TestLayoutCache:
         built: list[str] = []
         gate = threading.Event()
 
-        class Slow(layout_module.Prepared):
+        class Slow(place_module.Prepared):
             __slots__ = ()
 
             def __init__(self, spans: Any, by: Any) -> None:
@@ -935,7 +921,7 @@ class TestLayoutCache:
                 gate.wait(10)
                 super().__init__(spans, by)
 
-        monkeypatch.setattr(layout_module, "Prepared", Slow)
+        monkeypatch.setattr(place_module, "Prepared", Slow)
         cache, evs = LayoutCache(), self.events()
         with ThreadPoolExecutor(2) as pool:
             first = pool.submit(cache.prepare, evs, "platform", TODAY)

@@ -1,7 +1,7 @@
 """The timeline view: one lane per platform (or country, or action) on a time axis.
 
 A line-API ``ScrollView`` like the event list: it draws only the lines on screen, from a
-layout that ``tui.core.time.layout`` computes (where every bar and marker goes, how overlapping
+layout that ``tui.core.time`` computes (where every bar and marker goes, how overlapping
 bars stack). The layout depends on the view, the scale, the lane kind and the width, so it is
 cached on exactly that; views larger than ``SYNC_LIMIT`` events are laid out in a thread
 worker, and the previous layout stays on screen until the new one is ready.
@@ -32,9 +32,13 @@ from tui.app.widgets.messages import EventHighlighted, EventSelected
 from tui.core.timeline.event import Event
 
 if TYPE_CHECKING:
-    # The layout module is imported when the view is first laid out, i.e. shown: the view is
-    # composed hidden, and importing it at start cost the app's first paint ~5-20 ms.
-    from tui.core.time.layout import Cell, LaneBy, LaneLayout, LayoutCache, Scale
+    # The layout modules are imported when the view is first laid out, i.e. shown: the view is
+    # composed hidden, and importing them at start cost the app's first paint ~5-20 ms.
+    from tui.core.time.draw import Cell
+    from tui.core.time.lanes import LaneBy
+    from tui.core.time.place import LayoutCache
+    from tui.core.time.scale import Scale
+    from tui.core.time.stack import LaneLayout
 
 LANE_CYCLE: tuple[LaneBy, ...] = ("platform", "country", "action")
 LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "action": "Action"}
@@ -63,7 +67,7 @@ def gutter_width(width: int) -> int:
 def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
     """``◁3`` / ``3▷`` at the ends of a lane's first row: events outside the window, when
     the columns there are free."""
-    from tui.core.time.layout import Cell
+    from tui.core.time.draw import Cell
 
     for count, at_right in ((left, False), (right, True)):
         if not count:
@@ -99,7 +103,7 @@ def lay_out(
     cache: LayoutCache | None = None,
 ) -> Laid:
     """Run the core layout (its look-ups are computed on demand, not per item)."""
-    from tui.core.time.layout import LayoutCache
+    from tui.core.time.place import LayoutCache
 
     placed = (cache or LayoutCache()).layout(events, scale, by, today)
     return Laid(
@@ -244,7 +248,7 @@ class TimelineView(ScrollView, can_focus=True):
     @property
     def _layouts(self) -> LayoutCache:
         if self._prepared_layouts is None:
-            from tui.core.time.layout import LayoutCache
+            from tui.core.time.place import LayoutCache
 
             self._prepared_layouts = LayoutCache()
         return self._prepared_layouts
@@ -402,7 +406,7 @@ class TimelineView(ScrollView, can_focus=True):
         """Pan (keeping the zoom) so that the highlighted event is in the window."""
         if self._scale is None:
             return  # not laid out yet: the first layout fits every event and picks the lane
-        from tui.core.time.layout import span
+        from tui.core.time.spans import span
 
         event = self._event(self._selected)
         if event is not None:
@@ -465,7 +469,7 @@ class TimelineView(ScrollView, can_focus=True):
             # The same answer as neighbour_in_time, without its linear search of 100k ids.
             target: str | None = order[max(0, min(position + step, len(order) - 1))]
         else:
-            from tui.core.time.layout import neighbour_in_time
+            from tui.core.time.navigate import neighbour_in_time
 
             target = neighbour_in_time(order, self._selected, step)
         if target is not None:
@@ -474,7 +478,7 @@ class TimelineView(ScrollView, can_focus=True):
     def action_lane(self, step: int) -> None:
         if self._laid is None:
             return
-        from tui.core.time.layout import lane_above, lane_below
+        from tui.core.time.navigate import lane_above, lane_below
 
         find = lane_above if step < 0 else lane_below
         found = find(self._laid.lanes, self._lane, self._selected)
@@ -486,7 +490,7 @@ class TimelineView(ScrollView, can_focus=True):
         scale = self._laid.scale if self._laid else None
         if scale is None:
             return
-        from tui.core.time.layout import span
+        from tui.core.time.spans import span
 
         event = self._event(self._selected)
         if event is not None:
@@ -553,7 +557,8 @@ class TimelineView(ScrollView, can_focus=True):
             if y == 0:
                 text = "No events in this view." if not self._view else "Laying out the timeline…"
             return self._line([(_fit_text(text, width), "caption")], width)
-        from tui.core.time.layout import axis_lines, render_row, runs
+        from tui.core.time.axis import axis_lines
+        from tui.core.time.draw import render_row, runs
 
         if y == 0:
             return self._caption(laid, gutter, width)
@@ -585,7 +590,7 @@ class TimelineView(ScrollView, can_focus=True):
         return self._line(parts, width)
 
     def _caption(self, laid: Laid, gutter: int, width: int) -> Strip:
-        from tui.core.time.layout import caption
+        from tui.core.time.scale import caption
 
         head = _fit_text(f"{LANE_TITLES[laid.by]} lanes", gutter) + " "
         text = caption(laid.scale)
