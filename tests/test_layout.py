@@ -907,6 +907,23 @@ class TestLayoutCache:
         assert wide.lanes[0].rows[0][0].col_end > narrow.lanes[0].rows[0][0].col_end
         assert plain(narrow.lanes) == plain(layout(evs, self.SCALE.resized(20), "platform", TODAY))
 
+    def test_the_last_few_placements_are_kept(self) -> None:
+        # The widget keeps no layouts of its own: zooming back out finds the window placed.
+        cache, evs = LayoutCache(), self.events()
+        wide = cache.layout(evs, self.SCALE, "platform", TODAY)
+        narrow = cache.layout(evs, self.SCALE.resized(20), "platform", TODAY)
+        assert cache.layout(evs, self.SCALE, "platform", TODAY) is wide
+        assert cache.layout(list(evs), self.SCALE.resized(20), "platform", TODAY) is narrow
+        assert cache.layout(evs, self.SCALE, "country", TODAY) is not wide
+        for width in range(21, 21 + place_module.PLACEMENTS):
+            cache.layout(evs, self.SCALE.resized(width), "platform", TODAY)
+        assert cache.layout(evs, self.SCALE, "platform", TODAY) is not wide  # evicted
+        kept = cache.layout(evs, self.SCALE, "platform", TODAY)
+        cache.clear()
+        assert cache.layout(evs, self.SCALE, "platform", TODAY) is not kept
+        changed = [*evs[:2], ev("c", "2020-01-01", "ruling", platforms=("Zoom",))]
+        assert cache.layout(changed, self.SCALE, "platform", TODAY).lanes[-1].lane.label == "Zoom"
+
     def test_an_entry_being_built_is_waited_for(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # A worker preparing lanes while another asks for them (a resize during the first
         # layout of a big view): one build, both get it.

@@ -1,10 +1,11 @@
 """The timeline view: one lane per platform (or country, or action) on a time axis.
 
 A line-API ``ScrollView`` like the event list: it draws only the lines on screen, from a
-layout that ``tui.core.time`` computes (where every bar and marker goes, how overlapping
-bars stack). The layout depends on the view, the scale, the lane kind and the width, so it is
-cached on exactly that; views larger than ``SYNC_LIMIT`` events are laid out in a thread
-worker, and the previous layout stays on screen until the new one is ready.
+placement that ``tui.core.time.place`` computes (where every bar and marker goes, how
+overlapping bars stack). The placement depends on the view, the scale, the lane kind and the
+width; the core's ``LayoutCache`` keeps the last few, and the view only remembers which one it
+shows. Views larger than ``SYNC_LIMIT`` events are laid out in a thread worker, and the
+previous placement stays on screen until the new one is ready.
 
 The first three lines stay put while the lanes scroll under them: a caption (lane kind,
 window, legend), the axis labels and the axis rule.
@@ -12,9 +13,7 @@ window, legend), the axis labels and the axis rule.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -36,9 +35,8 @@ if TYPE_CHECKING:
     # composed hidden, and importing them at start cost the app's first paint ~5-20 ms.
     from tui.core.time.draw import Cell
     from tui.core.time.lanes import LaneBy
-    from tui.core.time.place import LayoutCache
+    from tui.core.time.place import LayoutCache, Placement
     from tui.core.time.scale import Scale
-    from tui.core.time.stack import LaneLayout
 
 LANE_CYCLE: tuple[LaneBy, ...] = ("platform", "country", "action")
 LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "action": "Action"}
@@ -47,7 +45,6 @@ HEADER = 3  # caption, axis labels, axis rule: fixed above the scrolling lanes
 SYNC_LIMIT = 1000
 ZOOM_STEP = 2.0  # + and - zoom by this (tests/test_axis.py steps through the levels by it)
 LEGEND = "━ span  ▶ ongoing  ? unknown  ◆ one-off  ┄ approximate"
-CACHE_SIZE = 4  # layouts of a 100k-event view are large: keep only a few
 
 
 def _fit_text(text: str, width: int) -> str:
@@ -80,35 +77,6 @@ def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
         if all(cells[c].event_index is None for c in span_ if 0 <= c < len(cells)):
             for offset, char in enumerate(mark):
                 cells[start + offset] = Cell(char, "hidden", None)
-
-
-@dataclass(frozen=True, slots=True)
-class Laid:
-    """A layout ready to draw, with the look-ups navigation needs."""
-
-    scale: Scale
-    by: LaneBy
-    lanes: list[LaneLayout]
-    rows: Sequence[tuple[int, int]]  # (lane, row within the lane) of each scrolling line
-    first_line: list[int]  # the scrolling line of each lane's first row
-    lines_of: Mapping[tuple[int, str], int]  # (lane, event id) -> the line that shows it
-    lanes_of: Mapping[str, list[int]]  # event id -> the lanes that show it, in order
-
-
-def lay_out(
-    events: Sequence[Event],
-    scale: Scale,
-    by: LaneBy,
-    today: date,
-    cache: LayoutCache | None = None,
-) -> Laid:
-    """Run the core layout (its look-ups are computed on demand, not per item)."""
-    from tui.core.time.place import LayoutCache
-
-    placed = (cache or LayoutCache()).layout(events, scale, by, today)
-    return Laid(
-        scale, by, placed.lanes, placed.rows, placed.first_line, placed.lines_of, placed.lanes_of
-    )
 
 
 class TimelineView(ScrollView, can_focus=True):
@@ -204,9 +172,10 @@ class TimelineView(ScrollView, can_focus=True):
         self._token = 0  # bumped whenever the view changes: part of every cache key
         self._by: LaneBy = "platform"
         self._scale: Scale | None = None  # None: fit the view at the next layout
-        self._laid: Laid | None = None
-        self._cache: OrderedDict[tuple[object, ...], Laid] = OrderedDict()
-        # Spans, lanes and stacking order of the view: a zoom, pan or resize only re-places.
+        self._laid: Placement | None = None
+        self._laid_for: tuple[object, ...] | None = None  # the ``_want()`` it was laid out for
+        # Spans, lanes, stacking order and the last few placements of the view: a zoom, pan or
+        # resize only re-places, and going back to a window finds it placed.
         self._prepared_layouts: LayoutCache | None = None
         self._pending: tuple[object, ...] | None = None
         self._selected: str | None = None
@@ -229,7 +198,7 @@ class TimelineView(ScrollView, can_focus=True):
         return self._laid.scale if self._laid else None
 
     @property
-    def laid(self) -> Laid | None:
+    def laid(self) -> Placement | None:
         return self._laid
 
     @property
@@ -281,7 +250,6 @@ class TimelineView(ScrollView, can_focus=True):
         self._position = None
         self._token += 1
         self._scale = None
-        self._cache.clear()
         if self._prepared_layouts is not None:
             self._prepared_layouts.clear()
         if keep is not None:
@@ -322,17 +290,12 @@ class TimelineView(ScrollView, can_focus=True):
         if self._scale is not None and self._scale.width != width:
             self._scale = self._scale.resized(width)
         key = self._want()
-        if self._laid is not None and key in self._cache and self._cache[key] is self._laid:
+        if self._laid is not None and key == self._laid_for:
             self._pending = None
-            return
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            self._pending = None
-            self._set_laid(self._cache[key])
             return
         events = self._events_of_view()
-        # With its lanes prepared, a view of any size is placed in tens of milliseconds: a
-        # worker would only add a thread hop and a frame of the old picture.
+        # With its lanes prepared, a view of any size is placed in tens of milliseconds (or
+        # found placed): a worker would only add a thread hop and a frame of the old picture.
         if len(events) <= SYNC_LIMIT or self._layouts.prepared(events, self._by, self.today):
             self._pending = None
             self._store(key, self._compute(events, self._scale, self._by, width))
@@ -345,10 +308,10 @@ class TimelineView(ScrollView, can_focus=True):
 
     def _compute(
         self, events: Sequence[Event], scale: Scale | None, by: LaneBy, width: int
-    ) -> Laid:
+    ) -> Placement:
         if scale is None:
             scale = self._layouts.fit(events, width, self.today)
-        return lay_out(events, scale, by, self.today, self._layouts)
+        return self._layouts.layout(events, scale, by, self.today)
 
     # A description, so Textual does not build one from repr() of every event of the view.
     @work(
@@ -371,23 +334,21 @@ class TimelineView(ScrollView, can_focus=True):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._layout_ready, key, laid)
 
-    def _layout_ready(self, key: tuple[object, ...], laid: Laid) -> None:
+    def _layout_ready(self, key: tuple[object, ...], laid: Placement) -> None:
         if key != self._want():
             return  # superseded while it was computed
         self._pending = None
         self._store(key, laid)
 
-    def _store(self, key: tuple[object, ...], laid: Laid) -> None:
+    def _store(self, key: tuple[object, ...], laid: Placement) -> None:
         if self._scale is None:
             # A fitted window becomes the window: zooming and panning start from it.
             self._scale = laid.scale
             key = self._want()
-        self._cache[key] = laid
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        self._laid_for = key
         self._set_laid(laid)
 
-    def _set_laid(self, laid: Laid) -> None:
+    def _set_laid(self, laid: Placement) -> None:
         self._laid = laid
         self.virtual_size = Size(0, HEADER + len(laid.rows))
         if self._lane >= len(laid.lanes):
@@ -589,7 +550,7 @@ class TimelineView(ScrollView, can_focus=True):
         parts.extend(runs(cells))
         return self._line(parts, width)
 
-    def _caption(self, laid: Laid, gutter: int, width: int) -> Strip:
+    def _caption(self, laid: Placement, gutter: int, width: int) -> Strip:
         from tui.core.time.scale import caption
 
         head = _fit_text(f"{LANE_TITLES[laid.by]} lanes", gutter) + " "

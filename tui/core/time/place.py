@@ -33,9 +33,10 @@ class Placement:
     that shows an event in a lane and ``lanes_of[id]`` the lanes that show it, in order. All
     are computed on demand from the stacking, not stored per item."""
 
-    __slots__ = ("by", "first_line", "lanes", "lanes_of", "lines_of", "rows", "scale")
+    __slots__ = ("by", "first_line", "lanes", "lanes_of", "lines_of", "prepared", "rows", "scale")
 
     def __init__(self, prepared: Prepared, scale: Scale) -> None:
+        self.prepared = prepared  # the lanes it places
         self.scale = scale
         self.by = prepared.by
         self.lanes: list[LaneLayout] = []
@@ -194,9 +195,14 @@ class Prepared:
         return self.spans.fit(width, self.spans.today)
 
 
+PLACEMENTS = 4  # a big view's placement is large: only the last few windows are kept
+
+
 class LayoutCache:
     """The prepared lanes of the last few events lists, lane kinds and todays, so that zooming,
-    panning, resizing and switching lane kinds redo only the placement.
+    panning, resizing and switching lane kinds redo only the placement; and the last few
+    placements, so that going back to a window (zooming out again, a width restored) redoes
+    nothing.
 
     Never stale: an entry serves only the events it was built from, compared element by
     element by identity (the entry holds them, so no id can be reused), with the same today.
@@ -208,6 +214,7 @@ class LayoutCache:
         self._lock = threading.Lock()
         self._spans: list[Spans] = []
         self._prepared: list[Prepared] = []
+        self._placements: list[Placement] = []  # the most recently used first
         # Entries being built: (events, today, lane kind or None for spans, set when done).
         self._building: list[tuple[Sequence[Event], date, LaneBy | None, threading.Event]] = []
 
@@ -290,9 +297,31 @@ class LayoutCache:
         return self._spans_of(events, today).fit(width, today)
 
     def layout(self, events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> Placement:
-        return self.prepare(events, by, today).place(scale)
+        prepared = self.prepare(events, by, today)
+        with self._lock:
+            placement = self._take_placement(prepared, scale)
+            if placement is not None:
+                self._placements.insert(0, placement)
+                return placement
+        placement = prepared.place(scale)
+        with self._lock:
+            # Another thread may have placed the same window meanwhile: keep one.
+            placement = self._take_placement(prepared, scale) or placement
+            self._placements.insert(0, placement)
+            del self._placements[PLACEMENTS:]
+        return placement
+
+    def _take_placement(self, prepared: Prepared, scale: Scale) -> Placement | None:
+        """The placement of these lanes at this scale, taken out of the list (the caller puts
+        it back, first)."""
+        for number, placement in enumerate(self._placements):
+            if placement.prepared is prepared and placement.scale == scale:
+                del self._placements[number]
+                return placement
+        return None
 
     def clear(self) -> None:
         with self._lock:
             self._spans.clear()
             self._prepared.clear()
+            self._placements.clear()
