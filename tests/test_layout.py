@@ -872,6 +872,12 @@ class TestLayoutCache:
         prepared = cache.prepare(evs, "platform", TODAY)
         assert cache.prepare(evs, "platform", TODAY) is prepared
         assert cache.prepare(list(evs), "platform", TODAY) is prepared  # the same events
+        # Lanes prepared from a tuple: the same tuple is known again by identity.
+        given, fresh = tuple(evs), LayoutCache()
+        from_tuple = fresh.prepare(given, "platform", TODAY)
+        assert fresh.prepare(given, "platform", TODAY) is from_tuple
+        assert fresh.prepare(list(given), "platform", TODAY) is from_tuple
+        assert fresh.prepare(given, "platform", date(2026, 5, 2)) is not from_tuple
         assert cache.prepare(evs, "country", TODAY) is not prepared
         assert cache.prepare(evs, "country", TODAY).spans is prepared.spans  # shared spans
         cache.clear()

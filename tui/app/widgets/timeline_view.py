@@ -166,7 +166,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.today = today or date.today()
         self._events: Sequence[Event] = events
         self._view: Sequence[int] = range(len(events))
-        self._view_events: list[Event] | None = None
+        self._view_events: tuple[Event, ...] | None = None
         self._order: list[str] | None = None
         self._position: dict[str, int] | None = None
         self._token = 0  # bumped whenever the view changes: part of every cache key
@@ -222,10 +222,11 @@ class TimelineView(ScrollView, can_focus=True):
             self._prepared_layouts = LayoutCache()
         return self._prepared_layouts
 
-    def _events_of_view(self) -> list[Event]:
+    def _events_of_view(self) -> tuple[Event, ...]:
         if self._view_events is None:
             events = self._events
-            self._view_events = [events[i] for i in self._view]
+            # A tuple: the layout cache knows it again without comparing every event.
+            self._view_events = tuple([events[i] for i in self._view])
         return self._view_events
 
     def _ids_in_order(self) -> list[str]:

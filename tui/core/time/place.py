@@ -205,7 +205,8 @@ class LayoutCache:
     nothing.
 
     Never stale: an entry serves only the events it was built from, compared element by
-    element by identity (the entry holds them, so no id can be reused), with the same today.
+    element by identity (the entry holds them, so no id can be reused), with the same today;
+    the very tuple an entry was built from needs no comparing, as it cannot change.
     Safe to share between the UI thread and workers: an entry asked for while another thread
     builds it is waited for, not built twice."""
 

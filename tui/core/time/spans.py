@@ -104,13 +104,15 @@ class Spans:
     and scale. (``span`` without objects per event: the open test is ``tui.core.time.span``'s
     ``OPEN_STATUSES``; the tests hold the two to the same layouts.)"""
 
-    __slots__ = ("_index", "ends", "events", "flags", "ids", "order", "rank", "sort_keys",
-                 "starts", "today")  # fmt: skip
+    __slots__ = ("_given", "_index", "ends", "events", "flags", "ids", "order", "rank",
+                 "sort_keys", "starts", "today")  # fmt: skip
 
     def __init__(self, events: Sequence[Event], today: date) -> None:
         # A snapshot holding every event alive: the cache compares it, by identity, with the
         # events it is asked about, so a changed list is never laid out from stale spans.
         self.events = evs = list(events)
+        # A tuple cannot change: asked about the same tuple again, there is nothing to compare.
+        self._given = events if isinstance(events, tuple) else None
         self.today = today
         n = len(evs)
         self.ids = ids = [e.id for e in evs]
@@ -182,12 +184,12 @@ class Spans:
             breathe()
 
     def matches(self, events: Sequence[Event], today: date) -> bool:
+        if today != self.today:
+            return False
+        if events is self._given:
+            return True
         mine = self.events
-        return (
-            today == self.today
-            and len(events) == len(mine)
-            and all(map(operator.is_, events, mine))
-        )
+        return len(events) == len(mine) and all(map(operator.is_, events, mine))
 
     def index_of(self, event_id: str) -> int | None:
         """The first event with this id."""
