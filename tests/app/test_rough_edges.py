@@ -302,7 +302,7 @@ async def test_the_form_shows_list_errors_and_the_country_note_and_keeps_the_inp
 
 async def test_the_timeline_axis_has_labels_at_the_deepest_zoom() -> None:
     from tui.app.widgets.timeline_view import TimelineView
-    from tui.core.time.layout import MIN_DAYS
+    from tui.core.time.scale import MIN_DAYS
 
     async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
         await settle(pilot)
