@@ -1,4 +1,4 @@
-"""The query language's parser and text helpers (tui.core.query.language): no timeline needed."""
+"""The query language's parser and text helpers (tui.core.query: language, edit, printing)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.query.language import (
-    FACETS,
-    FIELDS,
-    Query,
-    QueryError,
-    command_line,
-    describe,
-    parse,
-    range_values,
-    selected,
-    split_unfinished,
-    with_facet,
-    with_range,
-)
+from tui.core.query.edit import range_values, selected, split_unfinished, with_facet, with_range
+from tui.core.query.language import FACETS, FIELDS, Query, QueryError, parse
+from tui.core.query.printing import command_line, describe
 from tui.core.timeline.dates import PartialDate
 
 
