@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.query.edit import range_values, selected, split_unfinished, with_facet, with_range
-from tui.core.query.language import FACETS, FIELDS, Query, QueryError, parse
+from tui.core.query.language import EXAMPLES, FACETS, FIELDS, SYNTAX, Query, QueryError, parse
 from tui.core.query.printing import command_line, describe
 from tui.core.timeline.dates import PartialDate
 
@@ -28,6 +28,24 @@ def test_fields_and_facets_are_the_contract() -> None:
         "after", "before", "during", "asof",
     )  # fmt: skip
     assert FACETS == ("country", "platform", "action", "tag", "status")
+
+
+def test_the_help_syntax_table_is_queries_the_parser_takes_and_names_every_field() -> None:
+    terms = []
+    for row in SYNTAX:
+        assert row.examples and row.meaning
+        for example in row.examples:
+            parsed = parse(example).terms  # raises QueryError if the table drifted
+            assert len(parsed) == 1, example  # one example, one term: the help spaces them
+            terms.append(parsed[0])
+    assert {t.field for t in terms if not t.is_text} == set(FIELDS)
+    assert any(t.is_text for t in terms) and any(t.negated for t in terms)
+
+
+def test_every_field_has_an_example_of_itself() -> None:
+    assert list(EXAMPLES) == list(FIELDS)
+    for field, example in EXAMPLES.items():
+        assert [t.field for t in parse(example).terms] == [field]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n"])

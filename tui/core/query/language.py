@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.core.text.sanitize import clean, quote
 from tui.core.timeline.countries import BLOCS, country_name
@@ -48,6 +49,36 @@ EXAMPLES = {
     "asof": "asof:2021-06-01",
 }
 
+
+class SyntaxRow(NamedTuple):
+    """A line of the syntax summary the help screen shows: example queries and what they do."""
+
+    examples: tuple[str, ...]
+    meaning: str
+
+
+# The query syntax in brief, for the help screen (docs/query.md has it in full). Every example
+# is a query ``parse`` accepts and every field is in one: tests/test_query.py checks both.
+SYNTAX: tuple[SyntaxRow, ...] = (
+    SyntaxRow(
+        ("words", '"a phrase"'),
+        "full text over id, title, summary, tags, authority, platforms, country name, sources "
+        "(publisher, title, URL); all must match",
+    ),
+    SyntaxRow(("country:RU", "platform:telegram,whatsapp"), "fields; commas mean OR"),
+    SyntaxRow(
+        ("-platform:linkedin", "-authority:court", "id:ru-*"),
+        "a leading - negates; * ends an id prefix",
+    ),
+    SyntaxRow(
+        ("action:block", "tag:encryption", "status:ongoing"), "more fields (see docs/query.md)"
+    ),
+    SyntaxRow(
+        ("after:2018", "before:2022-03", "during:2020"),
+        "time; a partial date means its whole period",
+    ),
+    SyntaxRow(("asof:2022-03-01",), "measures in force that day"),
+)
 
 _ACTIONS = tuple(a.value for a in Action)
 _STATUSES = tuple(s.value for s in Status)
