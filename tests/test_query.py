@@ -9,8 +9,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.query.edit import range_values, selected, split_unfinished, with_facet, with_range
-from tui.core.query.language import EXAMPLES, FACETS, FIELDS, SYNTAX, Query, QueryError, parse
+from tui.core.query.edit import (
+    range_values,
+    selected,
+    split_unfinished,
+    with_facet,
+    with_field,
+    with_range,
+    without_fields,
+)
+from tui.core.query.language import (
+    EXAMPLES,
+    FACETS,
+    FIELDS,
+    SYNTAX,
+    TIME_FIELDS,
+    Query,
+    QueryError,
+    parse,
+)
 from tui.core.query.printing import command_line, describe
 from tui.core.timeline.dates import PartialDate
 
@@ -362,6 +379,51 @@ def test_range_values_are_what_the_date_boxes_show(
     assert range_values(parse(text)) == expected
     after, before = expected
     assert range_values(parse(with_range(text, after, before))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value", "expected"),
+    [
+        ("", "asof", "2022-03-01", "asof:2022-03-01"),
+        (
+            "telegram asof:2020 country:RU",
+            "asof",
+            "2022-03-01",
+            "telegram asof:2022-03-01 country:RU",
+        ),
+        ("telegram asof:2020", "asof", None, "telegram"),
+        ("-asof:2020 block", "asof", "2020", "block asof:2020"),
+        ("block", "authority", 'say "court"', 'block authority:"say \\"court\\""'),
+        ("block", "asof", "16 April 2018", 'block asof:"16 April 2018"'),
+    ],
+)
+def test_with_field(text: str, field: str, value: str | None, expected: str) -> None:
+    result = with_field(text, field, value)
+    assert result == expected
+    values = [t.values for t in parse(result).terms if t.field == field and not t.negated]
+    assert values == ([(value,)] if value is not None else [])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("asof", "2018-13"), ("status", "over"), ("nofield", "x"), ("asof", "")]
+)
+def test_with_field_rejects_what_the_field_does_not_take(field: str, value: str) -> None:
+    with pytest.raises(QueryError):
+        with_field("block", field, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ""),
+        ("telegram", "telegram"),
+        ("after:2018 telegram -during:2020 asof:today country:RU", "telegram country:RU"),
+        ('"a phrase" before:2022-03', '"a phrase"'),
+        ("asof:2020", ""),
+    ],
+)
+def test_without_fields(text: str, expected: str) -> None:
+    assert without_fields(text, TIME_FIELDS) == expected
 
 
 # --- describe and command_line ----------------------------------------------------------------

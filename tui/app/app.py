@@ -888,15 +888,15 @@ class PolicyApp(App[int]):
 
         # The board picks its own day, so the query's time terms are left out; the index
         # answers `asof:DAY` (the board's own rule) so the board sees only measures in force.
-        kept = tuple(t for t in self._query.terms if t.field not in q.TIME_FIELDS)
+        kept = edit.without_fields(self._query.text, q.TIME_FIELDS)
         index, events = self._index, self.timeline.events
         scope = "all events"
-        if kept:
-            scope = f"events matching {printing.describe(q.Query(self._query.text, kept))}"
+        if not q.parse(kept).is_empty:
+            scope = f"events matching {printing.describe(q.parse(kept))}"
 
         def events_on(day: date) -> list[Event]:
-            asof = q.parse(f"asof:{day.isoformat()}").terms
-            return [events[i] for i in index.filter(q.Query(self._query.text, kept + asof))]
+            query = q.parse(edit.with_field(kept, "asof", day.isoformat()))
+            return [events[i] for i in index.filter(query)]
 
         def chosen(event_id: str | None) -> None:
             if event_id:

@@ -1,8 +1,9 @@
 """Editing query text: the filter pane and the search box are one query.
 
 The pane's ticks and date boxes rewrite the box's text (``with_facet``, ``with_range``) and read
-it back (``selected``, ``range_values``); terms are spliced in place so everything the user
-wrote elsewhere stays as written. ``split_unfinished`` holds back a last term still being typed.
+it back (``selected``, ``range_values``); ``with_field`` and ``without_fields`` do the same for
+any field. Terms are spliced in place so everything the user wrote elsewhere stays as written.
+``split_unfinished`` holds back a last term still being typed.
 """
 
 from __future__ import annotations
@@ -76,6 +77,22 @@ def with_range(
                 raise QueryError(f"{quote(value)} is not a date", 0, value, DATE_FORMS) from None
         text = _rewrite(text, field, [value] if value is not None else [])
     return text
+
+
+def with_field(text: str, field: str, value: str | None) -> str:
+    """``text`` with the field's (positive) terms set to this one value, quoted as it needs
+    (None removes them); everything else is left as written. QueryError if ``text`` does not
+    parse or the value is not one the field takes."""
+    if value is not None:
+        parse(f"{field}:{_render(value)}")
+    return _rewrite(text, field, [value] if value is not None else [])
+
+
+def without_fields(text: str, fields: Iterable[str]) -> str:
+    """``text`` without any term of these fields, negated ones included (QueryError if it
+    does not parse)."""
+    dropped = set(fields)
+    return _splice(text, [(t.start, t.end, "") for t in parse(text).terms if t.field in dropped])
 
 
 def _ordered(values: Iterable[str]) -> list[str]:
