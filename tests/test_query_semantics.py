@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from plain_search import ScanIndex, ScanText, haystack, text_index
 
 from tui.core.files.load import load_timeline
-from tui.core.query.language import Index, parse, with_facet
+from tui.core.query.edit import with_facet
+from tui.core.query.evaluate import Index
+from tui.core.query.language import parse
 from tui.core.query.textindex import (
     bits_to_indices,
     bits_to_mask,

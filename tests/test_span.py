@@ -11,7 +11,8 @@ import pytest
 from builders import ev
 
 from tui.core.export import render
-from tui.core.query.language import Index, parse
+from tui.core.query.evaluate import Index
+from tui.core.query.language import parse
 from tui.core.time import spans as drawing
 from tui.core.time.asof import board
 from tui.core.time.place import LayoutCache

@@ -34,6 +34,7 @@ from tui.core.files.collector import end_start
 from tui.core.files.digest import file_digest
 from tui.core.files.editor import EditorError, editor_command, run_editor
 from tui.core.files.watch import FileWatcher
+from tui.core.query import edit, evaluate, printing
 from tui.core.query import language as q
 from tui.core.text.present import display_path
 from tui.core.text.sanitize import clean, quote
@@ -124,7 +125,7 @@ class PolicyApp(App[int]):
         )
         self._goto = goto
         self._initial_query = query
-        self._index = q.Index(self.timeline.events, today=self.today)
+        self._index = evaluate.Index(self.timeline.events, today=self.today)
         self._query_text = ""
         self._requested: str | None = None
         self._query = q.parse("")
@@ -135,7 +136,7 @@ class PolicyApp(App[int]):
         self._empty_message = ""  # #empty starts blank and the screen without -empty
         self._word_timer: Timer | None = None  # searches a held-back word when typing pauses
         self._query_error: q.QueryError | None = None  # the box's text does not parse
-        self._unfinished: q.Unfinished | None = None  # the box's last term, held back
+        self._unfinished: edit.Unfinished | None = None  # the box's last term, held back
         self._back: list[str] = []
         # Ids around the highlighted event before a reload (EventList.neighbours), for the
         # first result after it: a deleted event's neighbour is highlighted, not the first.
@@ -257,13 +258,13 @@ class PolicyApp(App[int]):
         self.exit(return_code=2 if error.unreadable else 1)
 
     def replace_timeline(
-        self, timeline: Timeline, index: q.Index | None = None, *, loading: bool = False
+        self, timeline: Timeline, index: evaluate.Index | None = None, *, loading: bool = False
     ) -> None:
         """Show another version of the timeline, keeping the query and the highlighted event."""
         if self.closing:
             return
         self.timeline = timeline
-        self._index = index or q.Index(timeline.events, today=self.today)
+        self._index = index or evaluate.Index(timeline.events, today=self.today)
         self.loading = loading
         events = self.query_one(EventList)
         self._keep_scroll = events.scroll_y
@@ -325,14 +326,14 @@ class PolicyApp(App[int]):
 
         try:
             timeline, digest = load_cached(path)
-            index = q.Index(timeline.events, today=self.today)
+            index = evaluate.Index(timeline.events, today=self.today)
         except TimelineError as exc:
             self.call_from_thread(self._reload_failed, exc)
             return
         self.call_from_thread(self._reloaded, timeline, index, digest)
         index.warm()
 
-    def _reloaded(self, timeline: Timeline, index: q.Index, digest: str) -> None:
+    def _reloaded(self, timeline: Timeline, index: evaluate.Index, digest: str) -> None:
         if self.closing:
             return
         self.file_digest = digest
@@ -394,7 +395,7 @@ class PolicyApp(App[int]):
         """Filter by ``text``: the list, the header and the line under the box always describe
         the same query, the one whose result is on screen (see _show_query_message).
 
-        A last term still being typed is held back (``q.split_unfinished``): ``platform:`` with
+        A last term still being typed is held back (``edit.split_unfinished``): ``platform:`` with
         no value yet, a trailing ``,`` or ``-`` filter by the text before them, with a quiet
         hint; a bare word that begins a field name (``plat`` on the way to ``platform:``) is
         searched as text only once typing pauses (WORD_PAUSE) or on Enter, so the list does
@@ -403,7 +404,7 @@ class PolicyApp(App[int]):
         if self._word_timer is not None:
             self._word_timer.stop()
             self._word_timer = None
-        shown, unfinished = q.split_unfinished(text)
+        shown, unfinished = edit.split_unfinished(text)
         held_word = unfinished is not None and unfinished.kind == "field"
         if held_word and (immediate or text == self._query_text):
             # --query at the start, or a reload after the word was searched: as it is.
@@ -448,7 +449,7 @@ class PolicyApp(App[int]):
         panes = None if self.closing else self.main_screen.query(FilterPane)
         if not panes:
             return
-        applied = q.describe(self._query) if not self._query.is_empty else "no filter"
+        applied = printing.describe(self._query) if not self._query.is_empty else "no filter"
         if self._query_error is not None:
             panes.first().show_error(
                 f"{self._query_error}. The list still shows the last valid query: {applied}."
@@ -464,7 +465,7 @@ class PolicyApp(App[int]):
         self._filter_worker(text, query, self._index)
 
     @work(thread=True, group="filter", exit_on_error=False)
-    def _filter_worker(self, text: str, query: q.Query, index: q.Index) -> None:
+    def _filter_worker(self, text: str, query: q.Query, index: evaluate.Index) -> None:
         result = None
         try:
             # Only the list: the facet counts wait until typing pauses (see _apply_settled).
@@ -478,7 +479,7 @@ class PolicyApp(App[int]):
         if current and not self.closing and result is not None and result.index is self._index:
             self._apply_filter(result)
 
-    _shown_index: q.Index | None = None  # the index of the result on screen
+    _shown_index: evaluate.Index | None = None  # the index of the result on screen
 
     def _apply_filter(self, result: FilterResult) -> None:
         self._shown_index = result.index
@@ -544,7 +545,7 @@ class PolicyApp(App[int]):
     _warm_started = False
 
     @work(thread=True, group="warm", exit_on_error=False)
-    def _warm_worker(self, index: q.Index) -> None:
+    def _warm_worker(self, index: evaluate.Index) -> None:
         index.warm()
 
     @property
@@ -581,7 +582,7 @@ class PolicyApp(App[int]):
             self._timeline_view.set_view(result.view, keep=keep)
         panes.first().show_command(self.command_line() if result.text.strip() else "")
         panes.first().build()  # the date range even if counting the facets were to fail
-        panes.first().show_range(*q.range_values(result.query))
+        panes.first().show_range(*edit.range_values(result.query))
         self._facets_worker(result)
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
@@ -596,7 +597,7 @@ class PolicyApp(App[int]):
             return  # a newer result is on screen; its own counts follow
         panes = None if self.closing else self.main_screen.query(FilterPane)
         if panes:
-            chosen = {facet: q.selected(result.query, facet) for facet in facets}
+            chosen = {facet: edit.selected(result.query, facet) for facet in facets}
             panes.first().show_facets(facets, chosen)
 
     def _update_header(self) -> None:
@@ -605,7 +606,7 @@ class PolicyApp(App[int]):
             self.timeline.path,
             len(self.query_one(EventList).view),
             len(self.timeline.events),
-            q.describe(self._query) if not self._query.is_empty else "",
+            printing.describe(self._query) if not self._query.is_empty else "",
             loading=self.loading,
             expected=self._expected_events if self.loading else None,
         )
@@ -622,7 +623,7 @@ class PolicyApp(App[int]):
             )
         elif shown == 0:
             message = (
-                f"No event matches {clean(q.describe(self._query))}.\n"
+                f"No event matches {clean(printing.describe(self._query))}.\n"
                 "Press x to clear all filters, or / to edit the search."
             )
         else:
@@ -634,15 +635,15 @@ class PolicyApp(App[int]):
 
     @on(FilterPane.FacetsChanged)
     def _facets_changed(self, message: FilterPane.FacetsChanged) -> None:
-        current = {v.casefold() for v in q.selected(self._query, message.facet)}
+        current = {v.casefold() for v in edit.selected(self._query, message.facet)}
         if {v.casefold() for v in message.values} == current:
             return  # the list was redrawn from the query; nothing new from the user
-        self._set_query_text(q.with_facet(self._query_text, message.facet, message.values))
+        self._set_query_text(edit.with_facet(self._query_text, message.facet, message.values))
 
     @on(FilterPane.RangeChanged)
     def _range_changed(self, message: FilterPane.RangeChanged) -> None:
         try:
-            text = q.with_range(
+            text = edit.with_range(
                 self._query_text, message.after, message.before, keep=message.unchanged
             )
         except q.QueryError as exc:
@@ -810,7 +811,7 @@ class PolicyApp(App[int]):
     def command_line(self) -> str:
         """The shell command that lists the current view (exact, unsanitised: for copying)."""
         path = display_path(self.timeline.path) if self.timeline.path else None
-        return q.command_line(self._query_text, path)
+        return printing.command_line(self._query_text, path)
 
     def action_copy_command(self) -> None:
         command = self.command_line()
@@ -887,15 +888,15 @@ class PolicyApp(App[int]):
 
         # The board picks its own day, so the query's time terms are left out; the index
         # answers `asof:DAY` (the board's own rule) so the board sees only measures in force.
-        kept = tuple(t for t in self._query.terms if t.field not in q.TIME_FIELDS)
+        kept = edit.without_fields(self._query.text, q.TIME_FIELDS)
         index, events = self._index, self.timeline.events
         scope = "all events"
-        if kept:
-            scope = f"events matching {q.describe(q.Query(self._query.text, kept))}"
+        if not q.parse(kept).is_empty:
+            scope = f"events matching {printing.describe(q.parse(kept))}"
 
         def events_on(day: date) -> list[Event]:
-            asof = q.parse(f"asof:{day.isoformat()}").terms
-            return [events[i] for i in index.filter(q.Query(self._query.text, kept + asof))]
+            query = q.parse(edit.with_field(kept, "asof", day.isoformat()))
+            return [events[i] for i in index.filter(query)]
 
         def chosen(event_id: str | None) -> None:
             if event_id:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
+from tui.core.query import evaluate
 from tui.core.query import language as q
 
 
@@ -23,7 +24,7 @@ class FilterResult:
     text: str
     query: q.Query
     view: list[int]
-    index: q.Index  # what the view's numbers index (a reload may have replaced it since)
+    index: evaluate.Index  # what the view's numbers index (a reload may have replaced it since)
 
 
 class FilterScheduler:

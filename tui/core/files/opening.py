@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tui.core.files.cache import Entry, Prefetch
 from tui.core.files.digest import file_digest
-from tui.core.query import language as q
+from tui.core.query import evaluate
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
 
@@ -73,13 +73,13 @@ class Estimate:
 @dataclass(frozen=True, slots=True)
 class First:
     timeline: Timeline  # the first events, shown while the rest loads
-    index: q.Index
+    index: evaluate.Index
 
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
     timeline: Timeline
-    index: q.Index
+    index: evaluate.Index
     digest: str
 
 
@@ -137,7 +137,7 @@ def stages(
     except TimelineError:
         first = None  # read_bytes and the full load say what is wrong
     if first is not None and first.events:
-        yield First(first, q.Index(first.events, today=today))
+        yield First(first, evaluate.Index(first.events, today=today))
     if data is None:
         data = read_bytes(path)
     digest = file_digest(data)
@@ -154,7 +154,7 @@ def stages(
     timeline = load_text(text, name, loading)
     del text
     progress("indexing for search…")
-    yield Loaded(timeline, q.Index(timeline.events, today=today), digest)
+    yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     # The next opening of this file skips all of the above. Before the caller warms the
     # index: a user who quits at once still gets it.
     cache.store(path, digest, timeline)
@@ -170,12 +170,12 @@ def _cached(
     """A cache entry's first events, then all; returns False if the entry is damaged."""
     first = None if head_shown else found.head()
     if first is not None and first.events:
-        yield First(first, q.Index(first.events, today=today))
+        yield First(first, evaluate.Index(first.events, today=today))
     progress("loading the rest…")
     timeline = found.timeline()
     if timeline is None:
         return False
-    yield Loaded(timeline, q.Index(timeline.events, today=today), digest)
+    yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     return True
 
 
