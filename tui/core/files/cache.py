@@ -24,11 +24,13 @@ import os
 import threading
 import time
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from tui import __version__
 from tui.core.files.atomic import WriteError, write_atomically
+from tui.core.files.chunks import Outline, Reuse
 from tui.core.files.collector import paused as gc_paused
 from tui.core.files.digest import file_digest, stream_digest
 from tui.core.timeline.dates import PartialDate
@@ -36,7 +38,7 @@ from tui.core.timeline.event import Action, Event, Source, Status, Timeline, Tim
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
-_MAGIC = b"policy-tui cache 4\n"
+_MAGIC = b"policy-tui cache 5\n"
 _KEY_BYTES = 32
 HEAD_EVENTS = 300  # more than a tall terminal shows: the first paint needs only these
 BLOCK_EVENTS = 10_000
@@ -110,12 +112,15 @@ class Entry:
     def __init__(self, file: BinaryIO, name: str) -> None:
         self._file = file
         self._name = name
+        # The chunks the load that made the entry parsed (``chunks.Reuse.outline``), once
+        # ``timeline`` has read them: the next edit of the file reparses only what changed.
+        self.outline: Outline = []
 
     def head(self) -> Timeline | None:
         """The first ``HEAD_EVENTS`` events in date order (what the list shows first)."""
         try:
             self._file.seek(len(_MAGIC) + _KEY_BYTES)
-            (info, views), (rows, lines) = self._block(), self._block()
+            (info, views, _), (rows, lines) = self._block(), self._block()
             return self._timeline(info, views, [(rows, lines)])
         except Exception:  # a damaged entry is a miss; the loader reads the file itself
             return None
@@ -127,12 +132,13 @@ class Entry:
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
             with gc_paused():
-                info, views = self._block()
+                info, views, outline = self._block()
                 self._skip()  # the head
                 count = self._block()
                 timeline = self._timeline(info, views, (self._block() for _ in range(count)))
                 if len(timeline.events) >= _FREEZE_FROM:
                     gc.freeze()
+            self.outline = outline
             return timeline
         except Exception:
             return None
@@ -238,8 +244,11 @@ def load(path: Path, sha256: str, name: str | None = None) -> Timeline | None:
     return None if found is None else found.timeline()
 
 
-def store(path: Path, sha256: str, timeline: Timeline) -> None:
-    """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``."""
+def store(
+    path: Path, sha256: str, timeline: Timeline, outline: Sequence[tuple[bytes, int, int]] = ()
+) -> None:
+    """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``;
+    ``outline``: the chunks its load parsed (``chunks.Reuse.outline``)."""
     where = entry_path(path)
     if where is None:
         return
@@ -250,8 +259,8 @@ def store(path: Path, sha256: str, timeline: Timeline) -> None:
         starts = range(0, len(events), BLOCK_EVENTS)
         # Title and description with the views, the head's rows, the number of blocks, the rows
         # of each block: read back one at a time, so the first rows come before the rest.
-        blocks: list[tuple[tuple[str, str], dict[str, str]] | tuple[list[Any], list[int]] | int] = [
-            ((timeline.info.title, timeline.info.description), timeline.views),
+        blocks: list[Any] = [
+            ((timeline.info.title, timeline.info.description), timeline.views, list(outline)),
             _rows(events[:HEAD_EVENTS], timeline.lines),
             len(starts),
             *(_rows(events[i : i + BLOCK_EVENTS], timeline.lines) for i in starts),
@@ -371,10 +380,12 @@ class _Rebuild:
             ]
 
 
-def load_cached(path: Path) -> tuple[Timeline, str]:
+def load_cached(path: Path, reuse: Reuse | None = None) -> tuple[Timeline, str]:
     """``load_with_digest`` through the cache: the timeline and the SHA-256 of its bytes.
 
-    Raises ``TimelineError`` as the loader does; a file with problems is never cached.
+    ``reuse`` (``chunks.Reuse``): what the last load of this file lends the next, left holding
+    this one's. Raises ``TimelineError`` as the loader does; a file with problems is never
+    cached.
     """
     try:
         data = Path(path).read_bytes()
@@ -382,9 +393,12 @@ def load_cached(path: Path) -> tuple[Timeline, str]:
         data = None
     if data is not None:
         sha256 = file_digest(data)
-        found = load(path, sha256, str(path))
-        if found is not None:
-            return found, sha256
+        found = entry(path, sha256, str(path))
+        timeline = None if found is None else found.timeline()
+        if found is not None and timeline is not None:
+            if reuse is not None:
+                reuse.lend(timeline, found.outline)
+            return timeline, sha256
     # The loader (and with it the parser and pydantic) only on a miss.
     from tui.core.files.load import load_bytes
     from tui.core.files.read import read_bytes
@@ -392,6 +406,6 @@ def load_cached(path: Path) -> tuple[Timeline, str]:
     if data is None:
         data = read_bytes(Path(path))  # raises the loader's message for an unreadable file
         sha256 = file_digest(data)
-    timeline = load_bytes(data, str(path))
-    store(path, sha256, timeline)
+    timeline = load_bytes(data, str(path), reuse=reuse)
+    store(path, sha256, timeline, reuse.outline() if reuse is not None else ())
     return timeline, sha256
