@@ -116,6 +116,9 @@ class Entry:
         # ``timeline`` has read them: the next edit of the file reparses only what changed.
         self.outline: Outline = []
 
+    def close(self) -> None:
+        self._file.close()
+
     def head(self) -> Timeline | None:
         """The first ``HEAD_EVENTS`` events in date order (what the list shows first)."""
         try:
@@ -380,11 +383,14 @@ class _Rebuild:
             ]
 
 
-def load_cached(path: Path, reuse: Reuse | None = None) -> tuple[Timeline, str]:
+def load_cached(
+    path: Path, reuse: Reuse | None = None, *, keep: bool = True
+) -> tuple[Timeline, str]:
     """``load_with_digest`` through the cache: the timeline and the SHA-256 of its bytes.
 
     ``reuse`` (``chunks.Reuse``): what the last load of this file lends the next, left holding
-    this one's. Raises ``TimelineError`` as the loader does; a file with problems is never
+    this one's. ``keep=False``: the caller stores a parsed timeline itself (``keep``), after
+    showing it. Raises ``TimelineError`` as the loader does; a file with problems is never
     cached.
     """
     try:
@@ -407,5 +413,15 @@ def load_cached(path: Path, reuse: Reuse | None = None) -> tuple[Timeline, str]:
         data = read_bytes(Path(path))  # raises the loader's message for an unreadable file
         sha256 = file_digest(data)
     timeline = load_bytes(data, str(path), reuse=reuse)
-    store(path, sha256, timeline, reuse.outline() if reuse is not None else ())
+    if keep:
+        store(path, sha256, timeline, reuse.outline() if reuse is not None else ())
     return timeline, sha256
+
+
+def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None) -> None:
+    """``store``, unless the entry for these bytes is there already."""
+    found = entry(path, sha256)
+    if found is not None:
+        found.close()
+        return
+    store(path, sha256, timeline, reuse.outline() if reuse is not None else ())
