@@ -46,6 +46,7 @@ _FREEZE_FROM = 5_000  # as the loader: below this, collections are short anyway
 # The files whose code decides what a valid file gives: a change to any of them is a new key.
 _CODE = (
     "files/cache.py",
+    "files/chunks.py",
     "files/load.py",
     "files/problems.py",
     "files/read.py",
