@@ -181,3 +181,35 @@ def test_an_outline_that_does_not_fit_lends_nothing() -> None:
     with contextlib.suppress(TimelineError):
         same(load_text(text_of(parts), "t.toml", reuse=reuse), timeline)
     assert reuse.borrowed == 0
+
+
+def test_an_edited_file_borrows_from_the_entry_of_its_last_version(tmp_path: Path) -> None:
+    """The next process: the entry's key no longer fits the edited bytes, so it is never shown,
+    but its chunks still spare the load the parse of whatever the edit left alone."""
+    path = tmp_path / "timeline.toml"
+    parts = [event(n) for n in range(COUNT)]
+    path.write_text(text_of(parts))
+    cache.load_cached(path)
+    parts[5] = event(5, title="Edited while the app was closed")
+    path.write_text(text_of(parts))
+    reuse = chunks.Reuse()  # as a new process has
+    got, digest = cache.load_cached(path, reuse)
+    assert reuse.parsed == 1 and reuse.borrowed > 10
+    same(got, load_text(text_of(parts), str(path)))
+    assert cache.entry(path, digest) is not None  # the new version is kept for the next opening
+
+
+def test_the_entry_of_another_version_lends_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "timeline.toml"
+    parts = [event(n) for n in range(COUNT)]
+    path.write_text(text_of(parts))
+    cache.load_cached(path)
+    monkeypatch.setattr(cache, "_code_digest", bytes(32))  # as long as a real one
+    assert cache.previous(path) is None
+    parts[5] = event(5, title="Edited")
+    path.write_text(text_of(parts))
+    reuse = chunks.Reuse()
+    cache.load_cached(path, reuse)
+    assert reuse.borrowed == 0

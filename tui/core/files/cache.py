@@ -40,6 +40,8 @@ ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
 _MAGIC = b"policy-tui cache 5\n"
 _KEY_BYTES = 32
+# The magic, the code's digest (``previous`` checks only these), the key (``entry``: all).
+_HEADER = len(_MAGIC) + 2 * _KEY_BYTES
 HEAD_EVENTS = 300  # more than a tall terminal shows: the first paint needs only these
 BLOCK_EVENTS = 10_000
 _FREEZE_FROM = 5_000  # as the loader: below this, collections are short anyway
@@ -123,7 +125,7 @@ class Entry:
     def head(self) -> Timeline | None:
         """The first ``HEAD_EVENTS`` events in date order (what the list shows first)."""
         try:
-            self._file.seek(len(_MAGIC) + _KEY_BYTES)
+            self._file.seek(_HEADER)
             (info, views, _), (rows, lines) = self._block(), self._block()
             return self._timeline(info, views, [(rows, lines)])
         except Exception:  # a damaged entry is a miss; the loader reads the file itself
@@ -132,7 +134,7 @@ class Entry:
     def timeline(self) -> Timeline | None:
         """Every event; None if the entry turns out damaged."""
         try:
-            self._file.seek(len(_MAGIC) + _KEY_BYTES)
+            self._file.seek(_HEADER)
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
             with gc_paused():
@@ -189,6 +191,18 @@ class Entry:
 
 def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
     """The entry cached for ``path`` if it was made from bytes with this digest, else None."""
+    return _open(path, _MAGIC + _code() + key(sha256), name)
+
+
+def previous(path: Path, name: str | None = None) -> Entry | None:
+    """The entry this code made for ``path`` from whatever bytes: after an edit, the file's
+    last version, whose unchanged chunks the new load may borrow (``chunks.Reuse``; a chunk
+    lends only to text identical to its own, so nothing stale can show). None if there is
+    none, or another version of policy-tui made it."""
+    return _open(path, _MAGIC + _code(), name)
+
+
+def _open(path: Path, expected: bytes, name: str | None) -> Entry | None:
     where = entry_path(path)
     if where is None:
         return None
@@ -197,10 +211,10 @@ def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
     except OSError:
         return None
     try:
-        header = file.read(len(_MAGIC) + _KEY_BYTES)
+        header = file.read(_HEADER)
     except OSError:
         header = b""
-    if header != _MAGIC + key(sha256):
+    if not header.startswith(expected) or len(header) != _HEADER:
         file.close()
         return None
     return Entry(file, name or str(path))
@@ -269,7 +283,7 @@ def store(
             len(starts),
             *(_rows(events[i : i + BLOCK_EVENTS], timeline.lines) for i in starts),
         ]
-        parts = [_MAGIC + key(sha256)]
+        parts = [_MAGIC + _code() + key(sha256)]
         for block in blocks:
             data = marshal.dumps(block)
             parts += (len(data).to_bytes(8, "little"), zlib.crc32(data).to_bytes(4, "little"), data)
@@ -413,10 +427,24 @@ def load_cached(
     if data is None:
         data = read_bytes(Path(path))  # raises the loader's message for an unreadable file
         sha256 = file_digest(data)
+    if reuse is None:
+        reuse = Reuse()
+    if not len(reuse):
+        lend_previous(path, reuse)
     timeline = load_bytes(data, str(path), reuse=reuse)
     if keep:
-        store(path, sha256, timeline, reuse.outline() if reuse is not None else ())
+        store(path, sha256, timeline, reuse.outline())
     return timeline, sha256
+
+
+def lend_previous(path: Path, reuse: Reuse) -> None:
+    """Let ``reuse`` lend what the entry of the file's last version holds (an edited file)."""
+    found = previous(path)
+    if found is None:
+        return
+    timeline = found.timeline()  # closes the entry's file
+    if timeline is not None:
+        reuse.lend(timeline, found.outline)
 
 
 def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None) -> None:

@@ -155,6 +155,10 @@ def stages(
             percent = int(share * 100)
             progress(f"loading the rest… {percent}%")
 
+    if not len(opening.reuse):
+        # An edited file: the entry of its last version lends the chunks the edit left alone.
+        progress("loading… (reading what is unchanged since the last opening)")
+        cache.lend_previous(path, opening.reuse)
     timeline = load_text(text, name, loading, reuse=opening.reuse)
     del text
     progress("indexing for search…")
