@@ -30,6 +30,7 @@ from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core.files.cache import Prefetch
+from tui.core.files.chunks import Reuse
 from tui.core.files.collector import end_start
 from tui.core.files.digest import file_digest
 from tui.core.files.editor import EditorError, editor_command, run_editor
@@ -102,8 +103,11 @@ class PolicyApp(App[int]):
         digest: str | None = None,
         watch: bool = True,
         prefetch: Prefetch | None = None,
+        reuse: Reuse | None = None,
     ) -> None:
         super().__init__()
+        # What the last load of the file lends the next: a reload reparses only edited chunks.
+        self._reuse = reuse or Reuse()
         self.today = today or date.today()
         # SHA-256 of the bytes the shown timeline came from: saving refuses when the file differs.
         self.file_digest = digest
@@ -204,7 +208,7 @@ class PolicyApp(App[int]):
 
         if self._head_shown:
             self._wait_for_paint()  # the first frame, with the head's rows, comes first
-        opening = Opening(path, prefetch=self._prefetch)
+        opening = Opening(path, prefetch=self._prefetch, reuse=self._reuse)
         index = None
         try:
             for stage in stages(opening, self.today, self._progress, head_shown=self._head_shown):
@@ -322,15 +326,17 @@ class PolicyApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _reload_worker(self, path: Path) -> None:
-        from tui.core.files.cache import load_cached
+        from tui.core.files import cache
 
         try:
-            timeline, digest = load_cached(path)
+            timeline, digest = cache.load_cached(path, self._reuse, keep=False)
             index = evaluate.Index(timeline.events, today=self.today)
         except TimelineError as exc:
             self.call_from_thread(self._reload_failed, exc)
             return
         self.call_from_thread(self._reloaded, timeline, index, digest)
+        # After the edit is on screen: the next opening of the file needs no parse.
+        cache.keep(path, digest, timeline, self._reuse)
         index.warm()
 
     def _reloaded(self, timeline: Timeline, index: evaluate.Index, digest: str) -> None:
@@ -1012,6 +1018,7 @@ def make_app(
     watch: bool = True,
     prefetch: Prefetch | None = None,
     opening: Opening | None = None,
+    reuse: Reuse | None = None,
 ) -> PolicyApp:
     """The one factory the CLI and the tests share.
 
@@ -1027,7 +1034,7 @@ def make_app(
 
         opening = opening or begin(timeline)
         timeline, path = opening.timeline, opening.path
-        digest, prefetch = opening.digest, opening.prefetch
+        digest, prefetch, reuse = opening.digest, opening.prefetch, opening.reuse
     if timeline is None and path is None:
         raise ValueError("make_app needs a timeline or a path")
     return PolicyApp(
@@ -1039,4 +1046,5 @@ def make_app(
         digest=digest,
         watch=watch,
         prefetch=prefetch,
+        reuse=reuse,
     )

@@ -20,6 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tui.core.files import chunks
+from tui.core.files.chunks import Reuse
 from tui.core.files.collector import paused as gc_paused
 from tui.core.files.locate import event_header_lines
 from tui.core.files.problems import Checker
@@ -48,24 +50,43 @@ def load_timeline(path: str | os.PathLike[str], progress: Progress | None = None
     return load_bytes(read_bytes(path), str(path), progress)
 
 
-def load_bytes(data: bytes, name: str = "<bytes>", progress: Progress | None = None) -> Timeline:
+def load_bytes(
+    data: bytes,
+    name: str = "<bytes>",
+    progress: Progress | None = None,
+    *,
+    reuse: Reuse | None = None,
+) -> Timeline:
     """Decode (UTF-8, an optional byte-order mark), parse and validate a timeline."""
     # decode() has dropped the byte-order mark: a second one is an error, as TOML says.
-    return _load(decode(data, name), name, progress)
+    return _load(decode(data, name), name, progress, reuse)
 
 
-def load_text(text: str, name: str = "<text>", progress: Progress | None = None) -> Timeline:
-    """Parse and validate timeline text; ``name`` is the path that messages show."""
-    return _load(text.removeprefix("\ufeff"), name, progress)
+def load_text(
+    text: str,
+    name: str = "<text>",
+    progress: Progress | None = None,
+    *,
+    reuse: Reuse | None = None,
+) -> Timeline:
+    """Parse and validate timeline text; ``name`` is the path that messages show.
+
+    ``reuse`` (``chunks.Reuse``) lends the events of the chunks an earlier load of the same file
+    parsed, and is left holding this load's: an edit of one event reparses one chunk."""
+    return _load(text.removeprefix("\ufeff"), name, progress, reuse)
 
 
-def _load(text: str, name: str, progress: Progress | None = None) -> Timeline:
+def _load(
+    text: str, name: str, progress: Progress | None = None, reuse: Reuse | None = None
+) -> Timeline:
     try:
-        fast = _load_valid(text, name, progress)
+        fast = _load_valid(text, name, progress, reuse)
     except RecursionError:
         fast = None
     if fast is not None:
         return fast
+    if reuse is not None:
+        reuse.clear()  # nothing a careful load sees is lent: it did not parse chunk by chunk
     checker = Checker(text, name)
     try:
         timeline = checker.check(parse(text, name))
@@ -94,7 +115,6 @@ def _load(text: str, name: str, progress: Progress | None = None) -> Timeline:
 # Anything unusual (a chunk that does not parse, a key in two chunks, any problem at all) makes
 # it give up and return None: the careful path below then reports exactly what it always has.
 
-_CHUNK_CHARS = 1_000_000
 _PLAIN_HEADER = "\n[[events]]"
 # A line opening an array of tables other than a plain [[events]] or [[events.…]] header (an
 # indented, spaced or quoted ``events``): then header lines cannot simply be counted.
@@ -173,21 +193,6 @@ def _parse_chunk(chunk: str) -> dict[str, Any] | None:
         return None
 
 
-def _chunk_starts(text: str) -> list[int]:
-    """Offsets of plain ``[[events]]`` lines about every _CHUNK_CHARS characters.
-
-    Any subset of the real headers would do: each chunk then parses exactly as that part of the
-    whole file does. A header-like line inside a multi-line string leaves that string open at
-    the end of the chunk before it, which then fails to parse, so the careful path takes over.
-    """
-    starts = []
-    found = text.find(_PLAIN_HEADER)
-    while found >= 0:
-        starts.append(found + 1)
-        found = text.find(_PLAIN_HEADER, found + _CHUNK_CHARS)
-    return starts
-
-
 def _header_lines(chunk: str, first_line: int, expected: int) -> list[int] | None:
     """1-based lines of the events of a chunk that starts with a plain header, or None.
 
@@ -207,9 +212,14 @@ def _header_lines(chunk: str, first_line: int, expected: int) -> list[int] | Non
     return lines if len(lines) == expected else None
 
 
-def _load_valid(text: str, name: str, progress: Progress | None) -> Timeline | None:
-    """The timeline, if the file is valid and plain enough for the fast path; else None."""
-    starts = _chunk_starts(text)
+def _load_valid(
+    text: str, name: str, progress: Progress | None, reuse: Reuse | None = None
+) -> Timeline | None:
+    """The timeline, if the file is valid and plain enough for the fast path; else None.
+
+    With ``reuse``, chunks seen by the last load of the file are borrowed, not parsed, and
+    ``reuse`` is left holding this load's chunks."""
+    starts = chunks.starts(text)
     if not starts:
         return None
     head = _parse_chunk(text[: starts[0]])
@@ -221,9 +231,22 @@ def _load_valid(text: str, name: str, progress: Progress | None) -> Timeline | N
     lines: list[int] | None = []
     line = text.count("\n", 0, starts[0]) + 1
     validate = EventModel.model_validate
+    seen: dict[bytes, chunks.Lent] = {}
+    borrowed: set[int] = set()  # id() of every borrowed event
+    parsed = 0
     with _gc_paused():
         for start, end in itertools.pairwise(bounds):
             chunk = text[start:end]
+            key = chunks.digest(chunk) if reuse is not None else b""
+            lent = reuse.get(key) if reuse is not None else None
+            if lent is not None and lines is not None:
+                events += lent.events
+                borrowed.update(map(id, lent.events))
+                lines += [line + offset for offset in lent.lines]
+                seen[key] = chunks.Lent(lent.events, lent.lines, line)
+                line += chunk.count("\n")
+                continue
+            parsed += 1
             data = _parse_chunk(chunk)
             if data is None:
                 return None
@@ -232,12 +255,15 @@ def _load_valid(text: str, name: str, progress: Progress | None) -> Timeline | N
                 return None
             head.update(data)
             try:
-                events.extend(map(to_event, map(validate, raw)))
+                part = list(map(to_event, map(validate, raw)))
             except ValidationError:
                 return None
+            events += part
             if lines is not None:
                 found = _header_lines(chunk, line, len(raw))
                 lines = None if found is None else lines + found
+                if found is not None and reuse is not None and not data and chunks.lendable(chunk):
+                    seen[key] = chunks.Lent(part, [at - line for at in found], line)
             line += chunk.count("\n")
             del data, raw
             if progress is not None:
@@ -262,10 +288,16 @@ def _load_valid(text: str, name: str, progress: Progress | None) -> Timeline | N
         return None
     if lines is None:
         lines = event_header_lines(text, len(events)) or []
-    return Timeline(
+    ordered = reuse.in_date_order(events, borrowed) if reuse is not None else None
+    timeline = Timeline(
         info=info,
-        events=events,
+        events=events if ordered is None else ordered,
         views=views,
         path=name,
         lines=dict(zip((e.id for e in events), lines, strict=False)),
+        presorted=ordered is not None,
     )
+    if reuse is not None:
+        reuse.replace(seen, timeline.events)
+        reuse.parsed, reuse.borrowed = parsed, len(starts) - parsed
+    return timeline
