@@ -10,7 +10,9 @@ Each measurement runs in a fresh interpreter with its own cache folder. Per size
   2 worker processes, then the FTS5 index).
 - warm: the same again with the cache the cold run left.
 - filter: the keystrokes ``benchmarks/run.py``'s filter section types (each valid prefix of its
-  six words), engine-level: parse + evaluate + the first 50 rows read; and the five facet counts.
+  six words), engine-level: parse + evaluate (all kept positions, in date order) + the first 50
+  rows read; the prototype also before its FTS index (``scan_``) and as count + first screen
+  by LIMIT (``page_``); and the five facet counts.
 - reload: a one-event title edit saved to a copy of the file, then the time until the edited
   title can be read (today: ``load_cached`` + ``Index`` as the app's reload worker does).
 
@@ -153,6 +155,10 @@ def child_sqlite(path: str, mode: str, workers: str) -> dict[str, Any]:
     store.build_search()
     out["search_ready"] = time.perf_counter() - start
     out.update(_latencies(lambda q: store.rows(store.filter(q)[:SCREEN])))
+    # On demand instead: the count and the first screen by LIMIT, no list of kept rowids.
+    if hasattr(store, "page"):
+        paged = _latencies(lambda q: store.page(q, 0, SCREEN))
+        out.update({f"page_{k}": v for k, v in paged.items()})
     out["facets"] = _facets(store.facet_counts)
     out["events"] = len(store)
     out["db_mb"] = store.db.stat().st_size / 1e6

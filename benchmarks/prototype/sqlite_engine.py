@@ -48,16 +48,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tui.core.query.language import Query, normalize
+from tui.core.query.language import Query, normalize, selected
 from tui.core.query.textindex import FS, prepare_texts
 from tui.core.time.span import FOREVER, OPEN_STATUSES
 from tui.core.timeline.countries import country_name
 from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.event import Action, Event, Source, Status, TimelineInfo
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _HEADER = b"\n[[events]]"
-_CUT_MASK = 0x1FF  # a header starts a chunk when the CRC of its first bytes ends in 9 zero bits
+_CUT_MASK = 0x7F  # a header starts a chunk when the CRC of its first bytes ends in 7 zero bits
 _CUT_PROBE = 96  # bytes after the header that decide: the id line and a little more
 _POS_BITS = 20
 _CODE = ("timeline/model.py", "timeline/dates.py", "timeline/countries.py", "timeline/event.py")
@@ -66,7 +66,8 @@ _SINGLE = {"country", "action", "status"}
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
-CREATE TABLE chunks (id INTEGER PRIMARY KEY, seq INTEGER, digest BLOB, first_line INTEGER);
+CREATE TABLE chunks (id INTEGER PRIMARY KEY, seq INTEGER, digest BLOB, first_line INTEGER,
+                     size INTEGER, newlines INTEGER);
 CREATE TABLE events (rowid INTEGER PRIMARY KEY, id TEXT, s_day INTEGER, s_prec INTEGER,
                      s_end INTEGER, span_end INTEGER, force_end INTEGER, status TEXT,
                      action TEXT, country TEXT, title TEXT, line INTEGER, record BLOB);
@@ -127,7 +128,6 @@ def split(path: Path) -> tuple[str, list[int]]:
     the whole file is never in memory."""
     sha = hashlib.sha256()
     starts: list[int] = []
-    crc = zlib.crc32
     with path.open("rb") as file:
         base, buf = 0, b""
         while True:
@@ -139,7 +139,7 @@ def split(path: Path) -> tuple[str, list[int]]:
                 found = buf.find(_HEADER, pos)
                 if found < 0 or (block and found + 1 + _CUT_PROBE > len(buf)):
                     break
-                if not starts or crc(buf[found + 1 : found + 1 + _CUT_PROBE]) & _CUT_MASK == 0:
+                if not starts or _cuts(buf, found):
                     starts.append(base + found + 1)
                 pos = found + 1
             if not block:
@@ -149,6 +149,22 @@ def split(path: Path) -> tuple[str, list[int]]:
     if not starts:
         raise Invalid("no plain [[events]] header")
     return sha.hexdigest(), starts
+
+
+def _cuts(buf: bytes, found: int) -> bool:
+    """Whether the header after ``buf[found]`` (a newline) starts a chunk."""
+    return zlib.crc32(buf[found + 1 : found + 1 + _CUT_PROBE]) & _CUT_MASK == 0
+
+
+def _starts(region: bytes) -> list[int]:
+    """Chunk starts in ``region``, which starts with a header: as ``split`` cuts a file."""
+    starts = [0]
+    found = region.find(_HEADER)
+    while found >= 0:
+        if _cuts(region, found):
+            starts.append(found + 1)
+        found = region.find(_HEADER, found + 1)
+    return starts
 
 
 def _read(file: Any, start: int, end: int) -> bytes:
@@ -309,6 +325,18 @@ class Store:
         with self._lock:
             return [r for (r,) in self.conn.execute(sql, params)]
 
+    def page(self, query: Query, offset: int = 0, limit: int = 50) -> tuple[int, list[Event]]:
+        """How many events the query keeps, and ``limit`` of them from ``offset`` in date
+        order: a screen read on demand, without the list of all kept rowids."""
+        where, params = self.where(query)
+        order = "ORDER BY s_day, s_prec, s_end, id LIMIT ? OFFSET ?"
+        with self._lock:
+            count = self.conn.execute(f"SELECT count(*) FROM events WHERE {where}", params)
+            total = int(count.fetchone()[0])
+            sql = f"SELECT record FROM events WHERE {where} {order}"
+            rows = self.conn.execute(sql, [*params, limit, offset]).fetchall()
+        return total, [_event(r) for (r,) in rows]
+
     def first(self, count: int = 50) -> list[Event]:
         """The first ``count`` events in date order (a first screen, no filter)."""
         sql = "SELECT record FROM events ORDER BY s_day, s_prec, s_end, id LIMIT ?"
@@ -327,18 +355,34 @@ class Store:
         return [_event(found[r]) for r in rowids]
 
     def facet_counts(self, query: Query, facet: str) -> list[tuple[str, int]]:
+        """(value, count) on the query without the facet's own terms, as ``Index`` gives
+        them: by count, then value; selected values listed even at 0."""
         where, params = self.where(query.without_facet(facet))
         if facet in _SINGLE:
             sql = f"SELECT {facet}, count(*) FROM temp.kept GROUP BY {facet}"
-        else:
+        else:  # the spelling of the value's first event, as the Index shows it
             sql = (
-                f"SELECT min(display), count(*) FROM ev_{facet} WHERE event IN "
+                f"SELECT display, count(*), min(event) FROM ev_{facet} WHERE event IN "
                 "(SELECT event FROM temp.kept) GROUP BY key"
             )
         with self._lock:
             self._keep(where, params)
-            rows = self.conn.execute(sql).fetchall()
-        return sorted(rows, key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
+            counts = {row[0]: row[1] for row in self.conn.execute(sql)}
+            listed = {normalize(facet, value) for value in counts}
+            for value in sorted(selected(query, facet)):
+                key = normalize(facet, value)
+                if key not in listed:
+                    listed.add(key)
+                    counts[self._spelling(facet, key) or value] = 0
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
+
+    def _spelling(self, facet: str, key: str) -> str | None:
+        if facet in _SINGLE:
+            sql = f"SELECT {facet} FROM events WHERE {facet} = ? LIMIT 1"
+        else:
+            sql = f"SELECT display FROM ev_{facet} WHERE key = ? ORDER BY event LIMIT 1"
+        row = self.conn.execute(sql, (key,)).fetchone()
+        return None if row is None else str(row[0])
 
     def _keep(self, where: str, params: list[Any]) -> None:
         """The events a WHERE clause keeps, in ``temp.kept``: the five facets of one query
@@ -410,52 +454,94 @@ class Store:
         self.fts_ready = True
 
     def reload(self) -> int:
-        """Bring the database up to the file's bytes; the number of chunks parsed again."""
-        digest, starts = split(self.path)
-        bounds = [*starts, self.path.stat().st_size]
-        conn = self.conn
-        with self._lock, self.path.open("rb") as file:
+        """Bring the database up to the file's bytes; the number of chunks parsed again.
+
+        The old chunks are matched from the start of the file and from its end, by size and
+        digest, until one differs; only the bytes between are cut and parsed again."""
+        conn, path = self.conn, self.path
+        with self._lock, path.open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+            size = file.seek(0, os.SEEK_END)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 if _meta(conn, "digest") == digest:  # another process reloaded it already
                     conn.execute("COMMIT")
                     return 0
-                head = _read(file, 0, starts[0])
-                _check_head(head.removeprefix(b"\xef\xbb\xbf"), str(self.path), conn)
-                old = {bytes(d): cid for cid, d in conn.execute("SELECT id, digest FROM chunks")}
-                next_id = 1 + max(old.values(), default=-1)
-                kept, parsed = set(), 0
-                conn.execute("DELETE FROM chunks")
-                fts = _has_fts(conn)
-                line = head.count(b"\n") + 1
-                for seq, (start, end) in enumerate(itertools.pairwise(bounds)):
-                    data = _read(file, start, end)
-                    d = _digest(data)
-                    if d in old and old[d] not in kept:
-                        cid = old[d]
-                    else:
-                        cid, next_id = next_id, next_id + 1
-                        rows = parse_chunk(data.decode("utf-8"), cid)
-                        insert(conn, rows)
-                        if fts:
-                            conn.executemany(
-                                "INSERT INTO fts(rowid, text) VALUES (?, ?)",
-                                rows["texts"],
-                            )
-                        parsed += 1
-                    kept.add(cid)
-                    conn.execute("INSERT INTO chunks VALUES (?,?,?,?)", (cid, seq, d, line))
-                    line += data.count(b"\n")
-                for cid in old.values():
-                    if cid not in kept:
-                        _drop_chunk(conn, cid, fts)
-                _check_links(conn)
+                parsed = self._replace_middle(file, size)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
         return parsed
+
+    def _replace_middle(self, file: Any, size: int) -> int:
+        conn = self.conn
+        head = (-1, _meta(conn, "head_digest"), _meta(conn, "head_size"), 0)
+        sql = "SELECT id, digest, size, newlines FROM chunks ORDER BY seq"
+        pieces = [head, *conn.execute(sql)]
+        front, lo = 0, 0
+        while front < len(pieces) and _same(file, lo, pieces[front], lo, size):
+            lo, front = lo + pieces[front][2], front + 1
+        back, hi = len(pieces), size
+        while back > max(front, 1) and _same(
+            file, hi - pieces[back - 1][2], pieces[back - 1], lo, hi
+        ):
+            hi, back = hi - pieces[back - 1][2], back - 1
+        # The bytes between must be whole [[events]] tables: else the neighbours go too.
+        while front > 0 and not (lo > 0 and _read(file, lo - 1, lo - 1 + len(_HEADER)) == _HEADER):
+            front -= 1
+            lo -= pieces[front][2]
+        while back < len(pieces) and _read(file, hi - 1, hi) != b"\n":
+            hi, back = hi + pieces[back][2], back + 1
+        region = _read(file, lo, hi)
+        fts = _has_fts(conn)
+        new: list[tuple[int, int, bytes, int, int]] = []  # id, digest, size, newlines
+        if region:
+            starts = [0] if front > 0 else []
+            if front == 0:  # the head changed: check it again, cut where split would
+                first = region.find(_HEADER) + 1
+                if first == 0 and back < len(pieces):
+                    first = len(region)  # all head: the kept chunks follow
+                elif first == 0:
+                    raise Invalid("no plain [[events]] header")
+                head_bytes = region[:first]
+                _check_head(head_bytes.removeprefix(b"\xef\xbb\xbf"), str(self.path), conn)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [("head_digest", _digest(head_bytes)), ("head_size", first)],
+                )
+                starts = [first]
+            starts = starts[:1] + [starts[0] + s for s in _starts(region[starts[0] :])[1:]]
+            next_id = 1 + (conn.execute("SELECT max(id) FROM chunks").fetchone()[0] or 0)
+            bounds = [*starts, len(region)] if starts[0] < len(region) else []
+            for start, end in itertools.pairwise(bounds):
+                data = region[start:end]
+                rows = parse_chunk(data.decode("utf-8"), next_id)
+                insert(conn, rows)
+                if fts:
+                    conn.executemany("INSERT INTO fts(rowid, text) VALUES (?, ?)", rows["texts"])
+                new.append((next_id, _digest(data), len(data), data.count(b"\n")))
+                next_id += 1
+        for cid, *_ in pieces[max(front, 1) : back]:
+            _drop_chunk(conn, cid, fts)
+        kept = [p for p in pieces[1:front]] + new + [p for p in pieces[back:]]
+        head_lines = 1 + _read(file, 0, int(_meta(conn, "head_size"))).count(b"\n")
+        rows, line = [], head_lines
+        for seq, (cid, chunk_digest, chunk_size, newlines) in enumerate(kept):
+            rows.append((cid, seq, chunk_digest, line, chunk_size, newlines))
+            line += newlines
+        conn.execute("DELETE FROM chunks")
+        conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?)", rows)
+        _check_links(conn)
+        return len(new)
+
+
+def _same(file: Any, start: int, piece: tuple[Any, ...], lo: int, hi: int) -> bool:
+    """Whether the bytes at ``start`` (kept within lo..hi) are the old chunk ``piece``."""
+    _, digest, size, _ = piece
+    inside = lo <= start and start + size <= hi
+    return inside and _digest(_read(file, start, start + size)) == digest
 
 
 def _drop_chunk(conn: sqlite3.Connection, cid: int, fts: bool) -> None:
@@ -653,12 +739,14 @@ def _fill(
     done[0] = (_digest(first), first.count(b"\n"))
     line = head.count(b"\n") + 1
     chunks = []
-    for cid in range(len(tasks)):
+    for cid, start, end in tasks:
         chunk_digest, newlines = done[cid]
-        chunks.append((cid, cid, chunk_digest, line))
+        chunks.append((cid, cid, chunk_digest, line, end - start, newlines))
         line += newlines
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO chunks VALUES (?,?,?,?)", chunks)
+    conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?)", chunks)
+    head_meta = [("head_digest", _digest(head)), ("head_size", len(head))]
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", head_meta)
     conn.execute("COMMIT")
     conn.executescript("CREATE INDEX IF NOT EXISTS events_id ON events (id);")
     _check_links(conn)
@@ -682,7 +770,11 @@ def _careful(path: Path, conn: sqlite3.Connection) -> str:
     conn.execute(
         "INSERT OR REPLACE INTO meta VALUES ('views', ?)", (marshal.dumps(timeline.views),)
     )
-    conn.execute("INSERT INTO chunks VALUES (0, 0, ?, 1)", (_digest(data),))
+    # One chunk from the start, and a head no reload can match: a reload reads it all again.
+    chunk = (_digest(data), len(data), data.count(b"\n"))
+    conn.execute("INSERT INTO chunks VALUES (0, 0, ?, 1, ?, ?)", chunk)
+    head_meta = [("head_digest", b""), ("head_size", 0)]
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", head_meta)
     lines = timeline.lines
     events = (
         (i, e, None if e.id not in lines else lines[e.id] - 1)
