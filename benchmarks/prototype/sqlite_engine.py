@@ -58,6 +58,8 @@ from tui.core.timeline.event import Action, Event, Source, Status, TimelineInfo
 SCHEMA_VERSION = 2
 _HEADER = b"\n[[events]]"
 _CUT_MASK = 0x7F  # a header starts a chunk when the CRC of its first bytes ends in 7 zero bits
+# The first chunk holds at least this many events: a first screen, read before the rest.
+_FIRST_EVENTS = 300
 _CUT_PROBE = 96  # bytes after the header that decide: the id line and a little more
 _POS_BITS = 20
 _CODE = ("timeline/model.py", "timeline/dates.py", "timeline/countries.py", "timeline/event.py")
@@ -128,6 +130,7 @@ def split(path: Path) -> tuple[str, list[int]]:
     the whole file is never in memory."""
     sha = hashlib.sha256()
     starts: list[int] = []
+    seen = 0
     with path.open("rb") as file:
         base, buf = 0, b""
         while True:
@@ -139,7 +142,9 @@ def split(path: Path) -> tuple[str, list[int]]:
                 found = buf.find(_HEADER, pos)
                 if found < 0 or (block and found + 1 + _CUT_PROBE > len(buf)):
                     break
-                if not starts or _cuts(buf, found):
+                seen += 1
+                past_first = seen > _FIRST_EVENTS or len(starts) > 1
+                if not starts or (past_first and _cuts(buf, found)):
                     starts.append(base + found + 1)
                 pos = found + 1
             if not block:
