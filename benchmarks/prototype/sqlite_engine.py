@@ -43,7 +43,7 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -122,38 +122,46 @@ def code_digest() -> str:
 
 
 _BLOCK = 16 << 20
+_FIRST_BLOCK = 1 << 20
 
 
 def split(path: Path) -> tuple[str, list[int]]:
     """The file's SHA-256 and where its chunks start: at some plain ``[[events]]`` lines, chosen
-    by the bytes that follow them (an edit moves no other chunk's boundary). Read in blocks:
-    the whole file is never in memory."""
+    by the bytes that follow them (an edit moves no other chunk's boundary)."""
     sha = hashlib.sha256()
-    starts: list[int] = []
-    seen = 0
     with path.open("rb") as file:
-        base, buf = 0, b""
-        while True:
-            block = file.read(_BLOCK)
-            sha.update(block)
-            buf += block
-            pos = 0
-            while True:
-                found = buf.find(_HEADER, pos)
-                if found < 0 or (block and found + 1 + _CUT_PROBE > len(buf)):
-                    break
-                seen += 1
-                past_first = seen > _FIRST_EVENTS or len(starts) > 1
-                if not starts or (past_first and _cuts(buf, found)):
-                    starts.append(base + found + 1)
-                pos = found + 1
-            if not block:
-                break
-            keep = found if found >= 0 else max(pos, len(buf) - len(_HEADER))
-            buf, base = buf[keep:], base + keep
+        starts = list(_scan(file, sha))
     if not starts:
         raise Invalid("no plain [[events]] header")
     return sha.hexdigest(), starts
+
+
+def _scan(file: Any, sha: Any) -> Iterator[int]:
+    """``split``'s chunk starts, each as soon as it is found, ``sha`` fed all the bytes read.
+    Read in blocks, the first one small: the whole file is never in memory, and the first
+    chunk is known after its first megabyte or so."""
+    seen, count, size = 0, 0, _FIRST_BLOCK
+    base, buf = 0, b""
+    while True:
+        block = file.read(size)
+        size = _BLOCK
+        sha.update(block)
+        buf += block
+        pos = 0
+        while True:
+            found = buf.find(_HEADER, pos)
+            if found < 0 or (block and found + 1 + _CUT_PROBE > len(buf)):
+                break
+            seen += 1
+            past_first = seen > _FIRST_EVENTS or count > 1
+            if not count or (past_first and _cuts(buf, found)):
+                count += 1
+                yield base + found + 1
+            pos = found + 1
+        if not block:
+            return
+        keep = found if found >= 0 else max(pos, len(buf) - len(_HEADER))
+        buf, base = buf[keep:], base + keep
 
 
 def _cuts(buf: bytes, found: int) -> bool:
@@ -705,9 +713,25 @@ def _fill(
     on_first: Any,
     pool: Any,
 ) -> str:
-    digest, starts = split(path)
-    size = path.stat().st_size
-    bounds = [*starts, size]
+    # The first chunk is parsed here as soon as its end is found: the first screen needs only
+    # it. The workers get the others once the whole file is cut.
+    sha = hashlib.sha256()
+    with path.open("rb") as scanned, path.open("rb") as file:
+        found = _scan(scanned, sha)
+        starts = list(itertools.islice(found, 2))
+        if not starts:
+            raise Invalid("no plain [[events]] header")
+        head = _read(file, 0, starts[0])
+        first = _read(file, starts[0], starts[1]) if len(starts) > 1 else file.read()
+        conn.execute("BEGIN")
+        _check_head(head.removeprefix(b"\xef\xbb\xbf"), str(path), conn)
+        insert(conn, parse_chunk(first.decode("utf-8"), 0))
+        conn.execute("COMMIT")
+        if on_first is not None:
+            on_first(store)
+        starts += found
+    digest = sha.hexdigest()
+    bounds = [*starts, path.stat().st_size]
     tasks = [(cid, start, end) for cid, (start, end) in enumerate(itertools.pairwise(bounds))]
     dbs = [str(e) for e in extra] if mode == "attach" else [str(store.db)] * workers
     shares = [tasks[1 + k :: workers] for k in range(workers)]
@@ -716,16 +740,6 @@ def _fill(
         pending = pool.map_async(
             _worker, [(str(path), dbs[k], shares[k], mode) for k in range(workers)]
         )
-    with path.open("rb") as file:
-        head = _read(file, 0, starts[0])
-        first = _read(file, starts[0], bounds[1])
-    conn.execute("BEGIN")
-    _check_head(head.removeprefix(b"\xef\xbb\xbf"), str(path), conn)
-    # The first chunk here, at once: the first screen needs only it.
-    insert(conn, parse_chunk(first.decode("utf-8"), 0))
-    conn.execute("COMMIT")
-    if on_first is not None:
-        on_first(store)
     if pending is None:
         results = [_worker((str(path), str(store.db), tasks[1:], "shared"))]
     else:
