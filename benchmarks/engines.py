@@ -198,10 +198,10 @@ def child_reload_today(path: str, preimport: str) -> dict[str, Any]:
     from datetime import date
 
     from tui.core.files.cache import load_cached
-    from tui.core.query import language as q
+    from tui.core.query.evaluate import Index
 
     timeline, _ = load_cached(Path(path))  # warm: the cache entry is there
-    index = q.Index(timeline.events, today=date.today())
+    index = Index(timeline.events, today=date.today())
     index.warm()
     if preimport == "yes":  # as after a cold opening: the loader is imported already
         import tui.core.files.load  # noqa: F401
@@ -209,7 +209,7 @@ def child_reload_today(path: str, preimport: str) -> dict[str, Any]:
     start = time.perf_counter()
     cpu = time.process_time()
     timeline, _ = load_cached(Path(path))
-    index = q.Index(timeline.events, today=date.today())
+    index = Index(timeline.events, today=date.today())
     found = timeline.get(ident)
     assert found is not None and found.title == title
     return {"reload": time.perf_counter() - start, "reload_cpu": time.process_time() - cpu}

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tui.core.files.load import load_bytes
-from tui.core.query.language import FACETS, Index, parse
+from tui.core.query.evaluate import Index
+from tui.core.query.language import FACETS, parse
 from tui.core.timeline.errors import TimelineError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

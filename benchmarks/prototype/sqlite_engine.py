@@ -48,7 +48,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tui.core.query.language import Query, normalize, selected
+from tui.core.query.edit import selected
+from tui.core.query.language import Query, normalize
 from tui.core.query.textindex import FS, prepare_texts
 from tui.core.time.span import FOREVER, OPEN_STATUSES
 from tui.core.timeline.countries import country_name
@@ -592,15 +593,16 @@ def _check_links(conn: sqlite3.Connection) -> None:
 
 def _check_head(head: bytes, name: str, conn: sqlite3.Connection) -> None:
     """The text before the first event: [timeline] and [views], checked by the loader."""
-    from tui.core.files.load import _Checker, _parse_chunk
+    from tui.core.files.load import _parse_chunk
+    from tui.core.files.problems import Checker
 
     text = head.decode("utf-8").removeprefix("\ufeff")
     data = _parse_chunk(text)
     if data is None or "events" in data or any(k not in ("timeline", "views") for k in data):
         raise Invalid("head")
-    checker = _Checker(text, name)
-    info = checker._info(data.get("timeline"))
-    views = checker._views(data.get("views"))
+    checker = Checker(text, name)
+    info = checker.info(data.get("timeline"))
+    views = checker.views(data.get("views"))
     if checker.problems:
         raise Invalid("head problems")
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('info', ?)", (marshal.dumps(tuple(info)),))
