@@ -16,13 +16,14 @@ from textual.message_pump import MessagePump
 from textual.timer import Timer
 
 from tui.core.query import language as q
+from tui.core.query.shown import Shown
 
 
 @dataclass(frozen=True, slots=True)
 class FilterResult:
     text: str
     query: q.Query
-    view: list[int]
+    shown: Shown  # the kept events, for the list and the timeline view
     index: q.Index  # what the view's numbers index (a reload may have replaced it since)
 
 
