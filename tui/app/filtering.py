@@ -24,7 +24,7 @@ class FilterResult:
     text: str
     query: q.Query
     shown: Shown  # the kept events, for the list and the timeline view
-    index: q.Index  # what the view's numbers index (a reload may have replaced it since)
+    index: q.Index  # what filtered it (a reload may have replaced it since)
 
 
 class FilterScheduler:

@@ -7,9 +7,11 @@ command line read the same query.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.core.query import language as q
+from tui.core.text.present import display_path
 from tui.core.text.sanitize import clean
 
 if TYPE_CHECKING:
@@ -74,6 +76,18 @@ class QueryBox:
     def applied(self, text: str, query: q.Query) -> None:
         """This query's result is on screen now."""
         self.text, self.query = text, query
+
+    def with_facet(self, facet: str, values: Sequence[str]) -> str | None:
+        """The text with ``facet`` set to ``values``; None when the query on screen has them
+        already (the pane was redrawn from it: nothing new from the user)."""
+        wanted = {v.casefold() for v in values}
+        if wanted == {v.casefold() for v in q.selected(self.query, facet)}:
+            return None
+        return q.with_facet(self.text, facet, values)
+
+    def command_line(self, path: str | None) -> str:
+        """The shell command that lists the view on screen (exact, unsanitised: for copying)."""
+        return q.command_line(self.text, display_path(path) if path else None)
 
     @property
     def has_message(self) -> bool:

@@ -27,7 +27,6 @@ from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core.query import language as q
 from tui.core.query.shown import Shown
-from tui.core.text.present import display_path
 from tui.core.text.sanitize import clean, quote
 from tui.core.timeline.event import Event
 
@@ -111,8 +110,13 @@ class MainScreen(Screen[None]):
         self._shown_index: q.Index | None = None  # the index of the result on screen
         self._follow_pending = False
         self._warm_started = False
+        self._mounted = False
+        self._early: FilterResult | None = None  # the first result, if in before the panes
 
     def compose(self) -> ComposeResult:
+        # The first filter starts before the panes are made, at once (no debounce): its result
+        # is then usually in for the first frame (begun in on_mount, it came a frame later).
+        self._run_filter(self.query_box.initial, immediate=True)
         yield TimelineHeader(id="header")
         with Horizontal(id="body"):
             yield FilterPane(id="filters")
@@ -129,8 +133,7 @@ class MainScreen(Screen[None]):
 
     @property
     def closing(self) -> bool:
-        """The app has begun to close (its widgets and screens go), while timers and workers
-        may still call back: each such callback checks this first."""
+        """The app is closing while timers and workers may still call back (PolicyApp.closing)."""
         try:
             app = self.app
         except NoActiveAppError:
@@ -148,19 +151,21 @@ class MainScreen(Screen[None]):
         return self._current
 
     def on_mount(self) -> None:
-        # The first filter, at once (no debounce) for the first paint; the Input.Changed that
-        # setting the box's value fires is then recognised as already requested.
-        self._run_filter(self.query_box.initial, immediate=True)
+        self._show_query_message()  # an invalid --query, said under the box now it is there
+        # The Input.Changed this fires is recognised as already requested (see compose).
         self.query_one("#search", Input).value = self.query_box.initial
         self.query_one(EventList).focus()
         if self.explorer.load_path is None and self._goto:
             # Applied with the first filter result, so the initial query cannot undo it.
             self._pending_goto, self._goto = self._goto, None
+        early, self._early = self._early, None
+        self._mounted = True
+        if early is not None:
+            self._apply_filter(early)
         self.explorer.loader.start()
 
     def timeline_replaced(self, index: q.Index, *, loading: bool) -> None:
-        """The app shows another version of the timeline: keep the query, the highlighted
-        event and the scroll."""
+        """Another version of the timeline: keep the query, the highlighted event, the scroll."""
         self._index = index
         self._every = Shown.every(self.explorer.timeline.events)
         events = self.query_one(EventList)
@@ -250,7 +255,10 @@ class MainScreen(Screen[None]):
         # Typed on meanwhile: this result is already out of date, the newest query runs now.
         current = self.filters.finished(start_next=not self.closing)
         if current and not self.closing and result is not None and result.index is self._index:
-            self._apply_filter(result)
+            if self._mounted:
+                self._apply_filter(result)
+            else:
+                self._early = result  # before the panes: shown once they are mounted
 
     def _apply_filter(self, result: FilterResult) -> None:
         self._shown_index = result.index
@@ -383,11 +391,9 @@ class MainScreen(Screen[None]):
 
     @on(FilterPane.FacetsChanged)
     def _facets_changed(self, message: FilterPane.FacetsChanged) -> None:
-        box = self.query_box
-        current = {v.casefold() for v in q.selected(box.query, message.facet)}
-        if {v.casefold() for v in message.values} == current:
-            return  # the list was redrawn from the query; nothing new from the user
-        self._set_query_text(q.with_facet(box.text, message.facet, message.values))
+        text = self.query_box.with_facet(message.facet, message.values)
+        if text is not None:
+            self._set_query_text(text)
 
     @on(FilterPane.RangeChanged)
     def _range_changed(self, message: FilterPane.RangeChanged) -> None:
@@ -408,8 +414,7 @@ class MainScreen(Screen[None]):
 
     def command_line(self) -> str:
         """The shell command that lists the current view (exact, unsanitised: for copying)."""
-        path = self.explorer.timeline.path
-        return q.command_line(self.query_box.text, display_path(path) if path else None)
+        return self.query_box.command_line(self.explorer.timeline.path)
 
     # -- the current event -------------------------------------------------------------------
 

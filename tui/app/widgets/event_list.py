@@ -1,8 +1,8 @@
 """The event list: a line-API ScrollView that renders only the rows on screen.
 
 A widget per row (``ListView``) takes ~47 s to mount 10,000 items; this list draws rows on
-demand from a plain sequence of events and a list of indices, so 100,000 events mount and
-re-filter without creating a single child widget.
+demand from the filtered events (``tui.core.query.shown.Shown``, shared with the timeline
+view), so 100,000 events mount and re-filter without creating a single child widget.
 """
 
 from __future__ import annotations
