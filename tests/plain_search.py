@@ -16,7 +16,7 @@ from datetime import date
 from itertools import compress, repeat
 from operator import contains
 
-from tui.core.query.language import Index
+from tui.core.query.evaluate import Index
 from tui.core.query.textindex import TextIndex, indices_to_bits
 from tui.core.timeline.event import Event
 

@@ -11,7 +11,8 @@ from itertools import pairwise
 
 import pytest
 
-from tui.core.time.layout import MIN_DAYS, MONTH_NAMES, Scale, Tick, axis_lines, ticks
+from tui.core.time.axis import MONTH_NAMES, Tick, axis_lines, ticks
+from tui.core.time.scale import MIN_DAYS, Scale
 
 ZOOM_STEP = 2.0  # tui.app.widgets.timeline_view.ZOOM_STEP (the core does not import the app)
 AROUND = date(2018, 4, 16)

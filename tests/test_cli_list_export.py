@@ -497,7 +497,8 @@ def test_list_and_export_never_import_textual(timeline: Path) -> None:
         f"assert main(['list', {str(timeline)!r}, '--format', 'json']) == 0\n"
         f"assert main(['export', {str(timeline)!r}, '--to', 'ics']) == 0\n"
         f"assert main(['export', {str(timeline)!r}, '--to', 'timelinejs']) == 0\n"
-        "import tui.core.query.language, tui.core.query.textindex\n"
+        "import tui.core.query.language, tui.core.query.edit, tui.core.query.evaluate\n"
+        "import tui.core.query.printing, tui.core.query.textindex\n"
         "import tui.core.export.markdown, tui.core.export.csv\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "assert not bad, bad\n"
@@ -572,7 +573,8 @@ def test_export_timelinejs_warns_about_an_unreadable_number_of_rows(tmp_path: Pa
 
 def test_the_documented_examples_make_readable_timelinejs_embeds() -> None:
     from tui.core.export.timelinejs import rows_warning
-    from tui.core.query.language import Index, parse
+    from tui.core.query.evaluate import Index
+    from tui.core.query.language import parse
 
     text = (ROOT / "docs" / "publishing.md").read_text() + (ROOT / "README.md").read_text()
     commands = re.findall(

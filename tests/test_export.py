@@ -27,7 +27,8 @@ from tui.core.export.csv import COLUMNS, defuse
 from tui.core.export.ics import default_stamp
 from tui.core.files.atomic import WriteError, write_atomically
 from tui.core.files.load import load_text, load_timeline
-from tui.core.query.language import Index, parse
+from tui.core.query.evaluate import Index
+from tui.core.query.language import parse
 from tui.core.text.present import paragraphs
 from tui.core.text.sanitize import clean_block
 from tui.core.timeline.event import EVENT_FIELDS, Timeline

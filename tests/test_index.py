@@ -21,13 +21,8 @@ from plain_search import ScanIndex, ScanText, haystack, text_index
 from pydantic import ValidationError
 
 from tui.core.query import textindex as ix
-from tui.core.query.language import (
-    FACETS,
-    Index,
-    _Values,
-    normalize,
-    parse,
-)
+from tui.core.query.evaluate import Index, _Values
+from tui.core.query.language import FACETS, normalize, parse
 from tui.core.query.textindex import (
     FS,
     RS,
@@ -553,13 +548,14 @@ def test_an_index_is_freed_without_the_cyclic_collector() -> None:
     from pathlib import Path
 
     from tui.core.files.load import load_timeline
+    from tui.core.query import evaluate
     from tui.core.query import language as q
 
     fixture = Path(__file__).resolve().parent / "fixtures" / "app" / "timeline.toml"
     events = load_timeline(fixture).events
     gc.disable()
     try:
-        index = q.Index(events, today=date(2026, 6, 1))
+        index = evaluate.Index(events, today=date(2026, 6, 1))
         index.warm()
         index.filter(q.parse("telegram"))
         for facet in q.FACETS:

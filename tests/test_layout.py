@@ -16,30 +16,16 @@ from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tui.core.time.layout as layout_module
+import tui.core.time.place as place_module
 from tui.core.text.sanitize import clean
-from tui.core.time.layout import (
-    ASCII,
-    UNICODE,
-    YEAR_STEPS,
-    Cell,
-    Item,
-    Kind,
-    Lane,
-    LaneLayout,
-    LayoutCache,
-    Scale,
-    axis_lines,
-    find,
-    fit,
-    lane_above,
-    lane_below,
-    neighbour_in_time,
-    render_row,
-    runs,
-    span,
-    ticks,
-)
+from tui.core.time.axis import YEAR_STEPS, axis_lines, ticks
+from tui.core.time.draw import ASCII, UNICODE, Cell, render_row, runs
+from tui.core.time.lanes import Lane
+from tui.core.time.navigate import find, lane_above, lane_below, neighbour_in_time
+from tui.core.time.place import LayoutCache
+from tui.core.time.scale import Scale
+from tui.core.time.spans import Kind, fit, span
+from tui.core.time.stack import Item, LaneLayout
 from tui.core.timeline.countries import country_name
 from tui.core.timeline.event import Action, Event, Status
 
@@ -886,6 +872,12 @@ class TestLayoutCache:
         prepared = cache.prepare(evs, "platform", TODAY)
         assert cache.prepare(evs, "platform", TODAY) is prepared
         assert cache.prepare(list(evs), "platform", TODAY) is prepared  # the same events
+        # Lanes prepared from a tuple: the same tuple is known again by identity.
+        given, fresh = tuple(evs), LayoutCache()
+        from_tuple = fresh.prepare(given, "platform", TODAY)
+        assert fresh.prepare(given, "platform", TODAY) is from_tuple
+        assert fresh.prepare(list(given), "platform", TODAY) is from_tuple
+        assert fresh.prepare(given, "platform", date(2026, 5, 2)) is not from_tuple
         assert cache.prepare(evs, "country", TODAY) is not prepared
         assert cache.prepare(evs, "country", TODAY).spans is prepared.spans  # shared spans
         cache.clear()
@@ -921,13 +913,30 @@ class TestLayoutCache:
         assert wide.lanes[0].rows[0][0].col_end > narrow.lanes[0].rows[0][0].col_end
         assert plain(narrow.lanes) == plain(layout(evs, self.SCALE.resized(20), "platform", TODAY))
 
+    def test_the_last_few_placements_are_kept(self) -> None:
+        # The widget keeps no layouts of its own: zooming back out finds the window placed.
+        cache, evs = LayoutCache(), self.events()
+        wide = cache.layout(evs, self.SCALE, "platform", TODAY)
+        narrow = cache.layout(evs, self.SCALE.resized(20), "platform", TODAY)
+        assert cache.layout(evs, self.SCALE, "platform", TODAY) is wide
+        assert cache.layout(list(evs), self.SCALE.resized(20), "platform", TODAY) is narrow
+        assert cache.layout(evs, self.SCALE, "country", TODAY) is not wide
+        for width in range(21, 21 + place_module.PLACEMENTS):
+            cache.layout(evs, self.SCALE.resized(width), "platform", TODAY)
+        assert cache.layout(evs, self.SCALE, "platform", TODAY) is not wide  # evicted
+        kept = cache.layout(evs, self.SCALE, "platform", TODAY)
+        cache.clear()
+        assert cache.layout(evs, self.SCALE, "platform", TODAY) is not kept
+        changed = [*evs[:2], ev("c", "2020-01-01", "ruling", platforms=("Zoom",))]
+        assert cache.layout(changed, self.SCALE, "platform", TODAY).lanes[-1].lane.label == "Zoom"
+
     def test_an_entry_being_built_is_waited_for(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # A worker preparing lanes while another asks for them (a resize during the first
         # layout of a big view): one build, both get it.
         built: list[str] = []
         gate = threading.Event()
 
-        class Slow(layout_module.Prepared):
+        class Slow(place_module.Prepared):
             __slots__ = ()
 
             def __init__(self, spans: Any, by: Any) -> None:
@@ -935,7 +944,7 @@ class TestLayoutCache:
                 gate.wait(10)
                 super().__init__(spans, by)
 
-        monkeypatch.setattr(layout_module, "Prepared", Slow)
+        monkeypatch.setattr(place_module, "Prepared", Slow)
         cache, evs = LayoutCache(), self.events()
         with ThreadPoolExecutor(2) as pool:
             first = pool.submit(cache.prepare, evs, "platform", TODAY)

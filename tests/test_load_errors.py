@@ -743,9 +743,9 @@ def test_a_parser_bug_becomes_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_values_from_the_toml_types_are_named_plainly() -> None:
-    from tui.core.files.load import _type_name
+    from tui.core.files.problems import type_name
 
-    assert [_type_name(v) for v in (True, 1, 1.5, "s", [], {})] == [
+    assert [type_name(v) for v in (True, 1, 1.5, "s", [], {})] == [
         "true/false",
         "a number",
         "a number",
@@ -754,7 +754,7 @@ def test_values_from_the_toml_types_are_named_plainly() -> None:
         "a table",
     ]
     now = datetime(2018, 4, 16, 10)
-    assert [_type_name(v) for v in (now, now.date(), time(1))] == [
+    assert [type_name(v) for v in (now, now.date(), time(1))] == [
         "a date-time",
         "a date",
         "a time",

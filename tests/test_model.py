@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tui.core.query.language import Index, parse
+from tui.core.query.evaluate import Index
+from tui.core.query.language import parse
 from tui.core.timeline.countries import BLOCS, country_name, suggest_code
 from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.event import LASTING_ACTIONS, Action, Event, Status, Timeline

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tui.core.files.chunks as chunks
 import tui.core.files.load as load
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.model import _http_url, _one_line
@@ -171,9 +172,10 @@ def event(ident: str, extra: str = "", summary: str = "Something happened.") -> 
 HEAD = '[timeline]\ntitle = "T"\n\n'
 
 
-@pytest.fixture(params=[1_000_000, 1], ids=["one-chunk", "chunk-per-event"])
+@pytest.fixture(params=[1 << 40, 1], ids=["one-chunk", "chunk-per-event"])
 def chunked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(load, "_CHUNK_CHARS", request.param)
+    # One header in _EVERY is a cut: 1 cuts at every event, 2**40 at the first one only.
+    monkeypatch.setattr(chunks, "_EVERY", request.param)
     return request.param
 
 
@@ -236,7 +238,7 @@ def test_the_fast_path_really_runs_on_a_plain_file(chunked: int) -> None:
 
 
 def test_progress_is_reported_up_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "_CHUNK_CHARS", 1)
+    monkeypatch.setattr(chunks, "_EVERY", 1)
     seen: list[float] = []
     load.load_text(CASES["plain"], "t.toml", progress=seen.append)
     assert seen == sorted(seen) and len(seen) == 3 and seen[-1] == 1.0

@@ -1,4 +1,4 @@
-"""The query language's parser and text helpers (tui.core.query.language): no timeline needed."""
+"""The query language's parser and text helpers (tui.core.query: language, edit, printing)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.query.language import (
-    FACETS,
-    FIELDS,
-    Query,
-    QueryError,
-    command_line,
-    describe,
-    parse,
+from tui.core.query.edit import (
     range_values,
     selected,
     split_unfinished,
     with_facet,
+    with_field,
     with_range,
+    without_fields,
 )
+from tui.core.query.language import (
+    EXAMPLES,
+    FACETS,
+    FIELDS,
+    SYNTAX,
+    TIME_FIELDS,
+    Query,
+    QueryError,
+    parse,
+)
+from tui.core.query.printing import command_line, describe
 from tui.core.timeline.dates import PartialDate
 
 
@@ -39,6 +45,24 @@ def test_fields_and_facets_are_the_contract() -> None:
         "after", "before", "during", "asof",
     )  # fmt: skip
     assert FACETS == ("country", "platform", "action", "tag", "status")
+
+
+def test_the_help_syntax_table_is_queries_the_parser_takes_and_names_every_field() -> None:
+    terms = []
+    for row in SYNTAX:
+        assert row.examples and row.meaning
+        for example in row.examples:
+            parsed = parse(example).terms  # raises QueryError if the table drifted
+            assert len(parsed) == 1, example  # one example, one term: the help spaces them
+            terms.append(parsed[0])
+    assert {t.field for t in terms if not t.is_text} == set(FIELDS)
+    assert any(t.is_text for t in terms) and any(t.negated for t in terms)
+
+
+def test_every_field_has_an_example_of_itself() -> None:
+    assert list(EXAMPLES) == list(FIELDS)
+    for field, example in EXAMPLES.items():
+        assert [t.field for t in parse(example).terms] == [field]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n"])
@@ -355,6 +379,51 @@ def test_range_values_are_what_the_date_boxes_show(
     assert range_values(parse(text)) == expected
     after, before = expected
     assert range_values(parse(with_range(text, after, before))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value", "expected"),
+    [
+        ("", "asof", "2022-03-01", "asof:2022-03-01"),
+        (
+            "telegram asof:2020 country:RU",
+            "asof",
+            "2022-03-01",
+            "telegram asof:2022-03-01 country:RU",
+        ),
+        ("telegram asof:2020", "asof", None, "telegram"),
+        ("-asof:2020 block", "asof", "2020", "block asof:2020"),
+        ("block", "authority", 'say "court"', 'block authority:"say \\"court\\""'),
+        ("block", "asof", "16 April 2018", 'block asof:"16 April 2018"'),
+    ],
+)
+def test_with_field(text: str, field: str, value: str | None, expected: str) -> None:
+    result = with_field(text, field, value)
+    assert result == expected
+    values = [t.values for t in parse(result).terms if t.field == field and not t.negated]
+    assert values == ([(value,)] if value is not None else [])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("asof", "2018-13"), ("status", "over"), ("nofield", "x"), ("asof", "")]
+)
+def test_with_field_rejects_what_the_field_does_not_take(field: str, value: str) -> None:
+    with pytest.raises(QueryError):
+        with_field("block", field, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ""),
+        ("telegram", "telegram"),
+        ("after:2018 telegram -during:2020 asof:today country:RU", "telegram country:RU"),
+        ('"a phrase" before:2022-03', '"a phrase"'),
+        ("asof:2020", ""),
+    ],
+)
+def test_without_fields(text: str, expected: str) -> None:
+    assert without_fields(text, TIME_FIELDS) == expected
 
 
 # --- describe and command_line ----------------------------------------------------------------

@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from tui.core.files.load import load_timeline
-from tui.core.query.language import FIELDS, Index, QueryError, parse, split_unfinished
+from tui.core.query.edit import split_unfinished
+from tui.core.query.evaluate import Index
+from tui.core.query.language import FIELDS, QueryError, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "query.md"

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from plain_search import ScanIndex, ScanText, haystack, text_index
 
 from tui.core.files.load import load_timeline
-from tui.core.query.language import Index, parse, with_facet
+from tui.core.query.edit import with_facet
+from tui.core.query.evaluate import Index
+from tui.core.query.language import parse
 from tui.core.query.textindex import (
     bits_to_indices,
     bits_to_mask,
@@ -217,10 +219,10 @@ def test_asof_is_the_as_of_board_s_in_force_rule(timeline: Timeline) -> None:
 
 
 def test_during_spans_are_the_timeline_view_s(timeline: Timeline) -> None:
-    from tui.core.time import layout
+    from tui.core.time import spans
 
     for event in timeline.events:
-        drawn = layout.span(event, TODAY)
+        drawn = spans.span(event, TODAY)
         rule = span(event)
         assert rule.first == drawn.start, event.id
         if rule.last is None:  # open: drawn to today, or to the end of its own date's period

@@ -11,9 +11,11 @@ import pytest
 from builders import ev
 
 from tui.core.export import render
-from tui.core.query.language import Index, parse
-from tui.core.time import layout
+from tui.core.query.evaluate import Index
+from tui.core.query.language import parse
+from tui.core.time import spans as drawing
 from tui.core.time.asof import board
+from tui.core.time.place import LayoutCache
 from tui.core.time.span import Kind, derived_status, span
 from tui.core.timeline.event import Action, Status, Timeline
 
@@ -112,8 +114,8 @@ def test_query_layout_board_and_exports_agree_with_the_rule() -> None:
 
     drawn = {
         item.event_id: item
-        for lane in layout.LayoutCache()
-        .layout(events, layout.fit(events, 200, TODAY), "platform", TODAY)
+        for lane in LayoutCache()
+        .layout(events, drawing.fit(events, 200, TODAY), "platform", TODAY)
         .lanes
         for row in lane.rows
         for item in row
@@ -123,20 +125,20 @@ def test_query_layout_board_and_exports_agree_with_the_rule() -> None:
         s["unique_id"]: s for s in json.loads(render("timelinejs", timeline, events))["events"]
     }
     kinds = {
-        Kind.POINT: layout.Kind.MARKER,
-        Kind.CLOSED: layout.Kind.BAR,
+        Kind.POINT: drawing.Kind.MARKER,
+        Kind.CLOSED: drawing.Kind.BAR,
     }
     for event in events:
         rule = span(event)
         item = drawn[event.id]
         if rule.kind is Kind.OPEN:
-            want = layout.Kind.OPEN if rule.status is Status.ONGOING else layout.Kind.UNKNOWN
+            want = drawing.Kind.OPEN if rule.status is Status.ONGOING else drawing.Kind.UNKNOWN
             assert item.kind is want, event.id
             assert (item.start, item.end) == (rule.first, max(TODAY, event.date.end)), event.id
         else:
             assert item.kind is kinds[rule.kind], event.id
             assert (item.start, item.end) == (rule.first, rule.last), event.id
-        assert layout.span(event, TODAY)[:3] == (item.start, item.end, item.kind), event.id
+        assert drawing.span(event, TODAY)[:3] == (item.start, item.end, item.kind), event.id
         record = records[event.id]
         assert record["start"] == rule.first.isoformat(), event.id
         assert record["end"] == (rule.last.isoformat() if rule.last else None), event.id

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.files import atomic, write
-from tui.core.files.load import decode, load_text
+from tui.core.files.load import load_text
+from tui.core.files.read import decode
 from tui.core.files.write import (
     ReadOnlyError,
     WriteError,

@@ -196,6 +196,25 @@ async def test_an_asof_query_term_opens_the_board_at_its_date_with_the_other_ter
         assert "Nothing was in force on" in screen_text(pilot.app)
 
 
+async def test_the_board_keeps_every_term_but_the_time_ones_quoted_and_negated_alike() -> None:
+    from tui.core.query.evaluate import Index
+    from tui.core.query.language import parse
+
+    rest = '"russia blocks" -platform:facebook'
+    # after:2020 would leave out the LinkedIn block of 2016: the board leaves out time terms.
+    text = f"after:2020 {rest} -during:2019 asof:2022-04-01"
+    async with app(query=text).run_test(size=WIDE) as pilot:
+        screen = await open_board(pilot)
+        assert screen.day == date(2022, 4, 1)
+        events = pilot.app.timeline.events
+        matching = [events[i] for i in Index(events, today=TODAY).filter(parse(rest))]
+        expected = board(matching, screen.day, TODAY)
+        assert on_screen(screen) == {k: [e.event_id for e in v] for k, v in expected.cells.items()}
+        shown_ids = sorted(i for ids in on_screen(screen).values() for i in ids)
+        assert shown_ids == ["ru-2016-linkedin-block", "ru-2022-instagram-block"]
+        assert "events matching not platform: facebook · text" in screen_text(pilot.app)
+
+
 async def test_large_boards_are_computed_in_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(asof_screen, "SYNC_LIMIT", 0)
     async with app().run_test(size=(80, 24)) as pilot:

@@ -19,18 +19,9 @@ from tui.app.app import PolicyApp, make_app
 from tui.app.screens.event_form import ConfirmDiscard, EventForm
 from tui.app.screens.main import MainScreen
 from tui.app.widgets.event_list import EventList
-from tui.app.widgets.form_fields import (
-    SOURCE_KEYS,
-    FormValues,
-    check,
-    join_list,
-    split_list,
-    suggested_id,
-    values_from_event,
-    without_controls,
-)
 from tui.core.files.load import load_bytes, load_timeline
 from tui.core.files.write import file_digest
+from tui.core.timeline.draft import SOURCE_KEYS
 
 from .screen import screen_text, settle, wait_until
 
@@ -95,70 +86,6 @@ def fill_valid(form: EventForm) -> None:
 
 
 NEW_ID = "ru-2025-russia-restricts-calls"
-
-
-# -- the form's model, without a screen ---------------------------------------------------------
-
-
-def test_lists_are_comma_separated_and_quotes_keep_commas() -> None:
-    assert split_list(" Roskomnadzor, FSB ,, ") == ["Roskomnadzor", "FSB"]
-    assert split_list("") == []
-    items = ["Ministry of Justice, Russia", 'A "quoted" body', "FSB"]
-    assert split_list(join_list(items)) == items
-    assert join_list(["a", "b"]) == "a, b"
-
-
-def test_terminal_controls_are_dropped_from_input() -> None:
-    assert without_controls("a\x1b[2Jb\x9bc\td") == "a[2Jbc d"
-    assert without_controls("one\ntwo\x07", block=True) == "one\ntwo"
-    assert without_controls("plain, printable") == "plain, printable"
-
-
-def test_check_reports_each_field_in_the_loaders_words() -> None:
-    taken = {"ru-2018-telegram-block"}
-    values = FormValues(
-        {
-            "id": "Bad Id",
-            "date": "April 2018",
-            "end_date": "2017",
-            "status": "derived",
-            "title": "t",
-            "country": "rus",
-            "action": "",
-            "summary": "s",
-            "related": "ru-2018-telegram-blok",
-        },
-        [{"publisher": "P", "url": "ftp://x"}, {"url": "https://a.example"}],
-    )
-    event, errors = check(values, taken)
-    assert event is None
-    assert "is not a valid id" in errors["id"]
-    assert errors["date"].startswith("'April 2018' is not a date; type 2018-04-16 (day)")
-    assert "did you mean 'RU'" in errors["country"]
-    assert errors["action"] == "is required"
-    assert "is not an http:// or https:// URL" in errors["sources.0.url"]
-    assert errors["sources.1.publisher"] == "is required"
-    assert "did you mean 'ru-2018-telegram-block'" in errors["related"]
-    assert not any("Input should" in m or "Value error" in m for m in errors.values())
-
-
-def test_check_refuses_a_taken_id_and_accepts_a_complete_event() -> None:
-    event = load_timeline(FIXTURE).events[3]
-    values = values_from_event(event)
-    values.fields["id"] = event.id
-    _, errors = check(values, {event.id, *event.related})
-    assert "already used" in errors["id"]
-    values.fields["id"] = "ru-2018-follow-up"
-    new, errors = check(values, {event.id, *event.related})
-    assert errors == {}
-    assert new is not None
-    assert new._replace(id="") == event._replace(id="")
-
-
-def test_suggested_id_from_country_year_and_title() -> None:
-    values = FormValues({"country": "RU", "date": "2018-04", "title": "Telegram blocked"}, [])
-    assert suggested_id(values, set()) == "ru-2018-telegram-blocked"
-    assert suggested_id(values, {"ru-2018-telegram-blocked"}) == "ru-2018-telegram-blocked-2"
 
 
 # -- the form in the app ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.screens.help import HelpScreen
+from tui.app.screens.main import MainScreen
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
@@ -231,7 +232,7 @@ async def test_question_mark_shows_every_binding() -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
         text = screen_text(pilot.app)
-        for binding in [*PolicyApp.BINDINGS, *EventList.BINDINGS]:
+        for binding in [*MainScreen.BINDINGS, *EventList.BINDINGS]:
             assert binding.description in text or (binding.tooltip or "") in text
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, HelpScreen)
@@ -446,12 +447,13 @@ async def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_date_range_is_there_even_if_counting_the_facets_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from tui.core.query import evaluate
     from tui.core.query import language as q
 
-    def broken(self: q.Index, query: q.Query, facet: str) -> list[tuple[str, int]]:
+    def broken(self: evaluate.Index, query: q.Query, facet: str) -> list[tuple[str, int]]:
         raise RuntimeError("a bug while counting")
 
-    monkeypatch.setattr(q.Index, "facet_counts", broken)
+    monkeypatch.setattr(evaluate.Index, "facet_counts", broken)
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
         after = pilot.app.query_one("#after", Input)
@@ -578,16 +580,17 @@ async def test_the_detail_never_says_no_event_while_events_are_listed(
     selected" (which flashed), and then shows the first event."""
     import threading
 
+    from tui.core.query import evaluate
     from tui.core.query import language as q
 
     release = threading.Event()
-    real = q.Index.filter
+    real = evaluate.Index.filter
 
-    def slow(self: q.Index, query: q.Query) -> list[int]:
+    def slow(self: evaluate.Index, query: q.Query) -> list[int]:
         release.wait(5)
         return real(self, query)
 
-    monkeypatch.setattr(q.Index, "filter", slow)
+    monkeypatch.setattr(evaluate.Index, "filter", slow)
     async with app().run_test(size=WIDE) as pilot:
         await pilot.pause()
         first = pilot.app.timeline.events[0]
@@ -652,18 +655,19 @@ async def burst_while_filtering(pilot, *texts: str) -> None:  # type: ignore[no-
 
     from textual import events
 
+    from tui.core.query import evaluate
     from tui.core.query import language as q
 
     gate = threading.Event()
-    real = q.Index.filter
+    real = evaluate.Index.filter
 
-    def slow(self: q.Index, query: q.Query) -> list[int]:
+    def slow(self: evaluate.Index, query: q.Query) -> list[int]:
         gate.wait(10)
         return real(self, query)
 
     pilot.app.post_message(events.Key("slash", "/"))
     await pilot.pause()
-    q.Index.filter = slow  # type: ignore[method-assign]
+    evaluate.Index.filter = slow  # type: ignore[method-assign]
     try:
         for text in texts:
             for char in text:
@@ -673,7 +677,7 @@ async def burst_while_filtering(pilot, *texts: str) -> None:  # type: ignore[no-
         gate.set()
         await settle(pilot)
     finally:
-        q.Index.filter = real  # type: ignore[method-assign]
+        evaluate.Index.filter = real  # type: ignore[method-assign]
         gate.set()
 
 
@@ -682,12 +686,13 @@ async def test_the_query_message_header_and_list_describe_the_same_query() -> No
     the last valid query: no filter" while the header and the list showed text: "platfrom"
     (the message was worded before the last valid query's result came in)."""
     from tui.core.query import language as q
+    from tui.core.query import printing
 
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
         await burst_while_filtering(pilot, "platfrom:telegram")
         error = pilot.app.query_one(FilterPane)._error
-        shown = q.describe(pilot.app.main_screen.query_box.query)
+        shown = printing.describe(pilot.app.main_screen.query_box.query)
         assert shown == 'text: "platfrom"'
         assert error.endswith(f"The list still shows the last valid query: {shown}.")
         assert f"filter: {shown}" in header_text(pilot.app)

@@ -260,57 +260,7 @@ async def test_the_as_of_date_box_takes_what_the_query_takes() -> None:
             await pilot.press("escape")
 
 
-# -- the add-event form says what it will not guess at ---------------------------------------------
-
-
-def form_values(**fields: str):  # type: ignore[no-untyped-def]
-    from tui.app.widgets.form_fields import FormValues
-
-    base = {
-        "id": "ru-2025-new",
-        "date": "2025-08-13",
-        "status": "derived",
-        "title": "Russia restricts calls",
-        "country": "RU",
-        "action": "restrict",
-        "platforms": "WhatsApp, Telegram",
-        "summary": "Calls were restricted.",
-    }
-    return FormValues({**base, **fields}, [{"publisher": "P", "url": "https://a.example"}])
-
-
-def test_a_malformed_list_is_an_error_naming_the_problem() -> None:
-    from tui.app.widgets.form_fields import check
-
-    cases = {
-        '"unterminated': "'\"unterminated' has no closing quote",
-        "a,,b": "item 2 is empty (two commas in a row)",
-        "a, b,": "ends with a comma",
-        ", a": "starts with a comma",
-        'a, "b" c': "'c' follows a closing \"",
-        '"", a': 'item 1 is empty ("")',
-    }
-    for text, problem in cases.items():
-        for key in ("platforms", "authority", "tags", "related"):
-            event, errors = check(form_values(**{key: text}), set())
-            assert event is None, (key, text)
-            assert errors[key].startswith(problem), (key, text, errors[key])
-    # Well-formed lists, quoted commas and doubled quotes included, pass.
-    for text in ('"Ministry of Justice, Russia", FSB', 'A ""quoted"" body', '"x""y", z', "a"):
-        event, errors = check(form_values(authority=text), set())
-        assert "authority" not in errors, (text, errors)
-
-
-def test_a_country_in_lower_case_is_saved_upper_case_and_the_form_says_so() -> None:
-    from tui.app.widgets.form_fields import check, notes
-
-    event, errors = check(form_values(country="ru"), set())
-    assert errors == {}
-    assert event is not None and event.country == "RU"
-    assert notes(form_values(country=" ru ")) == {"country": "saved as 'RU'"}
-    assert notes(form_values(country="RU")) == {}
-    _, errors = check(form_values(country="rus"), set())
-    assert "did you mean 'RU'" in errors["country"]  # a near miss is still an error
+# -- the add-event form shows what it will not guess at --------------------------------------------
 
 
 async def test_the_form_shows_list_errors_and_the_country_note_and_keeps_the_input(
@@ -355,7 +305,7 @@ async def test_the_form_shows_list_errors_and_the_country_note_and_keeps_the_inp
 
 async def test_the_timeline_axis_has_labels_at_the_deepest_zoom() -> None:
     from tui.app.widgets.timeline_view import TimelineView
-    from tui.core.time.layout import MIN_DAYS
+    from tui.core.time.scale import MIN_DAYS
 
     async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
         await settle(pilot)

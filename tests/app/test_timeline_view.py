@@ -14,7 +14,8 @@ from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
 from tui.app.widgets.timeline_view import HEADER, TimelineView, gutter_width
 from tui.core.files.load import load_timeline
-from tui.core.time.layout import MAX_DAYS, MIN_DAYS, fit, span
+from tui.core.time.scale import MAX_DAYS, MIN_DAYS
+from tui.core.time.spans import fit, span
 
 from .screen import screen_text, settle
 

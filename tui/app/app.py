@@ -20,8 +20,9 @@ from tui.app.widgets.event_list import EventList
 from tui.app.widgets.filter_pane import FilterPane
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core.files.cache import Prefetch
+from tui.core.files.chunks import Reuse
 from tui.core.files.collector import end_start
-from tui.core.query import language as q
+from tui.core.query import evaluate
 from tui.core.query.shown import Shown
 from tui.core.text.sanitize import clean
 from tui.core.timeline.event import Timeline, TimelineInfo
@@ -49,6 +50,7 @@ class PolicyApp(App[int]):
         digest: str | None = None,
         watch: bool = True,
         prefetch: Prefetch | None = None,
+        reuse: Reuse | None = None,
     ) -> None:
         super().__init__()
         self.today = today or date.today()
@@ -71,6 +73,7 @@ class PolicyApp(App[int]):
             prefetch=prefetch,
             head_shown=head_shown,
             watch=watch,
+            reuse=reuse or Reuse(),
         )
         self.timeline = timeline or Timeline(
             info=TimelineInfo(title="Loading…"), path=str(path) if path else None
@@ -79,7 +82,7 @@ class PolicyApp(App[int]):
         self._query = query
 
     def get_default_screen(self) -> Screen[Any]:
-        index = q.Index(self.timeline.events, today=self.today)
+        index = evaluate.Index(self.timeline.events, today=self.today)
         every = Shown.every(self.timeline.events)
         return MainScreen(
             every, index, query=self._query, goto=self._goto, today=self.today, id="_default"
@@ -126,14 +129,14 @@ class PolicyApp(App[int]):
         return self.loader.expected_events
 
     def replace_timeline(
-        self, timeline: Timeline, index: q.Index | None = None, *, loading: bool = False
+        self, timeline: Timeline, index: evaluate.Index | None = None, *, loading: bool = False
     ) -> None:
         """Show another version of the timeline, keeping the query and the highlighted event."""
         if self.closing:
             return
         self.timeline = timeline
         self.loading = loading
-        index = index or q.Index(timeline.events, today=self.today)
+        index = index or evaluate.Index(timeline.events, today=self.today)
         self.main_screen.timeline_replaced(index, loading=loading)
 
     def reload_now(self) -> None:
@@ -215,6 +218,7 @@ def make_app(
     watch: bool = True,
     prefetch: Prefetch | None = None,
     opening: Opening | None = None,
+    reuse: Reuse | None = None,
 ) -> PolicyApp:
     """The one factory the CLI and the tests share.
 
@@ -230,7 +234,7 @@ def make_app(
 
         opening = opening or begin(timeline)
         timeline, path = opening.timeline, opening.path
-        digest, prefetch = opening.digest, opening.prefetch
+        digest, prefetch, reuse = opening.digest, opening.prefetch, opening.reuse
     if timeline is None and path is None:
         raise ValueError("make_app needs a timeline or a path")
     return PolicyApp(
@@ -242,4 +246,5 @@ def make_app(
         digest=digest,
         watch=watch,
         prefetch=prefetch,
+        reuse=reuse,
     )

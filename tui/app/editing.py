@@ -20,8 +20,8 @@ def open_event_form(screen: MainScreen, template: Event | None) -> None:
     """The add-event form, blank or filled in from ``template``; a saved event is highlighted
     once the file is read again."""
     from tui.app.screens.event_form import EventForm
-    from tui.app.widgets.form_fields import values_from_event
     from tui.core.files.paths import shipped_timeline
+    from tui.core.timeline.draft import values_from_event
 
     app = screen.explorer
     path = app.file_path

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
+from tui.core.query import evaluate
 from tui.core.query import language as q
 from tui.core.query.shown import Shown
 
@@ -24,7 +25,7 @@ class FilterResult:
     text: str
     query: q.Query
     shown: Shown  # the kept events, for the list and the timeline view
-    index: q.Index  # what filtered it (a reload may have replaced it since)
+    index: evaluate.Index  # what filtered it (a reload may have replaced it since)
 
 
 class FilterScheduler:

@@ -13,13 +13,14 @@ from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.problems import ProblemsPanel
 from tui.core.files.digest import file_digest
 from tui.core.files.watch import FileWatcher
-from tui.core.query import language as q
+from tui.core.query import evaluate
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
 
 if TYPE_CHECKING:
     from tui.app.app import PolicyApp
     from tui.core.files.cache import Prefetch
+    from tui.core.files.chunks import Reuse
 
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
 
@@ -35,8 +36,11 @@ class Loader:
         prefetch: Prefetch | None,
         head_shown: bool,
         watch: bool,
+        reuse: Reuse,
     ) -> None:
         self.app = app
+        # What the last load of the file lends the next: a reload reparses only edited chunks.
+        self._reuse = reuse
         self.path = path  # loaded by a worker at the start; None: the timeline came loaded
         self._prefetch = prefetch
         self._head_shown = head_shown
@@ -64,7 +68,7 @@ class Loader:
         app = self.app
         if self._head_shown:
             self._wait_for_paint()  # the first frame, with the head's rows, comes first
-        opening = Opening(path, prefetch=self._prefetch)
+        opening = Opening(path, prefetch=self._prefetch, reuse=self._reuse)
         index = None
         try:
             for stage in stages(opening, app.today, self._progress, head_shown=self._head_shown):
@@ -156,19 +160,21 @@ class Loader:
             )
 
     def _reload(self, path: Path) -> None:
-        from tui.core.files.cache import load_cached
+        from tui.core.files import cache
 
         app = self.app
         try:
-            timeline, digest = load_cached(path)
-            index = q.Index(timeline.events, today=app.today)
+            timeline, digest = cache.load_cached(path, self._reuse, keep=False)
+            index = evaluate.Index(timeline.events, today=app.today)
         except TimelineError as exc:
             app.call_from_thread(self.reload_failed, exc)
             return
         app.call_from_thread(self.reloaded, timeline, index, digest)
+        # After the edit is on screen: the next opening of the file needs no parse.
+        cache.keep(path, digest, timeline, self._reuse)
         index.warm()
 
-    def reloaded(self, timeline: Timeline, index: q.Index, digest: str) -> None:
+    def reloaded(self, timeline: Timeline, index: evaluate.Index, digest: str) -> None:
         app = self.app
         if app.closing:
             return

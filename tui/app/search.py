@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tui.core.query import edit, printing
 from tui.core.query import language as q
 from tui.core.text.present import display_path
 from tui.core.text.sanitize import clean
@@ -29,17 +30,17 @@ class QueryBox:
         self.text = ""  # the text of the query whose result is on screen
         self.query = q.parse("")  # ... and that query
         self.error: q.QueryError | None = None  # the box's text does not parse
-        self.unfinished: q.Unfinished | None = None  # the box's last term, held back
+        self.unfinished: edit.Unfinished | None = None  # the box's last term, held back
         self.word_timer: Timer | None = None  # searches a held-back word when typing pauses
 
     def ask(self, text: str, *, immediate: bool = False) -> tuple[str, q.Query] | None:
         """The box now holds ``text``: the text and query to filter by, None if it does not
-        parse. A last term still being typed is held back (``q.split_unfinished``), except a
+        parse. A last term still being typed is held back (``edit.split_unfinished``), except a
         word that begins a field name when ``immediate`` (--query at the start) or when it was
         searched already (a reload after the word's pause)."""
         self.requested = text
         self.stop_word_timer()
-        shown, unfinished = q.split_unfinished(text)
+        shown, unfinished = edit.split_unfinished(text)
         held_word = unfinished is not None and unfinished.kind == "field"
         if held_word and (immediate or text == self.text):
             shown, unfinished = text, None
@@ -81,13 +82,13 @@ class QueryBox:
         """The text with ``facet`` set to ``values``; None when the query on screen has them
         already (the pane was redrawn from it: nothing new from the user)."""
         wanted = {v.casefold() for v in values}
-        if wanted == {v.casefold() for v in q.selected(self.query, facet)}:
+        if wanted == {v.casefold() for v in edit.selected(self.query, facet)}:
             return None
-        return q.with_facet(self.text, facet, values)
+        return edit.with_facet(self.text, facet, values)
 
     def command_line(self, path: str | None) -> str:
         """The shell command that lists the view on screen (exact, unsanitised: for copying)."""
-        return q.command_line(self.text, display_path(path) if path else None)
+        return printing.command_line(self.text, display_path(path) if path else None)
 
     @property
     def has_message(self) -> bool:
@@ -97,7 +98,7 @@ class QueryBox:
         """The line under the box and whether it is quiet: about the query on screen (worded
         from the query asked for, it said "no filter" while a result for the box's text a few
         keys earlier was still on its way)."""
-        applied = q.describe(self.query) if not self.query.is_empty else "no filter"
+        applied = printing.describe(self.query) if not self.query.is_empty else "no filter"
         if self.error is not None:
             return f"{self.error}. The list still shows the last valid query: {applied}.", False
         if self.unfinished is not None and self.unfinished.hint:
@@ -115,7 +116,7 @@ class QueryBox:
             )
         if shown == 0:
             return (
-                f"No event matches {clean(q.describe(self.query))}.\n"
+                f"No event matches {clean(printing.describe(self.query))}.\n"
                 "Press x to clear all filters, or / to edit the search."
             )
         return ""

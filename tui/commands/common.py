@@ -19,7 +19,8 @@ from tui.core.text.sanitize import clean, quote
 from tui.core.timeline.errors import did_you_mean
 
 if TYPE_CHECKING:
-    from tui.core.query.language import Index, Query, QueryError
+    from tui.core.query.evaluate import Index
+    from tui.core.query.language import Query, QueryError
     from tui.core.timeline.event import Event, Timeline
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -147,7 +148,7 @@ def resolve_query(prog: str, timeline: Timeline, text: str, view: str | None) ->
 
 def select(prog: str, args: argparse.Namespace) -> tuple[Timeline, Query, Index, list[Event]]:
     """The timeline, the query, its index and the events selected, in date order."""
-    from tui.core.query.language import Index
+    from tui.core.query.evaluate import Index
 
     timeline = load(args.path)
     query = resolve_query(prog, timeline, args.query, args.view)

@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.key_footer import KeyFooter
+from tui.core.query import edit, evaluate, printing
 from tui.core.query import language as q
 from tui.core.query.language import parse_date
 from tui.core.text.sanitize import clean
@@ -479,18 +480,20 @@ def asof_day(query: q.Query, today: date) -> date:
     return today
 
 
-def board_for(query: q.Query, index: q.Index, events: Sequence[Event], today: date) -> AsOfScreen:
+def board_for(
+    query: q.Query, index: evaluate.Index, events: Sequence[Event], today: date
+) -> AsOfScreen:
     """The board of the explorer's query, on its ``asof:`` day (else today).
 
     The board picks its own day, so the query's time terms are left out; the index answers
     `asof:DAY` (the board's own rule) so the board sees only measures in force."""
-    kept = tuple(t for t in query.terms if t.field not in q.TIME_FIELDS)
+    kept = edit.without_fields(query.text, q.TIME_FIELDS)
     scope = "all events"
-    if kept:
-        scope = f"events matching {q.describe(q.Query(query.text, kept))}"
+    if not q.parse(kept).is_empty:
+        scope = f"events matching {printing.describe(q.parse(kept))}"
 
     def events_on(day: date) -> list[Event]:
-        asof = q.parse(f"asof:{day.isoformat()}").terms
-        return [events[i] for i in index.filter(q.Query(query.text, kept + asof))]
+        on_day = q.parse(edit.with_field(kept, "asof", day.isoformat()))
+        return [events[i] for i in index.filter(on_day)]
 
     return AsOfScreen(events_on, asof_day(query, today), today, scope=scope)

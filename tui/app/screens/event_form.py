@@ -20,22 +20,19 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from tui.app.widgets.form_fields import (
+from tui.app.widgets.form_fields import FormInput, SourceRow, error_line, harmless
+from tui.app.widgets.key_footer import KeyFooter
+from tui.core.text.present import display_path
+from tui.core.text.sanitize import clean, quote
+from tui.core.timeline.draft import (
     DERIVED,
     SOURCE_KEYS,
-    FormInput,
     FormValues,
-    SourceRow,
     check,
-    error_line,
-    harmless,
     notes,
     suggested_id,
     without_controls,
 )
-from tui.app.widgets.key_footer import KeyFooter
-from tui.core.text.present import display_path
-from tui.core.text.sanitize import clean, quote
 from tui.core.timeline.event import Action, Event, Status, Timeline
 
 # key -> (label, placeholder) of the one-line text fields. A placeholder must never pass for a

@@ -13,15 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-QUERY_HELP = (
-    ("words  \"a phrase\"", "full text over id, title, summary, tags, authority, platforms, "
-     "country name, sources (publisher, title, URL); all must match"),
-    ("country:RU  platform:telegram,whatsapp", "fields; commas mean OR"),
-    ("-platform:linkedin", "a leading - negates"),
-    ("action:block  tag:encryption  status:ongoing", "more fields (see docs/query.md)"),
-    ("after:2018  before:2022-03  during:2020", "time; a partial date means its whole period"),
-    ("asof:2022-03-01", "measures in force that day"),
-)  # fmt: skip
+from tui.core.query.language import SYNTAX
 
 
 def describe_key(binding: Binding) -> str:
@@ -122,8 +114,8 @@ class HelpScreen(ModalScreen[None]):
         query = Table(box=None, expand=True, show_header=False)
         query.add_column(style="bold", no_wrap=True)
         query.add_column()
-        for example, meaning in QUERY_HELP:
-            query.add_row(Text(example), Text(meaning))
+        for row in SYNTAX:
+            query.add_row(Text("  ".join(row.examples)), Text(row.meaning))
         with HelpBody():
             yield Static(Text("policy-tui — keys", style="bold"))
             yield Static(keys)

@@ -25,6 +25,7 @@ from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.problems import ProblemsPanel
 from tui.app.widgets.timeline_view import TimelineView
+from tui.core.query import edit, evaluate, printing
 from tui.core.query import language as q
 from tui.core.query.shown import Shown
 from tui.core.text.sanitize import clean, quote
@@ -84,7 +85,7 @@ class MainScreen(Screen[None]):
     def __init__(
         self,
         every: Shown,
-        index: q.Index,
+        index: evaluate.Index,
         *,
         query: str = "",
         goto: str | None = None,
@@ -107,7 +108,7 @@ class MainScreen(Screen[None]):
         # first result after it: a deleted event's neighbour is highlighted, not the first.
         self._neighbours: list[str] | None = None
         self._timeline_view: TimelineView | None = None  # mounted by the first `t`
-        self._shown_index: q.Index | None = None  # the index of the result on screen
+        self._shown_index: evaluate.Index | None = None  # the index of the result on screen
         self._follow_pending = False
         self._warm_started = False
         self._mounted = False
@@ -141,13 +142,11 @@ class MainScreen(Screen[None]):
         return not app.is_running or not app.screen_stack
 
     @property
-    def index(self) -> q.Index:
-        """What the filter runs on: the timeline on screen's."""
+    def index(self) -> evaluate.Index:
         return self._index
 
     @property
     def current_event(self) -> Event | None:
-        """The event in the detail pane."""
         return self._current
 
     def on_mount(self) -> None:
@@ -164,7 +163,7 @@ class MainScreen(Screen[None]):
             self._apply_filter(early)
         self.explorer.loader.start()
 
-    def timeline_replaced(self, index: q.Index, *, loading: bool) -> None:
+    def timeline_replaced(self, index: evaluate.Index, *, loading: bool) -> None:
         """Another version of the timeline: keep the query, the highlighted event, the scroll."""
         self._index = index
         self._every = Shown.every(self.explorer.timeline.events)
@@ -242,7 +241,9 @@ class MainScreen(Screen[None]):
         self._filter_worker(text, query, self._index, self._every)
 
     @work(thread=True, group="filter", exit_on_error=False)
-    def _filter_worker(self, text: str, query: q.Query, index: q.Index, every: Shown) -> None:
+    def _filter_worker(
+        self, text: str, query: q.Query, index: evaluate.Index, every: Shown
+    ) -> None:
         result = None
         try:
             # Only the list: the facet counts wait until typing pauses (see _apply_settled).
@@ -320,7 +321,7 @@ class MainScreen(Screen[None]):
         self.call_later(self._on_timer_update)
 
     @work(thread=True, group="warm", exit_on_error=False)
-    def _warm_worker(self, index: q.Index) -> None:
+    def _warm_worker(self, index: evaluate.Index) -> None:
         index.warm()
 
     def _follow_later(self) -> None:
@@ -349,7 +350,7 @@ class MainScreen(Screen[None]):
             self._timeline_view.set_view(result.shown, keep=keep)
         panes.first().show_command(self.command_line() if result.text.strip() else "")
         panes.first().build()  # the date range even if counting the facets were to fail
-        panes.first().show_range(*q.range_values(result.query))
+        panes.first().show_range(*edit.range_values(result.query))
         self._facets_worker(result)
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
@@ -365,7 +366,7 @@ class MainScreen(Screen[None]):
             return  # a newer result is on screen; its own counts follow
         panes = None if self.closing else self.query(FilterPane)
         if panes:
-            chosen = {facet: q.selected(result.query, facet) for facet in facets}
+            chosen = {facet: edit.selected(result.query, facet) for facet in facets}
             panes.first().show_facets(facets, chosen)
 
     def update_header(self) -> None:
@@ -375,7 +376,7 @@ class MainScreen(Screen[None]):
             explorer.timeline.path,
             len(self.query_one(EventList).view),
             len(explorer.timeline.events),
-            q.describe(query) if not query.is_empty else "",
+            printing.describe(query) if not query.is_empty else "",
             loading=explorer.loading,
             expected=explorer.expected_events if explorer.loading else None,
         )
@@ -398,7 +399,7 @@ class MainScreen(Screen[None]):
     @on(FilterPane.RangeChanged)
     def _range_changed(self, message: FilterPane.RangeChanged) -> None:
         try:
-            text = q.with_range(
+            text = edit.with_range(
                 self.query_box.text, message.after, message.before, keep=message.unchanged
             )
         except q.QueryError as exc:

@@ -1,7 +1,7 @@
 """The filter pane: the query box, facets with counts, and a date range.
 
 The facets and the date range are views of the query text, not state of their own: ticking a
-facet rewrites the text (``tui.core.query.language.with_facet``) and parsing the text sets the
+facet rewrites the text (``tui.core.query.edit.with_facet``) and parsing the text sets the
 ticks. One query language serves the box, the facets and the command line.
 """
 

@@ -1,10 +1,11 @@
 """The timeline view: one lane per platform (or country, or action) on a time axis.
 
 A line-API ``ScrollView`` like the event list: it draws only the lines on screen, from a
-layout that ``tui.core.time.layout`` computes (where every bar and marker goes, how overlapping
-bars stack). The layout depends on the view, the scale, the lane kind and the width, so it is
-cached on exactly that; views larger than ``SYNC_LIMIT`` events are laid out in a thread
-worker, and the previous layout stays on screen until the new one is ready.
+placement that ``tui.core.time.place`` computes (where every bar and marker goes, how
+overlapping bars stack). The placement depends on the view, the scale, the lane kind and the
+width; the core's ``LayoutCache`` keeps the last few, and the view only remembers which one it
+shows. Views larger than ``SYNC_LIMIT`` events are laid out in a thread worker, and the
+previous placement stays on screen until the new one is ready.
 
 The first three lines stay put while the lanes scroll under them: a caption (lane kind,
 window, legend), the axis labels and the axis rule.
@@ -12,9 +13,7 @@ window, legend), the axis labels and the axis rule.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,9 +32,12 @@ from tui.core.query.shown import Shown
 from tui.core.timeline.event import Event
 
 if TYPE_CHECKING:
-    # The layout module is imported when the view is first laid out, i.e. shown: the view is
-    # composed hidden, and importing it at start cost the app's first paint ~5-20 ms.
-    from tui.core.time.layout import Cell, LaneBy, LaneLayout, LayoutCache, Scale
+    # The layout modules are imported when the view is first laid out, i.e. shown: the view is
+    # composed hidden, and importing them at start cost the app's first paint ~5-20 ms.
+    from tui.core.time.draw import Cell
+    from tui.core.time.lanes import LaneBy
+    from tui.core.time.place import LayoutCache, Placement
+    from tui.core.time.scale import Scale
 
 LANE_CYCLE: tuple[LaneBy, ...] = ("platform", "country", "action")
 LANE_TITLES: dict[str, str] = {"platform": "Platform", "country": "Country", "action": "Action"}
@@ -44,7 +46,6 @@ HEADER = 3  # caption, axis labels, axis rule: fixed above the scrolling lanes
 SYNC_LIMIT = 1000
 ZOOM_STEP = 2.0  # + and - zoom by this (tests/test_axis.py steps through the levels by it)
 LEGEND = "━ span  ▶ ongoing  ? unknown  ◆ one-off  ┄ approximate"
-CACHE_SIZE = 4  # layouts of a 100k-event view are large: keep only a few
 
 
 def _fit_text(text: str, width: int) -> str:
@@ -64,7 +65,7 @@ def gutter_width(width: int) -> int:
 def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
     """``◁3`` / ``3▷`` at the ends of a lane's first row: events outside the window, when
     the columns there are free."""
-    from tui.core.time.layout import Cell
+    from tui.core.time.draw import Cell
 
     for count, at_right in ((left, False), (right, True)):
         if not count:
@@ -77,35 +78,6 @@ def _mark_hidden(cells: list[Cell], left: int, right: int) -> None:
         if all(cells[c].event_index is None for c in span_ if 0 <= c < len(cells)):
             for offset, char in enumerate(mark):
                 cells[start + offset] = Cell(char, "hidden", None)
-
-
-@dataclass(frozen=True, slots=True)
-class Laid:
-    """A layout ready to draw, with the look-ups navigation needs."""
-
-    scale: Scale
-    by: LaneBy
-    lanes: list[LaneLayout]
-    rows: Sequence[tuple[int, int]]  # (lane, row within the lane) of each scrolling line
-    first_line: list[int]  # the scrolling line of each lane's first row
-    lines_of: Mapping[tuple[int, str], int]  # (lane, event id) -> the line that shows it
-    lanes_of: Mapping[str, list[int]]  # event id -> the lanes that show it, in order
-
-
-def lay_out(
-    events: Sequence[Event],
-    scale: Scale,
-    by: LaneBy,
-    today: date,
-    cache: LayoutCache | None = None,
-) -> Laid:
-    """Run the core layout (its look-ups are computed on demand, not per item)."""
-    from tui.core.time.layout import LayoutCache
-
-    placed = (cache or LayoutCache()).layout(events, scale, by, today)
-    return Laid(
-        scale, by, placed.lanes, placed.rows, placed.first_line, placed.lines_of, placed.lanes_of
-    )
 
 
 class TimelineView(ScrollView, can_focus=True):
@@ -194,13 +166,14 @@ class TimelineView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.today = today or date.today()
         self._view: Shown = shown if shown is not None else Shown.every(())
-        self._view_events: list[Event] | None = None
+        self._view_events: tuple[Event, ...] | None = None
         self._token = 0  # bumped whenever the view changes: part of every cache key
         self._by: LaneBy = "platform"
         self._scale: Scale | None = None  # None: fit the view at the next layout
-        self._laid: Laid | None = None
-        self._cache: OrderedDict[tuple[object, ...], Laid] = OrderedDict()
-        # Spans, lanes and stacking order of the view: a zoom, pan or resize only re-places.
+        self._laid: Placement | None = None
+        self._laid_for: tuple[object, ...] | None = None  # the ``_want()`` it was laid out for
+        # Spans, lanes, stacking order and the last few placements of the view: a zoom, pan or
+        # resize only re-places, and going back to a window finds it placed.
         self._prepared_layouts: LayoutCache | None = None
         self._pending: tuple[object, ...] | None = None
         self._selected: str | None = None
@@ -224,7 +197,7 @@ class TimelineView(ScrollView, can_focus=True):
         return self._laid.scale if self._laid else None
 
     @property
-    def laid(self) -> Laid | None:
+    def laid(self) -> Placement | None:
         return self._laid
 
     @property
@@ -243,14 +216,16 @@ class TimelineView(ScrollView, can_focus=True):
     @property
     def _layouts(self) -> LayoutCache:
         if self._prepared_layouts is None:
-            from tui.core.time.layout import LayoutCache
+            from tui.core.time.place import LayoutCache
 
             self._prepared_layouts = LayoutCache()
         return self._prepared_layouts
 
-    def _events_of_view(self) -> list[Event]:
+    def _events_of_view(self) -> tuple[Event, ...]:
         if self._view_events is None:
-            self._view_events = list(self._view)
+            # A tuple: the layout cache knows it again without comparing every event.
+            events = self._view.events
+            self._view_events = tuple([events[i] for i in self._view.kept])
         return self._view_events
 
     def _event(self, event_id: str | None) -> Event | None:
@@ -263,7 +238,6 @@ class TimelineView(ScrollView, can_focus=True):
         self._view_events = None
         self._token += 1
         self._scale = None
-        self._cache.clear()
         if self._prepared_layouts is not None:
             self._prepared_layouts.clear()
         if keep is not None:
@@ -300,17 +274,12 @@ class TimelineView(ScrollView, can_focus=True):
         if self._scale is not None and self._scale.width != width:
             self._scale = self._scale.resized(width)
         key = self._want()
-        if self._laid is not None and key in self._cache and self._cache[key] is self._laid:
+        if self._laid is not None and key == self._laid_for:
             self._pending = None
-            return
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            self._pending = None
-            self._set_laid(self._cache[key])
             return
         events = self._events_of_view()
-        # With its lanes prepared, a view of any size is placed in tens of milliseconds: a
-        # worker would only add a thread hop and a frame of the old picture.
+        # With its lanes prepared, a view of any size is placed in tens of milliseconds (or
+        # found placed): a worker would only add a thread hop and a frame of the old picture.
         if len(events) <= SYNC_LIMIT or self._layouts.prepared(events, self._by, self.today):
             self._pending = None
             self._store(key, self._compute(events, self._scale, self._by, width))
@@ -323,10 +292,10 @@ class TimelineView(ScrollView, can_focus=True):
 
     def _compute(
         self, events: Sequence[Event], scale: Scale | None, by: LaneBy, width: int
-    ) -> Laid:
+    ) -> Placement:
         if scale is None:
             scale = self._layouts.fit(events, width, self.today)
-        return lay_out(events, scale, by, self.today, self._layouts)
+        return self._layouts.layout(events, scale, by, self.today)
 
     # A description, so Textual does not build one from repr() of every event of the view.
     @work(
@@ -349,23 +318,21 @@ class TimelineView(ScrollView, can_focus=True):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._layout_ready, key, laid)
 
-    def _layout_ready(self, key: tuple[object, ...], laid: Laid) -> None:
+    def _layout_ready(self, key: tuple[object, ...], laid: Placement) -> None:
         if key != self._want():
             return  # superseded while it was computed
         self._pending = None
         self._store(key, laid)
 
-    def _store(self, key: tuple[object, ...], laid: Laid) -> None:
+    def _store(self, key: tuple[object, ...], laid: Placement) -> None:
         if self._scale is None:
             # A fitted window becomes the window: zooming and panning start from it.
             self._scale = laid.scale
             key = self._want()
-        self._cache[key] = laid
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        self._laid_for = key
         self._set_laid(laid)
 
-    def _set_laid(self, laid: Laid) -> None:
+    def _set_laid(self, laid: Placement) -> None:
         self._laid = laid
         self.virtual_size = Size(0, HEADER + len(laid.rows))
         if self._lane >= len(laid.lanes):
@@ -384,7 +351,7 @@ class TimelineView(ScrollView, can_focus=True):
         """Pan (keeping the zoom) so that the highlighted event is in the window."""
         if self._scale is None:
             return  # not laid out yet: the first layout fits every event and picks the lane
-        from tui.core.time.layout import span
+        from tui.core.time.spans import span
 
         event = self._event(self._selected)
         if event is not None:
@@ -447,7 +414,7 @@ class TimelineView(ScrollView, can_focus=True):
             # The same answer as neighbour_in_time, without its linear search of 100k ids.
             target: str | None = order[max(0, min(position + step, len(order) - 1))]
         else:
-            from tui.core.time.layout import neighbour_in_time
+            from tui.core.time.navigate import neighbour_in_time
 
             target = neighbour_in_time(order, self._selected, step)
         if target is not None:
@@ -456,7 +423,7 @@ class TimelineView(ScrollView, can_focus=True):
     def action_lane(self, step: int) -> None:
         if self._laid is None:
             return
-        from tui.core.time.layout import lane_above, lane_below
+        from tui.core.time.navigate import lane_above, lane_below
 
         find = lane_above if step < 0 else lane_below
         found = find(self._laid.lanes, self._lane, self._selected)
@@ -468,7 +435,7 @@ class TimelineView(ScrollView, can_focus=True):
         scale = self._laid.scale if self._laid else None
         if scale is None:
             return
-        from tui.core.time.layout import span
+        from tui.core.time.spans import span
 
         event = self._event(self._selected)
         if event is not None:
@@ -535,7 +502,8 @@ class TimelineView(ScrollView, can_focus=True):
             if y == 0:
                 text = "No events in this view." if not self._view else "Laying out the timeline…"
             return self._line([(_fit_text(text, width), "caption")], width)
-        from tui.core.time.layout import axis_lines, render_row, runs
+        from tui.core.time.axis import axis_lines
+        from tui.core.time.draw import render_row, runs
 
         if y == 0:
             return self._caption(laid, gutter, width)
@@ -566,8 +534,8 @@ class TimelineView(ScrollView, can_focus=True):
         parts.extend(runs(cells))
         return self._line(parts, width)
 
-    def _caption(self, laid: Laid, gutter: int, width: int) -> Strip:
-        from tui.core.time.layout import caption
+    def _caption(self, laid: Placement, gutter: int, width: int) -> Strip:
+        from tui.core.time.scale import caption
 
         head = _fit_text(f"{LANE_TITLES[laid.by]} lanes", gutter) + " "
         text = caption(laid.scale)

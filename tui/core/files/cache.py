@@ -24,11 +24,13 @@ import os
 import threading
 import time
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from tui import __version__
 from tui.core.files.atomic import WriteError, write_atomically
+from tui.core.files.chunks import Outline, Reuse
 from tui.core.files.collector import paused as gc_paused
 from tui.core.files.digest import file_digest, stream_digest
 from tui.core.timeline.dates import PartialDate
@@ -36,15 +38,20 @@ from tui.core.timeline.event import Action, Event, Source, Status, Timeline, Tim
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
-_MAGIC = b"policy-tui cache 4\n"
+_MAGIC = b"policy-tui cache 5\n"
 _KEY_BYTES = 32
+# The magic, the code's digest (``previous`` checks only these), the key (``entry``: all).
+_HEADER = len(_MAGIC) + 2 * _KEY_BYTES
 HEAD_EVENTS = 300  # more than a tall terminal shows: the first paint needs only these
 BLOCK_EVENTS = 10_000
 _FREEZE_FROM = 5_000  # as the loader: below this, collections are short anyway
 # The files whose code decides what a valid file gives: a change to any of them is a new key.
 _CODE = (
     "files/cache.py",
+    "files/chunks.py",
     "files/load.py",
+    "files/problems.py",
+    "files/read.py",
     "timeline/countries.py",
     "timeline/dates.py",
     "timeline/event.py",
@@ -108,12 +115,18 @@ class Entry:
     def __init__(self, file: BinaryIO, name: str) -> None:
         self._file = file
         self._name = name
+        # The chunks the load that made the entry parsed (``chunks.Reuse.outline``), once
+        # ``timeline`` has read them: the next edit of the file reparses only what changed.
+        self.outline: Outline = []
+
+    def close(self) -> None:
+        self._file.close()
 
     def head(self) -> Timeline | None:
         """The first ``HEAD_EVENTS`` events in date order (what the list shows first)."""
         try:
-            self._file.seek(len(_MAGIC) + _KEY_BYTES)
-            (info, views), (rows, lines) = self._block(), self._block()
+            self._file.seek(_HEADER)
+            (info, views, _), (rows, lines) = self._block(), self._block()
             return self._timeline(info, views, [(rows, lines)])
         except Exception:  # a damaged entry is a miss; the loader reads the file itself
             return None
@@ -121,16 +134,17 @@ class Entry:
     def timeline(self) -> Timeline | None:
         """Every event; None if the entry turns out damaged."""
         try:
-            self._file.seek(len(_MAGIC) + _KEY_BYTES)
+            self._file.seek(_HEADER)
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
             with gc_paused():
-                info, views = self._block()
+                info, views, outline = self._block()
                 self._skip()  # the head
                 count = self._block()
                 timeline = self._timeline(info, views, (self._block() for _ in range(count)))
                 if len(timeline.events) >= _FREEZE_FROM:
                     gc.freeze()
+            self.outline = outline
             return timeline
         except Exception:
             return None
@@ -177,6 +191,18 @@ class Entry:
 
 def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
     """The entry cached for ``path`` if it was made from bytes with this digest, else None."""
+    return _open(path, _MAGIC + _code() + key(sha256), name)
+
+
+def previous(path: Path, name: str | None = None) -> Entry | None:
+    """The entry this code made for ``path`` from whatever bytes: after an edit, the file's
+    last version, whose unchanged chunks the new load may borrow (``chunks.Reuse``; a chunk
+    lends only to text identical to its own, so nothing stale can show). None if there is
+    none, or another version of policy-tui made it."""
+    return _open(path, _MAGIC + _code(), name)
+
+
+def _open(path: Path, expected: bytes, name: str | None) -> Entry | None:
     where = entry_path(path)
     if where is None:
         return None
@@ -185,10 +211,10 @@ def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
     except OSError:
         return None
     try:
-        header = file.read(len(_MAGIC) + _KEY_BYTES)
+        header = file.read(_HEADER)
     except OSError:
         header = b""
-    if header != _MAGIC + key(sha256):
+    if not header.startswith(expected) or len(header) != _HEADER:
         file.close()
         return None
     return Entry(file, name or str(path))
@@ -236,8 +262,11 @@ def load(path: Path, sha256: str, name: str | None = None) -> Timeline | None:
     return None if found is None else found.timeline()
 
 
-def store(path: Path, sha256: str, timeline: Timeline) -> None:
-    """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``."""
+def store(
+    path: Path, sha256: str, timeline: Timeline, outline: Sequence[tuple[bytes, int, int]] = ()
+) -> None:
+    """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``;
+    ``outline``: the chunks its load parsed (``chunks.Reuse.outline``)."""
     where = entry_path(path)
     if where is None:
         return
@@ -248,13 +277,13 @@ def store(path: Path, sha256: str, timeline: Timeline) -> None:
         starts = range(0, len(events), BLOCK_EVENTS)
         # Title and description with the views, the head's rows, the number of blocks, the rows
         # of each block: read back one at a time, so the first rows come before the rest.
-        blocks: list[tuple[tuple[str, str], dict[str, str]] | tuple[list[Any], list[int]] | int] = [
-            ((timeline.info.title, timeline.info.description), timeline.views),
+        blocks: list[Any] = [
+            ((timeline.info.title, timeline.info.description), timeline.views, list(outline)),
             _rows(events[:HEAD_EVENTS], timeline.lines),
             len(starts),
             *(_rows(events[i : i + BLOCK_EVENTS], timeline.lines) for i in starts),
         ]
-        parts = [_MAGIC + key(sha256)]
+        parts = [_MAGIC + _code() + key(sha256)]
         for block in blocks:
             data = marshal.dumps(block)
             parts += (len(data).to_bytes(8, "little"), zlib.crc32(data).to_bytes(4, "little"), data)
@@ -369,10 +398,15 @@ class _Rebuild:
             ]
 
 
-def load_cached(path: Path) -> tuple[Timeline, str]:
+def load_cached(
+    path: Path, reuse: Reuse | None = None, *, keep: bool = True
+) -> tuple[Timeline, str]:
     """``load_with_digest`` through the cache: the timeline and the SHA-256 of its bytes.
 
-    Raises ``TimelineError`` as the loader does; a file with problems is never cached.
+    ``reuse`` (``chunks.Reuse``): what the last load of this file lends the next, left holding
+    this one's. ``keep=False``: the caller stores a parsed timeline itself (``keep``), after
+    showing it. Raises ``TimelineError`` as the loader does; a file with problems is never
+    cached.
     """
     try:
         data = Path(path).read_bytes()
@@ -380,15 +414,43 @@ def load_cached(path: Path) -> tuple[Timeline, str]:
         data = None
     if data is not None:
         sha256 = file_digest(data)
-        found = load(path, sha256, str(path))
-        if found is not None:
-            return found, sha256
+        found = entry(path, sha256, str(path))
+        timeline = None if found is None else found.timeline()
+        if found is not None and timeline is not None:
+            if reuse is not None:
+                reuse.lend(timeline, found.outline)
+            return timeline, sha256
     # The loader (and with it the parser and pydantic) only on a miss.
-    from tui.core.files.load import load_bytes, read_bytes
+    from tui.core.files.load import load_bytes
+    from tui.core.files.read import read_bytes
 
     if data is None:
         data = read_bytes(Path(path))  # raises the loader's message for an unreadable file
         sha256 = file_digest(data)
-    timeline = load_bytes(data, str(path))
-    store(path, sha256, timeline)
+    if reuse is None:
+        reuse = Reuse()
+    if not len(reuse):
+        lend_previous(path, reuse)
+    timeline = load_bytes(data, str(path), reuse=reuse)
+    if keep:
+        store(path, sha256, timeline, reuse.outline())
     return timeline, sha256
+
+
+def lend_previous(path: Path, reuse: Reuse) -> None:
+    """Let ``reuse`` lend what the entry of the file's last version holds (an edited file)."""
+    found = previous(path)
+    if found is None:
+        return
+    timeline = found.timeline()  # closes the entry's file
+    if timeline is not None:
+        reuse.lend(timeline, found.outline)
+
+
+def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None) -> None:
+    """``store``, unless the entry for these bytes is there already."""
+    found = entry(path, sha256)
+    if found is not None:
+        found.close()
+        return
+    store(path, sha256, timeline, reuse.outline() if reuse is not None else ())

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from tui.core.files.cache import Entry, Prefetch
+from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
-from tui.core.query import language as q
+from tui.core.query import evaluate
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
 
@@ -35,6 +36,8 @@ class Opening:
     timeline: Timeline | None = None
     digest: str | None = None  # SHA-256 of the bytes ``timeline`` came from
     prefetch: Prefetch | None = None
+    # What this opening's load lends the reloads after an edit (only changed chunks reparse).
+    reuse: Reuse = field(default_factory=Reuse)
 
     @property
     def first(self) -> Timeline | None:
@@ -59,8 +62,9 @@ def begin(path: Path, *, load: bool | None = None) -> Opening:
     if load:
         from tui.core.files.cache import load_cached
 
-        timeline, digest = load_cached(path)
-        return Opening(path, timeline, digest)
+        reuse = Reuse()
+        timeline, digest = load_cached(path, reuse)
+        return Opening(path, timeline, digest, reuse=reuse)
     # Reads and hashes the big file on another core while the caller imports the UI.
     return Opening(path, prefetch=Prefetch(path))
 
@@ -73,13 +77,13 @@ class Estimate:
 @dataclass(frozen=True, slots=True)
 class First:
     timeline: Timeline  # the first events, shown while the rest loads
-    index: q.Index
+    index: evaluate.Index
 
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
     timeline: Timeline
-    index: q.Index
+    index: evaluate.Index
     digest: str
 
 
@@ -106,7 +110,7 @@ def stages(
     entry = prefetch.wait().entry if prefetch is not None else None
     if prefetch is not None and entry is not None and prefetch.digest:
         yield from _estimate(path)
-        loaded = yield from _cached(entry, prefetch.digest, today, progress, head_shown)
+        loaded = yield from _cached(entry, prefetch.digest, today, progress, opening, head_shown)
         if loaded:
             return
     elif prefetch is None:
@@ -117,12 +121,13 @@ def stages(
             found = cache.entry(path, key, name)
             if found is not None:
                 yield from _estimate(path, data[:PREVIEW_BYTES], len(data))
-                loaded = yield from _cached(found, key, today, progress)
+                loaded = yield from _cached(found, key, today, progress, opening)
                 if loaded:
                     return
     # Not cached (or a damaged entry): parse and validate, the first events first.
-    from tui.core.files.load import decode, load_text, read_bytes
+    from tui.core.files.load import load_text
     from tui.core.files.preview import preview
+    from tui.core.files.read import decode, read_bytes
 
     # The preview needs the first few hundred events: read and decode only the head.
     head = b"" if data is None else data[:PREVIEW_BYTES]
@@ -136,7 +141,7 @@ def stages(
     except TimelineError:
         first = None  # read_bytes and the full load say what is wrong
     if first is not None and first.events:
-        yield First(first, q.Index(first.events, today=today))
+        yield First(first, evaluate.Index(first.events, today=today))
     if data is None:
         data = read_bytes(path)
     digest = file_digest(data)
@@ -150,13 +155,17 @@ def stages(
             percent = int(share * 100)
             progress(f"loading the rest… {percent}%")
 
-    timeline = load_text(text, name, loading)
+    if not len(opening.reuse):
+        # An edited file: the entry of its last version lends the chunks the edit left alone.
+        progress("loading… (reading what is unchanged since the last opening)")
+        cache.lend_previous(path, opening.reuse)
+    timeline = load_text(text, name, loading, reuse=opening.reuse)
     del text
     progress("indexing for search…")
-    yield Loaded(timeline, q.Index(timeline.events, today=today), digest)
+    yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     # The next opening of this file skips all of the above. Before the caller warms the
     # index: a user who quits at once still gets it.
-    cache.store(path, digest, timeline)
+    cache.store(path, digest, timeline, opening.reuse.outline())
 
 
 def _cached(
@@ -164,17 +173,19 @@ def _cached(
     digest: str,
     today: date,
     progress: Callable[[str], None],
+    opening: Opening,
     head_shown: bool = False,
 ) -> Generator[Stage, None, bool]:
     """A cache entry's first events, then all; returns False if the entry is damaged."""
     first = None if head_shown else found.head()
     if first is not None and first.events:
-        yield First(first, q.Index(first.events, today=today))
+        yield First(first, evaluate.Index(first.events, today=today))
     progress("loading the rest…")
     timeline = found.timeline()
     if timeline is None:
         return False
-    yield Loaded(timeline, q.Index(timeline.events, today=today), digest)
+    opening.reuse.lend(timeline, found.outline)
+    yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     return True
 
 

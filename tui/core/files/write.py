@@ -30,7 +30,8 @@ from tui.core.files.atomic import WriteErrorKind as WriteErrorKind
 from tui.core.files.atomic import _os_reason, write_atomically
 from tui.core.files.atomic import check_writable as check_writable
 from tui.core.files.digest import file_digest
-from tui.core.files.load import load_bytes, read_bytes
+from tui.core.files.load import load_bytes
+from tui.core.files.read import read_bytes
 from tui.core.text.sanitize import quote
 from tui.core.time.span import derived_status
 from tui.core.timeline.errors import TimelineError

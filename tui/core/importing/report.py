@@ -133,11 +133,11 @@ def differences(existing: Event, new: Event) -> list[str]:
 
 def model_reasons(exc: ValidationError) -> str:
     """The model's complaints in the loader's words: ``end_date: 2019-01-02 is before …``."""
-    from tui.core.files.load import _describe, _field_name
+    from tui.core.files.problems import describe, field_name
     from tui.core.timeline.model import EVENT_FIELDS
 
     return "; ".join(
-        f"{_field_name(loc)}: {message}" for loc, message in _describe(exc, EVENT_FIELDS)
+        f"{field_name(loc)}: {message}" for loc, message in describe(exc, EVENT_FIELDS)
     )
 
 

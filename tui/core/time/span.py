@@ -2,10 +2,10 @@
 exports, the detail pane and the writer all ask (the table is in docs/format.md, "Span").
 
 Pure and cheap to import (no pydantic, no Textual): the explorer's start-up path reaches it.
-Code that runs over every event at once (``tui.core.query.language``'s time columns, once per index;
-``tui.core.time.layout``'s spans, once per events list) works on ordinals and asks ``OPEN_STATUSES``
-and ``FOREVER`` rather than building a ``Span`` per event (~80 ms at 100,000 events); the tests
-hold both to ``span``.
+Code that runs over every event at once (``tui.core.query.evaluate``'s time columns, once per
+index; ``tui.core.time.spans``' drawing spans, once per events list) works on ordinals and asks
+``OPEN_STATUSES`` and ``FOREVER`` rather than building a ``Span`` per event (~80 ms at 100,000
+events); the tests hold both to ``span``.
 
 =========  ====================================================  ==========  ============
 kind       when                                                  first day   last day

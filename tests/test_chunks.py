@@ -1,0 +1,215 @@
+"""An edit reparses only the chunks it touched, and what it gives is what a fresh load gives."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.core.files import cache, chunks
+from tui.core.files.load import load_text
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.event import Timeline
+
+
+def event(n: int, title: str | None = None, day: int | None = None, extra: str = "") -> str:
+    return (
+        f'[[events]]\nid = "e-{n}"\ndate = {2000 + (n * 7) % 23}-01-{1 + (day or n) % 28:02d}\n'
+        f'title = "{title or f"Title {n}"}"\ncountry = "RU"\naction = "fine"\n'
+        f'summary = """\nWhat happened to {n}.\n"""\n{extra}'
+        f'[[events.sources]]\npublisher = "P"\nurl = "https://example.org/{n}"\n\n'
+    )
+
+
+HEAD = '#:schema ./timeline.schema.json\n[timeline]\ntitle = "T"\n\n'
+COUNT = 200
+
+
+def text_of(parts: list[str]) -> str:
+    return HEAD + "".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # About 25 chunks of 8 events, as a 100k file has ~400 of ~250.
+    monkeypatch.setattr(chunks, "_EVERY", 8)
+
+
+def same(got: Timeline, want: Timeline) -> None:
+    assert got == want  # info, events (every field), views, lines
+    assert [e.id for e in got.events] == [e.id for e in want.events]
+
+
+def outcome(text: str, reuse: chunks.Reuse | None = None) -> Timeline | str:
+    try:
+        return load_text(text, "t.toml", reuse=reuse)
+    except TimelineError as error:
+        return error.format()
+
+
+def test_the_cuts_are_chosen_by_content_not_position() -> None:
+    parts = [event(n) for n in range(COUNT)]
+    before = chunks.starts(text_of(parts))
+    parts[3] = event(3, title="A much, much longer title than the one it replaces")
+    after = chunks.starts(text_of(parts))
+    assert 10 < len(before) < 60
+    shift = len(parts[3]) - len(event(3))
+    # Every cut after the edited event moved by exactly the characters the edit added.
+    edited_at = len(HEAD) + sum(map(len, parts[:3]))
+    assert [c for c in before if c > edited_at] == [c - shift for c in after if c > edited_at]
+
+
+def test_a_title_edit_reparses_one_chunk_and_loads_as_a_fresh_load() -> None:
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    assert reuse.parsed == len(chunks.starts(text_of(parts))) and reuse.borrowed == 0
+    parts[100] = event(100, title="Edited")
+    got = load_text(text_of(parts), "t.toml", reuse=reuse)
+    assert (reuse.parsed, reuse.borrowed) == (1, len(chunks.starts(text_of(parts))) - 1)
+    same(got, load_text(text_of(parts), "t.toml"))
+    assert got.get("e-100").title == "Edited"  # type: ignore[union-attr]
+
+
+def test_lines_follow_an_edit_that_adds_lines_above() -> None:
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    parts[10] = event(10, extra='tags = [\n  "one",\n  "two",\n]\n')
+    got = load_text(text_of(parts), "t.toml", reuse=reuse)
+    want = load_text(text_of(parts), "t.toml")
+    assert reuse.parsed == 1
+    same(got, want)
+    assert got.lines["e-199"] == want.lines["e-199"] > 0
+
+
+def test_a_changed_date_moves_the_event_in_date_order() -> None:
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    parts[123] = event(123, day=27).replace("date = 20", "date = 19", 1)
+    got = load_text(text_of(parts), "t.toml", reuse=reuse)
+    same(got, load_text(text_of(parts), "t.toml"))
+    assert got.events[0].id == "e-123"
+
+
+def test_an_edit_that_breaks_the_file_reports_as_a_fresh_load_and_lends_nothing() -> None:
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    parts[50] = event(7)  # a second e-7
+    assert outcome(text_of(parts), reuse) == outcome(text_of(parts))
+    assert "e-7" in str(outcome(text_of(parts)))
+    assert len(reuse) == 0
+
+
+def test_a_header_inside_a_string_never_lends_a_chunk() -> None:
+    parts = [event(n) for n in range(COUNT)]
+    parts[30] = event(30).replace("What happened", "[[events]]\nWhat happened")
+    reuse = chunks.Reuse()
+    first = load_text(text_of(parts), "t.toml", reuse=reuse)
+    same(first, load_text(text_of(parts), "t.toml"))
+    parts[31] = event(31, title="Edited")
+    same(load_text(text_of(parts), "t.toml", reuse=reuse), load_text(text_of(parts), "t.toml"))
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["title", "date", "delete", "insert", "duplicate", "garbage", "views"]),
+        st.integers(0, COUNT - 1),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EDITS)
+def test_any_edits_give_what_a_fresh_load_gives(edits: list[tuple[str, int]]) -> None:
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    for kind, n in edits:
+        n %= len(parts)
+        if kind == "title":
+            parts[n] = parts[n].replace('title = "', 'title = "Edited ', 1)
+        elif kind == "date":
+            parts[n] = parts[n].replace("-01-", "-02-", 1)
+        elif kind == "delete" and len(parts) > 1:
+            del parts[n]
+        elif kind == "insert":
+            parts.insert(n, event(COUNT + n))
+        elif kind == "duplicate":
+            parts.insert(n, parts[n])
+        elif kind == "garbage":
+            parts[n] = parts[n].replace("summary", "sumary", 1)
+        elif kind == "views":
+            parts[n] += '[views]\nru = "country:RU"\n'
+        text = text_of(parts)
+        got, want = outcome(text, reuse), outcome(text)
+        assert got == want
+        if isinstance(got, Timeline) and isinstance(want, Timeline):
+            same(got, want)
+
+
+def test_the_cache_entry_lends_the_next_load_its_chunks(tmp_path: Path) -> None:
+    path = tmp_path / "timeline.toml"
+    parts = [event(n) for n in range(COUNT)]
+    path.write_text(text_of(parts))
+    cache.load_cached(path, chunks.Reuse())  # parses and stores, with the outline
+    reuse = chunks.Reuse()
+    _, digest = cache.load_cached(path, reuse)  # another process: a hit
+    entry = cache.entry(path, digest)
+    assert entry is not None and entry.timeline() is not None and entry.outline
+    parts[77] = event(77, title="Edited between two openings")
+    path.write_text(text_of(parts))
+    got, _ = cache.load_cached(path, reuse)
+    assert reuse.parsed == 1
+    same(got, load_text(text_of(parts), str(path)))
+    assert got.get("e-77").title == "Edited between two openings"  # type: ignore[union-attr]
+
+
+def test_an_outline_that_does_not_fit_lends_nothing() -> None:
+    parts = [event(n) for n in range(COUNT)]
+    timeline = load_text(text_of(parts), "t.toml")
+    reuse = chunks.Reuse()
+    reuse.lend(timeline, [(b"x" * 32, 10**6, 5)])
+    assert len(reuse) == 0
+    with contextlib.suppress(TimelineError):
+        same(load_text(text_of(parts), "t.toml", reuse=reuse), timeline)
+    assert reuse.borrowed == 0
+
+
+def test_an_edited_file_borrows_from_the_entry_of_its_last_version(tmp_path: Path) -> None:
+    """The next process: the entry's key no longer fits the edited bytes, so it is never shown,
+    but its chunks still spare the load the parse of whatever the edit left alone."""
+    path = tmp_path / "timeline.toml"
+    parts = [event(n) for n in range(COUNT)]
+    path.write_text(text_of(parts))
+    cache.load_cached(path)
+    parts[5] = event(5, title="Edited while the app was closed")
+    path.write_text(text_of(parts))
+    reuse = chunks.Reuse()  # as a new process has
+    got, digest = cache.load_cached(path, reuse)
+    assert reuse.parsed == 1 and reuse.borrowed > 10
+    same(got, load_text(text_of(parts), str(path)))
+    assert cache.entry(path, digest) is not None  # the new version is kept for the next opening
+
+
+def test_the_entry_of_another_version_lends_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "timeline.toml"
+    parts = [event(n) for n in range(COUNT)]
+    path.write_text(text_of(parts))
+    cache.load_cached(path)
+    monkeypatch.setattr(cache, "_code_digest", bytes(32))  # as long as a real one
+    assert cache.previous(path) is None
+    parts[5] = event(5, title="Edited")
+    path.write_text(text_of(parts))
+    reuse = chunks.Reuse()
+    cache.load_cached(path, reuse)
+    assert reuse.borrowed == 0

@@ -1,0 +1,159 @@
+"""Where the loader cuts a file, and what an earlier load of it can lend the next one.
+
+The loader parses a big file in chunks cut at ``[[events]]`` header lines. The cuts are chosen
+by content, not by position: a header is a cut when a checksum of the line after it (the event's
+id, in practice) falls on one value in ``_EVERY``. An edit therefore moves only the cuts
+around the edited event, and every other chunk of the new text is, byte for byte, a chunk of the
+old one. ``Reuse`` remembers each chunk's digest and events; the next load of the same file
+parses only the chunks whose digest it has not seen.
+
+A chunk is lent only if the load that saw it parsed it on its own and found nothing but events in
+it: the same text read by the same code gives the same events, so borrowing them cannot show
+anything the file does not say. (A header-like line inside a multi-line string makes the chunk
+before it fail to parse; such a load takes the careful path and lends nothing.)
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import zlib
+from collections.abc import Sequence
+from operator import attrgetter
+
+from tui.core.timeline.event import Event, Timeline
+
+HEADER = "\n[[events]]"
+# One header in _EVERY is a cut: chunks of ~250 events (~250 kB); an edit reparses one.
+_EVERY = 256
+_LOOK = 96  # at most this much of the line after the header decides
+# A cut whatever the checksum after this many characters, so that a file of near-identical
+# events still comes in chunks; content-chosen cuts resume at the next chosen header.
+_LONGEST = 1_000_000
+# Another top-level table (``[views]``, ``[timeline]``) inside a chunk: that chunk is not lent.
+_OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
+
+Outline = list[tuple[bytes, int, int]]
+_SORT_KEY = attrgetter("sort_key")
+
+
+def starts(text: str) -> list[int]:
+    """Offsets of the header lines chosen as cuts (the first header is always one)."""
+    found = text.find(HEADER)
+    if found < 0:
+        return []
+    cuts = [found + 1]
+    crc = zlib.crc32
+    while True:
+        found = text.find(HEADER, found + 1)
+        if found < 0:
+            return cuts
+        # The line after the header (the id, usually): an edit of the rest of the event
+        # never moves a cut.
+        after = found + len(HEADER) + 1
+        end = text.find("\n", after, after + _LOOK)
+        look = text[after : end if end >= 0 else after + _LOOK].encode("utf-8", "surrogatepass")
+        if crc(look) % _EVERY == 0 or found + 1 - cuts[-1] >= _LONGEST:
+            cuts.append(found + 1)
+
+
+def digest(chunk: str) -> bytes:
+    # SHA-256: the hardware-accelerated one here, and no crafted text borrows another's events.
+    return hashlib.sha256(chunk.encode("utf-8", "surrogatepass")).digest()
+
+
+def lendable(chunk: str) -> bool:
+    return _OTHER_TABLE.search(chunk) is None
+
+
+class Lent:
+    """One chunk's events in file order, their header lines counted from the chunk's first
+    line, and that first line in the load that saw the chunk."""
+
+    __slots__ = ("events", "first", "lines")
+
+    def __init__(self, events: Sequence[Event], lines: Sequence[int], first: int) -> None:
+        self.events = events
+        self.lines = lines
+        self.first = first
+
+
+class Reuse:
+    """The chunks of the last load of one file, by digest, for the next load to borrow.
+
+    Made empty, then filled by the loader (``load_text(..., reuse=)``) or from what a cache
+    entry outlined (``lend``); each load leaves it holding the chunks it saw.
+    """
+
+    def __init__(self) -> None:
+        self._chunks: dict[bytes, Lent] = {}
+        self._pending: tuple[Timeline, Outline] | None = None
+        self._order: list[Event] = []  # the last load's events in date order
+        self.parsed = 0  # chunks the last load parsed; the others it borrowed
+        self.borrowed = 0
+
+    def __len__(self) -> int:
+        self._unfold()
+        return len(self._chunks)
+
+    def get(self, key: bytes) -> Lent | None:
+        self._unfold()
+        return self._chunks.get(key)
+
+    def replace(self, chunks: dict[bytes, Lent], order: list[Event] | None = None) -> None:
+        self._chunks = chunks
+        self._pending = None
+        self._order = order or []
+
+    def clear(self) -> None:
+        self.replace({})
+
+    def in_date_order(self, events: list[Event], borrowed: set[int]) -> list[Event] | None:
+        """``events`` in date order, made from the last load's order when most were borrowed
+        (``borrowed``: their ``id()``s): the others are put in place one by one, so the sort
+        keys of the borrowed ones are never computed again. None: sort them all."""
+        fresh = [e for e in events if id(e) not in borrowed]
+        if not self._order or len(fresh) * 4 > len(events):
+            return None
+        order = [e for e in self._order if id(e) in borrowed]
+        for event in fresh:
+            bisect.insort(order, event, key=_SORT_KEY)
+        return order if len(order) == len(events) else None
+
+    def outline(self) -> Outline:
+        """``(digest, first line, number of events)`` per lent chunk, in file order: what a
+        cache entry keeps (the events are in the entry already; their lines place them)."""
+        self._unfold()
+        return [(key, lent.first, len(lent.events)) for key, lent in self._chunks.items()]
+
+    def lend(self, timeline: Timeline, outline: Outline) -> None:
+        """Hold the chunks of the load that made ``timeline``, as its cache entry outlined
+        them; unfolded on first use, so an opening never followed by an edit pays nothing."""
+        self.clear()
+        if outline:
+            self._pending = (timeline, outline)
+            self._order = timeline.events
+
+    def _unfold(self) -> None:
+        if self._pending is None:
+            return
+        timeline, outline = self._pending
+        self._pending = None
+        lines = timeline.lines
+        ordered = sorted(
+            (line, event) for event in timeline.events if (line := lines.get(event.id)) is not None
+        )
+        at_line = [line for line, _ in ordered]
+        chunks: dict[bytes, Lent] = {}
+        for key, first, count in outline:
+            # A chunk's events are the ``count`` whose headers come first from its first line
+            # on. An outline that does not fit the timeline (it cannot, short of a bug) lends
+            # nothing rather than guess.
+            at = bisect.bisect_left(at_line, first)
+            part = ordered[at : at + count]
+            if len(part) != count or not part or part[0][0] != first:
+                self._chunks = {}
+                return
+            chunks[key] = Lent([e for _, e in part], [line - first for line, _ in part], first)
+        self._chunks = chunks
