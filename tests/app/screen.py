@@ -18,8 +18,9 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(500):
         await pilot.pause()
         busy = any(worker.is_running for worker in pilot.app.workers)
-        if not busy and getattr(pilot.app, "settling", False):
-            pilot.app.flush_settled()  # as if typing had paused: no need to sit out the timer
+        filters = getattr(getattr(pilot.app, "main_screen", None), "filters", None)
+        if not busy and filters is not None and filters.settling:
+            filters.flush()  # as if typing had paused: no need to sit out the timer
             continue
         if not busy:
             break

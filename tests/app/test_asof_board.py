@@ -158,8 +158,8 @@ async def test_enter_on_a_cell_lists_its_events_and_picking_one_shows_it() -> No
         await pilot.press("down", "enter")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, (AsOfScreen, PickScreen))
-        assert pilot.app._current is not None
-        assert pilot.app._current.id == "ru-2022-meta-extremist"
+        assert pilot.app.main_screen.current_event is not None
+        assert pilot.app.main_screen.current_event.id == "ru-2022-meta-extremist"
         listed = pilot.app.query_one(EventList).highlighted
         assert listed is not None and listed.id == "ru-2022-meta-extremist"
 

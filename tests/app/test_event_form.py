@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.screens.event_form import ConfirmDiscard, EventForm
+from tui.app.screens.main import MainScreen
 from tui.app.widgets.event_list import EventList
 from tui.core.files.load import load_bytes, load_timeline
 from tui.core.files.write import file_digest
@@ -346,7 +347,7 @@ def test_the_form_lists_its_keys_with_descriptions() -> None:
         "ctrl+r": "Remove source",
         "escape": "Cancel",
     }
-    app_keys = {b.key: b.description for b in PolicyApp.BINDINGS}  # type: ignore[union-attr]
+    app_keys = {b.key: b.description for b in MainScreen.BINDINGS}  # type: ignore[union-attr]
     assert app_keys["n"] == "New event" and app_keys["c"] == "New event from this one"
 
 

@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList
 
 from tui.app.app import PolicyApp, make_app
 from tui.app.screens.help import HelpScreen
+from tui.app.screens.main import MainScreen
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
@@ -161,7 +162,7 @@ async def test_f_shows_the_facets_on_a_narrow_terminal() -> None:
 
 
 async def test_o_and_digits_open_sources_and_only_http(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tui.app.app.browser_available", lambda: True)
+    monkeypatch.setattr("tui.app.sources.browser_available", lambda: True)
     opened: list[str] = []
     async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
         monkeypatch.setattr(pilot.app, "open_url", lambda url, **_: opened.append(url))
@@ -175,7 +176,7 @@ async def test_o_and_digits_open_sources_and_only_http(monkeypatch: pytest.Monke
         assert len(opened) == 2  # no ninth source: refused with a message
         # A URL that slipped past validation (constructed in code) is still refused.
         bad = event.sources[0]._replace(url="file:///etc/passwd")
-        pilot.app._current = event._replace(sources=(bad,))
+        pilot.app.main_screen.show(event._replace(sources=(bad,)))
         await pilot.press("o")
         assert len(opened) == 2
 
@@ -183,7 +184,7 @@ async def test_o_and_digits_open_sources_and_only_http(monkeypatch: pytest.Monke
 async def test_r_follows_related_and_backspace_goes_back() -> None:
     async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
         await settle(pilot)
-        start = pilot.app._current
+        start = pilot.app.main_screen.current_event
         assert start is not None and start.related
         await pilot.press("r")
         await pilot.pause()
@@ -191,18 +192,18 @@ async def test_r_follows_related_and_backspace_goes_back() -> None:
             assert isinstance(pilot.app.screen, PickScreen)
             await pilot.press("enter")
             await pilot.pause()
-        assert pilot.app._current is not None
-        assert pilot.app._current.id == start.related[0]
+        assert pilot.app.main_screen.current_event is not None
+        assert pilot.app.main_screen.current_event.id == start.related[0]
         assert highlighted(pilot.app) == start.related[0]
         await pilot.press("backspace")
-        assert pilot.app._current.id == start.id
+        assert pilot.app.main_screen.current_event.id == start.id
         assert highlighted(pilot.app) == start.id
 
 
 async def test_related_picker_lists_every_related_event() -> None:
     async with app(goto="ru-2018-telegram-block").run_test(size=WIDE) as pilot:
         await settle(pilot)
-        start = pilot.app._current
+        start = pilot.app.main_screen.current_event
         assert start is not None
         assert len(start.related) >= 2, "the fixture's Telegram block links ruling and lifting"
         await pilot.press("r")
@@ -210,7 +211,7 @@ async def test_related_picker_lists_every_related_event() -> None:
         options = pilot.app.screen.query_one(OptionList)
         assert options.option_count == len(start.related)
         await pilot.press("escape")
-        assert pilot.app._current.id == start.id
+        assert pilot.app.main_screen.current_event.id == start.id
 
 
 async def test_y_copies_id_and_first_source(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,7 +232,7 @@ async def test_question_mark_shows_every_binding() -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
         text = screen_text(pilot.app)
-        for binding in [*PolicyApp.BINDINGS, *EventList.BINDINGS]:
+        for binding in [*MainScreen.BINDINGS, *EventList.BINDINGS]:
             assert binding.description in text or (binding.tooltip or "") in text
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, HelpScreen)
@@ -356,7 +357,7 @@ async def test_the_equivalent_command_is_shown_and_Y_copies_it(
     async with app(query="country:BR -platform:linkedin").run_test(size=WIDE) as pilot:
         monkeypatch.setattr(pilot.app, "copy_to_clipboard", copied.append)
         await settle(pilot)
-        command = pilot.app.command_line()
+        command = pilot.app.main_screen.command_line()
         assert command.startswith("policy-tui list ")
         assert "--query 'country:BR -platform:linkedin'" in command
         assert "policy-tui list" in screen_text(pilot.app)
@@ -365,7 +366,7 @@ async def test_the_equivalent_command_is_shown_and_Y_copies_it(
 
 
 async def test_o_without_a_browser_hands_over_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tui.app.app.browser_available", lambda: False)
+    monkeypatch.setattr("tui.app.sources.browser_available", lambda: False)
     opened: list[str] = []
     copied: list[str] = []
     async with app(goto="ru-2022-facebook-block").run_test(size=WIDE) as pilot:
@@ -533,29 +534,32 @@ async def test_tab_from_the_search_box_to_a_facet_then_space_ticks_its_first_val
 async def test_callbacks_arriving_after_the_app_closed_do_nothing() -> None:
     """Timers (the settle delay) and workers (filter, facets, load) may call back while the
     app closes, its screens gone: quitting right after typing must not end in a traceback."""
-    from tui.app.app import FilterResult
+    from tui.app.filtering import FilterResult
     from tui.core.query import language as q
+    from tui.core.query.shown import Shown
 
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
-        index = pilot.app._index
+        screen = pilot.app.main_screen
+        index = screen.index
     closed = pilot.app
-    assert closed.closing
+    assert closed.closing and screen.closing
     query = q.parse("telegram")
-    result = FilterResult("telegram", query, index.filter(query), index)
-    closed._query = query
-    closed.filters.settled = result
-    closed.filters.flush()  # the settle timer
-    closed._follow_pending = True
-    closed._follow_highlight()  # after a refresh
-    closed._filter_done(result)  # the filter worker
-    closed._show_facets(result, {f: [] for f in q.FACETS})  # the facets worker
+    result = FilterResult(
+        "telegram", query, Shown.every(index.events).keep(index.filter(query)), index
+    )
+    screen.query_box.applied(result.text, query)  # the facets below are this result's
+    screen.filters.settled = result
+    screen.filters.flush()  # the settle timer
+    screen.follow_highlight()  # after a refresh
+    screen.filter_done(result)  # the filter worker
+    screen.show_facets(result, {f: [] for f in q.FACETS})  # the facets worker
     closed.replace_timeline(closed.timeline)  # the load and reload workers
-    closed._show_progress("loading the rest… 50%")
-    closed._reloaded(closed.timeline, index, "0" * 64)
+    closed.loader.show_progress("loading the rest… 50%")
+    closed.loader.reloaded(closed.timeline, index, "0" * 64)
     from tui.core.timeline.errors import Problem, TimelineError
 
-    closed._reload_failed(TimelineError([Problem("timeline.toml", "broken", 1, 1)]))
+    closed.loader.reload_failed(TimelineError([Problem("timeline.toml", "broken", 1, 1)]))
 
 
 async def test_on_a_narrow_screen_a_focused_date_box_is_in_view() -> None:
@@ -688,11 +692,11 @@ async def test_the_query_message_header_and_list_describe_the_same_query() -> No
         await settle(pilot)
         await burst_while_filtering(pilot, "platfrom:telegram")
         error = pilot.app.query_one(FilterPane)._error
-        shown = printing.describe(pilot.app._query)
+        shown = printing.describe(pilot.app.main_screen.query_box.query)
         assert shown == 'text: "platfrom"'
         assert error.endswith(f"The list still shows the last valid query: {shown}.")
         assert f"filter: {shown}" in header_text(pilot.app)
-        assert list(pilot.app.query_one(EventList).view) == pilot.app._index.filter(
+        assert list(pilot.app.query_one(EventList).view) == pilot.app.main_screen.index.filter(
             q.parse("platfrom")
         )
 
@@ -720,9 +724,9 @@ async def test_a_field_name_being_typed_is_not_searched_as_text(
 ) -> None:
     """`platfo` on the way to `platform:` emptied the list (searched as a word) and refilled
     it at `platform:x`. A word that begins a field name waits for a pause (or Enter)."""
-    import tui.app.app as app_module
+    import tui.app.search as search_module
 
-    monkeypatch.setattr(app_module, "WORD_PAUSE", 60.0)  # no pause within this test
+    monkeypatch.setattr(search_module, "WORD_PAUSE", 60.0)  # no pause within this test
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
         total = len(pilot.app.timeline.events)
@@ -750,9 +754,9 @@ async def test_a_word_that_begins_a_field_name_is_searched_once_typing_pauses(
 ) -> None:
     import asyncio
 
-    import tui.app.app as app_module
+    import tui.app.search as search_module
 
-    monkeypatch.setattr(app_module, "WORD_PAUSE", 0.05)
+    monkeypatch.setattr(search_module, "WORD_PAUSE", 0.05)
     async with app().run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"act")
@@ -765,7 +769,7 @@ async def test_a_word_that_begins_a_field_name_is_searched_once_typing_pauses(
         from tui.core.query import language as q
 
         view = list(pilot.app.query_one(EventList).view)
-        assert view == pilot.app._index.filter(q.parse("act"))
+        assert view == pilot.app.main_screen.index.filter(q.parse("act"))
 
 
 async def test_backspace_with_no_history_says_so_from_every_pane() -> None:

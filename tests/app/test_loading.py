@@ -121,17 +121,17 @@ async def test_a_file_loaded_in_the_background_is_watched_once_loaded(
     import asyncio
     import threading
 
-    from tui.app import app as app_module
+    from tui.app import loading as loading_module
 
     made_on_ui_thread: list[bool] = []
-    real = app_module.FileWatcher
+    real = loading_module.FileWatcher
 
     class Recording(real):  # type: ignore[misc, valid-type]
         def __init__(self, *args: object, **kwargs: object) -> None:
             made_on_ui_thread.append(threading.current_thread() is threading.main_thread())
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(app_module, "FileWatcher", Recording)
+    monkeypatch.setattr(loading_module, "FileWatcher", Recording)
     path = big_file(tmp_path, 40)
     app = make_app(path=path, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -12,6 +12,7 @@ from tui.app.widgets.event_list import EventList
 from tui.app.widgets.messages import EventHighlighted, EventSelected
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core.files.load import load_timeline
+from tui.core.query.shown import Shown
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "app"
 
@@ -33,7 +34,7 @@ class _Listening(App[None]):
         self.heard: list[tuple[str, str, str | None]] = []
 
     def compose(self) -> ComposeResult:
-        yield EventList(load_timeline(FIXTURES / "timeline.toml").events, id="list")
+        yield EventList(Shown.every(load_timeline(FIXTURES / "timeline.toml").events), id="list")
 
     @on(EventHighlighted, "#list")
     def _highlighted(self, message: EventHighlighted) -> None:

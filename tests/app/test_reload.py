@@ -265,12 +265,17 @@ async def test_deleting_the_highlighted_event_goes_to_its_neighbour(
         assert at > 0
         events.go_to(gone)
         await settle(pilot)
-        assert app._current is not None and app._current.id == gone
+        assert (
+            app.main_screen.current_event is not None and app.main_screen.current_event.id == gone
+        )
         timeline_file.write_text(without_event(timeline_file.read_text(), gone))
         await wait_until(pilot, lambda: app.timeline.get(gone) is None, 3.0)
         await settle(pilot)
         assert events.highlighted is not None and events.highlighted.id == expected
-        assert app._current is not None and app._current.id == expected
+        assert (
+            app.main_screen.current_event is not None
+            and app.main_screen.current_event.id == expected
+        )
 
 
 async def test_a_reload_keeps_a_searched_word_that_begins_a_field_name(
@@ -278,10 +283,10 @@ async def test_a_reload_keeps_a_searched_word_that_begins_a_field_name(
 ) -> None:
     """`tag`, already searched as text, is not held back again by a reload (the list would
     lose the filter until the next pause)."""
-    import tui.app.app as app_module
+    import tui.app.search as search_module
     from tui.app.widgets.header import TimelineHeader
 
-    monkeypatch.setattr(app_module, "WORD_PAUSE", 60.0)
+    monkeypatch.setattr(search_module, "WORD_PAUSE", 60.0)
     app = open_app(timeline_file, query="tag")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -100,7 +100,10 @@ async def test_g_and_G_go_to_the_top_and_bottom_of_the_detail() -> None:
         await pilot.press("g")
         await wait_until(pilot, lambda: detail.scroll_y == 0)
         # The keys moved the detail's scroll, not the highlighted event.
-        assert pilot.app._current is not None and pilot.app._current.id == "ru-2018-telegram-block"
+        assert (
+            pilot.app.main_screen.current_event is not None
+            and pilot.app.main_screen.current_event.id == "ru-2018-telegram-block"
+        )
 
 
 async def test_j_and_k_scroll_the_help() -> None:

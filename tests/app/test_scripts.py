@@ -37,7 +37,7 @@ async def test_list_rows_and_detail_show_joiners_and_marks_as_text() -> None:
         for event in timeline.events:  # every row (a long title is cut after its start)
             assert " ".join(event.title.split()[:4]) in text, event.id
         for event in timeline.events:
-            assert pilot.app.show_event(event.id)
+            assert pilot.app.main_screen.show_event(event.id)
             await settle(pilot)
             lines = detail_lines(pilot.app)
             shown = "\n".join(lines)

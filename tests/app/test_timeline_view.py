@@ -69,7 +69,10 @@ async def test_t_toggles_the_timeline_which_highlights_the_lists_event() -> None
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.focused, EventDetail)
-        assert pilot.app._current is not None and pilot.app._current.id == IDS[2]
+        assert (
+            pilot.app.main_screen.current_event is not None
+            and pilot.app.main_screen.current_event.id == IDS[2]
+        )
         await pilot.press("escape")
         assert pilot.app.focused is timeline
         await pilot.press("t")
@@ -119,7 +122,10 @@ async def test_left_and_right_move_in_time_and_the_list_and_detail_follow() -> N
         await pilot.press("right")
         await settle(pilot)
         assert timeline.selected_id == IDS[1] == listed(pilot.app)
-        assert pilot.app._current is not None and pilot.app._current.id == IDS[1]
+        assert (
+            pilot.app.main_screen.current_event is not None
+            and pilot.app.main_screen.current_event.id == IDS[1]
+        )
         await pilot.press("right", "right")
         await settle(pilot)
         assert timeline.selected_id == IDS[3] == listed(pilot.app)

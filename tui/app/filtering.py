@@ -17,14 +17,15 @@ from textual.timer import Timer
 
 from tui.core.query import evaluate
 from tui.core.query import language as q
+from tui.core.query.shown import Shown
 
 
 @dataclass(frozen=True, slots=True)
 class FilterResult:
     text: str
     query: q.Query
-    view: list[int]
-    index: evaluate.Index  # what the view's numbers index (a reload may have replaced it since)
+    shown: Shown  # the kept events, for the list and the timeline view
+    index: evaluate.Index  # what filtered it (a reload may have replaced it since)
 
 
 class FilterScheduler:

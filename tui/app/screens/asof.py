@@ -29,6 +29,8 @@ from textual.worker import get_current_worker
 
 from tui.app.screens.pick import PickScreen
 from tui.app.widgets.key_footer import KeyFooter
+from tui.core.query import edit, evaluate, printing
+from tui.core.query import language as q
 from tui.core.query.language import parse_date
 from tui.core.text.sanitize import clean
 from tui.core.time.asof import Board, Entry, Platform, Unit, board, move
@@ -467,3 +469,31 @@ class AsOfScreen(ModalScreen[str | None]):
             self._close_date_box()
             return
         self.dismiss(None)
+
+
+def asof_day(query: q.Query, today: date) -> date:
+    """The day of the query's first ``asof:`` term (a period's first day), else today."""
+    for term in query.terms:
+        if term.field == "asof" and not term.negated and term.dates:
+            first = term.dates[0]
+            return first.start if first is not None else today
+    return today
+
+
+def board_for(
+    query: q.Query, index: evaluate.Index, events: Sequence[Event], today: date
+) -> AsOfScreen:
+    """The board of the explorer's query, on its ``asof:`` day (else today).
+
+    The board picks its own day, so the query's time terms are left out; the index answers
+    `asof:DAY` (the board's own rule) so the board sees only measures in force."""
+    kept = edit.without_fields(query.text, q.TIME_FIELDS)
+    scope = "all events"
+    if not q.parse(kept).is_empty:
+        scope = f"events matching {printing.describe(q.parse(kept))}"
+
+    def events_on(day: date) -> list[Event]:
+        on_day = q.parse(edit.with_field(kept, "asof", day.isoformat()))
+        return [events[i] for i in index.filter(on_day)]
+
+    return AsOfScreen(events_on, asof_day(query, today), today, scope=scope)

@@ -1,13 +1,12 @@
 """The event list: a line-API ScrollView that renders only the rows on screen.
 
 A widget per row (``ListView``) takes ~47 s to mount 10,000 items; this list draws rows on
-demand from a plain sequence of events and a list of indices, so 100,000 events mount and
-re-filter without creating a single child widget.
+demand from the filtered events (``tui.core.query.shown.Shown``, shared with the timeline
+view), so 100,000 events mount and re-filter without creating a single child widget.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import chain
 from typing import ClassVar, NamedTuple
@@ -22,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.widgets.messages import EventHighlighted, EventSelected
+from tui.core.query.shown import Shown
 from tui.core.text.present import row
 from tui.core.timeline.event import Event, Status
 
@@ -110,16 +110,14 @@ class EventList(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        events: Sequence[Event] = (),
+        shown: Shown | None = None,
         *,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._events: Sequence[Event] = events
-        self._view: Sequence[int] = range(len(events))
-        self._index_of: dict[str, int] | None = None
+        self._view: Shown = shown if shown is not None else Shown.every(())
         self._wanted_scroll: float | None = None
         self._placement = 0  # counts set_view calls: only the newest one places the rows
         self._pass: _Styles | None = None
@@ -128,40 +126,39 @@ class EventList(ScrollView, can_focus=True):
 
     @property
     def view(self) -> Sequence[int]:
+        """The positions shown, into the timeline's events."""
+        return self._view.kept
+
+    @property
+    def shown(self) -> Shown:
         return self._view
 
     @property
     def highlighted(self) -> Event | None:
         if not self._view:
             return None
-        return self._events[self._view[self.cursor]]
-
-    def set_events(self, events: Sequence[Event], view: Sequence[int] | None = None) -> None:
-        # The highlighted id is read from the old events: the old view's rows may point past
-        # the end of the new ones (the last event deleted raised IndexError here).
-        keep = self.highlighted.id if self.highlighted else None
-        self._events = events
-        self._index_of = None
-        self.set_view(range(len(events)) if view is None else view, keep=keep)
+        return self._view[self.cursor]
 
     def set_view(
         self,
-        view: Sequence[int],
+        view: Shown,
         keep: str | None = None,
         scroll_y: float | None = None,
         fallback: Sequence[str] = (),
     ) -> None:
-        """Show these event indices; keep the event with id ``keep`` highlighted if present
+        """Show these events; keep the event with id ``keep`` highlighted if present
         (else the first of ``fallback`` that is, else the first event), and the list scrolled
         to ``scroll_y`` where that still shows it."""
+        # The highlighted id is read from the old view, which may be of another timeline's
+        # events (a reload).
         keep = keep if keep is not None else (self.highlighted.id if self.highlighted else None)
         self._view = view
         self._set_virtual_height(len(view))
         position = 0
         if keep is not None:
-            found = self._position_of(keep)
+            found = view.position_of(keep)
             for other in fallback if found is None else ():
-                found = self._position_of(other)
+                found = view.position_of(other)
                 if found is not None:
                     break
             position = found or 0
@@ -202,19 +199,6 @@ class EventList(ScrollView, can_focus=True):
         y = max(0, min(y, len(self._view) - height))
         self.scroll_to(y=y, animate=False, immediate=True)
 
-    def _position_of(self, event_id: str) -> int | None:
-        # The view is an ascending list of event indices, so an id's row is a bisection away:
-        # no per-keystroke scan of 100k rows. The id -> index map is built once per timeline.
-        if self._index_of is None:
-            self._index_of = {event.id: index for index, event in enumerate(self._events)}
-        index = self._index_of.get(event_id)
-        if index is None:
-            return None
-        position = bisect_left(self._view, index)
-        if position < len(self._view) and self._view[position] == index:
-            return position
-        return None
-
     def neighbours(self, limit: int = 50) -> list[str]:
         """Ids of the events around the highlighted one, nearest first: the following ones in
         order, then the preceding ones backwards (where to go when it disappears)."""
@@ -223,10 +207,10 @@ class EventList(ScrollView, can_focus=True):
         at = self.cursor
         after = self._view[at + 1 : at + 1 + limit]
         before = self._view[max(0, at - limit) : at]
-        return [self._events[i].id for i in chain(after, reversed(before))]
+        return [event.id for event in chain(after, reversed(before))]
 
     def go_to(self, event_id: str) -> bool:
-        position = self._position_of(event_id)
+        position = self._view.position_of(event_id)
         if position is None:
             return False
         self.cursor = position
@@ -330,7 +314,7 @@ class EventList(ScrollView, can_focus=True):
         position = y + styles.scroll_y
         if position >= len(self._view):
             return Strip.blank(styles.width, styles.blank)
-        event = self._events[self._view[position]]
+        event = self._view[position]
         return self._render_row(event, styles, position == self.cursor)
 
     def _styles(self) -> _Styles:

@@ -28,6 +28,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.app.widgets.messages import EventHighlighted, EventSelected
+from tui.core.query.shown import Shown
 from tui.core.timeline.event import Event
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class TimelineView(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        events: Sequence[Event] = (),
+        shown: Shown | None = None,
         *,
         today: date | None = None,
         name: str | None = None,
@@ -164,11 +165,8 @@ class TimelineView(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.today = today or date.today()
-        self._events: Sequence[Event] = events
-        self._view: Sequence[int] = range(len(events))
+        self._view: Shown = shown if shown is not None else Shown.every(())
         self._view_events: tuple[Event, ...] | None = None
-        self._order: list[str] | None = None
-        self._position: dict[str, int] | None = None
         self._token = 0  # bumped whenever the view changes: part of every cache key
         self._by: LaneBy = "platform"
         self._scale: Scale | None = None  # None: fit the view at the next layout
@@ -186,7 +184,8 @@ class TimelineView(ScrollView, can_focus=True):
 
     @property
     def view(self) -> Sequence[int]:
-        return self._view
+        """The positions shown, into the timeline's events."""
+        return self._view.kept
 
     @property
     def lane_by(self) -> LaneBy:
@@ -224,31 +223,19 @@ class TimelineView(ScrollView, can_focus=True):
 
     def _events_of_view(self) -> tuple[Event, ...]:
         if self._view_events is None:
-            events = self._events
             # A tuple: the layout cache knows it again without comparing every event.
-            self._view_events = tuple([events[i] for i in self._view])
+            events = self._view.events
+            self._view_events = tuple([events[i] for i in self._view.kept])
         return self._view_events
 
-    def _ids_in_order(self) -> list[str]:
-        if self._order is None:
-            self._order = [e.id for e in self._events_of_view()]
-        return self._order
-
-    def _position_of(self, event_id: str | None) -> int | None:
-        if self._position is None:
-            self._position = {event_id: n for n, event_id in enumerate(self._ids_in_order())}
-        return self._position.get(event_id) if event_id is not None else None
-
     def _event(self, event_id: str | None) -> Event | None:
-        position = self._position_of(event_id)
-        return self._events_of_view()[position] if position is not None else None
+        position = self._view.position_of(event_id)
+        return self._view[position] if position is not None else None
 
-    def set_view(self, view: Sequence[int], keep: str | None = None) -> None:
-        """Show these event indices (into the events given); the window is fitted to them."""
+    def set_view(self, view: Shown, keep: str | None = None) -> None:
+        """Show these events; the window is fitted to them."""
         self._view = view
         self._view_events = None
-        self._order = None
-        self._position = None
         self._token += 1
         self._scale = None
         if self._prepared_layouts is not None:
@@ -256,10 +243,6 @@ class TimelineView(ScrollView, can_focus=True):
         if keep is not None:
             self._selected = keep
         self._update_layout()
-
-    def set_events(self, events: Sequence[Event], view: Sequence[int] | None = None) -> None:
-        self._events = events
-        self.set_view(range(len(events)) if view is None else view)
 
     def highlight(self, event_id: str | None) -> None:
         """Highlight an event chosen elsewhere (the list, a link); posts no message."""
@@ -425,8 +408,8 @@ class TimelineView(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, event))
 
     def action_step(self, step: int) -> None:
-        order = self._ids_in_order()
-        position = self._position_of(self._selected)
+        order = self._view.ids()
+        position = self._view.position_of(self._selected)
         if position is not None:
             # The same answer as neighbour_in_time, without its linear search of 100k ids.
             target: str | None = order[max(0, min(position + step, len(order) - 1))]
