@@ -85,7 +85,7 @@ class PolicyApp(App[int]):
         index = evaluate.Index(self.timeline.events, today=self.today)
         every = Shown.every(self.timeline.events)
         return MainScreen(
-            every, index, query=self._query, goto=self._goto, today=self.today, id="_default"
+            self, every, index, query=self._query, goto=self._goto, today=self.today, id="_default"
         )
 
     def on_mount(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from tui.core.files.chunks import Reuse
 
 WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
+SHOWN_WAIT = 3.0  # seconds a reload's background work waits for its result to be shown
 
 
 class Loader:
@@ -166,11 +168,21 @@ class Loader:
         try:
             timeline, digest = cache.load_cached(path, self._reuse, keep=False)
             index = evaluate.Index(timeline.events, today=app.today)
+            # Evaluated here, the query on screen is in the index's cache when the screen's
+            # filter asks for it right after.
+            index.filter(app.main_screen.query_box.query)
         except TimelineError as exc:
             app.call_from_thread(self.reload_failed, exc)
             return
         app.call_from_thread(self.reloaded, timeline, index, digest)
-        # After the edit is on screen: the next opening of the file needs no parse.
+        # Writing the cache entry and the word index hold the GIL for long stretches: they
+        # wait until the edit is on screen (or a while, if another filter came first).
+        deadline = time.monotonic() + SHOWN_WAIT
+        while not app.main_screen.showing(index) and time.monotonic() < deadline:
+            if app.closing:
+                return
+            time.sleep(0.01)
+        # The next opening of the file needs no parse.
         cache.keep(path, digest, timeline, self._reuse)
         index.warm()
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual._context import NoActiveAppError
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -35,6 +34,10 @@ if TYPE_CHECKING:
     from tui.app.app import PolicyApp
 
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
+NO_VIEWS = (
+    "This timeline has no saved views. Add a [views] table to the file, e.g. "
+    'ru-messaging = "country:RU platform:telegram,whatsapp" (docs/query.md).'
+)
 
 
 class MainScreen(Screen[None]):
@@ -84,6 +87,7 @@ class MainScreen(Screen[None]):
 
     def __init__(
         self,
+        explorer: PolicyApp,
         every: Shown,
         index: evaluate.Index,
         *,
@@ -93,6 +97,9 @@ class MainScreen(Screen[None]):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        # Held, not looked up (``self.app``): timers and workers may call back once the app's
+        # context is gone, and must still find out that it is closing.
+        self._explorer = explorer
         self.today = today
         self._every = every  # the timeline's events, all kept: filter results are its views
         self._index = index
@@ -130,20 +137,18 @@ class MainScreen(Screen[None]):
 
     @property
     def explorer(self) -> PolicyApp:
-        return cast("PolicyApp", self.app)
+        return self._explorer
 
     @property
     def closing(self) -> bool:
-        """The app is closing while timers and workers may still call back (PolicyApp.closing)."""
-        try:
-            app = self.app
-        except NoActiveAppError:
-            return True
-        return not app.is_running or not app.screen_stack
+        return self._explorer.closing
 
     @property
     def index(self) -> evaluate.Index:
         return self._index
+
+    def showing(self, index: evaluate.Index) -> bool:
+        return self._shown_index is index  # asked by the reload worker too: a read, no lock
 
     @property
     def current_event(self) -> Event | None:
@@ -527,13 +532,7 @@ class MainScreen(Screen[None]):
 
         views = self.explorer.timeline.views
         if not views:
-            self.notify(
-                "This timeline has no saved views. Add a [views] table to the file, e.g. "
-                'ru-messaging = "country:RU platform:telegram,whatsapp" (docs/query.md).',
-                severity="warning",
-                markup=False,
-                timeout=8,
-            )
+            self.notify(NO_VIEWS, severity="warning", markup=False, timeout=8)
             return
         items = [(name, f"{name}  —  {text}") for name, text in views.items()]
         self.app.push_screen(PickScreen("Apply which saved view?", items), self.apply_view)
