@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tui.core.time.place as place_module
+from tui.core import tuning
 from tui.core.text.sanitize import clean
 from tui.core.time.axis import YEAR_STEPS, axis_lines, ticks
 from tui.core.time.draw import ASCII, UNICODE, Cell, render_row, runs
@@ -921,7 +922,7 @@ class TestLayoutCache:
         assert cache.layout(evs, self.SCALE, "platform", TODAY) is wide
         assert cache.layout(list(evs), self.SCALE.resized(20), "platform", TODAY) is narrow
         assert cache.layout(evs, self.SCALE, "country", TODAY) is not wide
-        for width in range(21, 21 + place_module.PLACEMENTS):
+        for width in range(21, 21 + tuning.PLACEMENTS):
             cache.layout(evs, self.SCALE.resized(width), "platform", TODAY)
         assert cache.layout(evs, self.SCALE, "platform", TODAY) is not wide  # evicted
         kept = cache.layout(evs, self.SCALE, "platform", TODAY)

@@ -6,12 +6,7 @@ import hashlib
 import os
 from typing import BinaryIO
 
-# Reading and hashing let go of the interpreter lock, and each of them has to take it back
-# after every chunk. While another thread imports or draws (the prefetch runs beside Textual's
-# import), each take-back can wait out that thread's switch interval (5 ms): with
-# ``hashlib.file_digest``'s 256 KiB chunks, 98 MB took 210 ms instead of 110 ms. Few big chunks
-# need few take-backs.
-STREAM_CHUNK = 16 << 20
+from tui.core import tuning
 
 
 def file_digest(data: bytes) -> str:
@@ -19,9 +14,12 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stream_digest(file: BinaryIO, chunk: int = STREAM_CHUNK) -> str:
-    """``file_digest`` of what is left in ``file``, read in ``chunk``-byte pieces."""
+def stream_digest(file: BinaryIO, chunk: int | None = None) -> str:
+    """``file_digest`` of what is left in ``file``, read in ``chunk``-byte pieces (by default
+    ``tuning.READ_BLOCK_BYTES``)."""
     sha = hashlib.sha256()
+    if chunk is None:
+        chunk = tuning.READ_BLOCK_BYTES
     try:  # no bigger than the file: a 16 MiB buffer for a 40 KB file is 16 MB of memory
         size = os.fstat(file.fileno()).st_size - file.tell()
         # At least 64 KiB: a file that grows after the stat (being rewritten), or reports

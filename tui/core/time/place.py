@@ -17,12 +17,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import overload
 
-from tui.core.time.breathe import breathe
 from tui.core.time.lanes import LaneBy, build_lanes
 from tui.core.time.scale import Scale
 from tui.core.time.spans import Spans
 from tui.core.time.stack import LaneData, LaneLayout, Rows, stack
 from tui.core.timeline.event import Event
+from tui.core.tuning import PLACEMENTS, breathe
 
 
 class Placement:
@@ -193,9 +193,6 @@ class Prepared:
 
     def fit(self, width: int) -> Scale:
         return self.spans.fit(width, self.spans.today)
-
-
-PLACEMENTS = 4  # a big view's placement is large: only the last few windows are kept
 
 
 class LayoutCache:

@@ -31,13 +31,13 @@ from enum import StrEnum
 from itertools import compress
 from typing import NamedTuple
 
-from tui.core.time.breathe import CHUNK, breathe
 from tui.core.time.scale import Scale, framing
 from tui.core.time.span import OPEN_STATUSES
 from tui.core.time.span import Kind as TimeKind
 from tui.core.time.span import span as time_span
 from tui.core.timeline.dates import PartialDate, Precision
 from tui.core.timeline.event import Event, Status
+from tui.core.tuning import BREATHE_EVERY, breathe
 
 
 class Kind(StrEnum):
@@ -125,9 +125,9 @@ class Spans:
         ongoing = Status.ONGOING
         # Partial dates are few; their periods are converted once per value.
         periods: dict[tuple[int, int | None], tuple[int, int, int]] = {}
-        for chunk in range(0, n, CHUNK):
+        for chunk in range(0, n, BREATHE_EVERY):
             breathe()
-            for index in range(chunk, min(chunk + CHUNK, n)):
+            for index in range(chunk, min(chunk + BREATHE_EVERY, n)):
                 event = evs[index]
                 when = event.date
                 day = when.day
@@ -176,8 +176,8 @@ class Spans:
         # Built here, in the worker, rather than at the first key press; by chunks, last
         # first, so that the first of equal ids wins, as when items were searched in order.
         self._index: dict[str, int] = {}
-        for low in reversed(range(0, n, CHUNK)):
-            high = min(low + CHUNK, n)
+        for low in reversed(range(0, n, BREATHE_EVERY)):
+            high = min(low + BREATHE_EVERY, n)
             self._index.update(
                 zip(reversed(ids[low:high]), reversed(range(low, high)), strict=True)
             )
