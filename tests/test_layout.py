@@ -15,6 +15,7 @@ import pytest
 from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plain_time import fit
 
 import tui.core.time.place as place_module
 from tui.core import tuning
@@ -25,7 +26,7 @@ from tui.core.time.lanes import Lane
 from tui.core.time.navigate import find, lane_above, lane_below, neighbour_in_time
 from tui.core.time.place import LayoutCache
 from tui.core.time.scale import Scale
-from tui.core.time.spans import Kind, fit, span
+from tui.core.time.spans import Kind, span
 from tui.core.time.stack import Item, LaneLayout
 from tui.core.timeline.countries import country_name
 from tui.core.timeline.event import Action, Event, Status

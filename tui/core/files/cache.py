@@ -252,12 +252,6 @@ class Prefetch:
         return self
 
 
-def load(path: Path, sha256: str, name: str | None = None) -> Timeline | None:
-    """The timeline cached for ``path`` when it was made from these bytes, else None."""
-    found = entry(path, sha256, name)
-    return None if found is None else found.timeline()
-
-
 def store(
     path: Path, sha256: str, timeline: Timeline, outline: Sequence[tuple[bytes, int, int]] = ()
 ) -> None:

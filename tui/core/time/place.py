@@ -291,7 +291,8 @@ class LayoutCache:
         return prepared
 
     def fit(self, events: Sequence[Event], width: int, today: date) -> Scale:
-        """The same scale as ``fit(events, width, today)``, from the cached spans."""
+        """A scale that frames every event's span (``spans.span``), with a margin of about 5 %
+        on each side; without events, the year before today. From the cached spans."""
         return self._spans_of(events, today).fit(width, today)
 
     def layout(self, events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> Placement:

@@ -25,7 +25,7 @@ lies after today runs to the end of its own date's period instead.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from itertools import compress
@@ -70,18 +70,6 @@ def span(event: Event, today: date) -> Span:
         kind = Kind.OPEN if when.status is Status.ONGOING else Kind.UNKNOWN
         return Span(when.first, max(today, first.end), kind, approx_start, False)
     return Span(when.first, first.end, Kind.MARKER, approx_start, approx_start)
-
-
-def fit(events: Iterable[Event], width: int, today: date) -> Scale:
-    """A scale that frames every event's span, with a margin of about 5 % on each side.
-
-    Without events it frames the year before today. ``LayoutCache.fit`` gives the same scale
-    from spans it has already computed."""
-    spans = [span(e, today) for e in events]
-    if not spans:
-        return framing(None, None, width, today)
-    lo = min(s.start for s in spans).toordinal()
-    return framing(lo, max(s.end for s in spans).toordinal(), width, today)
 
 
 # Ordinals fit in 22 bits (9999-12-31 is 3,652,059), precisions in 2: keys packed into one int
