@@ -14,12 +14,9 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stream_digest(file: BinaryIO, chunk: int | None = None) -> str:
-    """``file_digest`` of what is left in ``file``, read in ``chunk``-byte pieces (by default
-    ``tuning.READ_BLOCK_BYTES``)."""
+def stream_digest(file: BinaryIO, chunk: int = tuning.READ_BLOCK_BYTES) -> str:
+    """``file_digest`` of what is left in ``file``, read in ``chunk``-byte pieces."""
     sha = hashlib.sha256()
-    if chunk is None:
-        chunk = tuning.READ_BLOCK_BYTES
     try:  # no bigger than the file: a 16 MiB buffer for a 40 KB file is 16 MB of memory
         size = os.fstat(file.fileno()).st_size - file.tell()
         # At least 64 KiB: a file that grows after the stat (being rewritten), or reports

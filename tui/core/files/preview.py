@@ -41,11 +41,8 @@ def estimate_events(head: bytes, size: int) -> int | None:
     return int(round(estimate, -digits))
 
 
-def preview(text: str, name: str, first: int | None = None) -> Timeline | None:
-    """A timeline of the first ``first`` (``tuning.PREVIEW_EVENTS``) valid events, or None when
-    no quick preview is possible."""
-    if first is None:
-        first = tuning.PREVIEW_EVENTS
+def preview(text: str, name: str, first: int = tuning.PREVIEW_EVENTS) -> Timeline | None:
+    """A timeline of the first ``first`` valid events, or None when no quick preview is possible."""
     cut = None
     for count, match in enumerate(_EVENTS_HEADER.finditer(text)):
         if count == first:
