@@ -115,9 +115,7 @@ def test_query_layout_board_and_exports_agree_with_the_rule() -> None:
 
     drawn = {
         item.event_id: item
-        for lane in LayoutCache()
-        .layout(events, fit(events, 200, TODAY), "platform", TODAY)
-        .lanes
+        for lane in LayoutCache().layout(events, fit(events, 200, TODAY), "platform", TODAY).lanes
         for row in lane.rows
         for item in row
     }

@@ -32,8 +32,8 @@ READ_BLOCK_BYTES = 16 << 20
 
 # -- the loader's chunks (tui.core.files.chunks) -----------------------------------------------
 
-# One `[[events]]` header in CHUNK_EVERY is a cut: chunks of ~250 events, so an edit reparses
-# about that many while a first load pays little per chunk.
+# One `[[events]]` header in CHUNK_EVERY is a cut: an edit reparses one chunk of about that
+# many events, and a first load pays little per chunk.
 CHUNK_EVERY = 256
 # At most this much of the line after a header decides: the id fits, a long line costs nothing.
 CHUNK_LOOK = 96
@@ -50,20 +50,21 @@ BLOCK_EVENTS = 10_000
 
 # -- the query index (tui.core.query) ------------------------------------------------------------
 
-# Events read per C call while taking columns off the events: a few ms, then the UI may run.
+# Events read per C call while taking columns off the events: short enough that the UI thread
+# waits little for the GIL, long enough that the calls' overhead does not count.
 COLUMN_SLICE = 8192
 # Answers an Index keeps per query text: a user's recent queries and their facet counts.
 QUERY_CACHE_SIZE = 256
 # Events whose search texts are built per step: a short hold of the GIL and of the collector.
 TEXT_CHUNK = 4096
-# Texts a free-text scan looks at per C call: a few ms, then other threads may take the GIL.
+# Texts a free-text scan looks at per C call: the same trade as COLUMN_SLICE.
 TEXT_SLICE = 8192
-# Whole answers a TextIndex keeps per needle: every prefix typed in a session stays answered.
+# Whole answers a TextIndex keeps, by needle: what was just typed, prefix by prefix, stays answered.
 TEXT_CACHE_SIZE = 128
 # Answers inside a narrowing set, for the same needle and set asked again (the facet counts ask
 # the filter's query once more per facet).
 TEXT_PARTIAL_SIZE = 16
-# Events per slice while the word index is built: ~10 ms of C calls at a time.
+# Events per slice while the word index is built: each makes a set per event, so fewer.
 WORD_SLICE = 512
 
 # -- the timeline view (tui.core.time) ----------------------------------------------------------
