@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.core import tuning
 from tui.core.files import cache
 from tui.core.files.load import load_bytes, load_timeline
 from tui.core.timeline.errors import TimelineError
@@ -48,7 +49,7 @@ def test_the_head_is_the_first_events_in_date_order(tmp_path: Path) -> None:
         f'[[events]]\nid = "e-{n}"\ndate = {2000 + (n * 7) % 23}-01-0{1 + n % 9}\n'
         f'title = "T{n}"\ncountry = "RU"\naction = "fine"\nsummary = "S"\n'
         f'[[events.sources]]\npublisher = "P"\nurl = "https://example.org/{n}"\n\n'
-        for n in range(cache.HEAD_EVENTS + 50)
+        for n in range(tuning.HEAD_EVENTS + 50)
     )
     path = tmp_path / "t.toml"
     path.write_text(events)
@@ -57,7 +58,7 @@ def test_the_head_is_the_first_events_in_date_order(tmp_path: Path) -> None:
     assert found is not None
     head = found.head()
     assert head is not None
-    assert head.events == timeline.events[: cache.HEAD_EVENTS]
+    assert head.events == timeline.events[: tuning.HEAD_EVENTS]
     assert found.timeline() == timeline
 
 
@@ -210,7 +211,7 @@ def test_the_prefetch_finds_the_entry_and_its_head(tmp_path: Path) -> None:
     found = cache.Prefetch(path).wait()
     assert found.digest == digest  # streamed, yet the writer's digest of the bytes
     assert found.entry is not None and found.head is not None
-    assert found.head.events == timeline.events[: cache.HEAD_EVENTS]
+    assert found.head.events == timeline.events[: tuning.HEAD_EVENTS]
     assert found.entry.timeline() == timeline
     missing = cache.Prefetch(tmp_path / "nope.toml").wait()
     assert missing.digest is None and missing.entry is None and missing.head is None

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui.core import tuning
 from tui.core.files import cache, chunks
 from tui.core.files.load import load_text
 from tui.core.timeline.errors import TimelineError
@@ -35,7 +36,7 @@ def text_of(parts: list[str]) -> str:
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     # About 25 chunks of 8 events, as a 100k file has ~400 of ~250.
-    monkeypatch.setattr(chunks, "_EVERY", 8)
+    monkeypatch.setattr(tuning, "CHUNK_EVERY", 8)
 
 
 def same(got: Timeline, want: Timeline) -> None:

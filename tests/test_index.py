@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from plain_search import ScanIndex, ScanText, haystack, text_index
 from pydantic import ValidationError
 
+from tui.core import tuning
 from tui.core.query import textindex as ix
 from tui.core.query.evaluate import Index, _Values
 from tui.core.query.language import FACETS, normalize, parse
@@ -255,14 +256,14 @@ def test_text_index_builds_once_and_on_demand() -> None:
 
 def test_gc_pauses_nest_and_restore_the_collector() -> None:
     assert gc.isenabled()
-    with ix.gc_paused():
-        with ix.gc_paused():
+    with tuning.gc_paused():
+        with tuning.gc_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()
     try:
-        with ix.gc_paused():
+        with tuning.gc_paused():
             pass
         assert not gc.isenabled()  # it was off before: it stays off
     finally:

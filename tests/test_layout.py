@@ -15,8 +15,10 @@ import pytest
 from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plain_time import fit
 
 import tui.core.time.place as place_module
+from tui.core import tuning
 from tui.core.text.sanitize import clean
 from tui.core.time.axis import YEAR_STEPS, axis_lines, ticks
 from tui.core.time.draw import ASCII, UNICODE, Cell, render_row, runs
@@ -24,7 +26,7 @@ from tui.core.time.lanes import Lane
 from tui.core.time.navigate import find, lane_above, lane_below, neighbour_in_time
 from tui.core.time.place import LayoutCache
 from tui.core.time.scale import Scale
-from tui.core.time.spans import Kind, fit, span
+from tui.core.time.spans import Kind, span
 from tui.core.time.stack import Item, LaneLayout
 from tui.core.timeline.countries import country_name
 from tui.core.timeline.event import Action, Event, Status
@@ -921,7 +923,7 @@ class TestLayoutCache:
         assert cache.layout(evs, self.SCALE, "platform", TODAY) is wide
         assert cache.layout(list(evs), self.SCALE.resized(20), "platform", TODAY) is narrow
         assert cache.layout(evs, self.SCALE, "country", TODAY) is not wide
-        for width in range(21, 21 + place_module.PLACEMENTS):
+        for width in range(21, 21 + tuning.PLACEMENTS):
             cache.layout(evs, self.SCALE.resized(width), "platform", TODAY)
         assert cache.layout(evs, self.SCALE, "platform", TODAY) is not wide  # evicted
         kept = cache.layout(evs, self.SCALE, "platform", TODAY)

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tui.core.files.chunks as chunks
 import tui.core.files.load as load
+import tui.core.tuning as tuning
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.model import _http_url, _one_line
 
@@ -174,8 +174,8 @@ HEAD = '[timeline]\ntitle = "T"\n\n'
 
 @pytest.fixture(params=[1 << 40, 1], ids=["one-chunk", "chunk-per-event"])
 def chunked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    # One header in _EVERY is a cut: 1 cuts at every event, 2**40 at the first one only.
-    monkeypatch.setattr(chunks, "_EVERY", request.param)
+    # One header in CHUNK_EVERY is a cut: 1 cuts at every event, 2**40 at the first one only.
+    monkeypatch.setattr(tuning, "CHUNK_EVERY", request.param)
     return request.param
 
 
@@ -238,7 +238,7 @@ def test_the_fast_path_really_runs_on_a_plain_file(chunked: int) -> None:
 
 
 def test_progress_is_reported_up_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chunks, "_EVERY", 1)
+    monkeypatch.setattr(tuning, "CHUNK_EVERY", 1)
     seen: list[float] = []
     load.load_text(CASES["plain"], "t.toml", progress=seen.append)
     assert seen == sorted(seen) and len(seen) == 3 and seen[-1] == 1.0

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from builders import ev
+from plain_time import fit, overlaps
 
 from tui.core.export import render
 from tui.core.query.evaluate import Index
@@ -48,12 +49,12 @@ def test_the_rule(action: Action, status: str | None, end: str | None) -> None:
     elif written in (Status.ONGOING, Status.UNKNOWN):
         assert (got.kind, got.last) == (Kind.OPEN, None)
         assert got.in_force(date(2019, 1, 1)) and got.in_force(date.max)
-        assert got.overlaps(date.max, date.max)
+        assert overlaps(got, date.max, date.max)
     else:  # ended, no end_date: a point over its date's period ("2019" ends 2019-12-31)
         assert (got.kind, got.last) == (Kind.POINT, date(2019, 12, 31))
         assert not got.in_force(date(2019, 6, 1))
-        assert got.overlaps(date(2019, 12, 31), date(2020, 1, 1))
-        assert not got.overlaps(date(2020, 1, 1), date(2020, 1, 1))
+        assert overlaps(got, date(2019, 12, 31), date(2020, 1, 1))
+        assert not overlaps(got, date(2020, 1, 1), date(2020, 1, 1))
     assert not got.in_force(date(2018, 12, 31))
 
 
@@ -108,15 +109,13 @@ def test_query_layout_board_and_exports_agree_with_the_rule() -> None:
             in_force
         ), day
         during = [events[i].id for i in index.filter(parse(f"during:{day.isoformat()}"))]
-        assert during == [e.id for e in events if span(e).overlaps(day, day)], day
+        assert during == [e.id for e in events if overlaps(span(e), day, day)], day
     assert "lawsuit-pending" in [events[i].id for i in index.filter(parse("during:2024"))]
     assert "lawsuit-pending" in [events[i].id for i in index.filter(parse("asof:2024-01-01"))]
 
     drawn = {
         item.event_id: item
-        for lane in LayoutCache()
-        .layout(events, drawing.fit(events, 200, TODAY), "platform", TODAY)
-        .lanes
+        for lane in LayoutCache().layout(events, fit(events, 200, TODAY), "platform", TODAY).lanes
         for row in lane.rows
         for item in row
     }

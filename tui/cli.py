@@ -68,11 +68,11 @@ def _app_parser() -> argparse.ArgumentParser:
 
 
 def cmd_app(argv: Sequence[str]) -> int:
-    from tui.core.files.collector import pause_for_start
+    from tui.core.tuning import gc_pause_for_start
 
     # No garbage collections until the first frame is drawn (the app ends the pause): they
     # were 40-55 ms of the shipped timeline's first paint (docs/performance.md).
-    pause_for_start()
+    gc_pause_for_start()
     parser = _app_parser()
     args = parser.parse_args(glue_values(argv, parser))
     from tui.core.files.opening import begin

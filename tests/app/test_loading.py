@@ -154,17 +154,17 @@ async def test_a_file_loaded_in_the_background_is_watched_once_loaded(
 async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame() -> None:
     import gc
 
-    from tui.core.files import collector
+    from tui.core import tuning
     from tui.core.files.load import load_timeline
 
-    collector.pause_for_start()  # as the CLI does before importing the UI
+    tuning.gc_pause_for_start()  # as the CLI does before importing the UI
     try:
         app = make_app(load_timeline(FIXTURE), today=TODAY)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             assert gc.isenabled()
     finally:
-        collector.end_start()
+        tuning.gc_end_start()
         gc.unfreeze()
 
 
@@ -247,9 +247,10 @@ async def test_make_app_opens_a_path_as_the_cli_does(tmp_path: Path) -> None:
     with pytest.raises(TimelineError):
         make_app(broken, today=TODAY)
     import tui.core.files.opening as opening
+    from tui.core import tuning
 
     big = big_file(tmp_path, 40)
-    assert opening.is_big(big) is (big.stat().st_size > opening.BACKGROUND_LOAD_BYTES)
+    assert opening.is_big(big) is (big.stat().st_size > tuning.BACKGROUND_LOAD_BYTES)
     app = make_app(big, today=TODAY, opening=opening.begin(big, load=False))
     assert app.loading
     async with app.run_test(size=(120, 40)) as pilot:

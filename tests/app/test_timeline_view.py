@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from plain_time import fit
 from textual.widgets import Input
 
 from tui.app.app import PolicyApp, make_app
@@ -15,7 +16,7 @@ from tui.app.widgets.event_list import EventList
 from tui.app.widgets.timeline_view import HEADER, TimelineView, gutter_width
 from tui.core.files.load import load_timeline
 from tui.core.time.scale import MAX_DAYS, MIN_DAYS
-from tui.core.time.spans import fit, span
+from tui.core.time.spans import span
 
 from .screen import screen_text, settle
 

@@ -21,11 +21,11 @@ from tui.app.widgets.filter_pane import FilterPane
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core.files.cache import Prefetch
 from tui.core.files.chunks import Reuse
-from tui.core.files.collector import end_start
 from tui.core.query import evaluate
 from tui.core.query.shown import Shown
 from tui.core.text.sanitize import clean
 from tui.core.timeline.event import Timeline, TimelineInfo
+from tui.core.tuning import gc_end_start
 
 if TYPE_CHECKING:
     from tui.core.files.opening import Opening
@@ -90,8 +90,8 @@ class PolicyApp(App[int]):
 
     def on_mount(self) -> None:
         # The CLI pauses the garbage collector for the start; it runs again after the first
-        # frame, with what the start built frozen out of its passes (tui.core.files.collector).
-        self.call_after_refresh(end_start)
+        # frame, with what the start built frozen out of its passes (tui.core.tuning).
+        self.call_after_refresh(gc_end_start)
         self._apply_width(self.size.width)
 
     def on_resize(self, event: events.Resize) -> None:

@@ -16,7 +16,6 @@ missing, unreadable, corrupt or unwritable cache only means a slower load: never
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import importlib.util
 import marshal
@@ -29,9 +28,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tui import __version__
+from tui.core import tuning
 from tui.core.files.atomic import WriteError, write_atomically
 from tui.core.files.chunks import Outline, Reuse
-from tui.core.files.collector import paused as gc_paused
 from tui.core.files.digest import file_digest, stream_digest
 from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.event import Action, Event, Source, Status, Timeline, TimelineInfo
@@ -42,10 +41,8 @@ _MAGIC = b"policy-tui cache 5\n"
 _KEY_BYTES = 32
 # The magic, the code's digest (``previous`` checks only these), the key (``entry``: all).
 _HEADER = len(_MAGIC) + 2 * _KEY_BYTES
-HEAD_EVENTS = 300  # more than a tall terminal shows: the first paint needs only these
-BLOCK_EVENTS = 10_000
-_FREEZE_FROM = 5_000  # as the loader: below this, collections are short anyway
 # The files whose code decides what a valid file gives: a change to any of them is a new key.
+# Not tuning.py: its sizes change how fast a file loads, never what it loads as.
 _CODE = (
     "files/cache.py",
     "files/chunks.py",
@@ -106,7 +103,7 @@ def entry_path(path: Path) -> Path | None:
 class Entry:
     """A cache entry whose key matched: the first events (for a quick first paint), then all.
 
-    The events are stored in blocks of ``BLOCK_EVENTS`` read one after the other, so a load
+    The events are stored in blocks of ``tuning.BLOCK_EVENTS`` read one after the other, so a load
     never holds the whole entry's bytes and all its rows at once (~100 MB less at the peak for
     100,000 events). The file stays open from the key check to the last block: a newer entry
     written meanwhile replaces the name, not what is read here.
@@ -123,7 +120,7 @@ class Entry:
         self._file.close()
 
     def head(self) -> Timeline | None:
-        """The first ``HEAD_EVENTS`` events in date order (what the list shows first)."""
+        """The first ``tuning.HEAD_EVENTS`` events in date order (what the list shows first)."""
         try:
             self._file.seek(_HEADER)
             (info, views, _), (rows, lines) = self._block(), self._block()
@@ -137,13 +134,12 @@ class Entry:
             self._file.seek(_HEADER)
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
-            with gc_paused():
+            with tuning.gc_paused():
                 info, views, outline = self._block()
                 self._skip()  # the head
                 count = self._block()
                 timeline = self._timeline(info, views, (self._block() for _ in range(count)))
-                if len(timeline.events) >= _FREEZE_FROM:
-                    gc.freeze()
+                tuning.freeze_if_many(len(timeline.events))
             self.outline = outline
             return timeline
         except Exception:
@@ -162,7 +158,7 @@ class Entry:
             raise ValueError("the entry is damaged")
         # Millions of small objects: collections would walk them over and over while they are
         # made (a third of the time at 100,000 events).
-        with gc_paused():
+        with tuning.gc_paused():
             return marshal.loads(data)
 
     def _skip(self) -> None:
@@ -256,12 +252,6 @@ class Prefetch:
         return self
 
 
-def load(path: Path, sha256: str, name: str | None = None) -> Timeline | None:
-    """The timeline cached for ``path`` when it was made from these bytes, else None."""
-    found = entry(path, sha256, name)
-    return None if found is None else found.timeline()
-
-
 def store(
     path: Path, sha256: str, timeline: Timeline, outline: Sequence[tuple[bytes, int, int]] = ()
 ) -> None:
@@ -274,14 +264,14 @@ def store(
         where.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(where.parent)
         events = timeline.events
-        starts = range(0, len(events), BLOCK_EVENTS)
+        starts = range(0, len(events), tuning.BLOCK_EVENTS)
         # Title and description with the views, the head's rows, the number of blocks, the rows
         # of each block: read back one at a time, so the first rows come before the rest.
         blocks: list[Any] = [
             ((timeline.info.title, timeline.info.description), timeline.views, list(outline)),
-            _rows(events[:HEAD_EVENTS], timeline.lines),
+            _rows(events[: tuning.HEAD_EVENTS], timeline.lines),
             len(starts),
-            *(_rows(events[i : i + BLOCK_EVENTS], timeline.lines) for i in starts),
+            *(_rows(events[i : i + tuning.BLOCK_EVENTS], timeline.lines) for i in starts),
         ]
         parts = [_MAGIC + _code() + key(sha256)]
         for block in blocks:
@@ -360,7 +350,7 @@ class _Rebuild:
             self._actions,
             tuple.__new__,
         )
-        with gc_paused():
+        with tuning.gc_paused():
             return [
                 new(
                     Event,

@@ -2,7 +2,7 @@
 
 The loader parses a big file in chunks cut at ``[[events]]`` header lines. The cuts are chosen
 by content, not by position: a header is a cut when a checksum of the line after it (the event's
-id, in practice) falls on one value in ``_EVERY``. An edit therefore moves only the cuts
+id, in practice) falls on one value in ``tuning.CHUNK_EVERY``. An edit therefore moves only the cuts
 around the edited event, and every other chunk of the new text is, byte for byte, a chunk of the
 old one. ``Reuse`` remembers each chunk's digest and events; the next load of the same file
 parses only the chunks whose digest it has not seen.
@@ -22,15 +22,10 @@ import zlib
 from collections.abc import Sequence
 from operator import attrgetter
 
+from tui.core import tuning
 from tui.core.timeline.event import Event, Timeline
 
 HEADER = "\n[[events]]"
-# One header in _EVERY is a cut: chunks of ~250 events (~250 kB); an edit reparses one.
-_EVERY = 256
-_LOOK = 96  # at most this much of the line after the header decides
-# A cut whatever the checksum after this many characters, so that a file of near-identical
-# events still comes in chunks; content-chosen cuts resume at the next chosen header.
-_LONGEST = 1_000_000
 # Another top-level table (``[views]``, ``[timeline]``) inside a chunk: that chunk is not lent.
 _OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
 
@@ -45,6 +40,7 @@ def starts(text: str) -> list[int]:
         return []
     cuts = [found + 1]
     crc = zlib.crc32
+    every, look_ahead, longest = tuning.CHUNK_EVERY, tuning.CHUNK_LOOK, tuning.CHUNK_LONGEST
     while True:
         found = text.find(HEADER, found + 1)
         if found < 0:
@@ -52,9 +48,12 @@ def starts(text: str) -> list[int]:
         # The line after the header (the id, usually): an edit of the rest of the event
         # never moves a cut.
         after = found + len(HEADER) + 1
-        end = text.find("\n", after, after + _LOOK)
-        look = text[after : end if end >= 0 else after + _LOOK].encode("utf-8", "surrogatepass")
-        if crc(look) % _EVERY == 0 or found + 1 - cuts[-1] >= _LONGEST:
+        end = text.find("\n", after, after + look_ahead)
+        look = text[after : end if end >= 0 else after + look_ahead]
+        if (
+            crc(look.encode("utf-8", "surrogatepass")) % every == 0
+            or found + 1 - cuts[-1] >= longest
+        ):
             cuts.append(found + 1)
 
 

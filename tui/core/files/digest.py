@@ -6,12 +6,7 @@ import hashlib
 import os
 from typing import BinaryIO
 
-# Reading and hashing let go of the interpreter lock, and each of them has to take it back
-# after every chunk. While another thread imports or draws (the prefetch runs beside Textual's
-# import), each take-back can wait out that thread's switch interval (5 ms): with
-# ``hashlib.file_digest``'s 256 KiB chunks, 98 MB took 210 ms instead of 110 ms. Few big chunks
-# need few take-backs.
-STREAM_CHUNK = 16 << 20
+from tui.core import tuning
 
 
 def file_digest(data: bytes) -> str:
@@ -19,7 +14,7 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stream_digest(file: BinaryIO, chunk: int = STREAM_CHUNK) -> str:
+def stream_digest(file: BinaryIO, chunk: int = tuning.READ_BLOCK_BYTES) -> str:
     """``file_digest`` of what is left in ``file``, read in ``chunk``-byte pieces."""
     sha = hashlib.sha256()
     try:  # no bigger than the file: a 16 MiB buffer for a 40 KB file is 16 MB of memory

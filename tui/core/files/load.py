@@ -9,7 +9,6 @@ path (a valid file parsed and validated in chunks), then the careful path that n
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 import re
@@ -20,9 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tui.core import tuning
 from tui.core.files import chunks
 from tui.core.files.chunks import Reuse
-from tui.core.files.collector import paused as gc_paused
 from tui.core.files.locate import event_header_lines
 from tui.core.files.problems import Checker
 from tui.core.files.read import decode, deepest, parse, read_bytes
@@ -133,10 +132,6 @@ _TIME_COLON = re.compile(r":\d\d(?!:)")
 _INLINE_TABLE = re.compile(r"[=\[,](?:[ \t\r\n]|#[^\n]*)*\{")
 _ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
 _TRAILING_COMMA = re.compile(r",[ \t]*$")
-# Below this many events the collector's pauses are short and freezing is not worth it.
-_FREEZE_FROM = 5_000
-# One shared pause for the loader and the index: they may run at once in different threads.
-_gc_paused = gc_paused
 
 
 def _inline_tables_are_toml10(chunk: str) -> bool:
@@ -234,7 +229,8 @@ def _load_valid(
     seen: dict[bytes, chunks.Lent] = {}
     borrowed: set[int] = set()  # id() of every borrowed event
     parsed = 0
-    with _gc_paused():
+    # One pause shared with the index (tuning.gc_paused): they may run at once in two threads.
+    with tuning.gc_paused():
         for start, end in itertools.pairwise(bounds):
             chunk = text[start:end]
             key = chunks.digest(chunk) if reuse is not None else b""
@@ -268,10 +264,8 @@ def _load_valid(
             del data, raw
             if progress is not None:
                 progress(end / total)
-        if len(events) >= _FREEZE_FROM:
-            # The events live as long as the timeline: later collections need not traverse
-            # them (reference counting still frees them).
-            gc.freeze()
+        # The events live as long as the timeline: later collections need not traverse them.
+        tuning.freeze_if_many(len(events))
     if any(key not in TOP_LEVEL_KEYS for key in head):
         return None
     checker = Checker(text, name)

@@ -15,17 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tui.core import tuning
 from tui.core.files.cache import Entry, Prefetch
 from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
 from tui.core.query import evaluate
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
-
-# Files bigger than this open at once and load in the background; smaller ones are loaded
-# first, so a broken file prints its errors without ever drawing a screen.
-BACKGROUND_LOAD_BYTES = 2_000_000
-PREVIEW_BYTES = 1_000_000  # the head of a big file that the quick first paint reads
 
 
 @dataclass(slots=True)
@@ -49,7 +45,7 @@ class Opening:
 
 def is_big(path: Path) -> bool:
     try:
-        return path.is_file() and path.stat().st_size > BACKGROUND_LOAD_BYTES
+        return path.is_file() and path.stat().st_size > tuning.BACKGROUND_LOAD_BYTES
     except OSError:
         return False
 
@@ -120,7 +116,7 @@ def stages(
             key = file_digest(data)  # hashlib lets the UI thread run meanwhile
             found = cache.entry(path, key, name)
             if found is not None:
-                yield from _estimate(path, data[:PREVIEW_BYTES], len(data))
+                yield from _estimate(path, data[: tuning.PREVIEW_BYTES], len(data))
                 loaded = yield from _cached(found, key, today, progress, opening)
                 if loaded:
                     return
@@ -130,10 +126,10 @@ def stages(
     from tui.core.files.read import decode, read_bytes
 
     # The preview needs the first few hundred events: read and decode only the head.
-    head = b"" if data is None else data[:PREVIEW_BYTES]
+    head = b"" if data is None else data[: tuning.PREVIEW_BYTES]
     if data is None:
         with contextlib.suppress(OSError), path.open("rb") as file:
-            head = file.read(PREVIEW_BYTES)
+            head = file.read(tuning.PREVIEW_BYTES)
     yield from _estimate(path, head, None if data is None else len(data))
     head = head[: head.rfind(b"\n") + 1]
     try:
@@ -195,7 +191,7 @@ def _estimate(path: Path, head: bytes | None = None, size: int | None = None) ->
     try:
         if head is None:
             with path.open("rb") as file:
-                head = file.read(PREVIEW_BYTES)
+                head = file.read(tuning.PREVIEW_BYTES)
         if size is None:
             size = path.stat().st_size
     except OSError:

@@ -13,6 +13,7 @@ import re
 
 from pydantic import ValidationError
 
+from tui.core import tuning
 from tui.core.files.load import _parse_chunk
 from tui.core.timeline.event import Timeline, TimelineInfo
 from tui.core.timeline.model import validate_event, validate_info
@@ -40,7 +41,7 @@ def estimate_events(head: bytes, size: int) -> int | None:
     return int(round(estimate, -digits))
 
 
-def preview(text: str, name: str, first: int = 300) -> Timeline | None:
+def preview(text: str, name: str, first: int = tuning.PREVIEW_EVENTS) -> Timeline | None:
     """A timeline of the first ``first`` valid events, or None when no quick preview is possible."""
     cut = None
     for count, match in enumerate(_EVENTS_HEADER.finditer(text)):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import threading
-import time
 import weakref
 from array import array
 from collections import OrderedDict, defaultdict
@@ -20,7 +19,7 @@ from itertools import chain, compress, islice, repeat
 from operator import and_, attrgetter, ge, itemgetter, le, lt
 from typing import Any, TypeVar, cast
 
-from tui.core.files.collector import paused as gc_paused
+from tui.core import tuning
 from tui.core.query.edit import selected
 from tui.core.query.language import FACETS, Query, Term, check_facet, normalize
 from tui.core.query.textindex import (
@@ -44,7 +43,6 @@ _COLUMNS = (
 )  # fmt: skip
 # Events are tuples (tui.core.timeline.event): one itemgetter call takes a row's columns in C.
 _ROW = itemgetter(*(Event._fields.index(name) for name in _COLUMNS))
-_SLICE = 8192  # events per C call while reading them: a few ms, then other threads may run
 _TAIL = FS + FS  # in a search text, ends the prose (see Index._texts)
 # facet -> (column, one value per event?)
 _FACET_COLUMNS: dict[str, tuple[str, bool]] = {
@@ -200,8 +198,9 @@ class _Times:
         self.span_ends = array("i")
         self.force_ends = array("i")
         periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
-        for lo in range(0, len(columns["date"]), _SLICE):  # slices: other threads get the GIL
-            part = {name: columns[name][lo : lo + _SLICE] for name in _TIME_COLUMNS}
+        step = tuning.COLUMN_SLICE
+        for lo in range(0, len(columns["date"]), step):  # slices: other threads get the GIL
+            part = {name: columns[name][lo : lo + step] for name in _TIME_COLUMNS}
             dated = list(map(_YMD, part["date"]))
             for ymd in dict.fromkeys(chain(dated, map(_YMD, filter(None, part["end_date"])))):
                 if ymd not in periods:
@@ -228,7 +227,7 @@ class _Times:
 def _weak_texts(index: Index) -> Callable[[int, int], list[str]]:
     """``index._texts`` without a reference back to ``index``: with one, an index and its
     events could only be freed by the cyclic collector, and an index alive when the app freezes
-    its objects (``gc.freeze``, tui.core.files.collector) would never be freed once replaced."""
+    its objects (``gc.freeze``, tui.core.tuning) would never be freed once replaced."""
     ref = weakref.ref(index)
 
     def texts(lo: int, hi: int) -> list[str]:
@@ -254,7 +253,7 @@ class Index:
     what is already built.
     """
 
-    _CACHE_SIZE = 256
+    _CACHE_SIZE = tuning.QUERY_CACHE_SIZE
 
     def __init__(self, events: Sequence[Event], today: date | None = None) -> None:
         self.events = events
@@ -373,12 +372,13 @@ class Index:
     def _read_columns(self) -> dict[str, list[Any]]:
         columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
         lists = list(columns.values())
-        for lo in range(0, self.n, _SLICE):
-            with gc_paused():
-                rows = list(map(_ROW, self.events[lo : lo + _SLICE]))
+        step = tuning.COLUMN_SLICE
+        for lo in range(0, self.n, step):
+            with tuning.gc_paused():
+                rows = list(map(_ROW, self.events[lo : lo + step]))
                 for column, values in zip(lists, zip(*rows, strict=True), strict=True):
                     column += values
-            time.sleep(0)  # in slices: other threads (the UI) get the GIL in between
+            tuning.pass_gil()
         if None in columns["status"]:  # unvalidated events: fail as loudly as before
             columns["status"] = [e.status for e in self.events]
         return columns
@@ -390,7 +390,7 @@ class Index:
             with self._parts_lock:
                 found = self._parts.get(name)
                 if found is None:
-                    with gc_paused():
+                    with tuning.gc_paused():
                         found = self._parts[name] = build(columns)
                     self._drop_columns_if_done()
         return cast(_P, found)
@@ -406,8 +406,9 @@ class Index:
     def _ids(self) -> dict[str, int]:
         def build(columns: dict[str, list[Any]]) -> dict[str, int]:
             ids: dict[str, int] = {}
-            for lo in range(0, self.n, _SLICE):  # slices: other threads get the GIL
-                part = columns["id"][lo : lo + _SLICE]
+            step = tuning.COLUMN_SLICE
+            for lo in range(0, self.n, step):  # slices: other threads get the GIL
+                part = columns["id"][lo : lo + step]
                 ids.update(zip(part, range(lo, lo + len(part)), strict=True))
             return ids
 

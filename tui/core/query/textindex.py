@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from array import array
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +28,7 @@ from functools import partial
 from itertools import chain, compress, islice, repeat
 from operator import contains, itemgetter
 
-from tui.core.files.collector import paused as gc_paused
+from tui.core import tuning
 
 # Bit k of each byte, as a 0/1 byte: translate tables for spreading bits out to a byte mask.
 _SPREAD = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
@@ -162,15 +161,14 @@ class WordIndex:
     the rest and used once ready.
     """
 
-    # Events per slice: ~10 ms of C calls at a time.
-    _SLICE = 512
+    _SLICE = tuning.WORD_SLICE
 
     def __init__(self, n: int, heads: Iterable[str]) -> None:
         self.n = n
         self._postings: dict[str, int | array[int]] = {}
         # The collector stays paused throughout: each slice makes a set per event, and the
         # collections they would start walk everything built so far, holding the GIL.
-        with gc_paused():
+        with tuning.gc_paused():
             self._build(iter(heads))
         # Frequent and rare words apart, so that a search tests and collects each kind in C.
         self._dense_words: list[str] = []
@@ -195,7 +193,7 @@ class WordIndex:
             owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
             lists = map(postings.__getitem__, chain.from_iterable(words))
             deque(map(array.append, lists, owners), maxlen=0)
-            time.sleep(0)  # other threads (the UI) get the GIL between slices
+            tuning.pass_gil()
         # Frequent words become bitsets (an OR is cheap); the others keep their arrays.
         floor = max(64, n // 64)
         count = 0
@@ -207,7 +205,7 @@ class WordIndex:
                 found = indices_to_bits(owners_of, n)
             self._postings[word] = found
             if count % 256 == 0:
-                time.sleep(0)
+                tuning.pass_gil()
 
     def search(self, needle: str) -> int | None:
         """The events with a word containing ``needle`` (which must hold no whitespace); None
@@ -248,13 +246,11 @@ class TextIndex:
     one-off tokens (ids, URLs), which would swell the words.
     """
 
-    CHUNK = 4096
-    _CACHE_SIZE = 128
-    # Answers inside a narrowing set, for the same needle and set asked again (the facet counts
-    # ask the filter's query once more per facet).
-    _PARTIAL_SIZE = 16
-    # Texts looked at per C call: a few ms, then other threads may take the GIL.
-    _SLICE = 8192
+    # The knobs are class attributes so that a test can shrink them for one index.
+    CHUNK = tuning.TEXT_CHUNK
+    _CACHE_SIZE = tuning.TEXT_CACHE_SIZE
+    _PARTIAL_SIZE = tuning.TEXT_PARTIAL_SIZE
+    _SLICE = tuning.TEXT_SLICE
 
     def __init__(
         self,
@@ -299,7 +295,7 @@ class TextIndex:
             tails: list[str] = []
             marker = self._marker
             for lo in range(0, self.n, self._size):
-                with gc_paused():
+                with tuning.gc_paused():
                     texts = prepare_texts(self._chunk(lo, min(lo + self._size, self.n)))
                     if marker is None:
                         heads += texts
@@ -307,7 +303,7 @@ class TextIndex:
                         parts = list(map(str.partition, texts, repeat(marker)))
                         heads += map(_HEAD, parts)
                         tails += map(_TAIL, parts)
-                time.sleep(0)
+                tuning.pass_gil()
             self._tails = None if marker is None else tails
             self._heads = heads
 
@@ -337,7 +333,7 @@ class TextIndex:
                 if rest:
                     found |= self._scan(self._tails, char, rest)
                 self._letters[char] = found
-                time.sleep(0)
+                tuning.pass_gil()
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).

@@ -17,9 +17,9 @@ from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from tui.core.text.sanitize import clean
-from tui.core.time.breathe import CHUNK, breathe
 from tui.core.timeline.countries import country_name
 from tui.core.timeline.event import Action, Event
+from tui.core.tuning import BREATHE_EVERY, breathe
 
 LaneBy = Literal["platform", "country", "action"]
 NO_PLATFORM = "(none)"
@@ -56,8 +56,8 @@ def _members_by_value(events: Sequence[Event], by: LaneBy) -> dict[object, list[
     without: list[int] = []
     # str() of a StrEnum is its plain value, which hashes in C (an Enum hashes in Python).
     getter = attrgetter("country") if by == "country" else attrgetter("action")
-    for low in range(0, len(events), CHUNK):
-        chunk = events[low : low + CHUNK]
+    for low in range(0, len(events), BREATHE_EVERY):
+        chunk = events[low : low + BREATHE_EVERY]
         owners: Iterable[int] = range(low, low + len(chunk))
         if by == "platform":
             lists = list(map(attrgetter("platforms"), chunk))

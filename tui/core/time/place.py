@@ -17,12 +17,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import overload
 
-from tui.core.time.breathe import breathe
 from tui.core.time.lanes import LaneBy, build_lanes
 from tui.core.time.scale import Scale
 from tui.core.time.spans import Spans
 from tui.core.time.stack import LaneData, LaneLayout, Rows, stack
 from tui.core.timeline.event import Event
+from tui.core.tuning import PLACEMENTS, breathe
 
 
 class Placement:
@@ -195,9 +195,6 @@ class Prepared:
         return self.spans.fit(width, self.spans.today)
 
 
-PLACEMENTS = 4  # a big view's placement is large: only the last few windows are kept
-
-
 class LayoutCache:
     """The prepared lanes of the last few events lists, lane kinds and todays, so that zooming,
     panning, resizing and switching lane kinds redo only the placement; and the last few
@@ -294,7 +291,8 @@ class LayoutCache:
         return prepared
 
     def fit(self, events: Sequence[Event], width: int, today: date) -> Scale:
-        """The same scale as ``fit(events, width, today)``, from the cached spans."""
+        """A scale that frames every event's span (``spans.span``), with a margin of about 5 %
+        on each side; without events, the year before today. From the cached spans."""
         return self._spans_of(events, today).fit(width, today)
 
     def layout(self, events: Sequence[Event], scale: Scale, by: LaneBy, today: date) -> Placement:

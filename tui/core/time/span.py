@@ -60,10 +60,6 @@ class Span(NamedTuple):
             return False
         return self.last is None or self.last >= day
 
-    def overlaps(self, first: date, last: date) -> bool:
-        """Some day of the event lies in ``first``..``last`` (both inclusive)."""
-        return self.first <= last and (self.last is None or self.last >= first)
-
 
 def derived_status(end_date: PartialDate | None, action: Action) -> Status:
     """The status of an event whose file gives none: ``ongoing`` for a lasting measure without

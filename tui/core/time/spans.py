@@ -25,19 +25,19 @@ lies after today runs to the end of its own date's period instead.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from itertools import compress
 from typing import NamedTuple
 
-from tui.core.time.breathe import CHUNK, breathe
 from tui.core.time.scale import Scale, framing
 from tui.core.time.span import OPEN_STATUSES
 from tui.core.time.span import Kind as TimeKind
 from tui.core.time.span import span as time_span
 from tui.core.timeline.dates import PartialDate, Precision
 from tui.core.timeline.event import Event, Status
+from tui.core.tuning import BREATHE_EVERY, breathe
 
 
 class Kind(StrEnum):
@@ -70,18 +70,6 @@ def span(event: Event, today: date) -> Span:
         kind = Kind.OPEN if when.status is Status.ONGOING else Kind.UNKNOWN
         return Span(when.first, max(today, first.end), kind, approx_start, False)
     return Span(when.first, first.end, Kind.MARKER, approx_start, approx_start)
-
-
-def fit(events: Iterable[Event], width: int, today: date) -> Scale:
-    """A scale that frames every event's span, with a margin of about 5 % on each side.
-
-    Without events it frames the year before today. ``LayoutCache.fit`` gives the same scale
-    from spans it has already computed."""
-    spans = [span(e, today) for e in events]
-    if not spans:
-        return framing(None, None, width, today)
-    lo = min(s.start for s in spans).toordinal()
-    return framing(lo, max(s.end for s in spans).toordinal(), width, today)
 
 
 # Ordinals fit in 22 bits (9999-12-31 is 3,652,059), precisions in 2: keys packed into one int
@@ -125,9 +113,9 @@ class Spans:
         ongoing = Status.ONGOING
         # Partial dates are few; their periods are converted once per value.
         periods: dict[tuple[int, int | None], tuple[int, int, int]] = {}
-        for chunk in range(0, n, CHUNK):
+        for chunk in range(0, n, BREATHE_EVERY):
             breathe()
-            for index in range(chunk, min(chunk + CHUNK, n)):
+            for index in range(chunk, min(chunk + BREATHE_EVERY, n)):
                 event = evs[index]
                 when = event.date
                 day = when.day
@@ -176,8 +164,8 @@ class Spans:
         # Built here, in the worker, rather than at the first key press; by chunks, last
         # first, so that the first of equal ids wins, as when items were searched in order.
         self._index: dict[str, int] = {}
-        for low in reversed(range(0, n, CHUNK)):
-            high = min(low + CHUNK, n)
+        for low in reversed(range(0, n, BREATHE_EVERY)):
+            high = min(low + BREATHE_EVERY, n)
             self._index.update(
                 zip(reversed(ids[low:high]), reversed(range(low, high)), strict=True)
             )

@@ -17,7 +17,6 @@ from datetime import date
 from itertools import chain, compress, repeat
 from typing import NamedTuple, overload
 
-from tui.core.time.breathe import breathe
 from tui.core.time.lanes import Lane
 from tui.core.time.scale import Scale
 from tui.core.time.spans import (
@@ -30,6 +29,7 @@ from tui.core.time.spans import (
     Kind,
     Spans,
 )
+from tui.core.tuning import breathe
 
 
 class LaneData(NamedTuple):

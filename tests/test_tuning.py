@@ -1,4 +1,5 @@
-"""The garbage collector's pauses: nested, across threads, and the one over the app's start."""
+"""tui.core.tuning: the garbage collector's pauses (nested, across threads, the one over the
+app's start) and the freeze after many objects."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.core.files import collector
+from tui.core import tuning
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +24,12 @@ def test_pauses_nest_across_threads_and_restore_the_collector() -> None:
     entered, leave = threading.Event(), threading.Event()
 
     def other() -> None:
-        with collector.paused():
+        with tuning.gc_paused():
             entered.set()
             leave.wait(5)
 
     thread = threading.Thread(target=other)
-    with collector.paused():
+    with tuning.gc_paused():
         thread.start()
         entered.wait(5)
     assert not gc.isenabled()  # the other thread's pause still holds
@@ -38,33 +39,33 @@ def test_pauses_nest_across_threads_and_restore_the_collector() -> None:
 
 
 def test_the_start_pause_ends_once_and_freezes_what_the_start_made() -> None:
-    collector.pause_for_start()
-    collector.pause_for_start()  # a second call is not a second pause
+    tuning.gc_pause_for_start()
+    tuning.gc_pause_for_start()  # a second call is not a second pause
     assert not gc.isenabled()
     made = [[n] for n in range(1000)]
     before = gc.get_freeze_count()
-    collector.end_start()
+    tuning.gc_end_start()
     assert gc.isenabled()
     assert gc.get_freeze_count() >= before + len(made)
-    collector.end_start()  # nothing to end: no second freeze, no unbalanced resume
+    tuning.gc_end_start()  # nothing to end: no second freeze, no unbalanced resume
     assert gc.isenabled()
-    with collector.paused():
+    with tuning.gc_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
 
 
 def test_ending_the_start_inside_another_pause_waits_for_that_pause() -> None:
-    collector.pause_for_start()
-    with collector.paused():
-        collector.end_start()
+    tuning.gc_pause_for_start()
+    with tuning.gc_paused():
+        tuning.gc_end_start()
         assert not gc.isenabled()
     assert gc.isenabled()
 
 
 def test_a_collector_switched_off_before_stays_off() -> None:
     gc.disable()
-    collector.pause_for_start()
-    collector.end_start()
+    tuning.gc_pause_for_start()
+    tuning.gc_end_start()
     assert not gc.isenabled()
 
 
@@ -74,20 +75,29 @@ def test_the_start_pause_collects_its_garbage_before_freezing() -> None:
     class Node:
         pass
 
-    collector.pause_for_start()
+    tuning.gc_pause_for_start()
     cycle = Node()
     cycle.me = cycle  # type: ignore[attr-defined]
     dead = weakref.ref(cycle)
     del cycle
-    collector.end_start()
+    tuning.gc_end_start()
     assert dead() is None  # collected, not frozen for the rest of the session
 
 
 def test_the_start_pause_inside_a_loaders_pause_neither_collects_nor_freezes() -> None:
-    collector.pause_for_start()
-    collector.pause()  # a loader building a big timeline, in its worker
+    tuning.gc_pause_for_start()
+    tuning.gc_pause()  # a loader building a big timeline, in its worker
     before = gc.get_freeze_count()
-    collector.end_start()
+    tuning.gc_end_start()
     assert gc.get_freeze_count() == before and not gc.isenabled()
-    collector.resume()
+    tuning.gc_resume()
     assert gc.isenabled()
+
+
+def test_only_many_objects_are_frozen() -> None:
+    before = gc.get_freeze_count()
+    tuning.freeze_if_many(tuning.FREEZE_FROM - 1)
+    assert gc.get_freeze_count() == before
+    made = [[n] for n in range(10)]
+    tuning.freeze_if_many(tuning.FREEZE_FROM)
+    assert gc.get_freeze_count() >= before + len(made)
