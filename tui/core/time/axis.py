@@ -25,6 +25,19 @@ def _labels_fit(placed: list[tuple[int, int]], col: int, length: int, gap: int =
     return all(col + length + gap - 1 < a or col > b + gap for a, b in placed)
 
 
+def _all_fit(labels: list[tuple[int, int]], placed: list[tuple[int, int]], width: int) -> bool:
+    """Whether labels ``(column, length)``, left to right, keep apart from each other and from
+    ``placed``; one that would run past ``width`` is left out, not counted against the step."""
+    taken = list(placed)
+    for col, length in labels:
+        if col + length > width:
+            continue
+        if not _labels_fit(taken, col, length):
+            return False
+        taken.append((col, col + length - 1))
+    return True
+
+
 def _year_columns(scale: Scale, step: int) -> list[tuple[int, int]]:
     """(year, column) of each multiple of ``step`` whose 1 January lies in the window."""
     year = -(-scale.start.year // step) * step
@@ -135,23 +148,12 @@ def _day_ticks(scale: Scale, labels: list[tuple[int, int]]) -> list[Tick]:
     for step in DAY_STEPS:
         if step < mark_step or step % mark_step:
             continue  # every label stands on a mark
-        placed: list[tuple[int, int]] = []
-        ok = True
-        for day, col in days:
-            if not _on_step(day, step):
-                continue
-            length = len(str(day))
-            if col + length > scale.width:
-                continue
-            if not _labels_fit(placed, col, length):
-                ok = False
-                break
-            placed.append((col, col + length - 1))
-        if ok:
+        wanted = [(col, len(str(day))) for day, col in days if _on_step(day, step)]
+        if _all_fit(wanted, [], scale.width):
             chosen = step
             break
     out: list[Tick] = []
-    placed = []
+    placed: list[tuple[int, int]] = []
     for day, col in days:
         label = ""
         if chosen is not None and _on_step(day, chosen):
@@ -221,19 +223,9 @@ def _month_ticks(scale: Scale, year_labels: list[tuple[int, int]]) -> list[Tick]
         # Checked against the year labels too: a step whose labels would leave out a month
         # (February, crowded by the year's label at January) gives way to a coarser one, so the
         # labels are regular (issue #13: "2018 03 04" read as if February were missing).
-        placed: list[tuple[int, int]] = list(year_labels)
-        ok = True
-        for month, col in months:
-            if (month - 1) % step:
-                continue
-            length = 3 if style == "name" else 2
-            if col + length > scale.width:
-                continue
-            if not _labels_fit(placed, col, length):
-                ok = False
-                break
-            placed.append((col, col + length - 1))
-        if ok:
+        length = 3 if style == "name" else 2
+        wanted = [(col, length) for month, col in months if (month - 1) % step == 0]
+        if _all_fit(wanted, year_labels, width=scale.width):
             chosen = (style, step)
             break
     out: list[Tick] = []
