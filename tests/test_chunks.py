@@ -214,3 +214,25 @@ def test_the_entry_of_another_version_lends_nothing(
     reuse = chunks.Reuse()
     cache.load_cached(path, reuse)
     assert reuse.borrowed == 0
+
+
+def test_the_apps_opening_of_an_edited_file_borrows_and_says_so(tmp_path: Path) -> None:
+    from datetime import date
+
+    from tui.core.files.opening import Loaded, Opening, stages
+
+    path = tmp_path / "timeline.toml"
+    parts = [event(n) for n in range(COUNT)]
+    path.write_text(text_of(parts))
+    notes: list[str] = []
+    first = Opening(path)
+    list(stages(first, date(2026, 1, 1), notes.append))  # no entry yet: parses, stores
+    assert first.reuse.borrowed == 0
+    assert not any("unchanged" in note for note in notes)
+    parts[9] = event(9, title="Edited before this opening")
+    path.write_text(text_of(parts))
+    second = Opening(path)
+    loaded = [s for s in stages(second, date(2026, 1, 1), notes.append) if isinstance(s, Loaded)]
+    assert second.reuse.parsed == 1 and second.reuse.borrowed > 10
+    assert any("unchanged since the last opening" in note for note in notes)
+    same(loaded[0].timeline, load_text(text_of(parts), str(path)))

@@ -23,7 +23,7 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -427,14 +427,17 @@ def load_cached(
     return timeline, sha256
 
 
-def lend_previous(path: Path, reuse: Reuse) -> None:
-    """Let ``reuse`` lend what the entry of the file's last version holds (an edited file)."""
-    found = previous(path)
-    if found is None:
+def lend_previous(path: Path, reuse: Reuse, found: Callable[[], None] | None = None) -> None:
+    """Let ``reuse`` lend what the entry of the file's last version holds (an edited file);
+    ``found`` is called first when there is one to read."""
+    entry = previous(path)
+    if entry is None:
         return
-    timeline = found.timeline()  # closes the entry's file
+    if found is not None:
+        found()
+    timeline = entry.timeline()  # closes the entry's file
     if timeline is not None:
-        reuse.lend(timeline, found.outline)
+        reuse.lend(timeline, entry.outline)
 
 
 def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None) -> None:

@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from tui.core import tuning
@@ -153,8 +154,8 @@ def stages(
 
     if not len(opening.reuse):
         # An edited file: the entry of its last version lends the chunks the edit left alone.
-        progress("loading… (reading what is unchanged since the last opening)")
-        cache.lend_previous(path, opening.reuse)
+        note = partial(progress, "loading… (reading what is unchanged since the last opening)")
+        cache.lend_previous(path, opening.reuse, note)
     timeline = load_text(text, name, loading, reuse=opening.reuse)
     del text
     progress("indexing for search…")
