@@ -236,3 +236,51 @@ def test_the_apps_opening_of_an_edited_file_borrows_and_says_so(tmp_path: Path) 
     assert second.reuse.parsed == 1 and second.reuse.borrowed > 10
     assert any("unchanged since the last opening" in note for note in notes)
     same(loaded[0].timeline, load_text(text_of(parts), str(path)))
+
+
+def test_overlapping_reloads_never_keep_one_load_with_anothers_outline(tmp_path: Path) -> None:
+    """Two saves in quick succession: the first reload's late ``keep`` came after the second
+    load had replaced what the shared Reuse held; its entry then paired one text's events with
+    another's chunks, and the next opening showed the first save's title for the second's."""
+    path = tmp_path / "timeline.toml"
+    parts = [event(n) for n in range(COUNT)]
+    path.write_text(text_of(parts))
+    reuse = chunks.Reuse()
+    cache.load_cached(path, reuse)
+    parts[5] = event(5, title="Saved first")
+    path.write_text(text_of(parts))
+    first, first_digest = cache.load_cached(path, reuse, keep=False)
+    parts[5] = event(5, title="Saved second")
+    path.write_text(text_of(parts))
+    second, second_digest = cache.load_cached(path, reuse, keep=False)
+    assert reuse.outline_of(first) == [] and reuse.outline_of(second)
+    cache.keep(path, second_digest, second, reuse)
+    cache.keep(path, first_digest, first, reuse)  # late: the first reload was never shown
+    for _ in range(2):  # the next opening, and the one after (a hit for its bytes)
+        got, _ = cache.load_cached(path, chunks.Reuse())
+        same(got, load_text(text_of(parts), str(path)))
+        assert got.get("e-5").title == "Saved second"  # type: ignore[union-attr]
+
+
+def test_a_file_that_opens_with_a_header_is_read_in_chunks_too() -> None:
+    text = "".join(event(n) for n in range(COUNT))
+    reuse = chunks.Reuse()
+    first = load_text(text, "t.toml", reuse=reuse)
+    same(first, load_text(text, "t.toml"))
+    assert chunks.starts(text)[0] == 0 and reuse.parsed > 1
+    edited = text.replace("Title 150", "Edited", 1)
+    same(load_text(edited, "t.toml", reuse=reuse), load_text(edited, "t.toml"))
+    assert reuse.parsed == 1
+
+
+def test_an_indented_header_never_shifts_the_lines_of_the_events_after_it() -> None:
+    """An indented ``[[events]]`` is not counted as a plain header; with a header-like line in
+    a string in the same chunk, the counts matched and every line after shifted by one."""
+    from tui.core.files.locate import event_header_lines
+
+    parts = [event(n) for n in range(4)]
+    parts[1] = "  " + parts[1]
+    parts[2] = parts[2].replace("What", "[[events]]\nWhat", 1)
+    text = text_of(parts)
+    timeline = load_text(text, "t.toml")
+    assert list(timeline.lines.values()) == event_header_lines(text, 4)

@@ -736,10 +736,13 @@ def test_our_own_bugs_become_a_problem_not_a_traceback(monkeypatch: pytest.Monke
 def test_a_parser_bug_becomes_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> None:
     import tomllib
 
+    import tui.core.files.load as load
+
     def broken(text: str) -> dict[str, object]:
         raise IndexError("parser bug")
 
     monkeypatch.setattr(tomllib, "loads", broken)
+    monkeypatch.setattr(load, "_HAS_RTOML", False)  # tomllib is the parser on every path
     assert "internal error while checking (IndexError)" in one(EVENT).message
 
 

@@ -299,3 +299,25 @@ async def test_a_reload_keeps_a_searched_word_that_begins_a_field_name(
         await settle(pilot)
         assert 'filter: text: "tag"' in header.render().plain
         assert list(app.query_one(EventList).view) == shown
+
+
+async def test_an_older_reload_that_finishes_last_is_neither_shown_nor_kept(
+    timeline_file: Path,
+) -> None:
+    """A thread worker cannot be stopped: when two saves come close together, the first
+    save's reload may finish after the second's. Its result must not replace the newer one."""
+    from tui.core.query.evaluate import Index
+    from tui.core.timeline.errors import Problem, TimelineError
+
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = app.timeline
+        older = load_timeline(timeline_file).replace(events=shown.events[:1])
+        app.loader.reload()  # the newest reload is now number 1
+        app.loader.reloaded(older, Index(older.events, today=TODAY), "0" * 64, 0)
+        app.loader.reload_failed(TimelineError([Problem("timeline.toml", "broken", 1, 1)]), 0)
+        assert app.timeline is shown and app.file_digest is not None  # before any await
+        await settle(pilot)
+        assert len(app.timeline.events) == len(shown.events)
+        assert not app.query_one(ProblemsPanel).showing

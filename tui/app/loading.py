@@ -49,6 +49,7 @@ class Loader:
         self._watch = watch
         self._watcher: FileWatcher | None = None
         self.expected_events: int | None = None  # the estimate, until the whole file is read
+        self._reloads = 0  # reloads asked for; only the newest one's result counts
 
     def start(self) -> None:
         if self.path is not None:
@@ -153,15 +154,18 @@ class Loader:
         """Load the file again in a worker; keeps the query, the highlight and the scroll."""
         path = self.app.file_path
         if path is not None:
+            # A thread worker cannot be stopped: a newer save's reload may finish first, and
+            # then an older one's result must neither be shown nor kept.
+            self._reloads += 1
             self.app.run_worker(
-                partial(self._reload, path),
+                partial(self._reload, path, self._reloads),
                 thread=True,
                 exclusive=True,
                 group="load",
                 exit_on_error=False,
             )
 
-    def _reload(self, path: Path) -> None:
+    def _reload(self, path: Path, number: int) -> None:
         from tui.core.files import cache
 
         app = self.app
@@ -172,29 +176,34 @@ class Loader:
             # filter asks for it right after.
             index.filter(app.main_screen.query_box.query)
         except TimelineError as exc:
-            app.call_from_thread(self.reload_failed, exc)
+            app.call_from_thread(self.reload_failed, exc, number)
             return
-        app.call_from_thread(self.reloaded, timeline, index, digest)
+        app.call_from_thread(self.reloaded, timeline, index, digest, number)
         # Writing the cache entry and the word index hold the GIL for long stretches: they
         # wait until the edit is on screen (or a while, if another filter came first).
         deadline = time.monotonic() + SHOWN_WAIT
         while not app.main_screen.showing(index) and time.monotonic() < deadline:
-            if app.closing:
-                return
+            if app.closing or number != self._reloads:
+                return  # closing, or a newer reload does this
             time.sleep(0.01)
-        # The next opening of the file needs no parse.
-        cache.keep(path, digest, timeline, self._reuse)
-        index.warm()
+        if number == self._reloads:
+            # The next opening of the file needs no parse.
+            cache.keep(path, digest, timeline, self._reuse)
+            index.warm()
 
-    def reloaded(self, timeline: Timeline, index: evaluate.Index, digest: str) -> None:
+    def reloaded(
+        self, timeline: Timeline, index: evaluate.Index, digest: str, number: int | None = None
+    ) -> None:
         app = self.app
-        if app.closing:
-            return
+        if app.closing or (number is not None and number != self._reloads):
+            return  # closing, or a newer save is being read
         app.file_digest = digest
         app.query_one(ProblemsPanel).clear()
         app.replace_timeline(timeline, index)
 
-    def reload_failed(self, error: TimelineError) -> None:
+    def reload_failed(self, error: TimelineError, number: int | None = None) -> None:
+        if number is not None and number != self._reloads:
+            return  # a newer save is being read
         # The last good data stays on screen; the panel says what is wrong and where.
         self.app.file_digest = None  # the file on disk is not what is shown: saving must refuse
         if not self.app.closing:

@@ -47,6 +47,7 @@ _CODE = (
     "files/cache.py",
     "files/chunks.py",
     "files/load.py",
+    "files/locate.py",
     "files/problems.py",
     "files/read.py",
     "timeline/countries.py",
@@ -423,7 +424,7 @@ def load_cached(
         lend_previous(path, reuse)
     timeline = load_bytes(data, str(path), reuse=reuse)
     if keep:
-        store(path, sha256, timeline, reuse.outline())
+        store(path, sha256, timeline, reuse.outline_of(timeline))
     return timeline, sha256
 
 
@@ -446,4 +447,4 @@ def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None
     if found is not None:
         found.close()
         return
-    store(path, sha256, timeline, reuse.outline() if reuse is not None else ())
+    store(path, sha256, timeline, reuse.outline_of(timeline) if reuse is not None else ())

@@ -7,10 +7,13 @@ around the edited event, and every other chunk of the new text is, byte for byte
 old one. ``Reuse`` remembers each chunk's digest and events; the next load of the same file
 parses only the chunks whose digest it has not seen.
 
-A chunk is lent only if the load that saw it parsed it on its own and found nothing but events in
-it: the same text read by the same code gives the same events, so borrowing them cannot show
-anything the file does not say. (A header-like line inside a multi-line string makes the chunk
-before it fail to parse; such a load takes the careful path and lends nothing.)
+A chunk is lent only if the load that saw it parsed it on its own, found nothing but events in
+it and counted its header lines: the same text read by the same code gives the same events, so
+borrowing them cannot show anything the file does not say. (A header-like line inside a
+multi-line string where a cut falls makes the chunk before it fail to parse: that load takes the
+careful path and lends nothing. Elsewhere it breaks the count of header lines, and the chunks
+from there on are not lent.) What is held is tied to the timeline it made (``outline_of``): a
+reload that lost the race to a newer one cannot store its events with the newer one's chunks.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import threading
 import zlib
 from collections.abc import Sequence
 from operator import attrgetter
@@ -35,9 +39,12 @@ _SORT_KEY = attrgetter("sort_key")
 
 def starts(text: str) -> list[int]:
     """Offsets of the header lines chosen as cuts (the first header is always one)."""
-    found = text.find(HEADER)
-    if found < 0:
-        return []
+    if text.startswith(HEADER[1:]):
+        found = -1  # the file opens with a header: the first cut is its start
+    else:
+        found = text.find(HEADER)
+        if found < 0:
+            return []
     cuts = [found + 1]
     crc = zlib.crc32
     every, look_ahead, longest = tuning.CHUNK_EVERY, tuning.CHUNK_LOOK, tuning.CHUNK_LONGEST
@@ -89,21 +96,34 @@ class Reuse:
         self._chunks: dict[bytes, Lent] = {}
         self._pending: tuple[Timeline, Outline] | None = None
         self._order: list[Event] = []  # the last load's events in date order
+        self._made: Timeline | None = None  # the timeline those chunks and that order made
+        # Two reloads may overlap (a save during a reload): each load's look-ups are keyed by
+        # content, but what is held must change as one piece.
+        self._lock = threading.RLock()
         self.parsed = 0  # chunks the last load parsed; the others it borrowed
         self.borrowed = 0
 
     def __len__(self) -> int:
-        self._unfold()
-        return len(self._chunks)
+        with self._lock:
+            self._unfold()
+            return len(self._chunks)
 
     def get(self, key: bytes) -> Lent | None:
-        self._unfold()
-        return self._chunks.get(key)
+        with self._lock:
+            self._unfold()
+            return self._chunks.get(key)
 
-    def replace(self, chunks: dict[bytes, Lent], order: list[Event] | None = None) -> None:
-        self._chunks = chunks
-        self._pending = None
-        self._order = order or []
+    def replace(
+        self,
+        chunks: dict[bytes, Lent],
+        order: list[Event] | None = None,
+        made: Timeline | None = None,
+    ) -> None:
+        with self._lock:
+            self._chunks = chunks
+            self._pending = None
+            self._order = order or []
+            self._made = made
 
     def clear(self) -> None:
         self.replace({})
@@ -113,28 +133,37 @@ class Reuse:
         (``borrowed``: their ``id()``s): the others are put in place one by one, so the sort
         keys of the borrowed ones are never computed again. None: sort them all."""
         fresh = [e for e in events if id(e) not in borrowed]
-        if not self._order or len(fresh) * 4 > len(events):
+        with self._lock:
+            previous = self._order
+        # Each insertion moves the list's tail: past a few percent, one sort is quicker.
+        if not previous or len(fresh) * 50 > len(events):
             return None
-        order = [e for e in self._order if id(e) in borrowed]
+        order = [e for e in previous if id(e) in borrowed]
         for event in fresh:
             bisect.insort(order, event, key=_SORT_KEY)
         return order if len(order) == len(events) else None
 
-    def outline(self) -> Outline:
-        """``(digest, first line, number of events)`` per lent chunk, in file order: what a
-        cache entry keeps (the events are in the entry already; their lines place them)."""
-        self._unfold()
-        return [(key, lent.first, len(lent.events)) for key, lent in self._chunks.items()]
+    def outline_of(self, timeline: Timeline) -> Outline:
+        """``(digest, first line, number of events)`` per lent chunk, in file order, if the
+        chunks held are those of the load that made ``timeline`` (else none: a later load has
+        replaced them): what its cache entry keeps, the events being in the entry already."""
+        with self._lock:
+            if timeline is not self._made:
+                return []
+            self._unfold()
+            return [(key, lent.first, len(lent.events)) for key, lent in self._chunks.items()]
 
     def lend(self, timeline: Timeline, outline: Outline) -> None:
         """Hold the chunks of the load that made ``timeline``, as its cache entry outlined
         them; unfolded on first use, so an opening never followed by an edit pays nothing."""
-        self.clear()
-        if outline:
-            self._pending = (timeline, outline)
-            self._order = timeline.events
+        with self._lock:
+            self.clear()
+            self._made = timeline
+            if outline:
+                self._pending = (timeline, outline)
+                self._order = timeline.events
 
-    def _unfold(self) -> None:
+    def _unfold(self) -> None:  # with the lock held
         if self._pending is None:
             return
         timeline, outline = self._pending

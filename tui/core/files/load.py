@@ -80,7 +80,9 @@ def _load(
 ) -> Timeline:
     try:
         fast = _load_valid(text, name, progress, reuse)
-    except RecursionError:
+    except Exception:
+        # Deep nesting, or a bug of ours or of a parser: the careful path below reads the file
+        # again and says what went wrong as a problem, never as a traceback.
         fast = None
     if fast is not None:
         return fast
@@ -117,7 +119,7 @@ def _load(
 _PLAIN_HEADER = "\n[[events]]"
 # A line opening an array of tables other than a plain [[events]] or [[events.…]] header (an
 # indented, spaced or quoted ``events``): then header lines cannot simply be counted.
-_OTHER_ARRAY_HEADER = re.compile(r"\n[ \t]*\[\[(?!events\]\]|events\.)")
+_OTHER_ARRAY_HEADER = re.compile(r"\n(?:[ \t]*\[\[(?!events\]\]|events\.)|[ \t]+\[\[events\]\])")
 # What rtoml (TOML 1.1) accepts and TOML 1.0 (tomllib) rejects, as found with the toml-test
 # suite: \x and \e escapes, times without seconds, a byte-order mark after the start, and inline
 # tables over several lines or with a trailing comma. A chunk showing any sign of the first three
@@ -292,6 +294,6 @@ def _load_valid(
         presorted=ordered is not None,
     )
     if reuse is not None:
-        reuse.replace(seen, timeline.events)
+        reuse.replace(seen, timeline.events, made=timeline)
         reuse.parsed, reuse.borrowed = parsed, len(starts) - parsed
     return timeline

@@ -162,7 +162,7 @@ def stages(
     yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     # The next opening of this file skips all of the above. Before the caller warms the
     # index: a user who quits at once still gets it.
-    cache.store(path, digest, timeline, opening.reuse.outline())
+    cache.store(path, digest, timeline, opening.reuse.outline_of(timeline))
 
 
 def _cached(
