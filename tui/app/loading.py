@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.problems import ProblemsPanel
+from tui.core import tuning
 from tui.core.files.digest import file_digest
 from tui.core.files.watch import FileWatcher
 from tui.core.query import evaluate
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from tui.core.files.cache import Prefetch
     from tui.core.files.chunks import Reuse
 
-WATCH_INTERVAL = 0.3  # seconds between looks at the file: a save shows within a second
 SHOWN_WAIT = 3.0  # seconds a reload's background work waits for its result to be shown
 
 
@@ -138,7 +138,7 @@ class Loader:
                     app.file_digest = file_digest(path.read_bytes())
             watcher = FileWatcher(path, app.file_digest)
         self._watcher = watcher
-        app.set_interval(WATCH_INTERVAL, self._poll_file, name="watch")
+        app.set_interval(tuning.WATCH_SECONDS, self._poll_file, name="watch")
 
     def _watch_loaded(self, path: Path, digest: str) -> None:
         """From the load worker: watch the file it loaded. Made here, off the UI thread; if the

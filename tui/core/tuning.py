@@ -30,6 +30,10 @@ PREVIEW_EVENTS = 300
 # need few take-backs.
 READ_BLOCK_BYTES = 16 << 20
 
+# Seconds between two looks at the opened file (one `stat` each; the file is hashed only when
+# it changed): half of it, on average, is added to the time a save takes to show.
+WATCH_SECONDS = 0.3
+
 # -- the loader's chunks (tui.core.files.chunks) -----------------------------------------------
 
 # One `[[events]]` header in CHUNK_EVERY is a cut: an edit reparses one chunk of about that

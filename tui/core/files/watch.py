@@ -1,10 +1,11 @@
 """Notice when a file changes on disk, by polling: no extra dependency, no threads.
 
-The app calls ``FileWatcher.poll()`` every ~0.3 s from a timer. A poll costs one ``stat``; the
-file is hashed only when the stat differs, so a ``touch`` or a save of identical text reports
-no change. Every way an editor saves is covered: writing in place (size, mtime, ctime),
-rename-and-replace (a new inode), delete and re-create, a folder or an unreadable file put in
-its place. ``poll`` never raises; the app learns *what* is wrong by loading the file.
+The app calls ``FileWatcher.poll()`` every ``tuning.WATCH_SECONDS`` from a timer. A poll costs
+one ``stat``; the file is hashed only when the stat differs, so a ``touch`` or a save of
+identical text reports no change. Every way an editor saves is covered: writing in place (size,
+mtime, ctime), rename-and-replace (a new inode), delete and re-create, a folder or an unreadable
+file put in its place. ``poll`` never raises; the app learns *what* is wrong by loading the
+file.
 
 Timestamps have a coarse grain on some file systems: two writes of the same size in the same
 tick leave the stat as it was. Like git's "racy" check, a file whose mtime is within
