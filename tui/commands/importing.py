@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Parser
+from tui.commands.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Fail, Parser
 from tui.core.files.atomic import WriteError, write_atomically
 from tui.core.importing import cells, jsonin, stop, table
 from tui.core.importing.report import Report, check_rendered, render_timeline
@@ -173,25 +173,19 @@ def shown(path: Path) -> str:
     return f"'{clean(str(path))}'"
 
 
-class Stop(Exception):
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 def _target(args: argparse.Namespace) -> tuple[Timeline | None, str | None]:
     """The timeline to append to (and its digest), or None for a new file."""
     if args.append is None:
         if args.output is not None:
             out: Path = args.output
             if out.exists() or out.is_symlink():
-                raise Stop(
+                raise Fail(
                     f"{PROG}: error: -o {shown(out)} exists; import into a new file, or add "
                     f"to it with --append {shown(out)}",
                     EXIT_USAGE,
                 )
             if not out.resolve().parent.is_dir():
-                raise Stop(f"{PROG}: error: -o {shown(out)}: no such folder", EXIT_USAGE)
+                raise Fail(f"{PROG}: error: -o {shown(out)}: no such folder", EXIT_USAGE)
         return None, None
     from tui.core.files.write import load_with_digest
 
@@ -199,7 +193,7 @@ def _target(args: argparse.Namespace) -> tuple[Timeline | None, str | None]:
         return load_with_digest(args.append)
     except TimelineError as exc:
         status = EXIT_USAGE if exc.unreadable else EXIT_PROBLEMS
-        raise Stop(
+        raise Fail(
             f"{exc.format()}\n{PROG}: error: --append {shown(args.append)} does not load; "
             "fix it first (policy-tui validate)",
             status,
@@ -213,7 +207,7 @@ def _read(args: argparse.Namespace, report: Report) -> tuple[str, str]:
     if args.kind == "stop":
         urls, rest = cells.split_links(args.dataset_url)
         if len(urls) != 1 or rest or urls[0] != args.dataset_url.strip():
-            raise Stop(
+            raise Fail(
                 f"{PROG} stop: error: --dataset-url {quote(args.dataset_url)} is not one "
                 "http(s) URL",
                 EXIT_USAGE,
@@ -225,7 +219,7 @@ def _read(args: argparse.Namespace, report: Report) -> tuple[str, str]:
         try:
             mapping = table.make_mapping(args.map, args.set, args.preset, args.day_first)
         except table.MapError as exc:
-            raise Stop(f"{PROG} csv: error: {exc}", EXIT_USAGE) from None
+            raise Fail(f"{PROG} csv: error: {exc}", EXIT_USAGE) from None
         sheet = table.read(args.file, mapping, args.encoding)
         title_slide = table.import_rows(sheet, mapping, report)
         if title_slide is not None and title_slide[0]:
@@ -245,7 +239,7 @@ def run(argv: Sequence[str]) -> int:
             reconfigure(errors="backslashreplace")
     try:
         return _run(args)
-    except Stop as exc:
+    except Fail as exc:
         print(exc, file=sys.stderr)
         return exc.status
     except SheetError as exc:
@@ -266,13 +260,13 @@ def run(argv: Sequence[str]) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.output is None and args.append is None and not args.dry_run:
-        raise Stop(
+        raise Fail(
             f"{PROG}: error: say where the events go: -o OUT (a new file) or --append "
             "TIMELINE; or --dry-run to only see the report",
             EXIT_USAGE,
         )
     if args.title is not None and args.output is None:
-        raise Stop(f"{PROG}: error: --title names a new file: use it with -o", EXIT_USAGE)
+        raise Fail(f"{PROG}: error: --title names a new file: use it with -o", EXIT_USAGE)
     timeline, digest = _target(args)
     report = Report(str(args.file))
     default_title, description = _read(args, report)
@@ -294,14 +288,14 @@ def _run(args: argparse.Namespace) -> int:
                 append_events(args.append, events, digest)
             except WriteError as exc:
                 print(report.summary() + "; nothing written")
-                raise Stop(f"{PROG}: error: {exc}", EXIT_USAGE) from None
+                raise Fail(f"{PROG}: error: {exc}", EXIT_USAGE) from None
             done = f"; appended {len(events)} to {shown(args.append)}"
         else:
             done = f"; {shown(args.append)} unchanged"
     elif args.output is not None:
         if not events:
             print(report.summary() + "; nothing written")
-            raise Stop(f"{PROG}: error: no row imported: nothing to write", EXIT_PROBLEMS)
+            raise Fail(f"{PROG}: error: no row imported: nothing to write", EXIT_PROBLEMS)
         title = cells.text(args.title or default_title)
         text = render_timeline(title, description, events)
         check_rendered(text, str(args.output), events)
@@ -313,7 +307,7 @@ def _run(args: argparse.Namespace) -> int:
                 reason = "was created meanwhile; not overwritten"
             else:
                 reason = f"cannot be written: {exc.reason}"
-            raise Stop(f"{PROG}: error: -o {shown(args.output)} {reason}", EXIT_USAGE) from None
+            raise Fail(f"{PROG}: error: -o {shown(args.output)} {reason}", EXIT_USAGE) from None
         done = f"; wrote {len(events)} to {shown(args.output)}"
     print(report.summary() + done)
     return EXIT_PROBLEMS if report.skipped else EXIT_OK
