@@ -295,22 +295,19 @@ def describe(
             yield loc, f"is not valid ({kind})"
 
 
+# In order: a bool is an int, a datetime a date, to isinstance.
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "true/false"),
+    ((int, float), "a number"),
+    (str, "a string"),
+    (list, "a list"),
+    (dict, "a table"),
+    (datetime, "a date-time"),
+    (date, "a date"),
+    (time, "a time"),
+)
+
+
 def type_name(value: Any) -> str:
     """How a message names the kind of a TOML value: ``a string``, ``true/false``, ``a date``."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, datetime):
-        return "a date-time"
-    if isinstance(value, date):
-        return "a date"
-    if isinstance(value, time):
-        return "a time"
-    return type(value).__name__
+    return next((name for kind, name in _KINDS if isinstance(value, kind)), type(value).__name__)
