@@ -161,6 +161,25 @@ async def test_f_shows_the_facets_on_a_narrow_terminal() -> None:
         assert facets.display
 
 
+async def test_on_a_narrow_terminal_f_hands_the_keys_to_the_facets_and_back() -> None:
+    """The facets take the list's place below 100 columns: `f` then space ticks a value (it
+    used to do nothing: the focus stayed on the hidden list), and `f` again goes back."""
+    from tui.app.widgets.event_list import EventList
+    from tui.app.widgets.filter_pane import FacetList
+
+    async with app().run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(pilot.app.focused, FacetList)
+        await pilot.press("space")
+        await settle(pilot)
+        assert pilot.app.query_one("#search").value.startswith(("country:", "platform:"))
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(pilot.app.focused, EventList)
+
+
 async def test_o_and_digits_open_sources_and_only_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tui.app.sources.browser_available", lambda: True)
     opened: list[str] = []

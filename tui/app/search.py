@@ -18,6 +18,11 @@ from tui.core.text.sanitize import clean
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+# Saved views are named queries (the file's [views] table): what `v` says when there are none.
+NO_VIEWS = (
+    "This timeline has no saved views. Add a [views] table to the file, e.g. "
+    'ru-messaging = "country:RU platform:telegram,whatsapp" (docs/query.md).'
+)
 WORD_PAUSE = 0.4  # seconds of no typing before a word that begins a field name is searched
 
 

@@ -19,7 +19,7 @@ from tui.app import editing, search, sources
 from tui.app.filtering import FilterResult, FilterScheduler
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
-from tui.app.widgets.filter_pane import FilterPane
+from tui.app.widgets.filter_pane import FacetList, FilterPane
 from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.problems import ProblemsPanel
@@ -34,10 +34,6 @@ if TYPE_CHECKING:
     from tui.app.app import PolicyApp
 
 SETTLE_DELAY = 0.2  # seconds after the last result before facets and command line redraw
-NO_VIEWS = (
-    "This timeline has no saved views. Add a [views] table to the file, e.g. "
-    'ru-messaging = "country:RU platform:telegram,whatsapp" (docs/query.md).'
-)
 
 
 class MainScreen(Screen[None]):
@@ -486,6 +482,11 @@ class MainScreen(Screen[None]):
 
     def action_toggle_filters(self) -> None:
         self.toggle_class("-filters-toggled")
+        if self.has_class("-narrow"):  # the facets take the list's place, and its keys
+            if self.has_class("-filters-toggled"):
+                self.query(FacetList).first().focus()
+            else:
+                self.action_focus_list()
 
     def action_open_source(self, number: int) -> None:
         sources.open_source(self.app, self._current, number)
@@ -532,7 +533,7 @@ class MainScreen(Screen[None]):
 
         views = self.explorer.timeline.views
         if not views:
-            self.notify(NO_VIEWS, severity="warning", markup=False, timeout=8)
+            self.notify(search.NO_VIEWS, severity="warning", markup=False, timeout=8)
             return
         items = [(name, f"{name}  —  {text}") for name, text in views.items()]
         self.app.push_screen(PickScreen("Apply which saved view?", items), self.apply_view)
