@@ -4,13 +4,16 @@
 index computes on ordinals for all events at once. ``fit`` computes every event's drawing span
 (``tui.core.time.spans.span``) and frames the earliest start to the latest end; the app's
 ``LayoutCache.fit`` gives the same scale from the packed spans it has already computed.
+``assert_labels_never_touch`` is the axis's rule for its labels, checked at every zoom level.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from itertools import pairwise
 
+from tui.core.time.axis import ticks
 from tui.core.time.scale import Scale, framing
 from tui.core.time.span import Span
 from tui.core.time.spans import span
@@ -31,3 +34,14 @@ def fit(events: Iterable[Event], width: int, today: date) -> Scale:
         return framing(None, None, width, today)
     lo = min(s.start for s in spans).toordinal()
     return framing(lo, max(s.end for s in spans).toordinal(), width, today)
+
+
+def assert_labels_never_touch(scale: Scale) -> None:
+    """Labels apart, inside the width; tick marks in order, one per column."""
+    placed = [(t.column, t.label) for t in ticks(scale) if t.label]
+    for (col, label), (next_col, _) in pairwise(placed):
+        assert col + len(label) < next_col, placed
+    for col, label in placed:
+        assert col >= 0 and col + len(label) <= scale.width
+    marks = [t.column for t in ticks(scale)]
+    assert marks == sorted(marks) and len(set(marks)) == len(marks)

@@ -15,7 +15,7 @@ import pytest
 from builders import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from plain_time import fit
+from plain_time import assert_labels_never_touch, fit
 
 import tui.core.time.place as place_module
 from tui.core import tuning
@@ -173,16 +173,6 @@ def labelled(scale: Scale, *, major: bool | None = None) -> list[tuple[int, str]
     return [
         (t.column, t.label) for t in ticks(scale) if t.label and (major is None or t.major is major)
     ]
-
-
-def assert_labels_never_touch(scale: Scale) -> None:
-    placed = labelled(scale)
-    for (col, label), (next_col, _) in pairwise(placed):
-        assert col + len(label) < next_col, placed
-    for col, label in placed:
-        assert col >= 0 and col + len(label) <= scale.width
-    marks = [t.column for t in ticks(scale)]
-    assert marks == sorted(marks) and len(set(marks)) == len(marks)
 
 
 class TestTicks:

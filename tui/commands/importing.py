@@ -108,26 +108,34 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     kinds = cli.add_subparsers(dest="kind", metavar="KIND", parser_class=Parser, required=True)
-    stop_cli = kinds.add_parser(
-        "stop",
-        help="Access Now's STOP sheet",
-        description="Import Access Now's STOP sheet (shutdowns and platform blocks).",
-        epilog=STOP_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    csv_cli = kinds.add_parser(
-        "csv",
-        help="any spreadsheet, with a column for each field",
-        description="Import any spreadsheet saved as CSV, with a column for each field.",
-        epilog=CSV_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    json_cli = kinds.add_parser(
-        "json",
-        help="policy-tui's own JSON export",
-        description="Import policy-tui's own JSON (export --to json, list --format json).",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    stop_cli, csv_cli, json_cli = (
+        kinds.add_parser(
+            name,
+            help=short,
+            description=description,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        for name, short, description, epilog in (
+            (
+                "stop",
+                "Access Now's STOP sheet",
+                "Import Access Now's STOP sheet (shutdowns and platform blocks).",
+                STOP_EPILOG,
+            ),
+            (
+                "csv",
+                "any spreadsheet, with a column for each field",
+                "Import any spreadsheet saved as CSV, with a column for each field.",
+                CSV_EPILOG,
+            ),
+            (
+                "json",
+                "policy-tui's own JSON export",
+                "Import policy-tui's own JSON (export --to json, list --format json).",
+                EPILOG,
+            ),
+        )
     )
     for sub in (stop_cli, csv_cli, json_cli):
         sub.add_argument("file", type=Path, metavar="FILE", help="the file to import")
