@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui.app.loading import Loader
+from tui.app.loading import Loader, LoadProgress
 from tui.app.screens.main import MainScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
@@ -93,6 +93,9 @@ class PolicyApp(App[int]):
         # frame, with what the start built frozen out of its passes (tui.core.tuning).
         self.call_after_refresh(gc_end_start)
         self._apply_width(self.size.width)
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.loader.show_progress(message.note)
 
     def on_resize(self, event: events.Resize) -> None:
         # The event carries the new size; self.size may still be the old one here.

@@ -10,6 +10,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.message import Message
+
 from tui.app.widgets.header import TimelineHeader
 from tui.app.widgets.problems import ProblemsPanel
 from tui.core import tuning
@@ -23,6 +25,15 @@ if TYPE_CHECKING:
     from tui.app.app import PolicyApp
     from tui.core.files.cache import Prefetch
     from tui.core.files.chunks import Reuse
+
+
+class LoadProgress(Message):
+    """What the load worker is doing, for the header (``Loader.show_progress``)."""
+
+    def __init__(self, note: str) -> None:
+        self.note = note
+        super().__init__()
+
 
 SHOWN_WAIT = 3.0  # seconds a reload's background work waits for its result to be shown
 
@@ -96,8 +107,9 @@ class Loader:
             index.warm()
 
     def _progress(self, note: str) -> None:
-        """From the load worker: a note for the header."""
-        self.app.call_from_thread(self.show_progress, note)
+        """From the load worker: a note for the header. Posted, not called: the load goes on
+        while the screen catches up (a hundred waits for it once made a load seconds slower)."""
+        self.app.post_message(LoadProgress(note))
 
     def _set_expected(self, expected: int) -> None:
         self.expected_events = expected

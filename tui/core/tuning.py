@@ -45,6 +45,12 @@ CHUNK_LOOK = 96
 # events still comes in chunks; content-chosen cuts resume at the next chosen header.
 CHUNK_LONGEST = 1_000_000
 
+# A file this big with nothing to borrow from an earlier load is parsed by worker processes
+# (tui.core.files.workers), at most PARSE_WORKERS of them: smaller files are parsed before
+# the workers would have started.
+PARALLEL_BYTES = 8_000_000
+PARSE_WORKERS = 4
+
 # -- the cache of validated timelines (tui.core.files.cache) -----------------------------------
 
 # Events in an entry's head: more than a tall terminal shows; the first paint needs only these.

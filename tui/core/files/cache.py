@@ -29,11 +29,11 @@ from typing import Any, BinaryIO
 
 from tui import __version__
 from tui.core import tuning
+from tui.core.files import rows
 from tui.core.files.atomic import WriteError, write_atomically
 from tui.core.files.chunks import Outline, Reuse
 from tui.core.files.digest import file_digest, stream_digest
-from tui.core.timeline.dates import PartialDate
-from tui.core.timeline.event import Action, Event, Source, Status, Timeline, TimelineInfo
+from tui.core.timeline.event import Event, Timeline, TimelineInfo
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
@@ -50,6 +50,8 @@ _CODE = (
     "files/locate.py",
     "files/problems.py",
     "files/read.py",
+    "files/rows.py",
+    "files/workers.py",
     "timeline/countries.py",
     "timeline/dates.py",
     "timeline/event.py",
@@ -167,12 +169,12 @@ class Entry:
         self._file.seek(4 + size, os.SEEK_CUR)
 
     def _timeline(self, info: Any, views: Any, blocks: Any) -> Timeline:
-        rebuild = _Rebuild()
+        rebuild = rows.Rebuild()
         events: list[Event] = []
         lines: dict[str, int] = {}
         # Blocks come one at a time: each block's row tuples are gone before the next is read.
-        for rows, block_lines in blocks:
-            found = rebuild.events(rows)
+        for block_rows, block_lines in blocks:
+            found = rebuild.events(block_rows)
             events += found
             lines.update((e.id, line) for e, line in zip(found, block_lines, strict=True) if line)
         title, description = info
@@ -270,9 +272,9 @@ def store(
         # of each block: read back one at a time, so the first rows come before the rest.
         blocks: list[Any] = [
             ((timeline.info.title, timeline.info.description), timeline.views, list(outline)),
-            _rows(events[: tuning.HEAD_EVENTS], timeline.lines),
+            _block(events[: tuning.HEAD_EVENTS], timeline.lines),
             len(starts),
-            *(_rows(events[i : i + tuning.BLOCK_EVENTS], timeline.lines) for i in starts),
+            *(_block(events[i : i + tuning.BLOCK_EVENTS], timeline.lines) for i in starts),
         ]
         parts = [_MAGIC + _code() + key(sha256)]
         for block in blocks:
@@ -283,6 +285,10 @@ def store(
         write_atomically(where, b"".join(parts), check=False, mode=0o600, durable=False)
 
 
+def _block(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], list[int]]:
+    return rows.to_rows(events), [lines.get(e.id, 0) for e in events]
+
+
 def _remove_stale(folder: Path) -> None:
     """Half-written entries of processes killed while writing (a day old: none in progress)."""
     cutoff = time.time() - 86400
@@ -291,102 +297,6 @@ def _remove_stale(folder: Path) -> None:
         with contextlib.suppress(OSError):
             if temp.stat().st_mtime < cutoff:
                 temp.unlink()
-
-
-# -- the entry's blocks: builtins only (marshal), rebuilt into records ------------------------
-#
-# A row per event, fields in the record's order; dates as one int (YYYYMMDD, 0 for a part not
-# given, 0 for no date) and vocabulary words as their text. Rebuilding makes the tuples with
-# ``tuple.__new__`` (a C call per record) and one object per distinct date.
-
-
-def _date(value: PartialDate | None) -> int:
-    if value is None:
-        return 0
-    return value.year * 10000 + (value.month or 0) * 100 + (value.day or 0)
-
-
-def _rows(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], list[int]]:
-    rows = [
-        (
-            e.id,
-            _date(e.date),
-            _date(e.end_date),
-            e.status.value,
-            e.title,
-            e.country,
-            e.authority,
-            e.platforms,
-            e.action.value,
-            e.tags,
-            e.summary,
-            tuple((s.publisher, s.url, s.title, _date(s.date)) for s in e.sources),
-            e.related,
-        )
-        for e in events
-    ]
-    return rows, [lines.get(e.id, 0) for e in events]
-
-
-class _Dates(dict[int, PartialDate | None]):
-    """YYYYMMDD -> one shared PartialDate; a lookup is a C-level subscript once seen."""
-
-    def __missing__(self, value: int) -> PartialDate | None:
-        year, rest = divmod(value, 10000)
-        month, day = divmod(rest, 100)
-        found = self[value] = PartialDate(year, month or None, day or None)
-        return found
-
-
-class _Rebuild:
-    def __init__(self) -> None:
-        self._dates = _Dates({0: None})
-        self._statuses = {s.value: s for s in Status}
-        self._actions = {a.value: a for a in Action}
-
-    def events(self, rows: list[Any]) -> list[Event]:
-        day, statuses, actions, new = (
-            self._dates.__getitem__,
-            self._statuses,
-            self._actions,
-            tuple.__new__,
-        )
-        with tuning.gc_paused():
-            return [
-                new(
-                    Event,
-                    (
-                        ident,
-                        day(start),
-                        day(end),
-                        statuses[status],
-                        title,
-                        country,
-                        authority,
-                        platforms,
-                        actions[action],
-                        tags,
-                        summary,
-                        tuple([new(Source, (p, u, t, day(d))) for p, u, t, d in sources]),
-                        related,
-                    ),
-                )
-                for (
-                    ident,
-                    start,
-                    end,
-                    status,
-                    title,
-                    country,
-                    authority,
-                    platforms,
-                    action,
-                    tags,
-                    summary,
-                    sources,
-                    related,
-                ) in rows
-            ]
 
 
 def load_cached(

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 
 from tui.core import tuning
@@ -39,29 +40,54 @@ _SORT_KEY = attrgetter("sort_key")
 
 def starts(text: str) -> list[int]:
     """Offsets of the header lines chosen as cuts (the first header is always one)."""
-    if text.startswith(HEADER[1:]):
-        found = -1  # the file opens with a header: the first cut is its start
-    else:
-        found = text.find(HEADER)
-        if found < 0:
-            return []
-    cuts = [found + 1]
+    found, at = [], 0
+    for number, piece in enumerate(pieces([text])):
+        if number:
+            found.append(at)
+        at += len(piece)
+    return found
+
+
+def pieces(blocks: Iterable[str]) -> Iterator[str]:
+    """The text ``blocks`` make, cut: the head before the first cut (maybe ""), then each
+    chunk. Blocks may end anywhere but inside a line's last 96 characters and its ``\n``
+    (a block of whole lines always does): a file is cut the same, read whole or in blocks."""
     crc = zlib.crc32
     every, look_ahead, longest = tuning.CHUNK_EVERY, tuning.CHUNK_LOOK, tuning.CHUNK_LONGEST
-    while True:
-        found = text.find(HEADER, found + 1)
-        if found < 0:
-            return cuts
-        # The line after the header (the id, usually): an edit of the rest of the event
-        # never moves a cut.
-        after = found + len(HEADER) + 1
-        end = text.find("\n", after, after + look_ahead)
-        look = text[after : end if end >= 0 else after + look_ahead]
-        if (
-            crc(look.encode("utf-8", "surrogatepass")) % every == 0
-            or found + 1 - cuts[-1] >= longest
-        ):
-            cuts.append(found + 1)
+    text, start, at = "", 0, 0  # the text not yet given out begins at ``start``
+    head = True  # no cut yet: the first header is one, whatever follows it
+    for block in itertools.chain(blocks, [None]):
+        done = block is None
+        if block:
+            # Trimmed only when a block comes: one big block is never copied cut by cut.
+            text, at, start = text[start:] + block, at - start, 0
+        if head and at == 0 and text.startswith(HEADER[1:]):
+            yield ""  # the file opens with a header: the first cut is its start
+            head = False
+        while True:
+            found = text.find(HEADER, at)
+            if found < 0:
+                at = max(at, len(text) - len(HEADER) + 1)
+                break
+            # The line after the header (the id, usually): an edit of the rest of the event
+            # never moves a cut.
+            after = found + len(HEADER) + 1
+            end = text.find("\n", after, after + look_ahead)
+            if end < 0 and not done and len(text) < after + look_ahead:
+                at = found
+                break  # that line is not all here yet
+            look = text[after : end if end >= 0 else after + look_ahead]
+            if (
+                head
+                or crc(look.encode("utf-8", "surrogatepass")) % every == 0
+                or found + 1 - start >= longest
+            ):
+                yield text[start : found + 1]
+                start, head = found + 1, False
+            at = found + 1
+        if done:
+            yield text[start:]
+            return
 
 
 def digest(chunk: str) -> bytes:

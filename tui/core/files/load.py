@@ -9,19 +9,21 @@ path (a valid file parsed and validated in chunks), then the careful path that n
 
 from __future__ import annotations
 
-import itertools
+import contextlib
+import hashlib
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from tui.core import tuning
-from tui.core.files import chunks
+from tui.core.files import chunks, read
 from tui.core.files.chunks import Reuse
+from tui.core.files.digest import file_digest
 from tui.core.files.locate import event_header_lines
 from tui.core.files.problems import Checker
 from tui.core.files.read import decode, deepest, parse, read_bytes
@@ -37,6 +39,7 @@ except ImportError:  # pragma: no cover - the loader then uses tomllib throughou
     _HAS_RTOML = False
 
 Progress = Callable[[float], None]
+Job = TypeVar("Job")
 
 
 def load_timeline(path: str | os.PathLike[str], progress: Progress | None = None) -> Timeline:
@@ -47,6 +50,30 @@ def load_timeline(path: str | os.PathLike[str], progress: Progress | None = None
     """
     path = Path(path)
     return load_bytes(read_bytes(path), str(path), progress)
+
+
+def load_file(
+    path: str | os.PathLike[str], progress: Progress | None = None, *, reuse: Reuse | None = None
+) -> tuple[Timeline, str]:
+    """``load_timeline``, and the SHA-256 of the bytes it read (``file_digest``). A valid file is
+    read, hashed and parsed a block at a time, never held whole: at 100,000 events, ~100 MB of
+    text less at the peak."""
+    path = Path(path)
+    name = str(path)
+    sha = hashlib.sha256()
+    try:
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            pieces = chunks.pieces(read.text_blocks(file, sha))
+            timeline = _load_pieces(pieces, size, name, progress, reuse)
+    except Exception:  # unreadable, not UTF-8, or a bug of ours: the careful path says what
+        timeline = None
+    if timeline is not None:
+        return timeline, sha.hexdigest()
+    data = read.read_bytes(path)
+    if reuse is not None:
+        reuse.clear()
+    return _careful(read.decode(data, name), name), file_digest(data)
 
 
 def load_bytes(
@@ -88,6 +115,10 @@ def _load(
         return fast
     if reuse is not None:
         reuse.clear()  # nothing a careful load sees is lent: it did not parse chunk by chunk
+    return _careful(text, name)
+
+
+def _careful(text: str, name: str) -> Timeline:
     checker = Checker(text, name)
     try:
         timeline = checker.check(parse(text, name))
@@ -209,6 +240,30 @@ def _header_lines(chunk: str, first_line: int, expected: int) -> list[int] | Non
     return lines if len(lines) == expected else None
 
 
+Parsed = tuple[dict[str, Any], list[Event], list[int] | None, bool]
+
+
+def parse_events(chunk: str) -> Parsed | None:
+    """A chunk that starts at a header: what it holds besides events, its events validated, the
+    lines of their headers counted from the chunk's first, and whether they were counted
+    plainly (``_header_lines``). None when anything is amiss: the careful path will say what."""
+    data = _parse_chunk(chunk)
+    if data is None:
+        return None
+    raw = data.pop("events", None)
+    if not isinstance(raw, list):
+        return None
+    try:
+        events = list(map(to_event, map(EventModel.model_validate, raw)))
+    except ValidationError:
+        return None
+    offsets = _header_lines(chunk, 0, len(raw))
+    if offsets is not None:
+        return data, events, offsets, True
+    located = event_header_lines(chunk, len(raw))
+    return data, events, None if located is None else [at - 1 for at in located], False
+
+
 def _load_valid(
     text: str, name: str, progress: Progress | None, reuse: Reuse | None = None
 ) -> Timeline | None:
@@ -216,61 +271,78 @@ def _load_valid(
 
     With ``reuse``, chunks seen by the last load of the file are borrowed, not parsed, and
     ``reuse`` is left holding this load's chunks."""
-    starts = chunks.starts(text)
-    if not starts:
-        return None
-    head = _parse_chunk(text[: starts[0]])
+    return _load_pieces(chunks.pieces([text]), len(text), name, progress, reuse)
+
+
+def _load_pieces(
+    pieces: Iterator[str],
+    size: int,
+    name: str,
+    progress: Progress | None,
+    reuse: Reuse | None = None,
+) -> Timeline | None:
+    """``_load_valid`` of the text ``pieces`` cut (``chunks.pieces``); ``size``: about its length.
+    A big file with nothing to borrow is parsed by worker processes (``workers``)."""
+    head_text = next(pieces)
+    head = _parse_chunk(head_text)
     if head is None or "events" in head:
         return None
-    bounds = [*starts, len(text)]
-    total = len(text)
+    processes = 0
+    if size >= tuning.PARALLEL_BYTES and (reuse is None or not len(reuse)):
+        from tui.core.files import workers
+
+        processes = workers.count()
     events: list[Event] = []
     lines: list[int] | None = []
-    line = text.count("\n", 0, starts[0]) + 1
-    validate = EventModel.model_validate
+    line = head_text.count("\n") + 1
     seen: dict[bytes, chunks.Lent] = {}
     borrowed: set[int] = set()  # id() of every borrowed event
-    parsed = 0
+    parsed = cut = 0
+    done = len(head_text)
+
+    def job(chunk: str) -> tuple[str, bytes, chunks.Lent | None]:
+        key = chunks.digest(chunk) if reuse is not None else b""
+        lent = reuse.get(key) if reuse is not None else None
+        return chunk, key, lent
+
     # One pause shared with the index (tuning.gc_paused): they may run at once in two threads.
-    with tuning.gc_paused():
-        for start, end in itertools.pairwise(bounds):
-            chunk = text[start:end]
-            key = chunks.digest(chunk) if reuse is not None else b""
-            lent = reuse.get(key) if reuse is not None else None
-            if lent is not None and lines is not None:
+    with (
+        tuning.gc_paused(),
+        contextlib.closing(
+            _in_order(map(job, pieces), lambda job: None if job[2] else job[0], processes)
+        ) as results,
+    ):
+        for (chunk, key, lent), found in results:
+            cut += 1
+            done += len(chunk)
+            if lent is not None:
                 events += lent.events
                 borrowed.update(map(id, lent.events))
-                lines += [line + offset for offset in lent.lines]
+                if lines is not None:
+                    lines += [line + offset for offset in lent.lines]
                 seen[key] = chunks.Lent(lent.events, lent.lines, line)
                 line += chunk.count("\n")
                 continue
             parsed += 1
-            data = _parse_chunk(chunk)
-            if data is None:
+            if found is None:
                 return None
-            raw = data.pop("events", None)
-            if not isinstance(raw, list) or any(key in head for key in data):
+            data, part, offsets, plain = found
+            if any(key in head for key in data):
                 return None
             head.update(data)
-            try:
-                part = list(map(to_event, map(validate, raw)))
-            except ValidationError:
-                return None
             events += part
             if lines is not None:
-                found = _header_lines(chunk, line, len(raw))
-                lines = None if found is None else lines + found
-                if found is not None and reuse is not None and not data and chunks.lendable(chunk):
-                    seen[key] = chunks.Lent(part, [at - line for at in found], line)
+                lines = None if offsets is None else lines + [line + at for at in offsets]
+                if plain and reuse is not None and not data and chunks.lendable(chunk):
+                    seen[key] = chunks.Lent(part, offsets or [], line)
             line += chunk.count("\n")
-            del data, raw
             if progress is not None:
-                progress(end / total)
+                progress(min(done / size, 1.0) if size else 1.0)
         # The events live as long as the timeline: later collections need not traverse them.
         tuning.freeze_if_many(len(events))
-    if any(key not in TOP_LEVEL_KEYS for key in head):
+    if not cut or any(key not in TOP_LEVEL_KEYS for key in head):
         return None
-    checker = Checker(text, name)
+    checker = Checker(head_text, name)  # only asked to place a problem, and then we give up
     info = checker.info(head.get("timeline"))
     views = checker.views(head.get("views"))
     if checker.problems:
@@ -282,18 +354,29 @@ def _load_valid(
         known.add(event.id)
     if any(other not in known for event in events for other in event.related):
         return None
-    if lines is None:
-        lines = event_header_lines(text, len(events)) or []
     ordered = reuse.in_date_order(events, borrowed) if reuse is not None else None
     timeline = Timeline(
         info=info,
         events=events if ordered is None else ordered,
         views=views,
         path=name,
-        lines=dict(zip((e.id for e in events), lines, strict=False)),
+        lines=dict(zip((e.id for e in events), lines or [], strict=False)),
         presorted=ordered is not None,
     )
     if reuse is not None:
         reuse.replace(seen, timeline.events, made=timeline)
-        reuse.parsed, reuse.borrowed = parsed, len(starts) - parsed
+        reuse.parsed, reuse.borrowed = parsed, cut - parsed
     return timeline
+
+
+def _in_order(
+    jobs: Iterator[Job], chunk_of: Callable[[Job], str | None], processes: int
+) -> Generator[tuple[Job, Parsed | None], None, None]:
+    if processes:
+        from tui.core.files import workers
+
+        yield from workers.parsed(jobs, chunk_of, processes)
+        return
+    for job in jobs:
+        chunk = chunk_of(job)
+        yield job, None if chunk is None else parse_events(chunk)

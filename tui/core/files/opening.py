@@ -122,9 +122,9 @@ def stages(
                 if loaded:
                     return
     # Not cached (or a damaged entry): parse and validate, the first events first.
-    from tui.core.files.load import load_text
+    from tui.core.files.load import load_file
     from tui.core.files.preview import preview
-    from tui.core.files.read import decode, read_bytes
+    from tui.core.files.read import decode
 
     # The preview needs the first few hundred events: read and decode only the head.
     head = b"" if data is None else data[: tuning.PREVIEW_BYTES]
@@ -139,11 +139,8 @@ def stages(
         first = None  # read_bytes and the full load say what is wrong
     if first is not None and first.events:
         yield First(first, evaluate.Index(first.events, today=today))
-    if data is None:
-        data = read_bytes(path)
-    digest = file_digest(data)
-    text = decode(data, name)
-    del data  # 100 MB less at the peak of a 100k-event load
+    # Read again, a block at a time: the whole text is never held (~100 MB at 100k events).
+    del data
     percent = -1
 
     def loading(share: float) -> None:
@@ -156,8 +153,7 @@ def stages(
         # An edited file: the entry of its last version lends the chunks the edit left alone.
         note = partial(progress, "loading… (reading what is unchanged since the last opening)")
         cache.lend_previous(path, opening.reuse, note)
-    timeline = load_text(text, name, loading, reuse=opening.reuse)
-    del text
+    timeline, digest = load_file(path, loading, reuse=opening.reuse)
     progress("indexing for search…")
     yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     # The next opening of this file skips all of the above. Before the caller warms the

@@ -10,9 +10,11 @@ import ast
 import re
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from tui.core import tuning
 from tui.core.text.sanitize import quote
 from tui.core.timeline.errors import Problem, TimelineError
 
@@ -80,6 +82,33 @@ def decode(data: bytes, name: str) -> str:
         raise TimelineError(
             [Problem(name, "contains a NUL character, which TOML does not allow", line, column)]
         )
+    return text
+
+
+def text_blocks(file: BinaryIO, sha: Any) -> Iterator[str]:
+    """A valid file's text, a block of whole lines at a time, its bytes hashed into ``sha`` as
+    they are read: a big file is never held whole. ValueError at anything ``decode`` would
+    refuse: the caller then reads the file whole to say where."""
+    rest, first = b"", True
+    while data := file.read(tuning.READ_BLOCK_BYTES):
+        sha.update(data)
+        if first:
+            first = False
+            data = data.removeprefix(_BOM)
+            if _utf16_or_32(data):
+                raise ValueError("not UTF-8")
+        data = rest + data
+        end = data.rfind(b"\n") + 1
+        rest = data[end:]
+        if end:
+            yield _checked(data[:end].decode("utf-8"))
+    if rest:
+        yield _checked(rest.decode("utf-8"))
+
+
+def _checked(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("a NUL character")
     return text
 
 

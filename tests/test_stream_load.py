@@ -1,0 +1,197 @@
+"""A big file is read, cut and parsed a block at a time, and by worker processes: what it gives
+is exactly what the whole-text loader gives, errors and all."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.core import tuning
+from tui.core.files import chunks, load, read, workers
+from tui.core.files.digest import file_digest
+from tui.core.timeline.errors import TimelineError
+from tui.core.timeline.event import Timeline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def event(n: int, extra: str = "") -> str:
+    return (
+        f'[[events]]\nid = "e-{n}"\ndate = {2000 + (n * 7) % 23}-01-{1 + n % 28:02d}\n'
+        f'title = "Title {n} — ünïcode"\ncountry = "RU"\naction = "fine"\n'
+        f'summary = """\nWhat happened to {n}.\n"""\n{extra}'
+        f'[[events.sources]]\npublisher = "P"\nurl = "https://example.org/{n}"\n\n'
+    )
+
+
+HEAD = '#:schema ./timeline.schema.json\n[timeline]\ntitle = "T"\n\n'
+TEXT = HEAD + "".join(event(n, f'related = ["e-{n - 1}"]\n' if n else "") for n in range(120))
+
+
+def outcome(call: object) -> Timeline | str:
+    try:
+        return call()  # type: ignore[operator,no-any-return]
+    except TimelineError as error:
+        return error.format()
+
+
+def whole(path: Path) -> Timeline | str:
+    return outcome(lambda: load.load_text(path.read_bytes().decode("utf-8", "replace"), str(path)))
+
+
+def streamed(path: Path) -> Timeline | str:
+    def run() -> Timeline:
+        timeline, digest = load.load_file(path)
+        assert digest == file_digest(path.read_bytes())
+        return timeline
+
+    return outcome(run)
+
+
+@pytest.fixture
+def small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of a few lines and chunks of a few events: every boundary is crossed."""
+    monkeypatch.setattr(tuning, "READ_BLOCK_BYTES", 97)
+    monkeypatch.setattr(tuning, "CHUNK_EVERY", 4)
+
+
+# -- the cuts --------------------------------------------------------------------------------
+
+lines = st.sampled_from(
+    ["[[events]]\n", 'id = "a"\n', 'id = "b"\n', 'id = "cc"\n', "x = 1\n", "\n", "[[events]] # c\n"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(lines, max_size=60), st.lists(st.integers(0, 60), max_size=8))
+def test_blocks_of_whole_lines_are_cut_as_the_whole_text(
+    text_lines: list[str], splits: list[int]
+) -> None:
+    text = "".join(text_lines)
+    at = sorted({min(s, len(text_lines)) for s in splits})
+    blocks = ["".join(text_lines[a:b]) for a, b in itertools.pairwise([0, *at, len(text_lines)])]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tuning, "CHUNK_EVERY", 3)
+        got = list(chunks.pieces(blocks))
+        assert got == list(chunks.pieces([text]))
+    assert "".join(got) == text
+    assert all(piece.startswith("[[events]]") for piece in got[1:])
+
+
+def test_the_benchmark_like_file_is_cut_the_same_read_in_blocks(small: None) -> None:
+    sha = hashlib.sha256()
+    blocks = list(read.text_blocks(io.BytesIO(TEXT.encode()), sha))
+    assert len(blocks) > 50 and "".join(blocks) == TEXT
+    assert sha.hexdigest() == file_digest(TEXT.encode())
+    assert list(chunks.pieces(blocks)) == list(chunks.pieces([TEXT]))
+
+
+# -- the loader, read a block at a time ------------------------------------------------------
+
+CASES = {
+    "plain": TEXT,
+    "byte-order mark": "\ufeff" + TEXT,
+    "crlf": TEXT.replace("\n", "\r\n"),
+    "views at the end": TEXT + '[views]\nru = "country:RU"\n',
+    "an invalid event late": TEXT + event(500, 'tags = ["x", "x"]\n'),
+    "a duplicate id": TEXT + event(7),
+    "a syntax error late": TEXT + "title = \n",
+    "no events": HEAD,
+    "opens with a header": TEXT[len(HEAD) :],
+}
+
+
+@pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
+def test_a_file_read_in_blocks_loads_as_the_whole_text(
+    text: str, small: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "t.toml"
+    path.write_bytes(text.encode())
+    assert streamed(path) == whole(path)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xff\xfe" + TEXT.encode("utf-16-le"), TEXT.encode()[:-30] + b"\xc3(\n", b"a = 1\n\x00"],
+    ids=["utf-16", "bad utf-8", "nul"],
+)
+def test_bytes_that_are_not_text_say_where_as_the_loader_does(
+    data: bytes, small: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "t.toml"
+    path.write_bytes(data)
+    got = streamed(path)
+    assert isinstance(got, str) and got == outcome(lambda: load.load_timeline(path))
+
+
+def test_a_missing_file_is_the_loaders_message(tmp_path: Path) -> None:
+    path = tmp_path / "nothing.toml"
+    assert streamed(path) == outcome(lambda: load.load_timeline(path))
+    assert "no such file" in str(streamed(path))
+
+
+# -- worker processes ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "count", lambda: 2)  # one core starts none; two here anyway
+    monkeypatch.setattr(tuning, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(tuning, "CHUNK_EVERY", 4)
+
+
+def sequential(text: str) -> Timeline | str:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tuning, "PARSE_WORKERS", 0)
+        return outcome(lambda: load.load_text(text, "t.toml"))
+
+
+@pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
+def test_worker_processes_give_what_one_process_gives(text: str, parallel: None) -> None:
+    assert outcome(lambda: load.load_text(text, "t.toml")) == sequential(text)
+
+
+def test_the_workers_really_parse(parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    here: list[str] = []
+    parse = load.parse_events
+    monkeypatch.setattr(load, "parse_events", lambda chunk: here.append(chunk) or parse(chunk))
+    timeline = load.load_text(TEXT, "t.toml")
+    assert len(timeline.events) == 120
+    # Only the first chunk is parsed in this process, while the workers start.
+    assert len(here) == 1 and len(list(chunks.pieces([TEXT]))) > 10
+
+
+def test_a_worker_that_dies_costs_time_not_correctness(
+    parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "_SERVE", "import sys; sys.stdin.buffer.read(8)")
+    assert outcome(lambda: load.load_text(TEXT, "t.toml")) == sequential(TEXT)
+
+
+def test_workers_write_nothing_to_the_terminal(
+    parallel: None, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(workers, "_SERVE", "import sys; print('noise', file=sys.stderr)")
+    load.load_text(TEXT, "t.toml")
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_worker_serves_chunks_until_its_input_closes() -> None:
+    chunk = list(chunks.pieces([TEXT]))[1]
+    process = subprocess.run(
+        [sys.executable, "-c", workers._SERVE, workers._ROOT],
+        input=len(chunk.encode()).to_bytes(8, "little") + chunk.encode(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert process.returncode == 0 and process.stderr == b""
+    answer = workers._read(io.BytesIO(process.stdout))
+    assert answer is not None
