@@ -195,3 +195,12 @@ def test_a_worker_serves_chunks_until_its_input_closes() -> None:
     assert process.returncode == 0 and process.stderr == b""
     answer = workers._read(io.BytesIO(process.stdout))
     assert answer is not None
+
+
+@pytest.mark.parametrize(("setting", "most"), [("0", 0), ("1", 1), ("", 4), ("many", 4)])
+def test_the_environment_caps_the_workers(
+    setting: str, most: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(workers.ENV_VAR, setting)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: set(range(8)))
+    assert workers.count() == most

@@ -49,15 +49,20 @@ _SERVE = "; ".join(
 )
 
 
+ENV_VAR = "POLICY_TUI_WORKERS"
+
+
 def count() -> int:
-    """How many workers a load may start: none on one core."""
+    """How many workers a load may start: none on one core, at most ``$POLICY_TUI_WORKERS``."""
+    setting = os.environ.get(ENV_VAR, "").strip()
+    most = int(setting) if setting.isdecimal() else tuning.PARSE_WORKERS
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         cores = os.cpu_count() or 1
     if cores < 2 or not sys.executable:
         return 0
-    return min(cores, tuning.PARSE_WORKERS)
+    return min(cores, most)
 
 
 def _write(stream: IO[bytes], data: bytes) -> None:

@@ -7,6 +7,7 @@ proleptic ordinals so the extremes 0001-01-01 and 9999-12-31 never overflow.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -128,7 +129,7 @@ class PartialDate:
                 f"{value.date().isoformat()}"
             )
         if isinstance(value, date):
-            return cls.from_date(value)
+            return _of_day(value)
         if isinstance(value, time):
             return _fail(f"{value.isoformat()} is a time, not a date; write {ACCEPTED_FORMS}")
         if isinstance(value, str):
@@ -154,6 +155,12 @@ class PartialDate:
     def toml_value(self) -> date | str:
         """The value to write back: a TOML date for day precision, else the string form."""
         return self.start if self.precision is Precision.DAY else self.iso()
+
+
+@functools.lru_cache(maxsize=8192)
+def _of_day(value: date) -> PartialDate:
+    # Thousands of events share a day: one (immutable) object each, checked once.
+    return PartialDate.from_date(value)
 
 
 def _fail(message: str) -> PartialDate:

@@ -93,7 +93,9 @@ _NO_CONTROLS = re.compile(f"[^{controls()}]*")
 
 
 def _one_line(text: str) -> str:
-    if _NO_CONTROLS.fullmatch(text) and text and not text.isspace():
+    # str.isprintable is False for every control character and line break: the common case in
+    # one quick C call; the rest (a no-break space, a bidi mark) is decided by the pattern.
+    if text and (text.isprintable() or _NO_CONTROLS.fullmatch(text)) and not text.isspace():
         return text
     if not text.strip():
         raise ValueError("must not be empty")
@@ -175,6 +177,14 @@ def _slug(value: str) -> str:
 
 
 def _unique_items(values: list[str]) -> list[str]:
+    if len(values) > 1 and len({value.casefold() for value in values}) < len(values):
+        _repeated(values)
+    # Platforms, tags and authorities repeat across thousands of events: one copy of each.
+    values[:] = map(sys.intern, values)
+    return values
+
+
+def _repeated(values: list[str]) -> None:
     seen: dict[str, str] = {}
     for value in values:
         key = value.casefold()
@@ -186,9 +196,6 @@ def _unique_items(values: list[str]) -> list[str]:
             raise ValueError(
                 f"lists {quote(seen[key])} and {quote(value)}: the same, ignoring case"
             )
-    # Platforms, tags and authorities repeat across thousands of events: one copy of each.
-    values[:] = map(sys.intern, values)
-    return values
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
