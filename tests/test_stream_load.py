@@ -59,7 +59,7 @@ def streamed(path: Path) -> Timeline | str:
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks of a few lines and chunks of a few events: every boundary is crossed."""
-    monkeypatch.setattr(tuning, "READ_BLOCK_BYTES", 97)
+    monkeypatch.setattr(tuning, "TEXT_BLOCK_BYTES", 97)
     monkeypatch.setattr(tuning, "CHUNK_EVERY", 4)
 
 

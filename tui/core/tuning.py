@@ -29,6 +29,9 @@ PREVIEW_EVENTS = 300
 # Textual's import) each take-back can wait out that thread's switch interval: few big blocks
 # need few take-backs.
 READ_BLOCK_BYTES = 16 << 20
+# Bytes read at a time while a file is parsed as it is read (its bytes, their text and the
+# part of a line left over are held at once): small against the events, big against a syscall.
+TEXT_BLOCK_BYTES = 1 << 20
 
 # Seconds between two looks at the opened file (one `stat` each; the file is hashed only when
 # it changed): half of it, on average, is added to the time a save takes to show.

@@ -31,6 +31,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -154,7 +155,7 @@ def check_writable(path: Path) -> None:
 
 def write_atomically(
     path: Path,
-    data: bytes,
+    data: bytes | Iterable[bytes],
     *,
     expected_digest: str | None = None,
     check: bool = True,
@@ -163,6 +164,7 @@ def write_atomically(
     durable: bool = True,
 ) -> None:
     """Replace (or create) the file at ``path`` with ``data``: old file or new, never half.
+    ``data`` may come in parts (an iterable of bytes), written as they come.
 
     ``check_writable`` first (``ReadOnlyError``; skipped with ``check=False``); then a temporary
     file in the same folder is written, flushed and fsynced (unless ``durable=False``), given
@@ -202,7 +204,10 @@ def write_atomically(
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
         step = "write the temporary copy"
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

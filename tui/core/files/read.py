@@ -90,7 +90,7 @@ def text_blocks(file: BinaryIO, sha: Any) -> Iterator[str]:
     they are read: a big file is never held whole. ValueError at anything ``decode`` would
     refuse: the caller then reads the file whole to say where."""
     rest, first = b"", True
-    while data := file.read(tuning.READ_BLOCK_BYTES):
+    while data := file.read(tuning.TEXT_BLOCK_BYTES):
         sha.update(data)
         if first:
             first = False
