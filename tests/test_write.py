@@ -640,3 +640,18 @@ def test_partial_dates_render_as_the_loader_reads_them() -> None:
         again = load_text(_with_base(render_event(event))).get(event.id)
         assert again is not None and again.date == parsed
     assert Source(publisher="p", url="https://e.org").title is None
+
+
+def test_an_entry_written_in_parts_is_all_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "entry.bin"
+    atomic.write_atomically(path, iter([b"one ", b"two"]), check=False, durable=False)
+    assert path.read_bytes() == b"one two"
+
+    def broken() -> Any:
+        yield b"half of a new entry"
+        raise ValueError("a part could not be made")
+
+    with pytest.raises(ValueError):
+        atomic.write_atomically(path, broken(), check=False, durable=False)
+    assert path.read_bytes() == b"one two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entry.bin"]  # no temporary left
