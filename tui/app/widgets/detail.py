@@ -107,10 +107,17 @@ class EventDetail(VerticalScroll, can_focus=True):
         # it 8%: a rich Table's measuring, 110M instructions.)
         yield Static(Text(""), id="detail-body")
 
+    _shown: str | None = None  # the id of the event on show
+
     def show(self, event: Event | None, timeline: Timeline, today: date) -> None:
+        """Draw ``event``; another event starts at the top, the same one (a reload, a filter
+        that kept it) where the reader was."""
         body = self.query_one("#detail-body", Static)
         if event is None:
             body.update(Text("No event selected.", style="dim"))
         else:
             body.update(render_event(event, timeline, today))
-        self.scroll_home(animate=False)
+        shown = None if event is None else event.id
+        if shown != self._shown or shown is None:
+            self.scroll_home(animate=False)
+        self._shown = shown
