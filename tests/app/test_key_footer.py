@@ -98,3 +98,14 @@ async def test_too_narrow_for_the_palettes_key_the_room_goes_to_keys() -> None:
     async with app().run_test(size=(12, 30)) as pilot:
         await settle(pilot)
         assert footer_line(pilot.app) == "▏^p palette "
+
+
+async def test_the_detail_and_the_facets_name_their_space_key() -> None:
+    async with app().run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # read the event: the detail pane
+        await settle(pilot)
+        assert footer_line(pilot.app).startswith(" space Page down  ? Help ")
+        await pilot.press("slash", "tab")  # from the box to the first facet
+        await settle(pilot)
+        assert footer_line(pilot.app).startswith(" space Tick / untick  ? Help ")

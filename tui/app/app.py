@@ -17,7 +17,7 @@ from tui.app.loading import Loader, LoadProgress
 from tui.app.screens.main import MainScreen
 from tui.app.widgets.detail import EventDetail
 from tui.app.widgets.event_list import EventList
-from tui.app.widgets.filter_pane import FilterPane
+from tui.app.widgets.filter_pane import FacetList, FilterPane
 from tui.app.widgets.timeline_view import TimelineView
 from tui.core.files.cache import Prefetch
 from tui.core.files.chunks import Reuse
@@ -163,7 +163,7 @@ class PolicyApp(App[int]):
             ("App", MainScreen.BINDINGS),
             ("List", EventList.BINDINGS),
             ("Detail", EventDetail.BINDINGS),
-            ("Filters", FilterPane.BINDINGS),
+            ("Filters", [*FilterPane.BINDINGS, *FacetList.BINDINGS]),
             ("Timeline", TimelineView.BINDINGS),
             ("As-of board", AsOfScreen.BINDINGS),
             ("App", [Binding("tab", "focus_next", "Next pane (Shift+Tab: previous)")]),

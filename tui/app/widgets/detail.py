@@ -90,7 +90,7 @@ class EventDetail(VerticalScroll, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
-        Binding("space", "page_down", "Page down", show=False),
+        Binding("space", "page_down", "Page down"),
         # As in the list: g / G go to the top / bottom (Home / End, which Textual binds, too).
         Binding("g", "scroll_home", "Scroll to the top", show=False),
         Binding("G", "scroll_end", "Scroll to the bottom", show=False),

@@ -62,6 +62,9 @@ class FacetList(SelectionList[str]):
     long for the pane is cut with ``…`` before its count, never the count.
     """
 
+    # SelectionList's own space, named and shown: the footer and the help say how to tick.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", "Tick / untick")]
+
     def __init__(self, facet: str) -> None:
         super().__init__(id=f"facet-{facet}", classes="facet")
         self.facet = facet
