@@ -204,3 +204,23 @@ def test_the_environment_caps_the_workers(
     monkeypatch.setenv(workers.ENV_VAR, setting)
     monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: set(range(8)))
     assert workers.count() == most
+
+
+@pytest.mark.parametrize(("seconds", "most"), [(3600.0, 1), (0.0, 100)])
+def test_progress_notes_are_few_a_second(
+    seconds: float, most: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from tui.core.files import opening
+
+    monkeypatch.setenv("POLICY_TUI_CACHE", "off")
+    monkeypatch.setattr(tuning, "CHUNK_EVERY", 2)
+    monkeypatch.setattr(tuning, "PROGRESS_SECONDS", seconds)
+    path = tmp_path / "t.toml"
+    path.write_text(TEXT)
+    notes: list[str] = []
+    stages = list(opening.stages(opening.begin(path, load=False), date(2026, 1, 1), notes.append))
+    assert isinstance(stages[-1], opening.Loaded)
+    loading = [n for n in notes if n.startswith("loading the rest…")]
+    assert 1 <= len(loading) <= most and (seconds or len(loading) > 10)

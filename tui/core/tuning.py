@@ -33,6 +33,9 @@ READ_BLOCK_BYTES = 16 << 20
 # part of a line left over are held at once): small against the events, big against a syscall.
 TEXT_BLOCK_BYTES = 1 << 20
 
+# Seconds at least between two progress notes while a big file loads ("loading the rest… 42%").
+PROGRESS_SECONDS = 0.25
+
 # Seconds between two looks at the opened file (one `stat` each; the file is hashed only when
 # it changed): half of it, on average, is added to the time a save takes to show.
 WATCH_SECONDS = 0.3

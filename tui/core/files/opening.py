@@ -10,6 +10,7 @@ has it. Pure: no Textual, and neither the TOML parser nor pydantic unless the ca
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -141,12 +142,15 @@ def stages(
         yield First(first, evaluate.Index(first.events, today=today))
     # Read again, a block at a time: the whole text is never held (~100 MB at 100k events).
     del data
-    percent = -1
+    percent, said = -1, 0.0
 
     def loading(share: float) -> None:
-        nonlocal percent
-        if int(share * 100) > percent:
-            percent = int(share * 100)
+        # At most a few notes a second: each one redraws the header, on the cores the parse
+        # needs.
+        nonlocal percent, said
+        now = time.monotonic()
+        if int(share * 100) > percent and now - said >= tuning.PROGRESS_SECONDS:
+            percent, said = int(share * 100), now
             progress(f"loading the rest… {percent}%")
 
     if not len(opening.reuse):
