@@ -95,34 +95,55 @@ def serve() -> None:
         _write(sink, pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
 
 
-class _Worker:
-    """One worker process and the thread that feeds it chunks, one at a time, in order."""
+class _Pool:
+    """Worker processes, each fed by a thread of its own from one queue of chunks: a worker
+    that finishes a chunk takes the next, so a long chunk never holds the others up."""
 
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[tuple[str, Future[Sent | None]] | None] = queue.SimpleQueue()
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", _SERVE, _ROOT],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self._thread = threading.Thread(target=self._run, name="policy-tui parser", daemon=True)
-        self._thread.start()
+    def __init__(self, processes: int) -> None:
+        self._jobs: queue.SimpleQueue[tuple[str, Future[Sent | None]]] = queue.SimpleQueue()
+        self._stopped = threading.Event()
+        self._threads = []
+        for _ in range(processes):
+            process = subprocess.Popen(
+                [sys.executable, "-c", _SERVE, _ROOT],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            thread = threading.Thread(
+                target=self._feed, args=(process,), name="policy-tui parser", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
 
     def submit(self, chunk: str) -> Future[Sent | None]:
         future: Future[Sent | None] = Future()
         self._jobs.put((chunk, future))
+        if self._stopped.is_set():
+            self._fail_queued()  # no thread may be left to answer it
         return future
 
     def stop(self) -> None:
-        self._jobs.put(None)
+        """No more chunks: each worker's input is closed, and it exits."""
+        self._stopped.set()
+        for _ in self._threads:
+            self._jobs.put(("", Future()))  # wakes a waiting thread to see the flag
 
-    def _run(self) -> None:
-        process = self._process
+    def _fail_queued(self) -> None:
+        with contextlib.suppress(queue.Empty):
+            while True:
+                _chunk, future = self._jobs.get_nowait()
+                if not future.done():
+                    future.set_exception(EOFError("the workers were stopped"))
+
+    def _feed(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stdin is not None and process.stdout is not None
         try:
-            while (job := self._jobs.get()) is not None:
-                chunk, future = job
+            while True:
+                chunk, future = self._jobs.get()
+                if self._stopped.is_set():
+                    future.set_exception(EOFError("the workers were stopped"))
+                    break
                 try:
                     _write(process.stdin, chunk.encode("utf-8", "surrogatepass"))
                     answer = _read(process.stdout)
@@ -130,17 +151,16 @@ class _Worker:
                         raise EOFError("a worker stopped")
                     future.set_result(pickle.loads(answer))
                 except Exception as exc:
+                    # A worker gone: its chunk, and every chunk still queued, fail the load
+                    # (whose careful path follows) rather than wait for ever.
                     future.set_exception(exc)
+                    self._stopped.set()
+                    self._fail_queued()
                     break
         finally:
             with contextlib.suppress(OSError):
                 process.stdin.close()
             process.wait()
-            # Whatever was still queued is answered, so that no reader waits for ever.
-            while not self._jobs.empty():
-                left = self._jobs.get_nowait()
-                if left is not None:
-                    left[1].set_exception(EOFError("a worker stopped"))
 
 
 def parsed(
@@ -151,10 +171,9 @@ def parsed(
     """Each job with its chunk's ``load.parse_events``, in order. ``chunk_of`` gives the chunk a
     job needs parsed (None: nothing to parse). The first chunk is parsed here while the
     ``processes`` start; the others by them, a few ahead."""
-    workers: list[_Worker] = []
+    pool: _Pool | None = None
     rebuild = rows.Rebuild()
     ahead: deque[tuple[Job, str | None, Future[Sent | None] | None]] = deque()
-    turn = 0
 
     def done(job: Job, chunk: str | None, sent: Future[Sent | None] | None) -> Any:
         if sent is None:
@@ -170,17 +189,16 @@ def parsed(
             chunk = chunk_of(job)
             sent = None
             if chunk is not None:
-                if not workers:
+                if pool is None:
                     # Started now: they start while this process parses this first chunk.
-                    workers = [_Worker() for _ in range(processes)]
+                    pool = _Pool(processes)
                 else:
-                    sent = workers[turn % processes].submit(chunk)
-                    turn += 1
+                    sent = pool.submit(chunk)
             ahead.append((job, chunk, sent))
             while ahead and (ahead[0][2] is None or len(ahead) > 4 * processes):
                 yield done(*ahead.popleft())
         while ahead:
             yield done(*ahead.popleft())
     finally:
-        for worker in workers:
-            worker.stop()
+        if pool is not None:
+            pool.stop()
