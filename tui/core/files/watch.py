@@ -77,7 +77,7 @@ def _state(info: os.stat_result | None, digest: str | None) -> FileState:
     )
 
 
-def _read(path: Path, *, whole: bool) -> tuple[FileState, bytes | None]:
+def _read_file(path: Path, *, whole: bool) -> tuple[FileState, bytes | None]:
     """The path's state, hashed; with its bytes if ``whole`` and it is a readable file."""
     info = _stat(path)
     if info is None or not stat.S_ISREG(info.st_mode):
@@ -99,7 +99,7 @@ def _read(path: Path, *, whole: bool) -> tuple[FileState, bytes | None]:
 
 def read_state(path: Path) -> FileState:
     """Stat and hash the path now (never raises)."""
-    return _read(path, whole=False)[0]
+    return _read_file(path, whole=False)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +169,9 @@ class FileWatcher:
         pending, self._pending = self._pending, False
         old = self._state
         expected = always or pending or _state(_stat(self.path), None).signature != old.signature
-        new, data = _read(self.path, whole=keep and expected)
+        new, data = _read_file(self.path, whole=keep and expected)
         if keep and data is None and new.digest is not None and new.digest != old.digest:
-            new, data = _read(self.path, whole=True)  # same stat, other bytes: a racy write
+            new, data = _read_file(self.path, whole=True)  # same stat, other bytes: a racy write
         self._state = new
         self._racy = self._is_racy(new)
         if new.exists != old.exists or new.kind != old.kind:
