@@ -345,3 +345,14 @@ def test_look_and_read_never_raise(file: Path, monkeypatch: pytest.MonkeyPatch) 
     assert watcher.look() is False
     change = watcher.read()
     assert not change.changed and change.data is None
+
+
+def test_fresh_timestamps_alone_may_wait_but_a_new_stat_may_not(file: Path) -> None:
+    make(file, "abc\n", old=False)
+    watcher = FileWatcher(file)
+    assert watcher.look() is True  # too fresh to trust
+    assert watcher.look(racy=False) is False  # (the app defers those while a reload is made)
+    file.write_text("a new stat\n")
+    assert watcher.look(racy=False) is True
+    assert watcher.read().changed
+    assert watcher.look() is True  # still fresh: read again on a later look

@@ -53,6 +53,7 @@ class Loader:
         self._numbers = threading.Lock()  # the UI thread and workers number reloads
         self._read_lock = threading.Lock()  # the watcher reads in one worker at a time
         self._reading = False  # a worker reads what the last look asked for
+        self._making: int | None = None  # the reload a changed read began, until it is shown
 
     def start(self) -> None:
         if self.path is not None:
@@ -152,7 +153,11 @@ class Loader:
     def _poll_file(self) -> None:
         """On the UI thread: one stat; a file that may have changed is read by a worker."""
         watcher = self._watcher
-        if watcher is None or self.app.loading or self._reading or not watcher.look():
+        if watcher is None or self.app.loading or self._reading:
+            return
+        # While a save is being loaded, reading the file again only for its fresh timestamps
+        # would take a core from that load: those reads wait until it is shown.
+        if not watcher.look(racy=self._making is None):
             return
         path = self.app.file_path
         if path is not None:
@@ -195,7 +200,8 @@ class Loader:
             change = watcher.read(always=asked)
             if not change.changed and not asked:
                 return None
-            return change.data, change.state.digest, self._claim()
+            number = self._making = self._claim()
+            return change.data, change.state.digest, number
 
     def _reload(self, path: Path, *, asked: bool) -> None:
         """``asked``: a reload asked for (the editor, the form), else the watcher's look saw
@@ -213,26 +219,30 @@ class Loader:
         data, sha256, number = found
         del found
         try:
-            # The bytes the watcher hashed, parsed as they are: the digest is theirs.
-            timeline, digest = cache.load_cached(
-                path, self._reuse, keep=False, data=data, sha256=sha256
-            )
-            del data  # not held while the index is built and shown
-            index = evaluate.Index(timeline.events, today=app.today)
-            # Evaluated here, the query on screen is in the index's cache when the screen's
-            # filter asks for it right after.
-            index.filter(app.main_screen.query_box.query)
-        except TimelineError as exc:
-            app.call_from_thread(self.reload_failed, exc, number)
-            return
-        app.call_from_thread(self.reloaded, timeline, index, digest, number)
-        # Writing the cache entry and the word index hold the GIL for long stretches: they
-        # wait until the edit is on screen (or a while, if another filter came first).
-        deadline = time.monotonic() + SHOWN_WAIT
-        while not app.main_screen.showing(index) and time.monotonic() < deadline:
-            if app.closing or number != self._reloads:
-                return  # closing, or a newer reload does this
-            time.sleep(0.01)
+            try:
+                # The bytes the watcher hashed, parsed as they are: the digest is theirs.
+                timeline, digest = cache.load_cached(
+                    path, self._reuse, keep=False, data=data, sha256=sha256
+                )
+                del data  # not held while the index is built and shown
+                index = evaluate.Index(timeline.events, today=app.today)
+                # Evaluated here, the query on screen is in the index's cache when the
+                # screen's filter asks for it right after.
+                index.filter(app.main_screen.query_box.query)
+            except TimelineError as exc:
+                app.call_from_thread(self.reload_failed, exc, number)
+                return
+            app.call_from_thread(self.reloaded, timeline, index, digest, number)
+            # Writing the cache entry and the word index hold the GIL for long stretches:
+            # they wait until the edit is on screen (or a while, if another filter came first).
+            deadline = time.monotonic() + SHOWN_WAIT
+            while not app.main_screen.showing(index) and time.monotonic() < deadline:
+                if app.closing or number != self._reloads:
+                    return  # closing, or a newer reload does this
+                time.sleep(0.01)
+        finally:
+            if self._making == number:
+                self._making = None  # the reads for fresh timestamps may go on
         if number == self._reloads:
             # The next opening of the file needs no parse.
             cache.keep(path, digest, timeline, self._reuse)

@@ -143,11 +143,14 @@ class FileWatcher:
         """True when the file changed since the last poll. Cheap: one stat when nothing did."""
         return self.look() and self.read(keep=False).changed
 
-    def look(self) -> bool:
+    def look(self, *, racy: bool = True) -> bool:
         """Whether the file must be read: its stat changed, its timestamps are too recent to
-        trust, or it differed from the bytes loaded at the start. One stat; never raises."""
+        trust, or it differed from the bytes loaded at the start. One stat; never raises.
+
+        ``racy=False``: timestamps too recent to trust do not ask for a read this time (they
+        keep asking until a read finds them old enough)."""
         try:
-            if self._pending or self._racy:
+            if self._pending or (racy and self._racy):
                 return True
             return _state(_stat(self.path), None).signature != self._state.signature
         except Exception:  # a watcher that raises would take the app down with it
