@@ -24,8 +24,7 @@ import re
 import threading
 import zlib
 from collections.abc import Sequence
-from itertools import compress
-from operator import attrgetter, itemgetter, not_
+from operator import attrgetter
 
 from tui.core import tuning
 from tui.core.timeline.event import Event, Timeline
@@ -36,7 +35,6 @@ _OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
 
 Outline = list[tuple[bytes, int, int]]
 _SORT_KEY = attrgetter("sort_key")
-_LINE = itemgetter(1)
 
 
 def starts(text: str) -> list[int]:
@@ -134,15 +132,13 @@ class Reuse:
         """``events`` in date order, made from the last load's order when most were borrowed
         (``borrowed``: their ``id()``s): the others are put in place one by one, so the sort
         keys of the borrowed ones are never computed again. None: sort them all."""
-        # Passes in C (compress over the events' ids), not a Python step per event.
-        lent = borrowed.__contains__
-        fresh = list(compress(events, map(not_, map(lent, map(id, events)))))
+        fresh = [e for e in events if id(e) not in borrowed]
         with self._lock:
             previous = self._order
         # Each insertion moves the list's tail: past a few percent, one sort is quicker.
         if not previous or len(fresh) * 50 > len(events):
             return None
-        order = list(compress(previous, map(lent, map(id, previous))))
+        order = [e for e in previous if id(e) in borrowed]
         for event in fresh:
             bisect.insort(order, event, key=_SORT_KEY)
         return order if len(order) == len(events) else None
@@ -172,10 +168,11 @@ class Reuse:
             return
         timeline, outline = self._pending
         self._pending = None
-        # The timeline's events that have a line, in file order: (id, line) sorted by line, in C.
-        lines, event = timeline.lines, timeline.get
-        ordered = sorted(compress(lines.items(), map(event, lines)), key=_LINE)
-        at_line = list(map(_LINE, ordered))
+        lines = timeline.lines
+        ordered = sorted(
+            (line, event) for event in timeline.events if (line := lines.get(event.id)) is not None
+        )
+        at_line = [line for line, _ in ordered]
         chunks: dict[bytes, Lent] = {}
         for key, first, count in outline:
             # A chunk's events are the ``count`` whose headers come first from its first line
@@ -183,9 +180,8 @@ class Reuse:
             # nothing rather than guess.
             at = bisect.bisect_left(at_line, first)
             part = ordered[at : at + count]
-            events = [found for ident, _ in part if (found := event(ident)) is not None]
-            if len(part) != count or not part or part[0][1] != first:
+            if len(part) != count or not part or part[0][0] != first:
                 self._chunks = {}
                 return
-            chunks[key] = Lent(events, [line - first for _, line in part], first)
+            chunks[key] = Lent([e for _, e in part], [line - first for line, _ in part], first)
         self._chunks = chunks
