@@ -225,3 +225,31 @@ def test_the_prefetch_hashes_only_a_file_with_an_entry(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("Russia", "Russland", 1))  # edited since
     edited = cache.Prefetch(path).wait()
     assert edited.digest is not None and edited.entry is None and edited.head is None
+
+
+def test_bytes_read_and_hashed_by_the_caller_are_neither_read_nor_hashed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher hands a reload the bytes it hashed: those are parsed, under their digest."""
+    from tui.core.files.digest import file_digest
+
+    path = copy(tmp_path, FIXTURES / "app" / "timeline.toml")
+    data = path.read_bytes()
+    sha256 = file_digest(data)
+    expected = load_bytes(data, str(path))
+    path.write_text("# saved again since the watcher read it\n")
+
+    real_read = Path.read_bytes
+
+    def hashed(data: bytes) -> str:
+        raise AssertionError("hashed again")
+
+    def read(self: Path) -> bytes:
+        assert self != path, "read again"
+        return real_read(self)
+
+    monkeypatch.setattr(cache, "file_digest", hashed)
+    monkeypatch.setattr(Path, "read_bytes", read)
+    for _ in range(2):  # a miss (parsed, stored), then a hit
+        timeline, digest = cache.load_cached(path, data=data, sha256=sha256)
+        assert digest == sha256 and timeline == expected

@@ -35,3 +35,22 @@ def test_views_of_one_timeline_share_one_id_map() -> None:
     narrowed = every.keep([2])
     assert narrowed._positions is every._positions
     assert Shown.every(EVENTS)._positions is not every._positions
+
+
+def test_with_the_timelines_lookup_no_id_map_is_built() -> None:
+    """After a reload the list asks for the highlighted event's row at once: a bisection of
+    the date order, not a map of every id built on the UI thread first."""
+    by_id = {e.id: e for e in EVENTS}
+    every = Shown.every(EVENTS, by_id.get)
+    shown = every.keep([0, 2, 5])
+    assert [shown.position_of(i) for i in ("e0", "e2", "e5")] == [0, 1, 2]
+    assert shown.position_of("e1") is None and shown.position_of("nope") is None
+    assert [every.position_of(e.id) for e in EVENTS] == list(range(len(EVENTS)))
+    assert every._positions._of is None
+
+
+def test_events_out_of_date_order_are_found_through_the_map() -> None:
+    unsorted = list(reversed(EVENTS))
+    by_id = {e.id: e for e in unsorted}
+    every = Shown.every(unsorted, by_id.get)
+    assert [every.position_of(e.id) for e in unsorted] == list(range(len(unsorted)))

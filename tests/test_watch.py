@@ -229,3 +229,130 @@ def test_hashing_a_small_file_takes_no_big_buffer(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert digest == file_digest(b"x" * 40_000)
     assert peak < 1_000_000  # not the 16 MiB chunk a big file is read in
+
+
+# -- the two steps the app splits across threads: look (a stat), read (the bytes, hashed once) --
+
+
+def counting_digests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each hash of the file the watcher makes: "whole" (the bytes) or "streamed"."""
+    calls: list[str] = []
+    real_whole, real_stream = watch.file_digest, watch.stream_digest
+
+    def whole(data: bytes) -> str:
+        calls.append("whole")
+        return real_whole(data)
+
+    def streamed(file: Any) -> str:
+        calls.append("streamed")
+        return real_stream(file)
+
+    monkeypatch.setattr(watch, "file_digest", whole)
+    monkeypatch.setattr(watch, "stream_digest", streamed)
+    return calls
+
+
+def test_look_only_stats_and_read_hashes_the_bytes_once(
+    file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher = FileWatcher(file)
+    calls = counting_digests(monkeypatch)
+    make(file, "two, longer\n")
+    assert watcher.look() is True
+    assert watcher.look() is True  # nothing read yet: it still asks for a read
+    assert calls == [] and watcher.state.digest == file_digest(b"one\n")
+    change = watcher.read()
+    assert change.changed and change.data == b"two, longer\n"
+    assert change.state.digest == file_digest(change.data) == watcher.state.digest
+    assert calls == ["whole"]
+    assert watcher.look() is False
+    assert calls == ["whole"]
+
+
+def test_a_touch_is_read_once_and_is_no_change(file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    watcher = FileWatcher(file)
+    calls = counting_digests(monkeypatch)
+    os.utime(file, ns=(OLD + 10**9, OLD + 10**9))  # a new mtime, old enough to be trusted
+    assert watcher.look() is True
+    change = watcher.read()
+    assert not change.changed and change.data is None
+    assert calls == ["whole"]
+    assert watcher.look() is False
+
+
+def test_a_read_asked_for_keeps_the_bytes_of_an_unchanged_file(file: Path) -> None:
+    watcher = FileWatcher(file)
+    change = watcher.read(always=True)
+    assert not change.changed and change.data == b"one\n"
+    assert change.state.digest == file_digest(b"one\n")
+
+
+def test_a_racy_rewrite_comes_with_the_bytes_that_were_hashed(
+    file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(file, "abc\n", old=False)
+    watcher = FileWatcher(file)
+    before = os.stat(file)
+    file.write_text("xyz\n")
+    # A file system whose timestamps are coarser than the two writes: the stat as it was (a
+    # rewrite here changes the ctime, which no call can set back).
+    monkeypatch.setattr(watch.os, "stat", lambda path: before)
+    monkeypatch.setattr(watch.os, "fstat", lambda fd: before)
+    calls = counting_digests(monkeypatch)
+    assert watcher.look() is True  # too fresh to trust
+    change = watcher.read()
+    assert change.changed and change.data == b"xyz\n"
+    assert change.state.digest == file_digest(b"xyz\n")
+    # Streamed first (most likely the same bytes), then read whole once they differ.
+    assert calls == ["streamed", "whole"]
+
+
+def test_a_racy_look_that_finds_the_same_bytes_holds_none(
+    file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(file, "abc\n", old=False)
+    watcher = FileWatcher(file)
+    calls = counting_digests(monkeypatch)
+    assert watcher.look() is True
+    change = watcher.read()
+    assert not change.changed and change.data is None
+    assert calls == ["streamed"]
+
+
+def test_a_missing_file_is_read_as_a_change_without_bytes(file: Path) -> None:
+    watcher = FileWatcher(file)
+    file.unlink()
+    assert watcher.look() is True
+    change = watcher.read()
+    assert change.changed and change.data is None and not change.state.exists
+
+
+def test_the_loaded_digest_makes_the_first_read_a_change_with_bytes(file: Path) -> None:
+    watcher = FileWatcher(file, digest=file_digest(b"loaded before a save\n"))
+    assert watcher.look() is True
+    change = watcher.read()
+    assert change.changed and change.data == b"one\n"
+    assert watcher.look() is False
+
+
+def test_look_and_read_never_raise(file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    watcher = FileWatcher(file)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(watch.os, "stat", broken)
+    assert watcher.look() is False
+    change = watcher.read()
+    assert not change.changed and change.data is None
+
+
+def test_fresh_timestamps_alone_may_wait_but_a_new_stat_may_not(file: Path) -> None:
+    make(file, "abc\n", old=False)
+    watcher = FileWatcher(file)
+    assert watcher.look() is True  # too fresh to trust
+    assert watcher.look(racy=False) is False  # (the app defers those while a reload is made)
+    file.write_text("a new stat\n")
+    assert watcher.look(racy=False) is True
+    assert watcher.read().changed
+    assert watcher.look() is True  # still fresh: read again on a later look

@@ -321,3 +321,64 @@ async def test_an_older_reload_that_finishes_last_is_neither_shown_nor_kept(
         await settle(pilot)
         assert len(app.timeline.events) == len(shown.events)
         assert not app.query_one(ProblemsPanel).showing
+
+
+OLD = 1_500_000_000 * 10**9  # an mtime long past: the watcher trusts the file's stat at once
+
+
+async def test_a_touch_reads_the_file_once_and_does_not_reload(
+    timeline_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.files import cache
+
+    app = open_app(timeline_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        watcher = app.loader._watcher
+        assert watcher is not None
+        shown, digest = app.timeline, app.file_digest
+        loads: list[Path] = []
+        monkeypatch.setattr(cache, "load_cached", lambda path, *a, **k: loads.append(path))
+        os.utime(timeline_file, ns=(OLD, OLD))  # a new mtime, the same bytes
+        await wait_until(pilot, lambda: watcher.state.mtime_ns == OLD, 3.0)
+        await pilot.pause(3 * 0.3)  # a few more polls
+        assert loads == []
+        assert app.timeline is shown and app.file_digest == digest
+
+
+async def test_a_save_is_read_and_hashed_once_in_a_worker(
+    timeline_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tui.core.files import cache, digest, watch
+
+    app = open_app(timeline_file, query="country:RU")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        hashed: list[tuple[int, bool]] = []  # bytes hashed, on the UI thread
+
+        def counting(real):  # type: ignore[no-untyped-def]
+            def hash_(data) -> str:  # type: ignore[no-untyped-def]
+                ui = threading.current_thread() is threading.main_thread()
+                size = len(data) if isinstance(data, bytes) else os.fstat(data.fileno()).st_size
+                hashed.append((size, ui))
+                return real(data)  # type: ignore[no-any-return]
+
+            return hash_
+
+        for module in (watch, cache, digest):
+            for name in ("file_digest", "stream_digest"):
+                if hasattr(module, name):
+                    monkeypatch.setattr(module, name, counting(getattr(module, name)))
+        text = timeline_file.read_text().replace(
+            'title = "Russia blocks Facebook"', 'title = "Russia blocks Facebook!"'
+        )
+        saved = timeline_file.with_suffix(".saving")
+        saved.write_text(text)
+        os.utime(saved, ns=(OLD, OLD))  # old enough: no second look for fresh timestamps
+        os.replace(saved, timeline_file)
+        await wait_until(pilot, lambda: "Russia blocks Facebook!" in screen_text(app), 3.0)
+        await pilot.pause(3 * 0.3)  # a few more polls
+        assert hashed == [(len(text.encode()), False)]
+        assert app.query_one("#search").value == "country:RU"

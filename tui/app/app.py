@@ -83,7 +83,7 @@ class PolicyApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         index = evaluate.Index(self.timeline.events, today=self.today)
-        every = Shown.every(self.timeline.events)
+        every = Shown.every(self.timeline.events, self.timeline.get)
         return MainScreen(
             self, every, index, query=self._query, goto=self._goto, today=self.today, id="_default"
         )

@@ -60,7 +60,11 @@ class Loader:
         self._watch = watch
         self._watcher: FileWatcher | None = None
         self.expected_events: int | None = None  # the estimate, until the whole file is read
-        self._reloads = 0  # reloads asked for; only the newest one's result counts
+        self._reloads = 0  # reloads begun; only the newest one's result counts
+        self._numbers = threading.Lock()  # the UI thread and workers number reloads
+        self._read_lock = threading.Lock()  # the watcher reads in one worker at a time
+        self._reading = False  # a worker reads what the last look asked for
+        self._making: int | None = None  # the reload a changed read began, until it is shown
 
     def start(self) -> None:
         if self.path is not None:
@@ -159,8 +163,20 @@ class Loader:
             self.app.call_from_thread(self.start_watching, FileWatcher(path, digest))
 
     def _poll_file(self) -> None:
-        if self._watcher is not None and not self.app.loading and self._watcher.poll():
-            self.reload()
+        """On the UI thread: one stat; a file that may have changed is read by a worker."""
+        watcher = self._watcher
+        if watcher is None or self.app.loading or self._reading:
+            return
+        # While a save is being loaded, reading the file again only for its fresh timestamps
+        # would take a core from that load: those reads wait until it is shown.
+        if not watcher.look(racy=self._making is None):
+            return
+        path = self.app.file_path
+        if path is not None:
+            self._reading = True  # one read at a time: the next look waits until it is done
+            # Its own group, never cancelled by another worker before it runs: it ends the read.
+            work = partial(self._reload, path, asked=False)
+            self.app.run_worker(work, thread=True, group="watch", exit_on_error=False)
 
     def reload(self) -> None:
         """Load the file again in a worker; keeps the query, the highlight and the scroll."""
@@ -168,36 +184,77 @@ class Loader:
         if path is not None:
             # A thread worker cannot be stopped: a newer save's reload may finish first, and
             # then an older one's result must neither be shown nor kept.
-            self._reloads += 1
+            self._claim()
             self.app.run_worker(
-                partial(self._reload, path, self._reloads),
+                partial(self._reload, path, asked=True),
                 thread=True,
                 exclusive=True,
                 group="load",
                 exit_on_error=False,
             )
 
-    def _reload(self, path: Path, number: int) -> None:
+    def _claim(self) -> int:
+        """A reload's number: only the newest one's result is shown."""
+        with self._numbers:
+            self._reloads += 1
+            return self._reloads
+
+    def _read(self, asked: bool) -> tuple[bytes | None, str | None, int] | None:
+        """In a worker: the watcher reads the file and hashes it, once. None when the bytes
+        are those of the last read (a ``touch``, the same text saved again) and no reload
+        was ``asked`` for; else the bytes and their digest (None: not a readable file, or no
+        watcher: the loader reads it) and the reload's number."""
+        watcher = self._watcher
+        if watcher is None:
+            return None, None, self._claim()
+        # One read at a time, numbered as read: the newest bytes are the newest reload's.
+        with self._read_lock:
+            change = watcher.read(always=asked)
+            if not change.changed and not asked:
+                return None
+            number = self._making = self._claim()
+            return change.data, change.state.digest, number
+
+    def _reload(self, path: Path, *, asked: bool) -> None:
+        """``asked``: a reload asked for (the editor, the form), else the watcher's look saw
+        the stat change."""
         from tui.core.files import cache
 
         app = self.app
         try:
-            timeline, digest = cache.load_cached(path, self._reuse, keep=False)
-            index = evaluate.Index(timeline.events, today=app.today)
-            # Evaluated here, the query on screen is in the index's cache when the screen's
-            # filter asks for it right after.
-            index.filter(app.main_screen.query_box.query)
-        except TimelineError as exc:
-            app.call_from_thread(self.reload_failed, exc, number)
-            return
-        app.call_from_thread(self.reloaded, timeline, index, digest, number)
-        # Writing the cache entry and the word index hold the GIL for long stretches: they
-        # wait until the edit is on screen (or a while, if another filter came first).
-        deadline = time.monotonic() + SHOWN_WAIT
-        while not app.main_screen.showing(index) and time.monotonic() < deadline:
-            if app.closing or number != self._reloads:
-                return  # closing, or a newer reload does this
-            time.sleep(0.01)
+            found = self._read(asked)
+        finally:
+            if not asked:
+                self._reading = False
+        if found is None:
+            return  # the same bytes as the last read
+        data, sha256, number = found
+        del found
+        try:
+            try:
+                # The bytes the watcher hashed, parsed as they are: the digest is theirs.
+                timeline, digest = cache.load_cached(
+                    path, self._reuse, keep=False, data=data, sha256=sha256
+                )
+                del data  # not held while the index is built and shown
+                index = evaluate.Index(timeline.events, today=app.today)
+                # Evaluated here, the query on screen is in the index's cache when the
+                # screen's filter asks for it right after.
+                index.filter(app.main_screen.query_box.query)
+            except TimelineError as exc:
+                app.call_from_thread(self.reload_failed, exc, number)
+                return
+            app.call_from_thread(self.reloaded, timeline, index, digest, number)
+            # Writing the cache entry and the word index hold the GIL for long stretches:
+            # they wait until the edit is on screen (or a while, if another filter came first).
+            deadline = time.monotonic() + SHOWN_WAIT
+            while not app.main_screen.showing(index) and time.monotonic() < deadline:
+                if app.closing or number != self._reloads:
+                    return  # closing, or a newer reload does this
+                time.sleep(0.01)
+        finally:
+            if self._making == number:
+                self._making = None  # the reads for fresh timestamps may go on
         if number == self._reloads:
             # The next opening of the file needs no parse.
             cache.keep(path, digest, timeline, self._reuse)

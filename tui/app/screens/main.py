@@ -167,7 +167,7 @@ class MainScreen(Screen[None]):
     def timeline_replaced(self, index: evaluate.Index, *, loading: bool) -> None:
         """Another version of the timeline: keep the query, the highlighted event, the scroll."""
         self._index = index
-        self._every = Shown.every(self.explorer.timeline.events)
+        self._every = Shown.every(self.explorer.timeline.events, self.explorer.timeline.get)
         events = self.query_one(EventList)
         self._keep_scroll = events.scroll_y
         if self._neighbours is None:  # (a second replace before the filter keeps the first's)

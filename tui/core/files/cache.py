@@ -308,21 +308,30 @@ def _remove_stale(folder: Path) -> None:
 
 
 def load_cached(
-    path: Path, reuse: Reuse | None = None, *, keep: bool = True
+    path: Path,
+    reuse: Reuse | None = None,
+    *,
+    keep: bool = True,
+    data: bytes | None = None,
+    sha256: str | None = None,
 ) -> tuple[Timeline, str]:
     """``load_with_digest`` through the cache: the timeline and the SHA-256 of its bytes.
 
     ``reuse`` (``chunks.Reuse``): what the last load of this file lends the next, left holding
     this one's. ``keep=False``: the caller stores a parsed timeline itself (``keep``), after
-    showing it. Raises ``TimelineError`` as the loader does; a file with problems is never
-    cached.
+    showing it. ``data`` and ``sha256``: the file's bytes and their ``file_digest``, read and
+    hashed by the caller (the watcher): the file is neither read nor hashed again. Raises
+    ``TimelineError`` as the loader does; a file with problems is never cached.
     """
-    try:
-        data = Path(path).read_bytes()
-    except (OSError, ValueError):
-        data = None
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except (OSError, ValueError):
+            data = None
+        sha256 = None
     if data is not None:
-        sha256 = file_digest(data)
+        if sha256 is None:
+            sha256 = file_digest(data)
         found = entry(path, sha256, str(path))
         timeline = None if found is None else found.timeline()
         if found is not None and timeline is not None:
@@ -333,7 +342,7 @@ def load_cached(
     from tui.core.files.load import load_bytes
     from tui.core.files.read import read_bytes
 
-    if data is None:
+    if data is None or sha256 is None:
         data = read_bytes(Path(path))  # raises the loader's message for an unreadable file
         sha256 = file_digest(data)
     if reuse is None:

@@ -36,13 +36,6 @@ from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.errors import did_you_mean
 from tui.core.timeline.event import Event
 
-# The event fields queries read, taken off all events in one pass (``Index._columns``).
-_COLUMNS = (
-    "id", "title", "summary", "country", "tags", "authority", "platforms", "sources",
-    "action", "status", "date", "end_date",
-)  # fmt: skip
-# Events are tuples (tui.core.timeline.event): one itemgetter call takes a row's columns in C.
-_ROW = itemgetter(*(Event._fields.index(name) for name in _COLUMNS))
 _TAIL = FS + FS  # in a search text, ends the prose (see Index._texts)
 # facet -> (column, one value per event?)
 _FACET_COLUMNS: dict[str, tuple[str, bool]] = {
@@ -192,7 +185,7 @@ class _Times:
     force). Dates are converted once per distinct date, not per event: 100,000 events have a
     few thousand dates."""
 
-    def __init__(self, columns: dict[str, list[Any]]) -> None:
+    def __init__(self, columns: _Columns) -> None:
         # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
         self.starts = array("i")
         self.span_ends = array("i")
@@ -224,6 +217,37 @@ class _Times:
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
 
+class _Columns:
+    """The fields queries read, one list per field, each taken off the events on first use:
+    the query on screen after a reload (``country:RU``) reads one field, not all twelve."""
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        self._events = events
+        self._read: dict[str, list[Any]] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> list[Any]:
+        found = self._read.get(name)
+        if found is None:
+            with self._lock:
+                found = self._read.get(name)
+                if found is None:
+                    found = self._read[name] = self._column(name)
+        return found
+
+    def _column(self, name: str) -> list[Any]:
+        get = itemgetter(Event._fields.index(name))  # events are tuples: one C call per slice
+        events = self._events
+        column: list[Any] = []
+        step = tuning.COLUMN_SLICE
+        for lo in range(0, len(events), step):
+            column += map(get, events[lo : lo + step])
+            tuning.pass_gil()
+        if name == "status" and None in column:  # unvalidated events: fail as loudly as before
+            column = [e.status for e in events]
+        return column
+
+
 def _weak_texts(index: Index) -> Callable[[int, int], list[str]]:
     """``index._texts`` without a reference back to ``index``: with one, an index and its
     events could only be freed by the cyclic collector, and an index alive when the app freezes
@@ -243,8 +267,8 @@ class Index:
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
     ``today`` fixes what ``today`` means (tests pass a date; default: today).
     Construction is immediate: each facet, the time columns and the search texts are built on
-    first use, or all at once by ``warm()`` (at 100,000 events on a slow 2-core machine: the
-    first part ~0.2 s, most of it reading the events' fields once; each facet 10-100 ms; the
+    first use (a field is taken off the events the first time a part needs it), or all at once
+    by ``warm()`` (at 100,000 events on a slow 2-core machine: each facet 10-100 ms; the
     search texts ~0.5 s; then the word index, ~2.5 s, which only ``warm()`` builds and which
     makes free text ~3x faster to search). A loader should run ``warm()`` in a worker thread
     once the timeline is shown: it yields the GIL every ~15 ms, and queries work meanwhile.
@@ -261,7 +285,7 @@ class Index:
         n = self.n = len(events)
         self.all = (1 << n) - 1
         self._text = TextIndex(n, _weak_texts(self), tail=_TAIL)
-        self._cols: dict[str, list[Any]] | None = None
+        self._cols: _Columns | None = None
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
         self._parts_lock = threading.Lock()
         self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
@@ -358,32 +382,17 @@ class Index:
 
     # -- the parts, built on first use ------------------------------------------------------
 
-    def _columns(self) -> dict[str, list[Any]]:
-        """The fields queries read, per event, taken off each event in one pass: touching the
-        events is most of the cost (at 100,000 events each pass over them takes ~20 ms)."""
+    def _columns(self) -> _Columns:
+        """The fields queries read, per event, each taken off the events when first asked for."""
         columns = self._cols
         if columns is None:
             with self._parts_lock:
                 columns = self._cols
                 if columns is None:
-                    columns = self._cols = self._read_columns()
+                    columns = self._cols = _Columns(self.events)
         return columns
 
-    def _read_columns(self) -> dict[str, list[Any]]:
-        columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
-        lists = list(columns.values())
-        step = tuning.COLUMN_SLICE
-        for lo in range(0, self.n, step):
-            with tuning.gc_paused():
-                rows = list(map(_ROW, self.events[lo : lo + step]))
-                for column, values in zip(lists, zip(*rows, strict=True), strict=True):
-                    column += values
-            tuning.pass_gil()
-        if None in columns["status"]:  # unvalidated events: fail as loudly as before
-            columns["status"] = [e.status for e in self.events]
-        return columns
-
-    def _part(self, name: str, build: Callable[[dict[str, list[Any]]], _P]) -> _P:
+    def _part(self, name: str, build: Callable[[_Columns], _P]) -> _P:
         found = self._parts.get(name)
         if found is None:
             columns = self._columns()
@@ -404,7 +413,7 @@ class Index:
         return self._part(field, lambda c: _Values(self.n, field, c[column], single))
 
     def _ids(self) -> dict[str, int]:
-        def build(columns: dict[str, list[Any]]) -> dict[str, int]:
+        def build(columns: _Columns) -> dict[str, int]:
             ids: dict[str, int] = {}
             step = tuning.COLUMN_SLICE
             for lo in range(0, self.n, step):  # slices: other threads get the GIL

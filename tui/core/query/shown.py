@@ -1,30 +1,47 @@
 """The events a filter kept: one view the event list and the timeline view share.
 
 A view is the timeline's events and the positions kept, ascending (so in date order). Finding
-an event's row by id must not scan 100,000 rows per keystroke: the id -> position map of the
-timeline's events is built once, lazily, and shared by every view of those events; an id's
-row in a view is then a bisection of the kept positions.
+an event's row by id must not scan 100,000 rows per keystroke: an id's position among the
+timeline's events comes from the timeline's id lookup and a bisection of the date order (else
+from an id -> position map built once, lazily), shared by every view of those events; its row
+in a view is then a bisection of the kept positions.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
 from typing import overload
 
 from tui.core.timeline.event import Event
 
+Find = Callable[[str], Event | None]
+_SORT_KEY = attrgetter("sort_key")
+
 
 class _Positions:
-    """id -> position in the timeline's events, built when first asked for."""
+    """id -> position in the timeline's events. With the timeline's own id lookup (``find``),
+    an id's event is found there and its position by bisection of the date order: no second
+    map of every id is built on the UI thread after each reload. Else, or if the events turn
+    out not to be in date order, a map built when first asked for."""
 
-    __slots__ = ("_events", "_of")
+    __slots__ = ("_events", "_find", "_of")
 
-    def __init__(self, events: Sequence[Event]) -> None:
+    def __init__(self, events: Sequence[Event], find: Find | None = None) -> None:
         self._events = events
+        self._find = find
         self._of: dict[str, int] | None = None
 
     def get(self, event_id: str) -> int | None:
+        if self._of is None and self._find is not None:
+            event = self._find(event_id)
+            if event is None:
+                return None
+            events = self._events
+            at = bisect_left(events, event.sort_key, key=_SORT_KEY)
+            if at < len(events) and events[at] is event:
+                return at
         if self._of is None:
             self._of = {event.id: n for n, event in enumerate(self._events)}
         return self._of.get(event_id)
@@ -44,9 +61,10 @@ class Shown(Sequence[Event]):
         self._ids: list[str] | None = None
 
     @classmethod
-    def every(cls, events: Sequence[Event]) -> Shown:
-        """A view that keeps every event."""
-        return cls(events, range(len(events)))
+    def every(cls, events: Sequence[Event], find: Find | None = None) -> Shown:
+        """A view that keeps every event; ``find``: the timeline's event of an id
+        (``Timeline.get``), when ``events`` are its events in date order."""
+        return cls(events, range(len(events)), _positions=_Positions(events, find))
 
     def keep(self, kept: Sequence[int]) -> Shown:
         """Another view of the same events (the id map is shared, not built again)."""
