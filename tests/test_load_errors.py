@@ -97,10 +97,12 @@ def test_no_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "secret.toml"
     target.write_text(EVENT)
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(errno.EACCES, "Permission denied", str(self))
 
+    # Every way in: whole (read_bytes) and a block at a time (open).
     monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(TimelineError) as caught:
         load_timeline(target)
     assert caught.value.unreadable

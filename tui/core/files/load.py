@@ -26,7 +26,7 @@ from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
 from tui.core.files.locate import event_header_lines
 from tui.core.files.problems import Checker
-from tui.core.files.read import decode, deepest, parse, read_bytes
+from tui.core.files.read import decode, deepest, parse
 from tui.core.timeline.errors import Problem, TimelineError
 from tui.core.timeline.event import Event, Timeline
 from tui.core.timeline.model import TOP_LEVEL_KEYS, EventModel, to_event
@@ -48,8 +48,7 @@ def load_timeline(path: str | os.PathLike[str], progress: Progress | None = None
     ``progress`` (optional) is called with the share of the file done, 0.0 to 1.0, from the
     thread that loads.
     """
-    path = Path(path)
-    return load_bytes(read_bytes(path), str(path), progress)
+    return load_file(path, progress)[0]
 
 
 def load_file(
