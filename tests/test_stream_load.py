@@ -44,7 +44,9 @@ def outcome(call: object) -> Timeline | str:
 
 
 def whole(path: Path) -> Timeline | str:
-    return outcome(lambda: load.load_text(path.read_bytes().decode("utf-8", "replace"), str(path)))
+    """The careful path on the whole text: what every other path must give."""
+    text = path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
+    return outcome(lambda: load._careful(text, str(path)))
 
 
 def streamed(path: Path) -> Timeline | str:
@@ -224,3 +226,51 @@ def test_progress_notes_are_few_a_second(
     assert isinstance(stages[-1], opening.Loaded)
     loading = [n for n in notes if n.startswith("loading the rest…")]
     assert 1 <= len(loading) <= most and (seconds or len(loading) > 10)
+
+
+def test_a_crlf_file_is_cut_as_its_lf_twin() -> None:
+    lf = list(chunks.pieces([TEXT]))
+    crlf = list(chunks.pieces([TEXT.replace("\n", "\r\n")]))
+    assert len(crlf) == len(lf) < 60  # not a cut at every one of the 120 events
+
+
+@pytest.mark.parametrize(
+    "text", [CASES["plain"], CASES["an invalid event late"]], ids=["ok", "bad"]
+)
+def test_a_pipe_is_read_once_and_loads_as_a_file(text: str, tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from tui.core.files import cache
+
+    path = tmp_path / "t.toml"
+    path.write_text(text)
+    want = whole(path)
+    for load_it in (
+        lambda p: load.load_file(p)[0],
+        lambda p: load.load_timeline(p),
+        lambda p: cache.load_cached(p, keep=False)[0],
+    ):
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=fifo.write_text, args=(text,))
+        writer.start()
+        got = outcome(lambda: load_it(fifo))  # noqa: B023 - called at once
+        writer.join()
+        fifo.unlink()
+        if isinstance(want, str):
+            assert got == want.replace(str(path), str(fifo))
+        else:
+            assert isinstance(got, Timeline) and got.events == want.events
+
+
+def test_workers_do_not_import_from_the_folder_they_start_in(
+    parallel: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "rtoml.py").write_text("raise SystemExit('the wrong rtoml')\n")
+    monkeypatch.chdir(tmp_path)
+    reuse = chunks.Reuse()
+    assert len(load.load_text(TEXT, "t.toml", reuse=reuse).events) == 120
+    # Every chunk parsed on the fast path (a worker that died would have sent the load down
+    # the careful path, which parses no chunk): the workers ran with the real rtoml.
+    assert reuse.parsed == len(list(chunks.pieces([TEXT]))) - 1

@@ -21,6 +21,7 @@ import importlib.util
 import itertools
 import marshal
 import os
+import stat
 import threading
 import time
 import zlib
@@ -323,7 +324,7 @@ def load_cached(
     hashed by the caller (the watcher): the file is neither read nor hashed again. Raises
     ``TimelineError`` as the loader does; a file with problems is never cached.
     """
-    if data is None:
+    if data is None and _is_regular(path):
         # Hashed as it is streamed: a miss then parses the file a block at a time
         # (``load_file``), so the whole file is never held (~200 MB less at 100k events).
         try:
@@ -331,6 +332,11 @@ def load_cached(
                 sha256 = stream_digest(file)
         except (OSError, ValueError):
             sha256 = None  # the loader says why
+    elif data is None:
+        # A pipe can be read only once: its bytes, then they are parsed.
+        with contextlib.suppress(OSError, ValueError):
+            data = Path(path).read_bytes()
+        sha256 = None if data is None else file_digest(data)
     elif sha256 is None:
         sha256 = file_digest(data)
     if sha256 is not None:
@@ -356,6 +362,13 @@ def load_cached(
     if keep:
         store(path, sha256, timeline, reuse.outline_of(timeline))
     return timeline, sha256
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return True  # the loader says why it cannot be read
 
 
 def lend_previous(path: Path, reuse: Reuse, found: Callable[[], None] | None = None) -> None:

@@ -71,7 +71,10 @@ def pieces(blocks: Iterable[str]) -> Iterator[str]:
                 break
             # The line after the header (the id, usually): an edit of the rest of the event
             # never moves a cut.
-            after = found + len(HEADER) + 1
+            after = found + len(HEADER)
+            # Past the header line's end, "\r\n" too: else every event of a CRLF file, whose
+            # next line would look empty, were a cut.
+            after += 2 if text.startswith("\r\n", after) else 1
             end = text.find("\n", after, after + look_ahead)
             if end < 0 and not done and len(text) < after + look_ahead:
                 at = found

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -61,15 +62,25 @@ def load_file(
     name = str(path)
     sha = hashlib.sha256()
     try:
-        with path.open("rb") as file:
-            size = os.fstat(file.fileno()).st_size
+        file = path.open("rb")
+    except (OSError, ValueError):
+        data = read.read_bytes(path)  # raises the loader's words for why it cannot be read
+        return load_bytes(data, name, progress, reuse=reuse), file_digest(data)
+    with file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe (``<(…)``, /dev/stdin) can be read only once: whole, as before.
+            data = file.read()
+            return load_bytes(data, name, progress, reuse=reuse), file_digest(data)
+        try:
             pieces = chunks.pieces(read.text_blocks(file, sha))
-            timeline = _load_pieces(pieces, size, name, progress, reuse)
-    except Exception:  # unreadable, not UTF-8, or a bug of ours: the careful path says what
-        timeline = None
-    if timeline is not None:
-        return timeline, sha.hexdigest()
-    data = read.read_bytes(path)
+            timeline = _load_pieces(pieces, info.st_size, name, progress, reuse)
+        except Exception:  # not UTF-8, or a bug of ours: the careful path says what
+            timeline = None
+        if timeline is not None:
+            return timeline, sha.hexdigest()
+        file.seek(0)  # the same file, not whatever the name points at by now
+        data = file.read()
     if reuse is not None:
         reuse.clear()
     return _careful(read.decode(data, name), name), file_digest(data)

@@ -86,6 +86,7 @@ def serve() -> None:
     """A worker's loop: a chunk in, its ``Sent`` (or None) out, until the input closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not break the answers' framing
     while (request := _read(source)) is not None:
         found = load.parse_events(request.decode("utf-8", "surrogatepass"))
         sent: Sent | None = None
@@ -104,12 +105,18 @@ class _Pool:
         self._stopped = threading.Event()
         self._threads = []
         for _ in range(processes):
-            process = subprocess.Popen(
-                [sys.executable, "-c", _SERVE, _ROOT],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
+            try:
+                # -P: the folder the app runs in is not on the worker's path (a queue.py there
+                # must not be imported in place of the standard library's).
+                process = subprocess.Popen(
+                    [sys.executable, "-P", "-c", _SERVE, _ROOT],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except BaseException:
+                self.stop()  # the workers started so far exit
+                raise
             thread = threading.Thread(
                 target=self._feed, args=(process,), name="policy-tui parser", daemon=True
             )
@@ -161,6 +168,7 @@ class _Pool:
             with contextlib.suppress(OSError):
                 process.stdin.close()
             process.wait()
+            process.stdout.close()
 
 
 def parsed(
