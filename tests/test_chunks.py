@@ -39,6 +39,16 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tuning, "CHUNK_EVERY", 8)
 
 
+def starts(text: str) -> list[int]:
+    """Where each chunk after the head begins, as offsets into ``text``."""
+    found, at = [], 0
+    for number, piece in enumerate(chunks.pieces([text])):
+        if number:
+            found.append(at)
+        at += len(piece)
+    return found
+
+
 def same(got: Timeline, want: Timeline) -> None:
     assert got == want  # info, events (every field), views, lines
     assert [e.id for e in got.events] == [e.id for e in want.events]
@@ -53,9 +63,9 @@ def outcome(text: str, reuse: chunks.Reuse | None = None) -> Timeline | str:
 
 def test_the_cuts_are_chosen_by_content_not_position() -> None:
     parts = [event(n) for n in range(COUNT)]
-    before = chunks.starts(text_of(parts))
+    before = starts(text_of(parts))
     parts[3] = event(3, title="A much, much longer title than the one it replaces")
-    after = chunks.starts(text_of(parts))
+    after = starts(text_of(parts))
     assert 10 < len(before) < 60
     shift = len(parts[3]) - len(event(3))
     # Every cut after the edited event moved by exactly the characters the edit added.
@@ -67,10 +77,10 @@ def test_a_title_edit_reparses_one_chunk_and_loads_as_a_fresh_load() -> None:
     parts = [event(n) for n in range(COUNT)]
     reuse = chunks.Reuse()
     load_text(text_of(parts), "t.toml", reuse=reuse)
-    assert reuse.parsed == len(chunks.starts(text_of(parts))) and reuse.borrowed == 0
+    assert reuse.parsed == len(starts(text_of(parts))) and reuse.borrowed == 0
     parts[100] = event(100, title="Edited")
     got = load_text(text_of(parts), "t.toml", reuse=reuse)
-    assert (reuse.parsed, reuse.borrowed) == (1, len(chunks.starts(text_of(parts))) - 1)
+    assert (reuse.parsed, reuse.borrowed) == (1, len(starts(text_of(parts))) - 1)
     same(got, load_text(text_of(parts), "t.toml"))
     assert got.get("e-100").title == "Edited"  # type: ignore[union-attr]
 
@@ -267,7 +277,7 @@ def test_a_file_that_opens_with_a_header_is_read_in_chunks_too() -> None:
     reuse = chunks.Reuse()
     first = load_text(text, "t.toml", reuse=reuse)
     same(first, load_text(text, "t.toml"))
-    assert chunks.starts(text)[0] == 0 and reuse.parsed > 1
+    assert starts(text)[0] == 0 and reuse.parsed > 1
     edited = text.replace("Title 150", "Edited", 1)
     same(load_text(edited, "t.toml", reuse=reuse), load_text(edited, "t.toml"))
     assert reuse.parsed == 1

@@ -38,16 +38,6 @@ Outline = list[tuple[bytes, int, int]]
 _SORT_KEY = attrgetter("sort_key")
 
 
-def starts(text: str) -> list[int]:
-    """Offsets of the header lines chosen as cuts (the first header is always one)."""
-    found, at = [], 0
-    for number, piece in enumerate(pieces([text])):
-        if number:
-            found.append(at)
-        at += len(piece)
-    return found
-
-
 def pieces(blocks: Iterable[str]) -> Iterator[str]:
     """The text ``blocks`` make, cut: the head before the first cut (maybe ""), then each
     chunk. Blocks may end anywhere but inside a line's last 96 characters and its ``\n``

@@ -61,17 +61,19 @@ def load_file(
     path = Path(path)
     name = str(path)
     sha = hashlib.sha256()
+
+    def whole(data: bytes) -> tuple[Timeline, str]:
+        return load_bytes(data, name, progress, reuse=reuse), file_digest(data)
+
     try:
         file = path.open("rb")
     except (OSError, ValueError):
-        data = read.read_bytes(path)  # raises the loader's words for why it cannot be read
-        return load_bytes(data, name, progress, reuse=reuse), file_digest(data)
+        return whole(read.read_bytes(path))  # read_bytes raises the words for why not
     with file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             # A pipe (``<(…)``, /dev/stdin) can be read only once: whole, as before.
-            data = file.read()
-            return load_bytes(data, name, progress, reuse=reuse), file_digest(data)
+            return whole(file.read())
         try:
             pieces = chunks.pieces(read.text_blocks(file, sha))
             timeline = _load_pieces(pieces, info.st_size, name, progress, reuse)
