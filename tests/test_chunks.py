@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,7 @@ from tui.core import tuning
 from tui.core.files import cache, chunks
 from tui.core.files.load import load_text
 from tui.core.timeline.errors import TimelineError
-from tui.core.timeline.event import Timeline
+from tui.core.timeline.event import Event, Timeline
 
 
 def event(n: int, title: str | None = None, day: int | None = None, extra: str = "") -> str:
@@ -97,6 +98,25 @@ def test_lines_follow_an_edit_that_adds_lines_above() -> None:
     assert got.lines["e-199"] == want.lines["e-199"] > 0
 
 
+@pytest.mark.parametrize("broken", ["related", "duplicate"])
+def test_an_error_after_added_lines_names_the_line_of_the_file_as_saved(broken: str) -> None:
+    """Lines added above chunks that are then borrowed, and a later event broken: the error
+    names the broken event's line in the text as it is now."""
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    parts[10] = event(10, extra='tags = [\n  "one",\n  "two",\n]\n')
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    assert reuse.parsed == 1 and reuse.borrowed > 10
+    parts[150] = event(150, extra='related = ["e-9999"]\n') if broken == "related" else event(7)
+    text = text_of(parts)
+    got = outcome(text, reuse)
+    assert got == outcome(text)
+    header = text[: text.index("[[events]]", text.index('id = "e-149"'))].count("\n") + 1
+    below = 9 if broken == "related" else 1  # the related line, or the id line
+    assert f"t.toml:{header + below}:" in str(got)
+
+
 def test_a_changed_date_moves_the_event_in_date_order() -> None:
     parts = [event(n) for n in range(COUNT)]
     reuse = chunks.Reuse()
@@ -105,6 +125,40 @@ def test_a_changed_date_moves_the_event_in_date_order() -> None:
     got = load_text(text_of(parts), "t.toml", reuse=reuse)
     same(got, load_text(text_of(parts), "t.toml"))
     assert got.events[0].id == "e-123"
+
+
+@pytest.mark.parametrize("kind", ["title", "date", "delete", "insert", "views"])
+def test_a_big_file_keeps_the_last_date_order_through_an_edit(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With few events fresh, the last load's order is reused (its events taken out and put
+    in by bisection): the same order a sort gives."""
+    parts = [event(n) for n in range(1200)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    reused: list[bool] = []
+    in_date_order = reuse.in_date_order
+
+    def spied(*args: Any) -> list[Event] | None:
+        found = in_date_order(*args)
+        reused.append(found is not None)
+        return found
+
+    monkeypatch.setattr(reuse, "in_date_order", spied)
+    for n in (600, 5, 1100, 300):
+        if kind == "date":
+            parts[n] = parts[n].replace("date = 20", "date = 19", 1)
+        elif kind == "insert":
+            parts.insert(n, event(5000 + n))
+        elif kind == "views" and n < 1100:
+            edited(parts, "title", n)
+        else:
+            edited(parts, kind, n)
+        got = load_text(text_of(parts), "t.toml", reuse=reuse)
+        same(got, load_text(text_of(parts), "t.toml"))
+    # A chunk with a [views] table is lent to no load: from then on the last load's order
+    # holds events from no chunk held, and those borrowed are found in it by identity.
+    assert reused == [True] * 4
 
 
 def test_an_edit_that_breaks_the_file_reports_as_a_fresh_load_and_lends_nothing() -> None:
@@ -144,26 +198,93 @@ def test_any_edits_give_what_a_fresh_load_gives(edits: list[tuple[str, int]]) ->
     reuse = chunks.Reuse()
     load_text(text_of(parts), "t.toml", reuse=reuse)
     for kind, n in edits:
-        n %= len(parts)
-        if kind == "title":
-            parts[n] = parts[n].replace('title = "', 'title = "Edited ', 1)
-        elif kind == "date":
-            parts[n] = parts[n].replace("-01-", "-02-", 1)
-        elif kind == "delete" and len(parts) > 1:
-            del parts[n]
-        elif kind == "insert":
-            parts.insert(n, event(COUNT + n))
-        elif kind == "duplicate":
-            parts.insert(n, parts[n])
-        elif kind == "garbage":
-            parts[n] = parts[n].replace("summary", "sumary", 1)
-        elif kind == "views":
-            parts[n] += '[views]\nru = "country:RU"\n'
+        edited(parts, kind, n)
         text = text_of(parts)
         got, want = outcome(text, reuse), outcome(text)
         assert got == want
         if isinstance(got, Timeline) and isinstance(want, Timeline):
             same(got, want)
+
+
+def edited(parts: list[str], kind: str, n: int) -> None:
+    """Apply one edit of ``EDITS`` to ``parts``."""
+    n %= len(parts)
+    if kind == "title":
+        parts[n] = parts[n].replace('title = "', 'title = "Edited ', 1)
+    elif kind == "date":
+        parts[n] = parts[n].replace("-01-", "-02-", 1)
+    elif kind == "delete" and len(parts) > 1:
+        del parts[n]
+    elif kind == "insert":
+        parts.insert(n, event(COUNT + n))
+    elif kind == "duplicate":
+        parts.insert(n, parts[n])
+    elif kind == "garbage":
+        parts[n] = parts[n].replace("summary", "sumary", 1)
+    elif kind == "views":
+        parts[n] += '[views]\nru = "country:RU"\n'
+
+
+def blocks_of(text: str, size: int) -> list[str]:
+    """``text`` in blocks of whole lines, about ``size`` characters each."""
+    blocks, block = [], ""
+    for line in text.splitlines(keepends=True):
+        block += line
+        if len(block) >= size:
+            blocks.append(block)
+            block = ""
+    return [*blocks, block]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EDITS, st.sampled_from([8, 3]), st.integers(200, 3000))
+def test_chunks_held_are_cut_where_a_scan_cuts(
+    edits: list[tuple[str, int]], every: int, block: int
+) -> None:
+    """``pieces`` takes a chunk the last load saw whole: the cuts stay where the rule puts them,
+    edits around them, blocks, or a rule changed since (``every``) notwithstanding."""
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    for kind, n in edits:
+        edited(parts, kind, n)
+    text = text_of(parts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tuning, "CHUNK_EVERY", every)
+        want = list(chunks.pieces([text]))
+        assert list(chunks.pieces([text], reuse)) == want
+        assert list(chunks.pieces(blocks_of(text, block), reuse)) == want
+
+
+def test_a_reload_looks_at_the_headers_of_the_edited_chunk_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parts = [event(n) for n in range(COUNT)]
+    reuse = chunks.Reuse()
+    load_text(text_of(parts), "t.toml", reuse=reuse)
+    parts[100] = event(100, title="Edited")
+    looked: list[int] = []
+    line_after = chunks._line_after
+
+    def counted(text: str, end: int, look_ahead: int, done: bool) -> str | None:
+        looked.append(end)
+        return line_after(text, end, look_ahead, done)
+
+    monkeypatch.setattr(chunks, "_line_after", counted)
+    hashed: list[str] = []
+    digest = chunks.digest
+    monkeypatch.setattr(chunks, "digest", lambda chunk: hashed.append(chunk) or digest(chunk))
+    assert len(list(chunks.pieces([text_of(parts)]))) > 10
+    scanned = len(looked)
+    assert scanned == COUNT
+    looked.clear()
+    got = load_text(text_of(parts), "t.toml", reuse=reuse)
+    assert got.get("e-100").title == "Edited"  # type: ignore[union-attr]
+    assert reuse.parsed == 1
+    # Two looks per chunk taken whole (its first header's line, the next one's), a scan of the
+    # edited chunk; and each chunk hashed once.
+    assert len(looked) < scanned // 2
+    assert len(hashed) == reuse.parsed + reuse.borrowed
 
 
 def test_the_cache_entry_lends_the_next_load_its_chunks(tmp_path: Path) -> None:
@@ -187,7 +308,7 @@ def test_an_outline_that_does_not_fit_lends_nothing() -> None:
     parts = [event(n) for n in range(COUNT)]
     timeline = load_text(text_of(parts), "t.toml")
     reuse = chunks.Reuse()
-    reuse.lend(timeline, [(b"x" * 32, 10**6, 5)])
+    reuse.lend(timeline, [(b"x" * 32, 10**6, 5, 40, 900, 1)])
     assert len(reuse) == 0
     with contextlib.suppress(TimelineError):
         same(load_text(text_of(parts), "t.toml", reuse=reuse), timeline)

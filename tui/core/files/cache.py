@@ -258,7 +258,10 @@ class Prefetch:
 
 
 def store(
-    path: Path, sha256: str, timeline: Timeline, outline: Sequence[tuple[bytes, int, int]] = ()
+    path: Path,
+    sha256: str,
+    timeline: Timeline,
+    outline: Sequence[tuple[bytes, int, int, int, int, int]] = (),
 ) -> None:
     """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``;
     ``outline``: the chunks its load parsed (``chunks.Reuse.outline``)."""

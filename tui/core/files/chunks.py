@@ -14,6 +14,12 @@ multi-line string where a cut falls makes the chunk before it fail to parse: tha
 careful path and lends nothing. Elsewhere it breaks the count of header lines, and the chunks
 from there on are not lent.) What is held is tied to the timeline it made (``outline_of``): a
 reload that lost the race to a newer one cannot store its events with the newer one's chunks.
+
+A reload also cuts faster: where a chunk begins whose first header's line starts a chunk held,
+``pieces`` takes that chunk's length of text whole if its digest is the held one's and the
+header after it is a cut. The same text cut by the same rule (the digest covers the rule's
+sizes) has no cut inside, since every header's decision depends only on the text from the
+chunk's start: the cuts are those of a header-by-header scan.
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import operator
 import re
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from operator import attrgetter
 
 from tui.core import tuning
 from tui.core.timeline.event import Event, Timeline
@@ -34,14 +40,16 @@ HEADER = "\n[[events]]"
 # Another top-level table (``[views]``, ``[timeline]``) inside a chunk: that chunk is not lent.
 _OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
 
-Outline = list[tuple[bytes, int, int]]
-_SORT_KEY = attrgetter("sort_key")
+# Per lent chunk: digest, first line, events, newlines, length, mark (``Lent``).
+Outline = list[tuple[bytes, int, int, int, int, int]]
+_SORT_KEY = operator.attrgetter("sort_key")
 
 
-def pieces(blocks: Iterable[str]) -> Iterator[str]:
+def pieces(blocks: Iterable[str], reuse: Reuse | None = None) -> Iterator[str]:
     """The text ``blocks`` make, cut: the head before the first cut (maybe ""), then each
     chunk. Blocks may end anywhere but inside a line's last 96 characters and its ``\n``
-    (a block of whole lines always does): a file is cut the same, read whole or in blocks."""
+    (a block of whole lines always does): a file is cut the same, read whole or in blocks.
+    ``reuse``: chunks it holds are recognised whole (``_known``); the cuts are the same."""
     crc = zlib.crc32
     every, look_ahead, longest = tuning.CHUNK_EVERY, tuning.CHUNK_LOOK, tuning.CHUNK_LONGEST
     text, start, at = "", 0, 0  # the text not yet given out begins at ``start``
@@ -61,47 +69,132 @@ def pieces(blocks: Iterable[str]) -> Iterator[str]:
                 break
             # The line after the header (the id, usually): an edit of the rest of the event
             # never moves a cut.
-            after = found + len(HEADER)
-            # Past the header line's end, "\r\n" too: else every event of a CRLF file, whose
-            # next line would look empty, were a cut.
-            after += 2 if text.startswith("\r\n", after) else 1
-            end = text.find("\n", after, after + look_ahead)
-            if end < 0 and not done and len(text) < after + look_ahead:
+            look = _line_after(text, found + len(HEADER), look_ahead, done)
+            if look is None:
                 at = found
                 break  # that line is not all here yet
-            look = text[after : end if end >= 0 else after + look_ahead]
-            if (
-                head
-                or crc(look.encode("utf-8", "surrogatepass")) % every == 0
-                or found + 1 - start >= longest
-            ):
+            mark = crc(look.encode("utf-8", "surrogatepass"))
+            if head or mark % every == 0 or found + 1 - start >= longest:
                 yield text[start : found + 1]
                 start, head = found + 1, False
-            at = found + 1
+                while reuse is not None:
+                    known = _known(text, start, mark, done, reuse, (every, look_ahead, longest))
+                    if known is None:
+                        break
+                    chunk, mark = known
+                    yield chunk
+                    start += len(chunk)
+                at = start
+            else:
+                at = found + 1
         if done:
             yield text[start:]
             return
 
 
+def _line_after(text: str, end: int, look_ahead: int, done: bool) -> str | None:
+    """The line after a header that ends at ``end``, its first ``look_ahead`` characters at
+    most; None while it may go on past the end of ``text``."""
+    # Past the header line's end, "\r\n" too: else every event of a CRLF file, whose next
+    # line would look empty, were a cut.
+    after = end + (2 if text.startswith("\r\n", end) else 1)
+    stop = text.find("\n", after, after + look_ahead)
+    if stop < 0 and not done and len(text) < after + look_ahead:
+        return None
+    return text[after : stop if stop >= 0 else after + look_ahead]
+
+
+def _known(
+    text: str, start: int, mark: int, done: bool, reuse: Reuse, rule: tuple[int, int, int]
+) -> tuple[str, int] | None:
+    """The chunk held by ``reuse`` that starts at ``start`` (its first header's line has the
+    checksum ``mark``), if the text there is that chunk and the header after it is a cut by
+    ``rule`` (every, look ahead, longest); and the checksum of that header's line."""
+    every, look_ahead, longest = rule
+    key = reuse.starting(mark)
+    lent = None if key is None else reuse.get(key)
+    if lent is None:
+        return None
+    end = start + lent.size
+    if not text.startswith(HEADER, end - 1):
+        return None
+    look = _line_after(text, end - 1 + len(HEADER), look_ahead, done)
+    if look is None:
+        return None
+    following = zlib.crc32(look.encode("utf-8", "surrogatepass"))
+    if following % every and lent.size < longest:
+        return None  # the text after it changed: a scan finds where this chunk ends now
+    chunk = text[start:end]
+    if reuse.digest(chunk, keep=True) != key:
+        reuse.forget(chunk)
+        return None
+    return chunk, following
+
+
+def first_mark(chunk: str) -> int:
+    """The checksum of the line after a chunk's first header, as ``pieces`` computes it."""
+    look = _line_after(chunk, len(HEADER) - 1, tuning.CHUNK_LOOK, True) or ""
+    return zlib.crc32(look.encode("utf-8", "surrogatepass"))
+
+
 def digest(chunk: str) -> bytes:
     # SHA-256: the hardware-accelerated one here, and no crafted text borrows another's events.
-    return hashlib.sha256(chunk.encode("utf-8", "surrogatepass")).digest()
+    # The cut rule's sizes are hashed too: only a chunk cut by this rule is known whole.
+    rule = f"{tuning.CHUNK_EVERY} {tuning.CHUNK_LOOK} {tuning.CHUNK_LONGEST}\n"
+    hashed = hashlib.sha256(rule.encode())
+    hashed.update(chunk.encode("utf-8", "surrogatepass"))
+    return hashed.digest()
 
 
 def lendable(chunk: str) -> bool:
     return _OTHER_TABLE.search(chunk) is None
 
 
+def _spliced(order: list[Event], events: list[Event], *, remove: bool) -> list[Event] | None:
+    """``order`` (in date order, sort keys unique) with ``events`` (sorted) taken out of it, or
+    put into it: one copy of ``order`` by slices. None: one to take out is not in it."""
+    spliced: list[Event] = []
+    last = 0
+    for event in events:
+        at = bisect.bisect_left(order, event.sort_key, lo=last, key=_SORT_KEY)
+        spliced += order[last:at]
+        if remove:
+            if at == len(order) or order[at] is not event:
+                return None
+            at += 1
+        else:
+            spliced.append(event)
+        last = at
+    spliced += order[last:]
+    return spliced
+
+
 class Lent:
     """One chunk's events in file order, their header lines counted from the chunk's first
-    line, and that first line in the load that saw the chunk."""
+    line, that first line in the load that saw the chunk, the chunk's newlines and length, and
+    its ``mark`` (the checksum of its first header's line, which ``pieces`` looks it up by)."""
 
-    __slots__ = ("events", "first", "lines")
+    __slots__ = ("events", "first", "lines", "mark", "newlines", "size")
 
-    def __init__(self, events: Sequence[Event], lines: Sequence[int], first: int) -> None:
+    def __init__(
+        self,
+        events: Sequence[Event],
+        lines: Sequence[int],
+        first: int,
+        newlines: int,
+        size: int,
+        mark: int,
+    ) -> None:
         self.events = events
         self.lines = lines
         self.first = first
+        self.newlines = newlines
+        self.size = size
+        self.mark = mark
+
+    def at(self, first: int) -> Lent:
+        """The same chunk, its first line ``first``."""
+        return Lent(self.events, self.lines, first, self.newlines, self.size, self.mark)
 
 
 class Reuse:
@@ -113,6 +206,9 @@ class Reuse:
 
     def __init__(self) -> None:
         self._chunks: dict[bytes, Lent] = {}
+        self._starts: dict[int, bytes] = {}  # the digest of the chunk held, by ``mark``
+        # Digests ``pieces`` computed, by the id() of the chunk it gave out: not computed again.
+        self._digests: dict[int, tuple[str, bytes]] = {}
         self._pending: tuple[Timeline, Outline] | None = None
         self._order: list[Event] = []  # the last load's events in date order
         self._made: Timeline | None = None  # the timeline those chunks and that order made
@@ -132,6 +228,24 @@ class Reuse:
             self._unfold()
             return self._chunks.get(key)
 
+    def starting(self, mark: int) -> bytes | None:
+        """The digest of the chunk held whose first header's line has the checksum ``mark``."""
+        with self._lock:
+            self._unfold()
+            return self._starts.get(mark)
+
+    def digest(self, chunk: str, keep: bool = False) -> bytes:
+        """``digest(chunk)``, computed once: ``keep`` holds it for the next ask."""
+        if keep:
+            key = digest(chunk)
+            self._digests[id(chunk)] = (chunk, key)
+            return key
+        held = self._digests.pop(id(chunk), None)
+        return held[1] if held is not None and held[0] is chunk else digest(chunk)
+
+    def forget(self, chunk: str) -> None:
+        self._digests.pop(id(chunk), None)
+
     def replace(
         self,
         chunks: dict[bytes, Lent],
@@ -140,6 +254,8 @@ class Reuse:
     ) -> None:
         with self._lock:
             self._chunks = chunks
+            self._starts = {lent.mark: key for key, lent in chunks.items()}
+            self._digests = {}
             self._pending = None
             self._order = order or []
             self._made = made
@@ -147,20 +263,36 @@ class Reuse:
     def clear(self) -> None:
         self.replace({})
 
-    def in_date_order(self, events: list[Event], borrowed: set[int]) -> list[Event] | None:
-        """``events`` in date order, made from the last load's order when most were borrowed
-        (``borrowed``: their ``id()``s): the others are put in place one by one, so the sort
-        keys of the borrowed ones are never computed again. None: sort them all."""
-        fresh = [e for e in events if id(e) not in borrowed]
-        with self._lock:
-            previous = self._order
-        # Each insertion moves the list's tail: past a few percent, one sort is quicker.
-        if not previous or len(fresh) * 50 > len(events):
+    def in_date_order(
+        self, events: list[Event], fresh: list[Event], kept: dict[bytes, Lent]
+    ) -> list[Event] | None:
+        """``events`` in date order, made from the last load's order when most were borrowed:
+        ``kept``, the chunks held that lent them, by digest; ``fresh``, the others. The events
+        of the chunks held but not borrowed are taken out of that order and the fresh ones put
+        in, each found by bisection: few sort keys are computed and the order is copied once
+        or twice. None: sort them all."""
+        # Past a few percent fresh, one sort is quicker.
+        if len(fresh) * 50 > len(events):
             return None
-        order = [e for e in previous if id(e) in borrowed]
-        for event in fresh:
-            bisect.insort(order, event, key=_SORT_KEY)
-        return order if len(order) == len(events) else None
+        with self._lock:
+            self._unfold()
+            previous = self._order
+            # The chunks held now are those ``kept`` came from (a load in another thread may
+            # have replaced them since), so the order is theirs.
+            if not previous or any(self._chunks.get(key) is not lent for key, lent in kept.items()):
+                return None
+            gone = [lent.events for key, lent in self._chunks.items() if key not in kept]
+        taken = list(itertools.chain.from_iterable(gone))
+        if len(previous) - len(taken) == len(events) - len(fresh):
+            order = _spliced(previous, sorted(taken, key=_SORT_KEY), remove=True)
+        else:
+            # Some of the last load's events came from no chunk held (one not lent, as with
+            # a [views] table in it): those borrowed are kept by identity instead.
+            lent = set(map(id, itertools.chain.from_iterable(k.events for k in kept.values())))
+            order = list(itertools.compress(previous, map(lent.__contains__, map(id, previous))))
+        if order is None or len(order) != len(events) - len(fresh):
+            return None
+        return _spliced(order, sorted(fresh, key=_SORT_KEY), remove=False)
 
     def outline_of(self, timeline: Timeline) -> Outline:
         """``(digest, first line, number of events)`` per lent chunk, in file order, if the
@@ -170,7 +302,10 @@ class Reuse:
             if timeline is not self._made:
                 return []
             self._unfold()
-            return [(key, lent.first, len(lent.events)) for key, lent in self._chunks.items()]
+            return [
+                (key, lent.first, len(lent.events), lent.newlines, lent.size, lent.mark)
+                for key, lent in self._chunks.items()
+            ]
 
     def lend(self, timeline: Timeline, outline: Outline) -> None:
         """Hold the chunks of the load that made ``timeline``, as its cache entry outlined
@@ -193,14 +328,16 @@ class Reuse:
         )
         at_line = [line for line, _ in ordered]
         chunks: dict[bytes, Lent] = {}
-        for key, first, count in outline:
+        for key, first, count, newlines, size, mark in outline:
             # A chunk's events are the ``count`` whose headers come first from its first line
             # on. An outline that does not fit the timeline (it cannot, short of a bug) lends
             # nothing rather than guess.
             at = bisect.bisect_left(at_line, first)
             part = ordered[at : at + count]
             if len(part) != count or not part or part[0][0] != first:
-                self._chunks = {}
+                self._chunks, self._starts = {}, {}
                 return
-            chunks[key] = Lent([e for _, e in part], [line - first for line, _ in part], first)
+            events, offsets = [e for _, e in part], [line - first for line, _ in part]
+            chunks[key] = Lent(events, offsets, first, newlines, size, mark)
         self._chunks = chunks
+        self._starts = {lent.mark: key for key, lent in chunks.items()}

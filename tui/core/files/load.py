@@ -16,6 +16,8 @@ import re
 import stat
 import tomllib
 from collections.abc import Callable, Generator, Iterator
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,7 +77,7 @@ def load_file(
             # A pipe (``<(…)``, /dev/stdin) can be read only once: whole, as before.
             return whole(file.read())
         try:
-            pieces = chunks.pieces(read.text_blocks(file, sha))
+            pieces = chunks.pieces(read.text_blocks(file, sha), reuse)
             timeline = _load_pieces(pieces, info.st_size, name, progress, reuse)
         except Exception:  # not UTF-8, or a bug of ours: the careful path says what
             timeline = None
@@ -160,6 +162,7 @@ def _careful(text: str, name: str) -> Timeline:
 # it give up and return None: the careful path below then reports exactly what it always has.
 
 _PLAIN_HEADER = "\n[[events]]"
+_ID, _RELATED = attrgetter("id"), attrgetter("related")
 # A line opening an array of tables other than a plain [[events]] or [[events.…]] header (an
 # indented, spaced or quoted ``events``): then header lines cannot simply be counted.
 _OTHER_ARRAY_HEADER = re.compile(r"\n(?:[ \t]*\[\[(?!events\]\]|events\.)|[ \t]+\[\[events\]\])")
@@ -283,7 +286,7 @@ def _load_valid(
 
     With ``reuse``, chunks seen by the last load of the file are borrowed, not parsed, and
     ``reuse`` is left holding this load's chunks."""
-    return _load_pieces(chunks.pieces([text]), len(text), name, progress, reuse)
+    return _load_pieces(chunks.pieces([text], reuse), len(text), name, progress, reuse)
 
 
 def _load_pieces(
@@ -308,12 +311,13 @@ def _load_pieces(
     lines: list[int] | None = []
     line = head_text.count("\n") + 1
     seen: dict[bytes, chunks.Lent] = {}
-    borrowed: set[int] = set()  # id() of every borrowed event
+    kept: dict[bytes, chunks.Lent] = {}  # the chunks borrowed, as ``reuse`` held them
+    fresh: list[Event] = []  # the events parsed
     parsed = cut = 0
     done = len(head_text)
 
     def job(chunk: str) -> tuple[str, bytes, chunks.Lent | None]:
-        key = chunks.digest(chunk) if reuse is not None else b""
+        key = reuse.digest(chunk) if reuse is not None else b""
         lent = reuse.get(key) if reuse is not None else None
         return chunk, key, lent
 
@@ -329,11 +333,11 @@ def _load_pieces(
             done += len(chunk)
             if lent is not None:
                 events += lent.events
-                borrowed.update(map(id, lent.events))
+                kept[key] = lent
                 if lines is not None:
-                    lines += [line + offset for offset in lent.lines]
-                seen[key] = chunks.Lent(lent.events, lent.lines, line)
-                line += chunk.count("\n")
+                    lines += map(line.__add__, lent.lines)
+                seen[key] = lent.at(line)
+                line += lent.newlines  # counted when this same text was parsed
                 continue
             parsed += 1
             if found is None:
@@ -343,11 +347,14 @@ def _load_pieces(
                 return None
             head.update(data)
             events += part
+            fresh += part
+            newlines = chunk.count("\n")
             if lines is not None:
                 lines = None if offsets is None else lines + [line + at for at in offsets]
                 if plain and reuse is not None and not data and chunks.lendable(chunk):
-                    seen[key] = chunks.Lent(part, offsets or [], line)
-            line += chunk.count("\n")
+                    mark = chunks.first_mark(chunk)
+                    seen[key] = chunks.Lent(part, offsets or [], line, newlines, len(chunk), mark)
+            line += newlines
             if progress is not None:
                 progress(min(done / size, 1.0) if size else 1.0)
         # The events live as long as the timeline: later collections need not traverse them.
@@ -359,20 +366,18 @@ def _load_pieces(
     views = checker.views(head.get("views"))
     if checker.problems:
         return None
-    known: set[str] = set()
-    for event in events:
-        if event.id in known:
-            return None
-        known.add(event.id)
-    if any(other not in known for event in events for other in event.related):
+    # In C over all events: a borrowed chunk's own ids were unique, but not across chunks.
+    ids = list(map(_ID, events))
+    known = set(ids)
+    if len(known) != len(ids) or not known.issuperset(chain.from_iterable(map(_RELATED, events))):
         return None
-    ordered = reuse.in_date_order(events, borrowed) if reuse is not None else None
+    ordered = reuse.in_date_order(events, fresh, kept) if reuse is not None else None
     timeline = Timeline(
         info=info,
         events=events if ordered is None else ordered,
         views=views,
         path=name,
-        lines=dict(zip((e.id for e in events), lines or [], strict=False)),
+        lines=dict(zip(ids, lines or [], strict=False)),
         presorted=ordered is not None,
     )
     if reuse is not None:

@@ -115,6 +115,7 @@ class TimelineInfo(NamedTuple):
 
 
 _SORT_KEY = attrgetter("sort_key")
+_ID = attrgetter("id")
 
 
 class Timeline:
@@ -140,7 +141,7 @@ class Timeline:
         self.path = path
         # id -> 1-based line of the event's [[events]] header; used by the editor and errors.
         self.lines: dict[str, int] = lines if lines is not None else {}
-        self._by_id = {e.id: e for e in self.events}
+        self._by_id = dict(zip(map(_ID, self.events), self.events, strict=True))
 
     def get(self, event_id: str) -> Event | None:
         return self._by_id.get(event_id)
