@@ -259,3 +259,31 @@ async def test_make_app_opens_a_path_as_the_cli_does(tmp_path: Path) -> None:
             if not app.loading:
                 break
         assert len(app.timeline.events) == 560
+
+
+async def test_an_opening_from_the_cache_gets_ready_for_a_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first save after an opening from the cache reloads as fast as the next ones: the
+    chunks the entry outlined are unfolded (and the loader imported) once the opening is done."""
+    from tui.core.files import cache
+    from tui.core.files.chunks import Reuse
+
+    path = big_file(tmp_path, 40)
+    cache.load_cached(path)  # the entry, with its outline
+    unfolded: list[Reuse] = []
+    unfold = Reuse.unfold
+
+    def spied(self: Reuse) -> None:
+        unfold(self)
+        unfolded.append(self)
+
+    monkeypatch.setattr(Reuse, "unfold", spied)
+    app = make_app(path=path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        for _ in range(200):
+            if unfolded:
+                break
+            await pilot.pause(0.05)
+    assert len(unfolded) == 1 and len(unfolded[0]) > 0

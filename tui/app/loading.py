@@ -109,6 +109,11 @@ class Loader:
         # them (filtering works meanwhile; the index yields the GIL between slices).
         if index is not None:
             index.warm()
+            # An opening from the cache imported no loader and left what the entry outlined
+            # folded: the first save's reload would pay for both while the user waits.
+            from tui.core.files import load  # noqa: F401
+
+            self._reuse.unfold()
 
     def _progress(self, note: str) -> None:
         """From the load worker: a note for the header. Posted, not called: the load goes on

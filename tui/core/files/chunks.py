@@ -31,7 +31,8 @@ import operator
 import re
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import cast
 
 from tui.core import tuning
 from tui.core.timeline.event import Event, Timeline
@@ -43,6 +44,7 @@ _OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
 # Per lent chunk: digest, first line, events, newlines, length, mark (``Lent``).
 Outline = list[tuple[bytes, int, int, int, int, int]]
 _SORT_KEY = operator.attrgetter("sort_key")
+_ID = operator.attrgetter("id")
 
 
 def pieces(blocks: Iterable[str], reuse: Reuse | None = None) -> Iterator[str]:
@@ -317,27 +319,34 @@ class Reuse:
                 self._pending = (timeline, outline)
                 self._order = timeline.events
 
+    def unfold(self) -> None:
+        """Unfold what a cache entry outlined now, not at the next load (of a save)."""
+        with self._lock:
+            self._unfold()
+
     def _unfold(self) -> None:  # with the lock held
         if self._pending is None:
             return
         timeline, outline = self._pending
         self._pending = None
-        lines = timeline.lines
-        ordered = sorted(
-            (line, event) for event in timeline.events if (line := lines.get(event.id)) is not None
-        )
-        at_line = [line for line, _ in ordered]
+        # The events in file order, by their header lines: passes in C, one sort of positions.
+        events = timeline.events
+        # 0 for an event without a line (lines count from 1): first, and in no chunk.
+        line_of = list(map(timeline.lines.get, map(_ID, events), itertools.repeat(0)))
+        order = sorted(range(len(events)), key=cast(Callable[[int], int], line_of.__getitem__))
+        at_line = list(map(line_of.__getitem__, order))
+        in_file = list(map(events.__getitem__, order))
         chunks: dict[bytes, Lent] = {}
         for key, first, count, newlines, size, mark in outline:
             # A chunk's events are the ``count`` whose headers come first from its first line
             # on. An outline that does not fit the timeline (it cannot, short of a bug) lends
             # nothing rather than guess.
             at = bisect.bisect_left(at_line, first)
-            part = ordered[at : at + count]
-            if len(part) != count or not part or part[0][0] != first:
+            lines = at_line[at : at + count]
+            if len(lines) != count or not lines or lines[0] != first:
                 self._chunks, self._starts = {}, {}
                 return
-            events, offsets = [e for _, e in part], [line - first for line, _ in part]
-            chunks[key] = Lent(events, offsets, first, newlines, size, mark)
+            offsets = list(map((-first).__add__, lines))
+            chunks[key] = Lent(in_file[at : at + count], offsets, first, newlines, size, mark)
         self._chunks = chunks
         self._starts = {lent.mark: key for key, lent in chunks.items()}
