@@ -354,8 +354,10 @@ def _load_pieces(
                 return None
             head.update(data)
             events += part
-            if lines is not None:
-                lines = None if offsets is None else lines + [line + at for at in offsets]
+            if offsets is None:
+                lines = None
+            elif lines is not None:
+                lines += [line + at for at in offsets]  # in place: no copy per chunk
                 if plain and reuse is not None and not data and chunks.lendable(chunk):
                     seen[key] = chunks.Lent(part, offsets or [], line)
             line += chunk.count("\n")

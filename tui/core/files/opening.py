@@ -175,6 +175,11 @@ def _parse(
             first = None  # read_bytes and the full load say what is wrong
     if first is not None and first.events:
         yield First(first, evaluate.Index(first.events, today=today))
+    if pool is not None:
+        from tui.core.files import workers
+
+        # The first rows are on screen: the other workers start while the loader is imported.
+        pool.grow(workers.count())
     from tui.core.files.load import load_file
 
     # Read again, a block at a time: the whole text is never held (~100 MB at 100k events).
