@@ -83,8 +83,6 @@ class _Values:
         self.display: dict[str, str] = {}
         self.dense: dict[str, int] = {}
         self.rare: dict[str, list[int]] = {}
-        if single and self._by_code(field, column):
-            return
         raw: defaultdict[Any, list[int]] = defaultdict(list)
         if single:
             for index, value in enumerate(column):
@@ -117,32 +115,6 @@ class _Values:
             keys.append(key)
         return keys
 
-    def _by_code(self, field: str, column: Sequence[Any]) -> bool:
-        """One value per event and at most 255 distinct: a byte per event, then each value's
-        events with ``bytes.translate`` and no Python loop per event. False if too many."""
-        distinct = dict.fromkeys(column)
-        if len(distinct) > 255:
-            return False
-        code_of = {value: code for code, value in enumerate(distinct)}
-        codes = bytes(map(code_of.__getitem__, column))
-        by_key: dict[str, list[int]] = {}
-        for key, code in zip(self._keys(field, distinct), code_of.values(), strict=True):
-            by_key.setdefault(key, []).append(code)
-        spread = [codes[k::8] for k in range(8)]  # spread[k][j]: the code of event 8j + k
-        for key, key_codes in by_key.items():
-            members = bytearray(256)
-            for code in key_codes:
-                members[code] = 1
-            if sum(map(codes.count, key_codes)) >= self.floor:
-                # Bit 8j + k of the bitset is byte j of spread[k] translated to 0 or 1 << k.
-                self.dense[key] = sum(
-                    int.from_bytes(part.translate(members.translate(_SHIFT[k])), "little")
-                    for k, part in enumerate(spread)
-                )
-            else:
-                self.rare[key] = list(compress(range(self.n), codes.translate(members)))
-        return True
-
     def containing(self, needle: str) -> int:
         """The events with a value whose text (as free text sees it) contains ``needle``."""
         if self._texts is None:
@@ -173,10 +145,6 @@ class _Values:
             for key, items in self.rare.items():
                 result[key] = sum(map(mask.__getitem__, items))
         return result
-
-
-# _SHIFT[k] maps the byte 1 to 1 << k (and 0 to 0).
-_SHIFT = [bytes((0, 1 << k)) + bytes(254) for k in range(8)]
 
 
 class _Times:
@@ -288,7 +256,7 @@ class Index:
         self._cols: _Columns | None = None
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
         self._parts_lock = threading.Lock()
-        self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
+        self._cache: OrderedDict[frozenset[tuple[bool, object]], int] = OrderedDict()
         self._lock = threading.RLock()  # evaluating queries
 
     def __len__(self) -> int:
@@ -322,13 +290,21 @@ class Index:
 
     def bits(self, query: Query) -> int:
         """The matching events as a bitset (bit i = event i)."""
+        key = frozenset((t.negated, t.key) for t in query.terms)
         with self._lock:
-            return self._bits(query)
+            found = self._cache.get(key)
+            if found is None:
+                found = self._cache[key] = self._bits(query)
+                if len(self._cache) > self._CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
+            return found
 
     def _bits(self, query: Query) -> int:
         result = self.all
         # Field terms first: they are cheap, and free text then need only be checked among
-        # the events they left (a text answer is exact only there, so it is not cached here).
+        # the events they left.
         for term in sorted(query.terms, key=lambda t: t.is_text):
             if term.is_text:
                 bits = self._search_text(normalize(None, term.values[0]), within=result)
@@ -466,23 +442,13 @@ class Index:
     # -- evaluation ---------------------------------------------------------------------------
 
     def _term_bits(self, term: Term) -> int:
-        key = term.key
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return cached
         bits = 0
         for index, value in enumerate(term.values):
             bits |= self._value_bits(term, index, value)
-        self._cache[key] = bits
-        if len(self._cache) > self._CACHE_SIZE:
-            self._cache.popitem(last=False)
         return bits
 
     def _value_bits(self, term: Term, index: int, value: str) -> int:
         field = term.field
-        if field is None:
-            return self._search_text(normalize(None, value))
         if field in FACETS:
             return self._values(field).bits(normalize(field, value))
         if field == "authority":

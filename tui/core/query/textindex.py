@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from array import array
-from collections import OrderedDict, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, compress, islice, repeat
@@ -248,8 +248,6 @@ class TextIndex:
 
     # The knobs are class attributes so that a test can shrink them for one index.
     CHUNK = tuning.TEXT_CHUNK
-    _CACHE_SIZE = tuning.TEXT_CACHE_SIZE
-    _PARTIAL_SIZE = tuning.TEXT_PARTIAL_SIZE
     _SLICE = tuning.TEXT_SLICE
 
     def __init__(
@@ -272,8 +270,6 @@ class TextIndex:
         self._letters: dict[str, int] = {}
         self._build_lock = threading.Lock()
         self._words_lock = threading.Lock()
-        self._cache: OrderedDict[str, int] = OrderedDict()
-        self._partial: OrderedDict[tuple[str, int], int] = OrderedDict()
 
     @property
     def built(self) -> bool:
@@ -337,62 +333,24 @@ class TextIndex:
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
-
-        With ``within`` (a bitset), the answer need only be right inside it: the search then
-        looks only there when that is at most half the events. Complete answers are cached,
-        and the last few answers inside a narrowing set too.
-        """
+        With ``within`` (a bitset), the answer need only be right inside it, where alone it
+        looks."""
         if not needle:
             return (1 << self.n) - 1
         cached = self._letters.get(needle)
         if cached is not None:
             return cached
-        cached = self._cache.get(needle)
-        if cached is not None:
-            self._cache.move_to_end(needle)
-            return cached
-        if within is not None and within.bit_count() <= self.n // 2:
-            key = (needle, within)
-            found = self._partial.get(key)
-            if found is None:
-                found = self._partial[key] = self._search(needle, within)
-                if len(self._partial) > self._PARTIAL_SIZE:
-                    self._partial.popitem(last=False)
-            return found
-        bits = self._search(needle, None)
-        self._cache[needle] = bits
-        if len(self._cache) > self._CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return bits
-
-    def _narrowest(self, needle: str) -> int | None:
-        """The smallest cached result for a substring of ``needle``: its matches are a superset."""
-        best: int | None = None
-        best_count = self.n + 1
-        for other, bits in self._cache.items():
-            if other in needle:
-                count = bits.bit_count()
-                if count < best_count:
-                    best, best_count = bits, count
-        return best
-
-    def _search(self, needle: str, within: int | None) -> int:
         self.build()
         assert self._heads is not None
-        narrow = self._narrowest(needle)
-        if within is not None:
-            narrow = within if narrow is None else narrow & within
-        everyone = (1 << self.n) - 1 if narrow is None else narrow
+        among = (1 << self.n) - 1 if within is None else within
         words = self._words
         if words is not None and " " not in needle:
-            found = self._by_words(words, self._heads, needle, everyone)
+            found = self._by_words(words, self._heads, needle, among)
         else:
-            found = self._scan(self._heads, needle, narrow)
-        if self._tails is None:
-            return found
+            found = self._scan(self._heads, needle, within)
         # Only the events not found already need their tails read.
-        rest = everyone & ~found
-        if not rest:
+        rest = among & ~found
+        if self._tails is None or not rest:
             return found
         tail_words = self._tail_words
         if tail_words is not None and needle.isalpha():
