@@ -22,6 +22,7 @@ import resource
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from tui.core.files.cache import load_cached
@@ -58,7 +59,7 @@ def main() -> None:
     print(f"{len(timeline.events)} events; rss {before:.0f} MB, peak {peak_mb():.0f} MB")
 
     index = Index(timeline.events)
-    steps = [(f, lambda f=f: index._values(f)) for f in (*FACETS, "authority")]
+    steps = [(f, partial(index._values, f)) for f in (*FACETS, "authority")]
     steps += [("time", index._times), ("ids", index._ids), ("texts", index._text.build)]
     if mode == "words":
         steps.append(("words", index._text.build_words))

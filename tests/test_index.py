@@ -1,6 +1,6 @@
 """The query index's machinery against plain, obvious implementations.
 
-``Index`` finds free text in texts it builds for all events at once (``Index._texts``,
+``Index`` finds free text in texts it builds for all events at once (``evaluate._texts``,
 ``tui.core.query.textindex.prepare_texts``) plus the distinct values of repeated fields; the
 reference is ``haystack(event)`` searched with ``in`` (tests/plain_search.py). Facets and time
 columns are built without a Python step per event; the references are loops over the events.
@@ -514,7 +514,7 @@ def some_events(count: int) -> list[Event]:
 def test_the_index_builds_each_part_on_first_use_and_all_on_warm() -> None:
     timeline = sorted(some_events(50), key=lambda e: e.sort_key)
     index = Index(timeline, today=TODAY)
-    assert index._parts == {} and not index._text.built and index._cols is None
+    assert index._parts == {} and not index._text.built
     assert len(index.filter(parse("country:RU"))) == len([e for e in timeline if e.country == "RU"])
     assert set(index._parts) == {"country"} and not index._text.built
     assert len(index.filter(parse('"court order" after:2015'))) == 25
@@ -524,7 +524,6 @@ def test_the_index_builds_each_part_on_first_use_and_all_on_warm() -> None:
     index.warm()
     assert index._text.words_built
     assert set(index._parts) == {*FACETS, "authority", "id", "time"}
-    assert index._cols is None  # nothing left to build from them
     assert index.filter(parse("id:e-1*")) == sorted(
         i for i, e in enumerate(timeline) if e.id.startswith("e-1")
     )

@@ -9,12 +9,12 @@ from __future__ import annotations
 import bisect
 import difflib
 import threading
-import weakref
 from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import Enum
+from functools import partial
 from itertools import chain, compress, islice, repeat
 from operator import and_, attrgetter, ge, itemgetter, le, lt
 from typing import Any, TypeVar, cast
@@ -36,7 +36,7 @@ from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.errors import did_you_mean
 from tui.core.timeline.event import Event
 
-_TAIL = FS + FS  # in a search text, ends the prose (see Index._texts)
+_TAIL = FS + FS  # in a search text, ends the prose (see _texts)
 # facet -> (column, one value per event?)
 _FACET_COLUMNS: dict[str, tuple[str, bool]] = {
     "country": ("country", True),
@@ -46,8 +46,6 @@ _FACET_COLUMNS: dict[str, tuple[str, bool]] = {
     "status": ("status", True),
     "authority": ("authority", False),
 }
-# What Index._part builds: the facets (and authority), the id map and the time columns.
-_PARTS = (*_FACET_COLUMNS, "id", "time")
 _P = TypeVar("_P")
 # Free text finds these through their distinct values (``Index._search_text``).
 _VALUE_TEXT_FIELDS = ("country", "tag", "authority", "platform")
@@ -64,6 +62,7 @@ _TEXT_OF: dict[str, Callable[[str], str]] = {
 }
 _YMD = attrgetter("year", "month", "day")
 _TIME_COLUMNS = ("date", "end_date", "status")
+_TEXT_FIELDS = attrgetter("id", "title", "summary", "sources")
 
 
 class _Values:
@@ -153,15 +152,15 @@ class _Times:
     force). Dates are converted once per distinct date, not per event: 100,000 events have a
     few thousand dates."""
 
-    def __init__(self, columns: _Columns) -> None:
+    def __init__(self, events: Sequence[Event]) -> None:
         # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
         self.starts = array("i")
         self.span_ends = array("i")
         self.force_ends = array("i")
         periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
         step = tuning.COLUMN_SLICE
-        for lo in range(0, len(columns["date"]), step):  # slices: other threads get the GIL
-            part = {name: columns[name][lo : lo + step] for name in _TIME_COLUMNS}
+        for lo in range(0, len(events), step):  # slices: other threads get the GIL
+            part = {name: _column(events[lo : lo + step], name) for name in _TIME_COLUMNS}
             dated = list(map(_YMD, part["date"]))
             for ymd in dict.fromkeys(chain(dated, map(_YMD, filter(None, part["end_date"])))):
                 if ymd not in periods:
@@ -185,47 +184,35 @@ class _Times:
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
 
-class _Columns:
-    """The fields queries read, one list per field, each taken off the events on first use:
-    the query on screen after a reload (``country:RU``) reads one field, not all twelve."""
-
-    def __init__(self, events: Sequence[Event]) -> None:
-        self._events = events
-        self._read: dict[str, list[Any]] = {}
-        self._lock = threading.Lock()
-
-    def __getitem__(self, name: str) -> list[Any]:
-        found = self._read.get(name)
-        if found is None:
-            with self._lock:
-                found = self._read.get(name)
-                if found is None:
-                    found = self._read[name] = self._column(name)
-        return found
-
-    def _column(self, name: str) -> list[Any]:
-        get = itemgetter(Event._fields.index(name))  # events are tuples: one C call per slice
-        events = self._events
-        column: list[Any] = []
-        step = tuning.COLUMN_SLICE
-        for lo in range(0, len(events), step):
-            column += map(get, events[lo : lo + step])
-            tuning.pass_gil()
-        if name == "status" and None in column:  # unvalidated events: fail as loudly as before
-            column = [e.status for e in events]
-        return column
+def _column(events: Sequence[Event], name: str) -> list[Any]:
+    """One field of every event, taken off the events in slices: other threads get the GIL in
+    between. A part reads only its own fields: the query on screen after a reload
+    (``country:RU``) reads one, not all twelve."""
+    get = itemgetter(Event._fields.index(name))  # events are tuples: one C call per slice
+    column: list[Any] = []
+    step = tuning.COLUMN_SLICE
+    for lo in range(0, len(events), step):
+        column += map(get, events[lo : lo + step])
+        tuning.pass_gil()
+    return column
 
 
-def _weak_texts(index: Index) -> Callable[[int, int], list[str]]:
-    """``index._texts`` without a reference back to ``index``: with one, an index and its
-    events could only be freed by the cyclic collector, and an index alive when the app freezes
-    its objects (``gc.freeze``, tui.core.tuning) would never be freed once replaced."""
-    ref = weakref.ref(index)
-
-    def texts(lo: int, hi: int) -> list[str]:
-        found = ref()
-        return [] if found is None else found._texts(lo, hi)
-
+def _texts(events: Sequence[Event], lo: int, hi: int) -> list[str]:
+    """Events ``lo`` to ``hi - 1`` as raw search texts: the fields free text searches
+    (docs/query.md; the tests' reference is ``haystack`` in tests/plain_search.py) that differ
+    from event to event, joined by FS, prose first (title, summary, source titles), then after
+    an empty field (``_TAIL``) the id, publishers and URLs. Country names, tags, authorities and
+    platforms repeat: free text finds them through their few distinct values instead
+    (``_Values.containing``), which keeps the text ~15% shorter."""
+    texts = []
+    for ident, title, summary, sources in map(_TEXT_FIELDS, events[lo:hi]):
+        head = [title, summary]
+        tail = ["", ident]
+        for publisher, url, source_title, _ in sources:
+            if source_title:
+                head.append(source_title)
+            tail += (publisher, url)
+        texts.append(FS.join(head + tail))
     return texts
 
 
@@ -252,8 +239,10 @@ class Index:
         self.today = today or date.today()
         n = self.n = len(events)
         self.all = (1 << n) - 1
-        self._text = TextIndex(n, _weak_texts(self), tail=_TAIL)
-        self._cols: _Columns | None = None
+        # No reference back to the index: with one, an index and its events could only be freed
+        # by the cyclic collector, and one alive when the app freezes its objects (gc.freeze,
+        # tui.core.tuning) would never be freed once replaced.
+        self._text = TextIndex(n, partial(_texts, events), tail=_TAIL)
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
         self._parts_lock = threading.Lock()
         self._cache: OrderedDict[frozenset[tuple[bool, object]], int] = OrderedDict()
@@ -273,8 +262,6 @@ class Index:
         self._times()
         self._ids()
         self._text.build()
-        with self._parts_lock:
-            self._drop_columns_if_done()
         self._text.build_words()
 
     # -- public API ---------------------------------------------------------------------------
@@ -358,42 +345,27 @@ class Index:
 
     # -- the parts, built on first use ------------------------------------------------------
 
-    def _columns(self) -> _Columns:
-        """The fields queries read, per event, each taken off the events when first asked for."""
-        columns = self._cols
-        if columns is None:
-            with self._parts_lock:
-                columns = self._cols
-                if columns is None:
-                    columns = self._cols = _Columns(self.events)
-        return columns
-
-    def _part(self, name: str, build: Callable[[_Columns], _P]) -> _P:
+    def _part(self, name: str, build: Callable[[Sequence[Event]], _P]) -> _P:
         found = self._parts.get(name)
         if found is None:
-            columns = self._columns()
             with self._parts_lock:
                 found = self._parts.get(name)
                 if found is None:
                     with tuning.gc_paused():
-                        found = self._parts[name] = build(columns)
-                    self._drop_columns_if_done()
+                        found = self._parts[name] = build(self.events)
         return cast(_P, found)
-
-    def _drop_columns_if_done(self) -> None:
-        if len(self._parts) == len(_PARTS) and self._text.built:
-            self._cols = None
 
     def _values(self, field: str) -> _Values:
         column, single = _FACET_COLUMNS[field]
-        return self._part(field, lambda c: _Values(self.n, field, c[column], single))
+        return self._part(field, lambda e: _Values(self.n, field, _column(e, column), single))
 
     def _ids(self) -> dict[str, int]:
-        def build(columns: _Columns) -> dict[str, int]:
+        def build(events: Sequence[Event]) -> dict[str, int]:
             ids: dict[str, int] = {}
+            column = _column(events, "id")
             step = tuning.COLUMN_SLICE
             for lo in range(0, self.n, step):  # slices: other threads get the GIL
-                part = columns["id"][lo : lo + step]
+                part = column[lo : lo + step]
                 ids.update(zip(part, range(lo, lo + len(part)), strict=True))
             return ids
 
@@ -402,41 +374,11 @@ class Index:
     def _times(self) -> _Times:
         return self._part("time", _Times)
 
-    def _texts(self, lo: int, hi: int) -> list[str]:
-        """Events ``lo`` to ``hi - 1`` as raw search texts: the fields free text searches
-        (docs/query.md; the tests' reference is ``haystack`` in tests/plain_search.py) that
-        differ from event to event, joined by FS, prose first (title, summary, source titles),
-        then after an empty field (``_TAIL``) the id, publishers and URLs. Country names, tags,
-        authorities and platforms repeat: free text finds them through their few distinct
-        values instead (``_Values.containing``), which keeps the text ~15% shorter."""
-        columns = self._columns()
-        texts = []
-        # One Python step per event and source touches each object once; C-level passes per
-        # field were slower here, the objects being spread over hundreds of megabytes.
-        for ident, title, summary, sources in zip(
-            columns["id"][lo:hi],
-            columns["title"][lo:hi],
-            columns["summary"][lo:hi],
-            columns["sources"][lo:hi],
-            strict=True,
-        ):
-            head = [title, summary]
-            tail = ["", ident]
-            for publisher, url, source_title, _ in sources:
-                if source_title:
-                    head.append(source_title)
-                tail += (publisher, url)
-            texts.append(FS.join(head + tail))
-        return texts
-
     def _search_text(self, needle: str, within: int | None = None) -> int:
         """Events whose text contains ``needle`` (exact inside ``within`` when given)."""
         bits = self._text.search(needle, within)
         for field in _VALUE_TEXT_FIELDS:
             bits |= self._values(field).containing(needle)
-        if self._cols is not None:
-            with self._parts_lock:
-                self._drop_columns_if_done()
         return bits
 
     # -- evaluation ---------------------------------------------------------------------------

@@ -30,12 +30,10 @@ from operator import contains, itemgetter
 
 from tui.core import tuning
 
-# Bit k of each byte, as a 0/1 byte: translate tables for spreading bits out to a byte mask.
-_SPREAD = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
-# A byte -> the positions of its set bits.
-_OFFSETS = [tuple(k for k in range(8) if b >> k & 1) for b in range(256)]
-# A 0/nonzero byte -> bit k set: translate tables for packing a byte mask back into bits.
-_PACK = [bytes((1 << k) if b else 0 for b in range(256)) for k in range(8)]
+# The bytes 0 and 1 as the digits "0" and "1" and back: a bitset's binary digits, reversed,
+# are a byte per event, and ``format`` and ``int`` convert between the two in C.
+_FROM_DIGITS = bytes.maketrans(b"01", b"\0\1")
+_TO_DIGITS = b"0" + b"1" * 255
 
 RS = "\x1e"  # between two events' texts
 FS = "\x1f"  # between two fields of one event
@@ -59,40 +57,19 @@ _TAIL = itemgetter(2)
 
 def bits_to_mask(bits: int, n: int) -> bytes:
     """Bitset -> ``n`` bytes of 0/1."""
-    nbytes = (n + 7) // 8
-    data = bits.to_bytes(nbytes, "little")
-    out = bytearray(nbytes * 8)
-    for k in range(8):
-        out[k::8] = data.translate(_SPREAD[k])
-    return bytes(out[:n])
+    return format(bits, f"0{n}b")[::-1][:n].encode("ascii").translate(_FROM_DIGITS)
 
 
 def mask_to_bits(mask: bytes | bytearray) -> int:
     """Bytes (0 = out, anything else = in) -> bitset."""
-    n = len(mask)
-    nbytes = (n + 7) // 8
-    padded = bytes(mask) + bytes(nbytes * 8 - n)
-    bits = 0
-    for k in range(8):
-        bits |= int.from_bytes(padded[k::8].translate(_PACK[k]), "little")
-    return bits
+    return int(mask.translate(_TO_DIGITS)[::-1] or b"0", 2)
 
 
 def bits_to_indices(bits: int, n: int) -> list[int]:
     """Bitset -> ascending indices."""
-    if not bits:
-        return []
-    count = bits.bit_count()
-    if count == n:
-        return list(range(n))  # a one-letter search: twice as fast as the general way
-    if count > n >> 6:
-        return list(compress(range(n), bits_to_mask(bits, n)))
-    # Few: a step per non-zero byte instead of one per event.
-    data = bits.to_bytes((n + 7) // 8, "little")
-    out: list[int] = []
-    for at in compress(range(len(data)), data):
-        out += map((at << 3).__add__, _OFFSETS[data[at]])
-    return out
+    if bits.bit_count() == n:
+        return list(range(n))  # a one-letter search: faster than the general way
+    return list(compress(range(n), bits_to_mask(bits, n)))
 
 
 def indices_to_bits(indices: Iterable[int], n: int) -> int:
@@ -265,9 +242,6 @@ class TextIndex:
         self._tails: list[str] | None = None
         self._words: WordIndex | None = None
         self._tail_words: WordIndex | None = None  # the tails' runs of letters (letter_words)
-        # Every one-character needle of letters or digits, answered once the words are built:
-        # the first key of a search is the slowest one to answer (it is in most texts).
-        self._letters: dict[str, int] = {}
         self._build_lock = threading.Lock()
         self._words_lock = threading.Lock()
 
@@ -319,17 +293,6 @@ class TextIndex:
                 self._tail_words = WordIndex(self.n, chain.from_iterable(runs))
             if self._words is None:
                 self._words = WordIndex(self.n, self._heads)
-            words = self._words
-            everyone = (1 << self.n) - 1
-            chars = set(chain.from_iterable(words._dense_words + words._rare_words))
-            for char in sorted(c for c in chars if c.isalnum()):
-                # Read-only use of built parts: no cache a query thread may be changing.
-                found = self._by_words(words, self._heads, char, everyone)
-                rest = everyone & ~found
-                if rest:
-                    found |= self._scan(self._tails, char, rest)
-                self._letters[char] = found
-                tuning.pass_gil()
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
@@ -337,9 +300,6 @@ class TextIndex:
         looks."""
         if not needle:
             return (1 << self.n) - 1
-        cached = self._letters.get(needle)
-        if cached is not None:
-            return cached
         self.build()
         assert self._heads is not None
         among = (1 << self.n) - 1 if within is None else within
