@@ -11,12 +11,12 @@ import difflib
 import threading
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from enum import Enum
-from functools import partial
+from functools import partial, reduce
 from itertools import chain, compress, islice, repeat
-from operator import and_, attrgetter, ge, itemgetter, le, lt
+from operator import and_, attrgetter, ge, itemgetter, le, lt, or_
 from typing import Any, TypeVar, cast
 
 from tui.core import tuning
@@ -245,7 +245,7 @@ class Index:
         self._text = TextIndex(n, partial(_texts, events), tail=_TAIL)
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
         self._parts_lock = threading.Lock()
-        self._cache: OrderedDict[frozenset[tuple[bool, object]], int] = OrderedDict()
+        self._cache: OrderedDict[Hashable, int] = OrderedDict()
         self._lock = threading.RLock()  # evaluating queries
 
     def __len__(self) -> int:
@@ -279,14 +279,19 @@ class Index:
         """The matching events as a bitset (bit i = event i)."""
         key = frozenset((t.negated, t.key) for t in query.terms)
         with self._lock:
-            found = self._cache.get(key)
-            if found is None:
-                found = self._cache[key] = self._bits(query)
-                if len(self._cache) > self._CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            else:
-                self._cache.move_to_end(key)
-            return found
+            return self._cached(key, lambda: self._bits(query))
+
+    def _cached(self, key: Hashable, compute: Callable[[], int]) -> int:
+        """``compute()``, remembered under ``key``: a query's answer (the facet counts ask it
+        again) or a field term's (typing free text after ``id:x*`` or ``during:2020``)."""
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = compute()
+            if len(self._cache) > self._CACHE_SIZE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return found
 
     def _bits(self, query: Query) -> int:
         result = self.all
@@ -384,10 +389,10 @@ class Index:
     # -- evaluation ---------------------------------------------------------------------------
 
     def _term_bits(self, term: Term) -> int:
-        bits = 0
-        for index, value in enumerate(term.values):
-            bits |= self._value_bits(term, index, value)
-        return bits
+        def bits() -> int:
+            return reduce(or_, (self._value_bits(term, *v) for v in enumerate(term.values)), 0)
+
+        return self._cached(term.key, bits)
 
     def _value_bits(self, term: Term, index: int, value: str) -> int:
         field = term.field
