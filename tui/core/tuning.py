@@ -66,14 +66,12 @@ BLOCK_EVENTS = 10_000
 
 # -- the query index (tui.core.query) ------------------------------------------------------------
 
-# Events read per C call while taking columns off the events: short enough that the UI thread
-# waits little for the GIL, long enough that the calls' overhead does not count.
-COLUMN_SLICE = 8192
 # Answers an Index keeps, by query: a user's recent queries and those their facet counts ask.
 QUERY_CACHE_SIZE = 256
 # Events whose search texts are built per step: a short hold of the GIL and of the collector.
 TEXT_CHUNK = 4096
-# Texts a free-text scan looks at per C call: the same trade as COLUMN_SLICE.
+# Texts a free-text scan looks at per C call: short enough that the UI thread waits little for
+# the GIL, long enough that the calls' overhead does not count.
 TEXT_SLICE = 8192
 # Events per slice while the word index is built: each makes a set per event, so fewer.
 WORD_SLICE = 512

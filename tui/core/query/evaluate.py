@@ -61,7 +61,6 @@ _TEXT_OF: dict[str, Callable[[str], str]] = {
     "country": lambda code: normalize(None, country_name(code) or code),
 }
 _YMD = attrgetter("year", "month", "day")
-_TIME_COLUMNS = ("date", "end_date", "status")
 _TEXT_FIELDS = attrgetter("id", "title", "summary", "sources")
 
 
@@ -153,48 +152,41 @@ class _Times:
     few thousand dates."""
 
     def __init__(self, events: Sequence[Event]) -> None:
-        # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
-        self.starts = array("i")
-        self.span_ends = array("i")
-        self.force_ends = array("i")
+        ends = _column(events, "end_date")
+        dated = list(map(_YMD, _column(events, "date")))
         periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
-        step = tuning.COLUMN_SLICE
-        for lo in range(0, len(events), step):  # slices: other threads get the GIL
-            part = {name: _column(events[lo : lo + step], name) for name in _TIME_COLUMNS}
-            dated = list(map(_YMD, part["date"]))
-            for ymd in dict.fromkeys(chain(dated, map(_YMD, filter(None, part["end_date"])))):
-                if ymd not in periods:
-                    day = PartialDate(*ymd)
-                    periods[ymd] = (day.start.toordinal(), day.end.toordinal())
-            firsts_lasts = list(map(periods.__getitem__, dated))
-            self.starts.extend(map(itemgetter(0), firsts_lasts))
-            end_ends = [None if end is None else periods[_YMD(end)][1] for end in part["end_date"]]
-            opens = list(map(OPEN_STATUSES.__contains__, part["status"]))
-            self.span_ends.extend(
+        for ymd in dict.fromkeys(chain(dated, map(_YMD, filter(None, ends)))):
+            day = PartialDate(*ymd)
+            periods[ymd] = (day.start.toordinal(), day.end.toordinal())
+        firsts_lasts = list(map(periods.__getitem__, dated))
+        end_ends = [None if end is None else periods[_YMD(end)][1] for end in ends]
+        opens = list(map(OPEN_STATUSES.__contains__, _column(events, "status")))
+        # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
+        self.starts = array("i", map(itemgetter(0), firsts_lasts))
+        self.span_ends = array(
+            "i",
+            (
                 end if end is not None else (FOREVER if is_open else last)
                 for last, end, is_open in zip(
                     map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
                 )
-            )
-            self.force_ends.extend(
+            ),
+        )
+        self.force_ends = array(
+            "i",
+            (
                 end if end is not None else (FOREVER if is_open else -1)
                 for end, is_open in zip(end_ends, opens, strict=True)
-            )
+            ),
+        )
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
 
 def _column(events: Sequence[Event], name: str) -> list[Any]:
-    """One field of every event, taken off the events in slices: other threads get the GIL in
-    between. A part reads only its own fields: the query on screen after a reload
-    (``country:RU``) reads one, not all twelve."""
-    get = itemgetter(Event._fields.index(name))  # events are tuples: one C call per slice
-    column: list[Any] = []
-    step = tuning.COLUMN_SLICE
-    for lo in range(0, len(events), step):
-        column += map(get, events[lo : lo + step])
-        tuning.pass_gil()
-    return column
+    """One field of every event. A part reads only its own fields: the query on screen after a
+    reload (``country:RU``) reads one, not all twelve."""
+    return list(map(itemgetter(Event._fields.index(name)), events))  # events are tuples
 
 
 def _texts(events: Sequence[Event], lo: int, hi: int) -> list[str]:
@@ -365,16 +357,7 @@ class Index:
         return self._part(field, lambda e: _Values(self.n, field, _column(e, column), single))
 
     def _ids(self) -> dict[str, int]:
-        def build(events: Sequence[Event]) -> dict[str, int]:
-            ids: dict[str, int] = {}
-            column = _column(events, "id")
-            step = tuning.COLUMN_SLICE
-            for lo in range(0, self.n, step):  # slices: other threads get the GIL
-                part = column[lo : lo + step]
-                ids.update(zip(part, range(lo, lo + len(part)), strict=True))
-            return ids
-
-        return self._part("id", build)
+        return self._part("id", lambda e: dict(zip(_column(e, "id"), range(self.n), strict=True)))
 
     def _times(self) -> _Times:
         return self._part("time", _Times)

@@ -23,7 +23,7 @@ import re
 import threading
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import chain, compress, islice, repeat
 from operator import contains, itemgetter
@@ -140,49 +140,27 @@ class WordIndex:
 
     _SLICE = tuning.WORD_SLICE
 
-    def __init__(self, n: int, heads: Iterable[str]) -> None:
+    def __init__(self, n: int, texts: Iterable[str]) -> None:
         self.n = n
-        self._postings: dict[str, int | array[int]] = {}
-        # The collector stays paused throughout: each slice makes a set per event, and the
-        # collections they would start walk everything built so far, holding the GIL.
-        with tuning.gc_paused():
-            self._build(iter(heads))
-        # Frequent and rare words apart, so that a search tests and collects each kind in C.
-        self._dense_words: list[str] = []
-        self._dense_bits: list[int] = []
-        self._rare_words: list[str] = []
-        self._rare_owners: list[array[int]] = []
-        for word, found in self._postings.items():
-            if isinstance(found, int):
-                self._dense_words.append(word)
-                self._dense_bits.append(found)
-            else:
-                self._rare_words.append(word)
-                self._rare_owners.append(found)
-
-    def _build(self, heads: Iterator[str]) -> None:
-        n = self.n
-        # Each word's events as 32-bit ints from the start: ~25 MB for 100,000 events at the
-        # peak, where lists of ints would take twice that.
+        heads = iter(texts)
+        # Each word's events as 32-bit ints: half what lists of ints would take.
         postings: defaultdict[str, array[int]] = defaultdict(partial(array, "i"))
-        for lo in range(0, n, self._SLICE):
-            words = list(map(set, map(str.split, islice(heads, self._SLICE))))
-            owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
-            lists = map(postings.__getitem__, chain.from_iterable(words))
-            deque(map(array.append, lists, owners), maxlen=0)
-            tuning.pass_gil()
-        # Frequent words become bitsets (an OR is cheap); the others keep their arrays.
-        floor = max(64, n // 64)
-        count = 0
-        while postings:  # popped one by one: no long pause freeing them all at the end
-            word, owners_of = postings.popitem()
-            count += 1
-            found: int | array[int] = owners_of
-            if len(owners_of) >= floor:
-                found = indices_to_bits(owners_of, n)
-            self._postings[word] = found
-            if count % 256 == 0:
+        # The collector stays paused: each slice makes a set per event, and the collections
+        # they would start walk everything built so far, holding the GIL.
+        with tuning.gc_paused():
+            for lo in range(0, n, self._SLICE):
+                words = list(map(set, map(str.split, islice(heads, self._SLICE))))
+                owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
+                lists = map(postings.__getitem__, chain.from_iterable(words))
+                deque(map(array.append, lists, owners), maxlen=0)
                 tuning.pass_gil()
+        # Frequent words as bitsets (an OR is cheap), the others as their arrays; each kind
+        # apart, so that a search tests and collects it in C.
+        floor = max(64, n // 64)
+        self._dense_words = [word for word, owners in postings.items() if len(owners) >= floor]
+        self._dense_bits = [indices_to_bits(postings.pop(word), n) for word in self._dense_words]
+        self._rare_words = list(postings)
+        self._rare_owners = list(postings.values())
 
     def search(self, needle: str) -> int | None:
         """The events with a word containing ``needle`` (which must hold no whitespace); None
