@@ -1,8 +1,6 @@
-"""Evaluating queries: ``Index`` answers a ``Query`` over a timeline's events.
-
-Fast enough for a keystroke at 100,000 events because it precomputes everything a term can ask
-about, as bitsets (see ``tui.core.query.textindex`` for the text index free words use).
-"""
+"""Evaluating queries: ``Index`` answers a ``Query`` over a timeline's events, as bitsets of
+everything a term can ask about (``tui.core.query.textindex``: bitsets, and the text index free
+words use)."""
 
 from __future__ import annotations
 
@@ -90,28 +88,19 @@ class _Values:
                 for value in values:
                     raw[value].append(index)
         merged: dict[str, list[int]] = {}
-        for key, items in zip(self._keys(field, raw), raw.values(), strict=True):
+        for value, items in raw.items():  # in order of first appearance: the first spelling wins
+            spelling = value.value if isinstance(value, Enum) else value
+            key = normalize(field, spelling)
+            self.display.setdefault(key, spelling)
             if key in merged:  # another spelling of a value already seen
-                merged[key] = sorted(set(merged[key]).union(items))
-            else:
-                merged[key] = items
+                items = sorted(set(merged[key]).union(items))
+            merged[key] = items
         for key, items in merged.items():
             if len(items) >= self.floor:
                 self.dense[key] = indices_to_bits(items, n)
             else:
                 # A value listed twice on one event (only possible unvalidated) counts once.
                 self.rare[key] = items if len(set(items)) == len(items) else sorted(set(items))
-
-    def _keys(self, field: str, raw: Iterable[Any]) -> list[str]:
-        """Each raw value's key, recording first spellings (raw values in order of first
-        appearance, so the first spelling in the file wins)."""
-        keys = []
-        for value in raw:
-            spelling = value.value if isinstance(value, Enum) else value
-            key = normalize(field, spelling)
-            self.display.setdefault(key, spelling)
-            keys.append(key)
-        return keys
 
     def containing(self, needle: str) -> int:
         """The events with a value whose text (as free text sees it) contains ``needle``."""
@@ -212,16 +201,13 @@ class Index:
     """A timeline's events prepared for querying: build once, filter on every keystroke.
 
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
-    ``today`` fixes what ``today`` means (tests pass a date; default: today).
-    Construction is immediate: each facet, the time columns and the search texts are built on
-    first use (a field is taken off the events the first time a part needs it), or all at once
-    by ``warm()`` (at 100,000 events on a slow 2-core machine: each facet 10-100 ms; the
-    search texts ~0.5 s; then the word index, ~2.5 s, which only ``warm()`` builds and which
-    makes free text ~3x faster to search). A loader should run ``warm()`` in a worker thread
-    once the timeline is shown: it yields the GIL every ~15 ms, and queries work meanwhile.
-    Safe to call from several threads (a superseded UI worker may still be running): queries
-    are serialised, since they share caches; ``warm()`` does not block queries that need only
-    what is already built.
+    ``today`` fixes what ``today`` means (tests pass a date; default: today). Construction is
+    immediate: each facet, the time columns, the ids and the search texts are built on first
+    use, or all at once by ``warm()``, which also builds the word index that makes free text
+    faster. A loader runs ``warm()`` in a worker thread once the timeline is shown: it yields
+    the GIL, and queries work meanwhile. Safe to call from several threads (a superseded UI
+    worker may still be running): queries are serialised, since they share a cache; ``warm()``
+    does not block queries that need only what is already built.
     """
 
     _CACHE_SIZE = tuning.QUERY_CACHE_SIZE
@@ -245,10 +231,8 @@ class Index:
 
     def warm(self) -> None:
         """Build everything the first queries would otherwise build, in the order they need
-        it (facets, time columns, ids, search texts), then the word index that speeds up free
-        text. ~3 s at 100,000 events on a slow machine, yielding the GIL every ~15 ms; queries
-        may run meanwhile from other threads (one that needs a part being built waits for it;
-        free text is scanned until the word index is ready)."""
+        it, then the word index. Queries may run meanwhile from other threads (one that needs a
+        part being built waits for it; free text is scanned until the word index is ready)."""
         for facet in _FACET_COLUMNS:
             self._values(facet)
         self._times()

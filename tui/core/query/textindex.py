@@ -1,20 +1,15 @@
 """Sets of events as bitsets, and substring search over event text.
 
 A set of events is a Python ``int`` whose bit ``i`` stands for event ``i``: AND, OR, NOT and
-counting (``int.bit_count``) then run in C over 12.5 kB for 100,000 events, which is what keeps a
-filter keystroke fast. Converting to and from index lists goes through a byte mask (one byte per
-event) built with ``bytes.translate`` and slice assignment, so no Python loop runs per event.
+counting (``int.bit_count``) run in C, which is what keeps a filter keystroke fast.
 
 ``TextIndex`` answers "which events' text contains this substring". Each event's text is kept
 casefolded and whitespace-normalised, and a needle is looked for with ``in`` mapped over the
 texts, in C; fields are separated by FS, whitespace that no normalised needle can contain, so a
-match never spans two fields. That needs no index: building is a few C calls per few thousand
-events, in chunks that yield the GIL. A full scan reads every text (~60 MB at 100,000 events,
-~60 ms on a slow machine), so results are cached, a needle is searched only among the matches
-of a cached needle it contains (typing ``encr`` after ``enc`` looks only at what matched
-``enc``), and ``WordIndex`` can be built afterwards, in the background: the words of the prose
-fields with the events holding each, so that a needle without spaces is looked up among a few
-thousand words and only the fields of one-off tokens (ids, URLs) are still scanned.
+match never spans two fields. A scan reads every text, so ``WordIndex`` is built afterwards,
+in the background: the words of the prose with the events holding each, so that a needle
+without spaces is looked up among a few thousand words and only the fields of one-off tokens
+(ids, URLs) are still read.
 """
 
 from __future__ import annotations
@@ -25,7 +20,7 @@ from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from itertools import chain, compress, islice, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import contains, itemgetter
 
 from tui.core import tuning
@@ -67,9 +62,14 @@ def mask_to_bits(mask: bytes | bytearray) -> int:
 
 def bits_to_indices(bits: int, n: int) -> list[int]:
     """Bitset -> ascending indices."""
-    if bits.bit_count() == n:
+    count = bits.bit_count()
+    if count == n:
         return list(range(n))  # a one-letter search: faster than the general way
-    return list(compress(range(n), bits_to_mask(bits, n)))
+    if count > n >> 3:
+        return list(compress(range(n), bits_to_mask(bits, n)))
+    # Few: each is one more than the run of zeros before it, all added up in C.
+    runs = format(bits, "b")[::-1].split("1")
+    return list(accumulate(map((1).__add__, map(len, runs)), initial=-1))[1:-1]
 
 
 def indices_to_bits(indices: Iterable[int], n: int) -> int:
@@ -131,11 +131,8 @@ class WordIndex:
     """The words (whitespace-separated tokens) of the events' texts -> the events holding them.
 
     A needle without spaces is inside some word of a text exactly when the text contains it, so
-    the events whose text contains it are those of the words containing it: a scan of the few
-    thousand words instead of the texts. Built in C-level passes (split, set, and appends
-    mapped over all words), in slices between which other threads get the GIL; at 100,000
-    events of ~60 distinct words each this takes seconds, so it is an accelerator, built after
-    the rest and used once ready.
+    the events whose text contains it are those of the words containing it. Built in C-level
+    passes over slices of texts, between which other threads get the GIL.
     """
 
     _SLICE = tuning.WORD_SLICE
@@ -169,36 +166,28 @@ class WordIndex:
         bits, rare = self.parts(needle)
         if sum(map(len, rare)) > 2 * self.n:
             return None
-        return bits | self.mark(rare) if rare else bits
+        return bits | indices_to_bits(chain.from_iterable(rare), self.n)
 
     def parts(self, needle: str) -> tuple[int, list[array[int]]]:
         """For the words containing ``needle``: the events of the frequent ones (a bitset) and
-        those of each rare one (arrays, for ``mark``), found in a few C-level passes."""
+        those of each rare one (arrays of indices), found in a few C-level passes."""
         bits = 0
         for found in compress(self._dense_bits, map(contains, self._dense_words, repeat(needle))):
             bits |= found
         rare = list(compress(self._rare_owners, map(contains, self._rare_words, repeat(needle))))
         return bits, rare
 
-    def mark(self, rare: Iterable[array[int]]) -> int:
-        """The events in these arrays, as a bitset (~50 ns an entry)."""
-        mask = bytearray(self.n)
-        for found in rare:
-            deque(map(mask.__setitem__, found, repeat(1)), maxlen=0)
-        return mask_to_bits(mask)
-
 
 class TextIndex:
     """Which of ``n`` events' texts contain a needle. Needles must be normalised like the texts:
     casefolded, whitespace runs made one space, no leading or trailing space.
 
-    ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``);
-    it is called, a chunk at a time, on the first search or by ``build()``. With ``tail``, the
-    first occurrence of that separator in a text ends its head, and heads and tails are kept
-    apart (a needle cannot span the separator): ``build_words()`` can then index the heads'
-    words (``WordIndex``), after which a needle without spaces is looked up there and only the
-    tails are scanned. Heads are for prose (titles, summaries); tails for what is mostly
-    one-off tokens (ids, URLs), which would swell the words.
+    ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``),
+    asked a chunk at a time by the first search or by ``build()``. With ``tail``, the first
+    occurrence of that separator in a text ends its head (prose: titles, summaries), and the
+    rest, its tail, is mostly one-off tokens (ids, URLs) that would swell a word index; a
+    needle cannot span the two. ``build_words()`` then indexes the heads' words and the tails'
+    runs of letters (``letter_words``).
     """
 
     # The knobs are class attributes so that a test can shrink them for one index.
@@ -220,8 +209,7 @@ class TextIndex:
         self._tails: list[str] | None = None
         self._words: WordIndex | None = None
         self._tail_words: WordIndex | None = None  # the tails' runs of letters (letter_words)
-        self._build_lock = threading.Lock()
-        self._words_lock = threading.Lock()
+        self._lock = threading.Lock()  # building
 
     @property
     def built(self) -> bool:
@@ -232,11 +220,11 @@ class TextIndex:
         return self._words is not None
 
     def build(self) -> None:
-        """Build the searchable texts now (else the first search does). Thread-safe; between
-        chunks the GIL is offered to other threads, so a UI thread keeps answering keys."""
+        """Build the searchable texts now (else the first search does), a chunk at a time with
+        the GIL offered to other threads in between."""
         if self._heads is not None:
             return
-        with self._build_lock:
+        with self._lock:
             if self._heads is not None:
                 return
             heads: list[str] = []
@@ -256,15 +244,14 @@ class TextIndex:
             self._heads = heads
 
     def build_words(self) -> None:
-        """Index the tails' runs of letters, then the heads' words (builds the texts first;
-        nothing to do without ``tail``). Seconds at 100,000 events, in slices that yield the
-        GIL; searches use each index once it is ready."""
+        """Index the tails' runs of letters, then the heads' words (the texts are built first;
+        nothing to do without ``tail``). Searches use each index once it is ready."""
         if self._marker is None or self._words is not None:
             return
         self.build()
         assert self._heads is not None and self._tails is not None
         tails = self._tails
-        with self._words_lock:
+        with self._lock:
             if self._tail_words is None:
                 step = WordIndex._SLICE
                 runs = (letter_words(tails[lo : lo + step]) for lo in range(0, self.n, step))
@@ -306,7 +293,7 @@ class TextIndex:
             return bits
         # Marking an entry costs about a third of reading a text (measured at 100,000 events).
         if sum(map(len, rare)) <= 3 * left.bit_count():
-            return bits | words.mark(rare)
+            return bits | indices_to_bits(chain.from_iterable(rare), self.n)
         return bits | self._scan(texts, needle, left)
 
     def _scan(self, texts: list[str], needle: str, among: int | None) -> int:
