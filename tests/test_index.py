@@ -464,9 +464,9 @@ def naive_values(
 
 
 @pytest.mark.parametrize("distinct", [3, 255, 256, 600])
-def test_single_values_by_code_and_by_loop_agree(distinct: int) -> None:
-    # Up to 255 distinct values take the bytes.translate path, more the loop; floor 32 makes
-    # both dense and rare values; "V1" and "v1" are one value, first spelt as in the column.
+def test_single_values_agree_with_a_loop(distinct: int) -> None:
+    # Few and many distinct values; floor 32 makes both dense and rare values; "V1" and "v1"
+    # are one value, first spelt as in the column.
     column = [f"V{(i * 7919) % distinct}" if i % 3 else f"v{i % distinct}" for i in range(4000)]
     values = _Values(len(column), "tag", column, single=True)
     want, first = naive_values(column, True, "tag")

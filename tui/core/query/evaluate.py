@@ -110,10 +110,7 @@ class _Values:
         return self.union(key for text, key in self._texts if needle in text)
 
     def bits(self, key: str) -> int:
-        found = self.dense.get(key)
-        if found is None:
-            found = indices_to_bits(self.rare.get(key, ()), self.n)
-        return found
+        return self.union((key,))
 
     def union(self, keys: Iterable[str]) -> int:
         bits = 0

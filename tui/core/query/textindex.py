@@ -209,6 +209,9 @@ class TextIndex:
         self._tails: list[str] | None = None
         self._words: WordIndex | None = None
         self._tail_words: WordIndex | None = None  # the tails' runs of letters (letter_words)
+        # Every one-character needle of letters or digits, answered once the words are built:
+        # the first key of a search is the slowest one to answer (it is in most texts).
+        self._letters: dict[str, int] = {}
         self._lock = threading.Lock()  # building
 
     @property
@@ -258,6 +261,10 @@ class TextIndex:
                 self._tail_words = WordIndex(self.n, chain.from_iterable(runs))
             if self._words is None:
                 self._words = WordIndex(self.n, self._heads)
+            chars = chain.from_iterable(self._words._dense_words + self._words._rare_words)
+            for char in sorted(c for c in set(chars) if c.isalnum()):
+                self._letters[char] = self._search(char, None)
+                tuning.pass_gil()
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
@@ -265,6 +272,10 @@ class TextIndex:
         looks."""
         if not needle:
             return (1 << self.n) - 1
+        found = self._letters.get(needle)
+        return self._search(needle, within) if found is None else found
+
+    def _search(self, needle: str, within: int | None) -> int:
         self.build()
         assert self._heads is not None
         among = (1 << self.n) - 1 if within is None else within
