@@ -49,15 +49,14 @@ _P = TypeVar("_P")
 _VALUE_TEXT_FIELDS = ("country", "tag", "authority", "platform")
 
 
-def _spaces_collapsed(key: str) -> str:
+def _value_text(field: str, key: str) -> str:
+    """A value's key (normalised for its field) as free text sees it. A country's key is its
+    code (validated: upper case), its text the country's name."""
+    if field == "country":
+        return normalize(None, country_name(key) or key)
     return " ".join(key.split())
 
 
-# A value key (normalised for its field) -> its text in the search texts. A country's key is its
-# code (validated: upper case), its text the country's name.
-_TEXT_OF: dict[str, Callable[[str], str]] = {
-    "country": lambda code: normalize(None, country_name(code) or code),
-}
 _YMD = attrgetter("year", "month", "day")
 _TEXT_FIELDS = attrgetter("id", "title", "summary", "sources")
 
@@ -105,8 +104,7 @@ class _Values:
     def containing(self, needle: str) -> int:
         """The events with a value whose text (as free text sees it) contains ``needle``."""
         if self._texts is None:
-            spell = _TEXT_OF.get(self.field, _spaces_collapsed)
-            self._texts = [(spell(key), key) for key in self.display]
+            self._texts = [(_value_text(self.field, key), key) for key in self.display]
         return self.union(key for text, key in self._texts if needle in text)
 
     def bits(self, key: str) -> int:
@@ -122,10 +120,10 @@ class _Values:
                 rare.extend(self.rare.get(key, ()))
         return bits | indices_to_bits(rare, self.n) if rare else bits
 
-    def counts(self, base: int, base_mask: Callable[[], bytes]) -> dict[str, int]:
+    def counts(self, base: int) -> dict[str, int]:
         result = {key: (bits & base).bit_count() for key, bits in self.dense.items()}
         if self.rare:
-            mask = base_mask()
+            mask = bits_to_mask(base, self.n)
             for key, items in self.rare.items():
                 result[key] = sum(map(mask.__getitem__, items))
         return result
@@ -288,7 +286,7 @@ class Index:
         check_facet(facet)
         base = self.bits(query.without_facet(facet))
         values = self._values(facet)
-        counts = values.counts(base, lambda: bits_to_mask(base, self.n))
+        counts = values.counts(base)
         rows = {values.display[k]: c for k, c in counts.items() if c}
         listed = {normalize(facet, v) for v in rows}
         for value in sorted(selected(query, facet)):
