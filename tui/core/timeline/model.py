@@ -306,7 +306,8 @@ def _plain_line(text: Any) -> TypeGuard[str]:
 
 
 def _source_models(sources: tuple[Source, ...]) -> list[SourceModel]:
-    # A dump shows the sources as SourceModel dumps them.
+    # A dump shows the sources as SourceModel dumps them. A record does not say which values
+    # were written: those that are None count as left out (TOML has no null to write).
     return [
         SourceModel.model_construct(
             {key for key, value in zip(SOURCE_FIELDS, source, strict=True) if value is not None},
