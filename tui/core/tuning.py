@@ -57,6 +57,12 @@ CHUNK_LONGEST = 1_000_000
 PARALLEL_BYTES = 8_000_000
 PARSE_WORKERS = 4
 
+# -- validating events (tui.core.timeline.model) ------------------------------------------------
+
+# Distinct platforms, tags and authorities kept as known good, so that a list of them is
+# checked in a few C calls: far more than a timeline's vocabulary, few enough to hold always.
+KNOWN_WORDS = 4096
+
 # -- the cache of validated timelines (tui.core.files.cache) -----------------------------------
 
 # Events in an entry's head: more than a tall terminal shows; the first paint needs only these.
