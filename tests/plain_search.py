@@ -4,7 +4,7 @@
 spaces collapsed, joined by U+001F. U+001F counts as whitespace for ``str.split``, so no
 normalised needle can contain it and a phrase never matches across two fields; source URLs are
 included so that a pasted URL answers "do I already cite this?". ``Index`` builds the same
-texts for all events at once (``Index._texts``, ``tui.core.query.textindex.prepare_texts``) plus the
+texts for all events at once (``evaluate._texts``, ``textindex.prepare_texts``) plus the
 distinct values of the repeated fields; ``ScanIndex`` is an ``Index`` that answers free text
 by scanning the haystacks instead.
 """

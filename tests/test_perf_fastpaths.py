@@ -316,6 +316,11 @@ def test_the_url_check_decides_as_before(url: str) -> None:
         "https://ex\u00e4mple.org/",
         "https://example.org/\u00e4",
         "https://example.org/\x7f",
+        "https://a..b/",
+        "https://./",
+        "https://-/",
+        "https://.example.org",
+        "https://example.org.",
     ],
 )
 def test_the_url_check_decides_as_before_on_known_shapes(url: str) -> None:

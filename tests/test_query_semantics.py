@@ -370,7 +370,7 @@ def test_concurrent_callers_get_the_same_answers(timeline: Timeline) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     index = Index(timeline.events, today=TODAY)
-    index._text._CACHE_SIZE = 2  # evict constantly, to race the caches
+    index._CACHE_SIZE = 2  # evict constantly, to race the cache
     texts = [text for text, _ in CASES] * 4
     expected = {text: want for text, want in CASES}
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import marshal
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core import tuning
-from tui.core.files import chunks, load, read, workers
+from tui.core.files import chunks, load, read, rows, workers
 from tui.core.files.digest import file_digest
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
@@ -188,15 +190,21 @@ def test_workers_write_nothing_to_the_terminal(
 
 def test_a_worker_serves_chunks_until_its_input_closes() -> None:
     chunk = list(chunks.pieces([TEXT]))[1]
+    request = workers._CHUNK + chunk.encode()
     process = subprocess.run(
         [sys.executable, "-c", workers._SERVE, workers._ROOT],
-        input=len(chunk.encode()).to_bytes(8, "little") + chunk.encode(),
+        input=len(request).to_bytes(8, "little") + request,
         capture_output=True,
         timeout=60,
     )
     assert process.returncode == 0 and process.stderr == b""
     answer = workers._read(io.BytesIO(process.stdout))
     assert answer is not None
+    data, packed, offsets, plain = pickle.loads(answer)
+    parsed = load.parse_events(chunk)
+    assert parsed is not None
+    assert rows.Rebuild().events(marshal.loads(packed)) == parsed[1]
+    assert (data, offsets, plain) == (parsed[0], parsed[2], parsed[3])
 
 
 @pytest.mark.parametrize(("setting", "most"), [("0", 0), ("1", 1), ("", 4), ("many", 4)])

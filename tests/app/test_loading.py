@@ -101,7 +101,9 @@ async def test_a_second_opening_reads_the_cache_and_shows_the_same(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed again although the file is cached")
 
-    monkeypatch.setattr(tui.core.files.load, "load_text", no_parsing)
+    # Whichever way in the loader has (the opening reads a file a block at a time).
+    for way in ("load_text", "load_bytes", "load_file"):
+        monkeypatch.setattr(tui.core.files.load, way, no_parsing)
     for prefetch in (None, cache.Prefetch(path).wait()):
         app = make_app(path=path, today=TODAY, query="country:RU", prefetch=prefetch)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -200,7 +202,7 @@ async def test_while_loading_the_header_says_how_many_of_about_how_many(
 
     import tui.core.files.load
     from tui.app.widgets.header import TimelineHeader
-    from tui.core.files.preview import estimate_events
+    from tui.core.files.opening import estimate_events
 
     monkeypatch.setenv("POLICY_TUI_CACHE", "off")
     path = big_file(tmp_path, 40)  # 560 events
@@ -208,13 +210,13 @@ async def test_while_loading_the_header_says_how_many_of_about_how_many(
     assert estimate_events(data, len(data)) == 560
     assert estimate_events(data[: len(data) // 4], len(data)) in range(500, 621)
     gate = threading.Event()
-    real = tui.core.files.load.load_text
+    real = tui.core.files.load.load_file  # what the opening parses the rest with
 
     def held(*args: object, **kwargs: object) -> object:
         gate.wait(10)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tui.core.files.load, "load_text", held)
+    monkeypatch.setattr(tui.core.files.load, "load_file", held)
     app = make_app(path=path, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         header = app.query_one(TimelineHeader)

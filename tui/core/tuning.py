@@ -57,6 +57,12 @@ CHUNK_LONGEST = 1_000_000
 PARALLEL_BYTES = 8_000_000
 PARSE_WORKERS = 4
 
+# -- validating events (tui.core.timeline.model) ------------------------------------------------
+
+# Distinct platforms, tags and authorities kept as known good, so that a list of them is
+# checked in a few C calls: far more than a timeline's vocabulary, few enough to hold always.
+KNOWN_WORDS = 4096
+
 # -- the cache of validated timelines (tui.core.files.cache) -----------------------------------
 
 # Events in an entry's head: more than a tall terminal shows; the first paint needs only these.
@@ -66,20 +72,13 @@ BLOCK_EVENTS = 10_000
 
 # -- the query index (tui.core.query) ------------------------------------------------------------
 
-# Events read per C call while taking columns off the events: short enough that the UI thread
-# waits little for the GIL, long enough that the calls' overhead does not count.
-COLUMN_SLICE = 8192
-# Answers an Index keeps per query text: a user's recent queries and their facet counts.
+# Answers an Index keeps, by query: a user's recent queries and those their facet counts ask.
 QUERY_CACHE_SIZE = 256
 # Events whose search texts are built per step: a short hold of the GIL and of the collector.
 TEXT_CHUNK = 4096
-# Texts a free-text scan looks at per C call: the same trade as COLUMN_SLICE.
+# Texts a free-text scan looks at per C call: short enough that the UI thread waits little for
+# the GIL, long enough that the calls' overhead does not count.
 TEXT_SLICE = 8192
-# Whole answers a TextIndex keeps, by needle: what was just typed, prefix by prefix, stays answered.
-TEXT_CACHE_SIZE = 128
-# Answers inside a narrowing set, for the same needle and set asked again (the facet counts ask
-# the filter's query once more per facet).
-TEXT_PARTIAL_SIZE = 16
 # Events per slice while the word index is built: each makes a set per event, so fewer.
 WORD_SLICE = 512
 

@@ -27,7 +27,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tui import __version__
 from tui.core import tuning
@@ -36,6 +36,11 @@ from tui.core.files.atomic import WriteError, write_atomically
 from tui.core.files.chunks import Outline, Reuse
 from tui.core.files.digest import file_digest, stream_digest
 from tui.core.timeline.event import Event, Timeline, TimelineInfo
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from tui.core.files import workers
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
@@ -226,7 +231,9 @@ class Prefetch:
 
     Started before the UI is imported: reading and hashing let go of the interpreter lock, so
     on a second core they cost the first paint nothing, and a cached file's first rows are
-    ready when the first frame is drawn.
+    ready when the first frame is drawn. A file never cached (no entry for its path) is parsed
+    instead: a worker process (``workers.Pool``) starts on its first events (``preview``) and
+    stays for the load (``pool``), while this process imports the UI.
     """
 
     def __init__(self, path: Path) -> None:
@@ -234,13 +241,17 @@ class Prefetch:
         self.digest: str | None = None
         self.entry: Entry | None = None
         self.head: Timeline | None = None
+        self.pool: workers.Pool | None = None
+        self.preview: Future[tuple[tuple[str, str], bytes] | None] | None = None
         self._thread = threading.Thread(target=self._run, name="policy-tui prefetch", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         where = entry_path(self.path)
         if where is None or not where.exists():
-            return  # nothing cached for this path: no digest to check (the loader hashes its bytes)
+            # Nothing cached for this path: no digest to check (the loader hashes its bytes).
+            self._start_parsing()
+            return
         try:
             # Streamed: the same SHA-256 as ``file_digest`` of the bytes, without holding the
             # whole file (~40% faster at 100 MB, and 100 MB less at the peak).
@@ -252,9 +263,31 @@ class Prefetch:
         if self.entry is not None:
             self.head = self.entry.head()
 
+    def _start_parsing(self) -> None:
+        """A file big enough for parse workers: one starts now on the file's head."""
+        from tui.core.files import workers
+        from tui.core.files.read import decode
+
+        try:
+            if os.stat(self.path).st_size < tuning.PARALLEL_BYTES or not workers.count():
+                return
+            with self.path.open("rb") as file:
+                head = file.read(tuning.PREVIEW_BYTES)
+            text = decode(head[: head.rfind(b"\n") + 1], str(self.path))
+            self.pool = workers.Pool(1)
+        except Exception:  # unreadable, not UTF-8, no process: the loader says why, or manages
+            return
+        self.preview = self.pool.preview(text)
+
     def wait(self, timeout: float | None = None) -> Prefetch:
         self._thread.join(timeout)
         return self
+
+    def stop(self) -> None:
+        """The workers started early, if the load did not use them (it stops those it uses)."""
+        self.wait()
+        if self.pool is not None:
+            self.pool.stop()
 
 
 def store(

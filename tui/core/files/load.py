@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -33,6 +33,9 @@ from tui.core.files.read import decode, deepest, parse
 from tui.core.timeline.errors import Problem, TimelineError
 from tui.core.timeline.event import Event, Timeline
 from tui.core.timeline.model import TOP_LEVEL_KEYS, EventModel, to_event
+
+if TYPE_CHECKING:
+    from tui.core.files import workers
 
 try:  # a Rust TOML parser, several times faster than tomllib on big files (see _parse_chunk)
     import rtoml
@@ -55,11 +58,16 @@ def load_timeline(path: str | os.PathLike[str], progress: Progress | None = None
 
 
 def load_file(
-    path: str | os.PathLike[str], progress: Progress | None = None, *, reuse: Reuse | None = None
+    path: str | os.PathLike[str],
+    progress: Progress | None = None,
+    *,
+    reuse: Reuse | None = None,
+    pool: workers.Pool | None = None,
 ) -> tuple[Timeline, str]:
     """``load_timeline``, and the SHA-256 of the bytes it read (``file_digest``). A valid file is
     read, hashed and parsed a block at a time, never held whole: at 100,000 events, ~100 MB of
-    text less at the peak."""
+    text less at the peak. ``pool``: parse workers started early, used for a big file with
+    nothing to borrow; the caller stops them if the load does not."""
     path = Path(path)
     name = str(path)
     sha = hashlib.sha256()
@@ -78,7 +86,7 @@ def load_file(
             return whole(file.read())
         try:
             pieces = chunks.pieces(read.text_blocks(file, sha), reuse)
-            timeline = _load_pieces(pieces, info.st_size, name, progress, reuse)
+            timeline = _load_pieces(pieces, info.st_size, name, progress, reuse, pool)
         except Exception:  # not UTF-8, or a bug of ours: the careful path says what
             timeline = None
         if timeline is not None:
@@ -295,9 +303,10 @@ def _load_pieces(
     name: str,
     progress: Progress | None,
     reuse: Reuse | None = None,
+    pool: workers.Pool | None = None,
 ) -> Timeline | None:
     """``_load_valid`` of the text ``pieces`` cut (``chunks.pieces``); ``size``: about its length.
-    A big file with nothing to borrow is parsed by worker processes (``workers``)."""
+    A big file with nothing to borrow is parsed by worker processes (``workers``, ``pool``)."""
     head_text = next(pieces)
     head = _parse_chunk(head_text)
     if head is None or "events" in head:
@@ -306,7 +315,9 @@ def _load_pieces(
     if size >= tuning.PARALLEL_BYTES and (reuse is None or not len(reuse)):
         from tui.core.files import workers
 
-        processes = workers.count()
+        processes = max(workers.count(), len(pool or ()))
+    if not processes:
+        pool = None  # not needed: the caller stops it
     events: list[Event] = []
     lines: list[int] | None = []
     line = head_text.count("\n") + 1
@@ -325,7 +336,7 @@ def _load_pieces(
     with (
         tuning.gc_paused(),
         contextlib.closing(
-            _in_order(map(job, pieces), lambda job: None if job[2] else job[0], processes)
+            _in_order(map(job, pieces), lambda job: None if job[2] else job[0], processes, pool)
         ) as results,
     ):
         for (chunk, key, lent), found in results:
@@ -349,8 +360,10 @@ def _load_pieces(
             events += part
             fresh += part
             newlines = chunk.count("\n")
-            if lines is not None:
-                lines = None if offsets is None else lines + [line + at for at in offsets]
+            if offsets is None:
+                lines = None
+            elif lines is not None:
+                lines += [line + at for at in offsets]  # in place: no copy per chunk
                 if plain and reuse is not None and not data and chunks.lendable(chunk):
                     mark = chunks.first_mark(chunk)
                     seen[key] = chunks.Lent(part, offsets or [], line, newlines, len(chunk), mark)
@@ -387,12 +400,15 @@ def _load_pieces(
 
 
 def _in_order(
-    jobs: Iterator[Job], chunk_of: Callable[[Job], str | None], processes: int
+    jobs: Iterator[Job],
+    chunk_of: Callable[[Job], str | None],
+    processes: int,
+    pool: workers.Pool | None,
 ) -> Generator[tuple[Job, Parsed | None], None, None]:
     if processes:
         from tui.core.files import workers
 
-        yield from workers.parsed(jobs, chunk_of, processes)
+        yield from workers.parsed(jobs, chunk_of, processes, pool)
         return
     for job in jobs:
         chunk = chunk_of(job)

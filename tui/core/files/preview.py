@@ -19,26 +19,6 @@ from tui.core.timeline.event import Timeline, TimelineInfo
 from tui.core.timeline.model import validate_event, validate_info
 
 _EVENTS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
-_EVENTS_HEADER_BYTES = re.compile(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
-
-
-def estimate_events(head: bytes, size: int) -> int | None:
-    """About how many events a file of ``size`` bytes holds, judged by its first bytes ``head``.
-
-    The ``[[events]]`` headers in the head, scaled to the whole file and rounded to two
-    significant digits (it is an estimate: "~100,000"); exact when the head is the whole file.
-    None when the head holds no event header. (A header inside a string or a comment counts
-    too: good enough for "how many of about how many" while the real count is being read.)
-    """
-    # bytes.count is ~100 times faster than the regex; the regex catches `[[ events ]]`.
-    found = head.count(b"[[events]]") or len(_EVENTS_HEADER_BYTES.findall(head))
-    if not found or not head:
-        return None
-    if size <= len(head):
-        return found
-    estimate = found * size / len(head)
-    digits = max(len(str(int(estimate))) - 2, 0)
-    return int(round(estimate, -digits))
 
 
 def preview(text: str, name: str, first: int = tuning.PREVIEW_EVENTS) -> Timeline | None:

@@ -12,6 +12,11 @@ held), and not ``multiprocessing`` either, whose spawned children run the parent
 again. Its standard error goes nowhere: nothing of it reaches the terminal the app draws on. It
 ignores Ctrl-C (closing its input stops it). A worker that fails in any way fails the load's
 fast path: the loader then takes its careful path.
+
+A first opening of a big file starts one worker before the UI is imported (``Pool.preview``,
+from ``cache.Prefetch``): it parses the file's first events while this process imports Textual,
+and is warm when the whole file's chunks come. This module imports neither the parser nor
+pydantic for that: the loader is imported where a chunk is parsed.
 """
 
 from __future__ import annotations
@@ -29,10 +34,13 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from tui.core import tuning
-from tui.core.files import load, rows
+from tui.core.files import rows
+
+if TYPE_CHECKING:
+    from tui.core.files import load
 
 Job = TypeVar("Job")
 # What ``load.parse_events`` gives for a chunk, with its events as marshalled rows.
@@ -50,6 +58,8 @@ _SERVE = "; ".join(
 
 
 ENV_VAR = "POLICY_TUI_WORKERS"
+# A request's first byte: what the worker is to do with the text after it.
+_CHUNK, _PREVIEW = b"c", b"p"
 
 
 def count() -> int:
@@ -83,28 +93,44 @@ def _read(stream: IO[bytes]) -> bytes | None:
 
 
 def serve() -> None:
-    """A worker's loop: a chunk in, its ``Sent`` (or None) out, until the input closes."""
+    """A worker's loop until the input closes: a chunk in (``_CHUNK``), its ``Sent`` (or None)
+    out; or a file's head in (``_PREVIEW``), its first events out (``preview``)."""
+    from tui.core.files import load
+    from tui.core.files.preview import preview
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers' framing
     while (request := _read(source)) is not None:
-        found = load.parse_events(request.decode("utf-8", "surrogatepass"))
-        sent: Sent | None = None
-        if found is not None:
+        text = request[1:].decode("utf-8", "surrogatepass")
+        answer: Any = None
+        if request[:1] == _PREVIEW:
+            first = preview(text, "")
+            if first is not None:
+                info = (first.info.title, first.info.description)
+                answer = (info, marshal.dumps(rows.to_rows(first.events)))
+        elif (found := load.parse_events(text)) is not None:
             data, events, offsets, plain = found
-            sent = (data, marshal.dumps(rows.to_rows(events)), offsets, plain)
-        _write(sink, pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+            answer = (data, marshal.dumps(rows.to_rows(events)), offsets, plain)
+        _write(sink, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
 
 
-class _Pool:
-    """Worker processes, each fed by a thread of its own from one queue of chunks: a worker
+class Pool:
+    """Worker processes, each fed by a thread of its own from one queue of requests: a worker
     that finishes a chunk takes the next, so a long chunk never holds the others up."""
 
     def __init__(self, processes: int) -> None:
-        self._jobs: queue.SimpleQueue[tuple[str, Future[Sent | None]]] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[bytes, Future[Any]]] = queue.SimpleQueue()
         self._stopped = threading.Event()
-        self._threads = []
-        for _ in range(processes):
+        self._threads: list[threading.Thread] = []
+        self.grow(processes)
+
+    def __len__(self) -> int:
+        return len(self._threads)
+
+    def grow(self, processes: int) -> None:
+        """Start workers until there are ``processes`` (none once stopped)."""
+        while len(self._threads) < processes and not self._stopped.is_set():
             try:
                 # -P: the folder the app runs in is not on the worker's path (a queue.py there
                 # must not be imported in place of the standard library's).
@@ -124,22 +150,31 @@ class _Pool:
             self._threads.append(thread)
 
     def submit(self, chunk: str) -> Future[Sent | None]:
-        future: Future[Sent | None] = Future()
-        self._jobs.put((chunk, future))
+        """``load.parse_events`` of ``chunk``, its events as marshalled rows."""
+        return self._ask(_CHUNK, chunk)
+
+    def preview(self, head: str) -> Future[tuple[tuple[str, str], bytes] | None]:
+        """``preview.preview`` of a file's ``head``: its title and description, and its first
+        events as marshalled rows (None: no preview)."""
+        return self._ask(_PREVIEW, head)
+
+    def _ask(self, kind: bytes, text: str) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._jobs.put((kind + text.encode("utf-8", "surrogatepass"), future))
         if self._stopped.is_set():
             self._fail_queued()  # no thread may be left to answer it
         return future
 
     def stop(self) -> None:
-        """No more chunks: each worker's input is closed, and it exits."""
+        """No more requests: each worker's input is closed, and it exits."""
         self._stopped.set()
         for _ in self._threads:
-            self._jobs.put(("", Future()))  # wakes a waiting thread to see the flag
+            self._jobs.put((b"", Future()))  # wakes a waiting thread to see the flag
 
     def _fail_queued(self) -> None:
         with contextlib.suppress(queue.Empty):
             while True:
-                _chunk, future = self._jobs.get_nowait()
+                _request, future = self._jobs.get_nowait()
                 if not future.done():
                     future.set_exception(EOFError("the workers were stopped"))
 
@@ -147,12 +182,12 @@ class _Pool:
         assert process.stdin is not None and process.stdout is not None
         try:
             while True:
-                chunk, future = self._jobs.get()
+                request, future = self._jobs.get()
                 if self._stopped.is_set():
                     future.set_exception(EOFError("the workers were stopped"))
                     break
                 try:
-                    _write(process.stdin, chunk.encode("utf-8", "surrogatepass"))
+                    _write(process.stdin, request)
                     answer = _read(process.stdout)
                     if answer is None:
                         raise EOFError("a worker stopped")
@@ -175,11 +210,14 @@ def parsed(
     jobs: Iterable[Job],
     chunk_of: Callable[[Job], str | None],
     processes: int,
+    pool: Pool | None = None,
 ) -> Generator[tuple[Job, load.Parsed | None], None, None]:
     """Each job with its chunk's ``load.parse_events``, in order. ``chunk_of`` gives the chunk a
-    job needs parsed (None: nothing to parse). The first chunk is parsed here while the
-    ``processes`` start; the others by them, a few ahead."""
-    pool: _Pool | None = None
+    job needs parsed (None: nothing to parse). The others are parsed by ``processes`` workers, a
+    few ahead: those of ``pool`` (started early, and stopped here) and more; without ``pool``,
+    the first chunk is parsed here while the workers start."""
+    from tui.core.files import load
+
     rebuild = rows.Rebuild()
     ahead: deque[tuple[Job, str | None, Future[Sent | None] | None]] = deque()
 
@@ -193,13 +231,15 @@ def parsed(
         return job, (data, rebuild.events(marshal.loads(packed)), offsets, plain)
 
     try:
+        if pool is not None:
+            pool.grow(processes)
         for job in jobs:
             chunk = chunk_of(job)
             sent = None
             if chunk is not None:
                 if pool is None:
                     # Started now: they start while this process parses this first chunk.
-                    pool = _Pool(processes)
+                    pool = Pool(processes)
                 else:
                     sent = pool.submit(chunk)
             ahead.append((job, chunk, sent))

@@ -1,22 +1,20 @@
-"""Evaluating queries: ``Index`` answers a ``Query`` over a timeline's events.
-
-Fast enough for a keystroke at 100,000 events because it precomputes everything a term can ask
-about, as bitsets (see ``tui.core.query.textindex`` for the text index free words use).
-"""
+"""Evaluating queries: ``Index`` answers a ``Query`` over a timeline's events, as bitsets of
+everything a term can ask about (``tui.core.query.textindex``: bitsets, and the text index free
+words use)."""
 
 from __future__ import annotations
 
 import bisect
 import difflib
 import threading
-import weakref
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from enum import Enum
+from functools import partial, reduce
 from itertools import chain, compress, islice, repeat
-from operator import and_, attrgetter, ge, itemgetter, le, lt
+from operator import and_, attrgetter, ge, itemgetter, le, lt, or_
 from typing import Any, TypeVar, cast
 
 from tui.core import tuning
@@ -36,7 +34,7 @@ from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.errors import did_you_mean
 from tui.core.timeline.event import Event
 
-_TAIL = FS + FS  # in a search text, ends the prose (see Index._texts)
+_TAIL = FS + FS  # in a search text, ends the prose (see _texts)
 # facet -> (column, one value per event?)
 _FACET_COLUMNS: dict[str, tuple[str, bool]] = {
     "country": ("country", True),
@@ -46,24 +44,21 @@ _FACET_COLUMNS: dict[str, tuple[str, bool]] = {
     "status": ("status", True),
     "authority": ("authority", False),
 }
-# What Index._part builds: the facets (and authority), the id map and the time columns.
-_PARTS = (*_FACET_COLUMNS, "id", "time")
 _P = TypeVar("_P")
 # Free text finds these through their distinct values (``Index._search_text``).
 _VALUE_TEXT_FIELDS = ("country", "tag", "authority", "platform")
 
 
-def _spaces_collapsed(key: str) -> str:
+def _value_text(field: str, key: str) -> str:
+    """A value's key (normalised for its field) as free text sees it. A country's key is its
+    code (validated: upper case), its text the country's name."""
+    if field == "country":
+        return normalize(None, country_name(key) or key)
     return " ".join(key.split())
 
 
-# A value key (normalised for its field) -> its text in the search texts. A country's key is its
-# code (validated: upper case), its text the country's name.
-_TEXT_OF: dict[str, Callable[[str], str]] = {
-    "country": lambda code: normalize(None, country_name(code) or code),
-}
 _YMD = attrgetter("year", "month", "day")
-_TIME_COLUMNS = ("date", "end_date", "status")
+_TEXT_FIELDS = attrgetter("id", "title", "summary", "sources")
 
 
 class _Values:
@@ -83,8 +78,6 @@ class _Values:
         self.display: dict[str, str] = {}
         self.dense: dict[str, int] = {}
         self.rare: dict[str, list[int]] = {}
-        if single and self._by_code(field, column):
-            return
         raw: defaultdict[Any, list[int]] = defaultdict(list)
         if single:
             for index, value in enumerate(column):
@@ -94,11 +87,13 @@ class _Values:
                 for value in values:
                     raw[value].append(index)
         merged: dict[str, list[int]] = {}
-        for key, items in zip(self._keys(field, raw), raw.values(), strict=True):
+        for value, items in raw.items():  # in order of first appearance: the first spelling wins
+            spelling = value.value if isinstance(value, Enum) else value
+            key = normalize(field, spelling)
+            self.display.setdefault(key, spelling)
             if key in merged:  # another spelling of a value already seen
-                merged[key] = sorted(set(merged[key]).union(items))
-            else:
-                merged[key] = items
+                items = sorted(set(merged[key]).union(items))
+            merged[key] = items
         for key, items in merged.items():
             if len(items) >= self.floor:
                 self.dense[key] = indices_to_bits(items, n)
@@ -106,55 +101,14 @@ class _Values:
                 # A value listed twice on one event (only possible unvalidated) counts once.
                 self.rare[key] = items if len(set(items)) == len(items) else sorted(set(items))
 
-    def _keys(self, field: str, raw: Iterable[Any]) -> list[str]:
-        """Each raw value's key, recording first spellings (raw values in order of first
-        appearance, so the first spelling in the file wins)."""
-        keys = []
-        for value in raw:
-            spelling = value.value if isinstance(value, Enum) else value
-            key = normalize(field, spelling)
-            self.display.setdefault(key, spelling)
-            keys.append(key)
-        return keys
-
-    def _by_code(self, field: str, column: Sequence[Any]) -> bool:
-        """One value per event and at most 255 distinct: a byte per event, then each value's
-        events with ``bytes.translate`` and no Python loop per event. False if too many."""
-        distinct = dict.fromkeys(column)
-        if len(distinct) > 255:
-            return False
-        code_of = {value: code for code, value in enumerate(distinct)}
-        codes = bytes(map(code_of.__getitem__, column))
-        by_key: dict[str, list[int]] = {}
-        for key, code in zip(self._keys(field, distinct), code_of.values(), strict=True):
-            by_key.setdefault(key, []).append(code)
-        spread = [codes[k::8] for k in range(8)]  # spread[k][j]: the code of event 8j + k
-        for key, key_codes in by_key.items():
-            members = bytearray(256)
-            for code in key_codes:
-                members[code] = 1
-            if sum(map(codes.count, key_codes)) >= self.floor:
-                # Bit 8j + k of the bitset is byte j of spread[k] translated to 0 or 1 << k.
-                self.dense[key] = sum(
-                    int.from_bytes(part.translate(members.translate(_SHIFT[k])), "little")
-                    for k, part in enumerate(spread)
-                )
-            else:
-                self.rare[key] = list(compress(range(self.n), codes.translate(members)))
-        return True
-
     def containing(self, needle: str) -> int:
         """The events with a value whose text (as free text sees it) contains ``needle``."""
         if self._texts is None:
-            spell = _TEXT_OF.get(self.field, _spaces_collapsed)
-            self._texts = [(spell(key), key) for key in self.display]
+            self._texts = [(_value_text(self.field, key), key) for key in self.display]
         return self.union(key for text, key in self._texts if needle in text)
 
     def bits(self, key: str) -> int:
-        found = self.dense.get(key)
-        if found is None:
-            found = indices_to_bits(self.rare.get(key, ()), self.n)
-        return found
+        return self.union((key,))
 
     def union(self, keys: Iterable[str]) -> int:
         bits = 0
@@ -166,17 +120,13 @@ class _Values:
                 rare.extend(self.rare.get(key, ()))
         return bits | indices_to_bits(rare, self.n) if rare else bits
 
-    def counts(self, base: int, base_mask: Callable[[], bytes]) -> dict[str, int]:
+    def counts(self, base: int) -> dict[str, int]:
         result = {key: (bits & base).bit_count() for key, bits in self.dense.items()}
         if self.rare:
-            mask = base_mask()
+            mask = bits_to_mask(base, self.n)
             for key, items in self.rare.items():
                 result[key] = sum(map(mask.__getitem__, items))
         return result
-
-
-# _SHIFT[k] maps the byte 1 to 1 << k (and 0 to 0).
-_SHIFT = [bytes((0, 1 << k)) + bytes(254) for k in range(8)]
 
 
 class _Times:
@@ -185,79 +135,60 @@ class _Times:
     force). Dates are converted once per distinct date, not per event: 100,000 events have a
     few thousand dates."""
 
-    def __init__(self, columns: _Columns) -> None:
-        # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
-        self.starts = array("i")
-        self.span_ends = array("i")
-        self.force_ends = array("i")
+    def __init__(self, events: Sequence[Event]) -> None:
+        ends = _column(events, "end_date")
+        dated = list(map(_YMD, _column(events, "date")))
         periods: dict[tuple[int, int | None, int | None], tuple[int, int]] = {}
-        step = tuning.COLUMN_SLICE
-        for lo in range(0, len(columns["date"]), step):  # slices: other threads get the GIL
-            part = {name: columns[name][lo : lo + step] for name in _TIME_COLUMNS}
-            dated = list(map(_YMD, part["date"]))
-            for ymd in dict.fromkeys(chain(dated, map(_YMD, filter(None, part["end_date"])))):
-                if ymd not in periods:
-                    day = PartialDate(*ymd)
-                    periods[ymd] = (day.start.toordinal(), day.end.toordinal())
-            firsts_lasts = list(map(periods.__getitem__, dated))
-            self.starts.extend(map(itemgetter(0), firsts_lasts))
-            end_ends = [None if end is None else periods[_YMD(end)][1] for end in part["end_date"]]
-            opens = list(map(OPEN_STATUSES.__contains__, part["status"]))
-            self.span_ends.extend(
+        for ymd in dict.fromkeys(chain(dated, map(_YMD, filter(None, ends)))):
+            day = PartialDate(*ymd)
+            periods[ymd] = (day.start.toordinal(), day.end.toordinal())
+        firsts_lasts = list(map(periods.__getitem__, dated))
+        end_ends = [None if end is None else periods[_YMD(end)][1] for end in ends]
+        opens = list(map(OPEN_STATUSES.__contains__, _column(events, "status")))
+        # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
+        self.starts = array("i", map(itemgetter(0), firsts_lasts))
+        self.span_ends = array(
+            "i",
+            (
                 end if end is not None else (FOREVER if is_open else last)
                 for last, end, is_open in zip(
                     map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
                 )
-            )
-            self.force_ends.extend(
+            ),
+        )
+        self.force_ends = array(
+            "i",
+            (
                 end if end is not None else (FOREVER if is_open else -1)
                 for end, is_open in zip(end_ends, opens, strict=True)
-            )
+            ),
+        )
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
 
-class _Columns:
-    """The fields queries read, one list per field, each taken off the events on first use:
-    the query on screen after a reload (``country:RU``) reads one field, not all twelve."""
-
-    def __init__(self, events: Sequence[Event]) -> None:
-        self._events = events
-        self._read: dict[str, list[Any]] = {}
-        self._lock = threading.Lock()
-
-    def __getitem__(self, name: str) -> list[Any]:
-        found = self._read.get(name)
-        if found is None:
-            with self._lock:
-                found = self._read.get(name)
-                if found is None:
-                    found = self._read[name] = self._column(name)
-        return found
-
-    def _column(self, name: str) -> list[Any]:
-        get = itemgetter(Event._fields.index(name))  # events are tuples: one C call per slice
-        events = self._events
-        column: list[Any] = []
-        step = tuning.COLUMN_SLICE
-        for lo in range(0, len(events), step):
-            column += map(get, events[lo : lo + step])
-            tuning.pass_gil()
-        if name == "status" and None in column:  # unvalidated events: fail as loudly as before
-            column = [e.status for e in events]
-        return column
+def _column(events: Sequence[Event], name: str) -> list[Any]:
+    """One field of every event. A part reads only its own fields: the query on screen after a
+    reload (``country:RU``) reads one, not all twelve."""
+    return list(map(itemgetter(Event._fields.index(name)), events))  # events are tuples
 
 
-def _weak_texts(index: Index) -> Callable[[int, int], list[str]]:
-    """``index._texts`` without a reference back to ``index``: with one, an index and its
-    events could only be freed by the cyclic collector, and an index alive when the app freezes
-    its objects (``gc.freeze``, tui.core.tuning) would never be freed once replaced."""
-    ref = weakref.ref(index)
-
-    def texts(lo: int, hi: int) -> list[str]:
-        found = ref()
-        return [] if found is None else found._texts(lo, hi)
-
+def _texts(events: Sequence[Event], lo: int, hi: int) -> list[str]:
+    """Events ``lo`` to ``hi - 1`` as raw search texts: the fields free text searches
+    (docs/query.md; the tests' reference is ``haystack`` in tests/plain_search.py) that differ
+    from event to event, joined by FS, prose first (title, summary, source titles), then after
+    an empty field (``_TAIL``) the id, publishers and URLs. Country names, tags, authorities and
+    platforms repeat: free text finds them through their few distinct values instead
+    (``_Values.containing``), which keeps the text ~15% shorter."""
+    texts = []
+    for ident, title, summary, sources in map(_TEXT_FIELDS, events[lo:hi]):
+        head = [title, summary]
+        tail = ["", ident]
+        for publisher, url, source_title, _ in sources:
+            if source_title:
+                head.append(source_title)
+            tail += (publisher, url)
+        texts.append(FS.join(head + tail))
     return texts
 
 
@@ -265,16 +196,13 @@ class Index:
     """A timeline's events prepared for querying: build once, filter on every keystroke.
 
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
-    ``today`` fixes what ``today`` means (tests pass a date; default: today).
-    Construction is immediate: each facet, the time columns and the search texts are built on
-    first use (a field is taken off the events the first time a part needs it), or all at once
-    by ``warm()`` (at 100,000 events on a slow 2-core machine: each facet 10-100 ms; the
-    search texts ~0.5 s; then the word index, ~2.5 s, which only ``warm()`` builds and which
-    makes free text ~3x faster to search). A loader should run ``warm()`` in a worker thread
-    once the timeline is shown: it yields the GIL every ~15 ms, and queries work meanwhile.
-    Safe to call from several threads (a superseded UI worker may still be running): queries
-    are serialised, since they share caches; ``warm()`` does not block queries that need only
-    what is already built.
+    ``today`` fixes what ``today`` means (tests pass a date; default: today). Construction is
+    immediate: each facet, the time columns, the ids and the search texts are built on first
+    use, or all at once by ``warm()``, which also builds the word index that makes free text
+    faster. A loader runs ``warm()`` in a worker thread once the timeline is shown: it yields
+    the GIL, and queries work meanwhile. Safe to call from several threads (a superseded UI
+    worker may still be running): queries are serialised, since they share a cache; ``warm()``
+    does not block queries that need only what is already built.
     """
 
     _CACHE_SIZE = tuning.QUERY_CACHE_SIZE
@@ -284,11 +212,13 @@ class Index:
         self.today = today or date.today()
         n = self.n = len(events)
         self.all = (1 << n) - 1
-        self._text = TextIndex(n, _weak_texts(self), tail=_TAIL)
-        self._cols: _Columns | None = None
+        # No reference back to the index: with one, an index and its events could only be freed
+        # by the cyclic collector, and one alive when the app freezes its objects (gc.freeze,
+        # tui.core.tuning) would never be freed once replaced.
+        self._text = TextIndex(n, partial(_texts, events), tail=_TAIL)
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
         self._parts_lock = threading.Lock()
-        self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
+        self._cache: OrderedDict[Hashable, int] = OrderedDict()
         self._lock = threading.RLock()  # evaluating queries
 
     def __len__(self) -> int:
@@ -296,17 +226,13 @@ class Index:
 
     def warm(self) -> None:
         """Build everything the first queries would otherwise build, in the order they need
-        it (facets, time columns, ids, search texts), then the word index that speeds up free
-        text. ~3 s at 100,000 events on a slow machine, yielding the GIL every ~15 ms; queries
-        may run meanwhile from other threads (one that needs a part being built waits for it;
-        free text is scanned until the word index is ready)."""
+        it, then the word index. Queries may run meanwhile from other threads (one that needs a
+        part being built waits for it; free text is scanned until the word index is ready)."""
         for facet in _FACET_COLUMNS:
             self._values(facet)
         self._times()
         self._ids()
         self._text.build()
-        with self._parts_lock:
-            self._drop_columns_if_done()
         self._text.build_words()
 
     # -- public API ---------------------------------------------------------------------------
@@ -322,13 +248,26 @@ class Index:
 
     def bits(self, query: Query) -> int:
         """The matching events as a bitset (bit i = event i)."""
+        key = frozenset((t.negated, t.key) for t in query.terms)
         with self._lock:
-            return self._bits(query)
+            return self._cached(key, lambda: self._bits(query))
+
+    def _cached(self, key: Hashable, compute: Callable[[], int]) -> int:
+        """``compute()``, remembered under ``key``: a query's answer (the facet counts ask it
+        again) or a field term's (typing free text after ``id:x*`` or ``during:2020``)."""
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = compute()
+            if len(self._cache) > self._CACHE_SIZE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return found
 
     def _bits(self, query: Query) -> int:
         result = self.all
         # Field terms first: they are cheap, and free text then need only be checked among
-        # the events they left (a text answer is exact only there, so it is not cached here).
+        # the events they left.
         for term in sorted(query.terms, key=lambda t: t.is_text):
             if term.is_text:
                 bits = self._search_text(normalize(None, term.values[0]), within=result)
@@ -347,7 +286,7 @@ class Index:
         check_facet(facet)
         base = self.bits(query.without_facet(facet))
         values = self._values(facet)
-        counts = values.counts(base, lambda: bits_to_mask(base, self.n))
+        counts = values.counts(base)
         rows = {values.display[k]: c for k, c in counts.items() if c}
         listed = {normalize(facet, v) for v in rows}
         for value in sorted(selected(query, facet)):
@@ -382,107 +321,43 @@ class Index:
 
     # -- the parts, built on first use ------------------------------------------------------
 
-    def _columns(self) -> _Columns:
-        """The fields queries read, per event, each taken off the events when first asked for."""
-        columns = self._cols
-        if columns is None:
-            with self._parts_lock:
-                columns = self._cols
-                if columns is None:
-                    columns = self._cols = _Columns(self.events)
-        return columns
-
-    def _part(self, name: str, build: Callable[[_Columns], _P]) -> _P:
+    def _part(self, name: str, build: Callable[[Sequence[Event]], _P]) -> _P:
         found = self._parts.get(name)
         if found is None:
-            columns = self._columns()
             with self._parts_lock:
                 found = self._parts.get(name)
                 if found is None:
                     with tuning.gc_paused():
-                        found = self._parts[name] = build(columns)
-                    self._drop_columns_if_done()
+                        found = self._parts[name] = build(self.events)
         return cast(_P, found)
-
-    def _drop_columns_if_done(self) -> None:
-        if len(self._parts) == len(_PARTS) and self._text.built:
-            self._cols = None
 
     def _values(self, field: str) -> _Values:
         column, single = _FACET_COLUMNS[field]
-        return self._part(field, lambda c: _Values(self.n, field, c[column], single))
+        return self._part(field, lambda e: _Values(self.n, field, _column(e, column), single))
 
     def _ids(self) -> dict[str, int]:
-        def build(columns: _Columns) -> dict[str, int]:
-            ids: dict[str, int] = {}
-            step = tuning.COLUMN_SLICE
-            for lo in range(0, self.n, step):  # slices: other threads get the GIL
-                part = columns["id"][lo : lo + step]
-                ids.update(zip(part, range(lo, lo + len(part)), strict=True))
-            return ids
-
-        return self._part("id", build)
+        return self._part("id", lambda e: dict(zip(_column(e, "id"), range(self.n), strict=True)))
 
     def _times(self) -> _Times:
         return self._part("time", _Times)
-
-    def _texts(self, lo: int, hi: int) -> list[str]:
-        """Events ``lo`` to ``hi - 1`` as raw search texts: the fields free text searches
-        (docs/query.md; the tests' reference is ``haystack`` in tests/plain_search.py) that
-        differ from event to event, joined by FS, prose first (title, summary, source titles),
-        then after an empty field (``_TAIL``) the id, publishers and URLs. Country names, tags,
-        authorities and platforms repeat: free text finds them through their few distinct
-        values instead (``_Values.containing``), which keeps the text ~15% shorter."""
-        columns = self._columns()
-        texts = []
-        # One Python step per event and source touches each object once; C-level passes per
-        # field were slower here, the objects being spread over hundreds of megabytes.
-        for ident, title, summary, sources in zip(
-            columns["id"][lo:hi],
-            columns["title"][lo:hi],
-            columns["summary"][lo:hi],
-            columns["sources"][lo:hi],
-            strict=True,
-        ):
-            head = [title, summary]
-            tail = ["", ident]
-            for publisher, url, source_title, _ in sources:
-                if source_title:
-                    head.append(source_title)
-                tail += (publisher, url)
-            texts.append(FS.join(head + tail))
-        return texts
 
     def _search_text(self, needle: str, within: int | None = None) -> int:
         """Events whose text contains ``needle`` (exact inside ``within`` when given)."""
         bits = self._text.search(needle, within)
         for field in _VALUE_TEXT_FIELDS:
             bits |= self._values(field).containing(needle)
-        if self._cols is not None:
-            with self._parts_lock:
-                self._drop_columns_if_done()
         return bits
 
     # -- evaluation ---------------------------------------------------------------------------
 
     def _term_bits(self, term: Term) -> int:
-        key = term.key
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return cached
-        bits = 0
-        for index, value in enumerate(term.values):
-            bits |= self._value_bits(term, index, value)
-        self._cache[key] = bits
-        if len(self._cache) > self._CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return bits
+        def bits() -> int:
+            return reduce(or_, (self._value_bits(term, *v) for v in enumerate(term.values)), 0)
+
+        return self._cached(term.key, bits)
 
     def _value_bits(self, term: Term, index: int, value: str) -> int:
         field = term.field
-        if field is None:
-            return self._search_text(normalize(None, value))
         if field in FACETS:
             return self._values(field).bits(normalize(field, value))
         if field == "authority":

@@ -1,20 +1,15 @@
 """Sets of events as bitsets, and substring search over event text.
 
 A set of events is a Python ``int`` whose bit ``i`` stands for event ``i``: AND, OR, NOT and
-counting (``int.bit_count``) then run in C over 12.5 kB for 100,000 events, which is what keeps a
-filter keystroke fast. Converting to and from index lists goes through a byte mask (one byte per
-event) built with ``bytes.translate`` and slice assignment, so no Python loop runs per event.
+counting (``int.bit_count``) run in C, which is what keeps a filter keystroke fast.
 
 ``TextIndex`` answers "which events' text contains this substring". Each event's text is kept
 casefolded and whitespace-normalised, and a needle is looked for with ``in`` mapped over the
 texts, in C; fields are separated by FS, whitespace that no normalised needle can contain, so a
-match never spans two fields. That needs no index: building is a few C calls per few thousand
-events, in chunks that yield the GIL. A full scan reads every text (~60 MB at 100,000 events,
-~60 ms on a slow machine), so results are cached, a needle is searched only among the matches
-of a cached needle it contains (typing ``encr`` after ``enc`` looks only at what matched
-``enc``), and ``WordIndex`` can be built afterwards, in the background: the words of the prose
-fields with the events holding each, so that a needle without spaces is looked up among a few
-thousand words and only the fields of one-off tokens (ids, URLs) are still scanned.
+match never spans two fields. A scan reads every text, so ``WordIndex`` is built afterwards,
+in the background: the words of the prose with the events holding each, so that a needle
+without spaces is looked up among a few thousand words and only the fields of one-off tokens
+(ids, URLs) are still read.
 """
 
 from __future__ import annotations
@@ -22,20 +17,18 @@ from __future__ import annotations
 import re
 import threading
 from array import array
-from collections import OrderedDict, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from itertools import chain, compress, islice, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import contains, itemgetter
 
 from tui.core import tuning
 
-# Bit k of each byte, as a 0/1 byte: translate tables for spreading bits out to a byte mask.
-_SPREAD = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
-# A byte -> the positions of its set bits.
-_OFFSETS = [tuple(k for k in range(8) if b >> k & 1) for b in range(256)]
-# A 0/nonzero byte -> bit k set: translate tables for packing a byte mask back into bits.
-_PACK = [bytes((1 << k) if b else 0 for b in range(256)) for k in range(8)]
+# The bytes 0 and 1 as the digits "0" and "1" and back: a bitset's binary digits, reversed,
+# are a byte per event, and ``format`` and ``int`` convert between the two in C.
+_FROM_DIGITS = bytes.maketrans(b"01", b"\0\1")
+_TO_DIGITS = b"0" + b"1" * 255
 
 RS = "\x1e"  # between two events' texts
 FS = "\x1f"  # between two fields of one event
@@ -59,40 +52,24 @@ _TAIL = itemgetter(2)
 
 def bits_to_mask(bits: int, n: int) -> bytes:
     """Bitset -> ``n`` bytes of 0/1."""
-    nbytes = (n + 7) // 8
-    data = bits.to_bytes(nbytes, "little")
-    out = bytearray(nbytes * 8)
-    for k in range(8):
-        out[k::8] = data.translate(_SPREAD[k])
-    return bytes(out[:n])
+    return format(bits, f"0{n}b")[::-1][:n].encode("ascii").translate(_FROM_DIGITS)
 
 
 def mask_to_bits(mask: bytes | bytearray) -> int:
     """Bytes (0 = out, anything else = in) -> bitset."""
-    n = len(mask)
-    nbytes = (n + 7) // 8
-    padded = bytes(mask) + bytes(nbytes * 8 - n)
-    bits = 0
-    for k in range(8):
-        bits |= int.from_bytes(padded[k::8].translate(_PACK[k]), "little")
-    return bits
+    return int(mask.translate(_TO_DIGITS)[::-1] or b"0", 2)
 
 
 def bits_to_indices(bits: int, n: int) -> list[int]:
     """Bitset -> ascending indices."""
-    if not bits:
-        return []
     count = bits.bit_count()
     if count == n:
-        return list(range(n))  # a one-letter search: twice as fast as the general way
-    if count > n >> 6:
+        return list(range(n))  # a one-letter search: faster than the general way
+    if count > n >> 3:
         return list(compress(range(n), bits_to_mask(bits, n)))
-    # Few: a step per non-zero byte instead of one per event.
-    data = bits.to_bytes((n + 7) // 8, "little")
-    out: list[int] = []
-    for at in compress(range(len(data)), data):
-        out += map((at << 3).__add__, _OFFSETS[data[at]])
-    return out
+    # Few: each is one more than the run of zeros before it, all added up in C.
+    runs = format(bits, "b")[::-1].split("1")
+    return list(accumulate(map((1).__add__, map(len, runs)), initial=-1))[1:-1]
 
 
 def indices_to_bits(indices: Iterable[int], n: int) -> int:
@@ -154,58 +131,33 @@ class WordIndex:
     """The words (whitespace-separated tokens) of the events' texts -> the events holding them.
 
     A needle without spaces is inside some word of a text exactly when the text contains it, so
-    the events whose text contains it are those of the words containing it: a scan of the few
-    thousand words instead of the texts. Built in C-level passes (split, set, and appends
-    mapped over all words), in slices between which other threads get the GIL; at 100,000
-    events of ~60 distinct words each this takes seconds, so it is an accelerator, built after
-    the rest and used once ready.
+    the events whose text contains it are those of the words containing it. Built in C-level
+    passes over slices of texts, between which other threads get the GIL.
     """
 
     _SLICE = tuning.WORD_SLICE
 
-    def __init__(self, n: int, heads: Iterable[str]) -> None:
+    def __init__(self, n: int, texts: Iterable[str]) -> None:
         self.n = n
-        self._postings: dict[str, int | array[int]] = {}
-        # The collector stays paused throughout: each slice makes a set per event, and the
-        # collections they would start walk everything built so far, holding the GIL.
-        with tuning.gc_paused():
-            self._build(iter(heads))
-        # Frequent and rare words apart, so that a search tests and collects each kind in C.
-        self._dense_words: list[str] = []
-        self._dense_bits: list[int] = []
-        self._rare_words: list[str] = []
-        self._rare_owners: list[array[int]] = []
-        for word, found in self._postings.items():
-            if isinstance(found, int):
-                self._dense_words.append(word)
-                self._dense_bits.append(found)
-            else:
-                self._rare_words.append(word)
-                self._rare_owners.append(found)
-
-    def _build(self, heads: Iterator[str]) -> None:
-        n = self.n
-        # Each word's events as 32-bit ints from the start: ~25 MB for 100,000 events at the
-        # peak, where lists of ints would take twice that.
+        heads = iter(texts)
+        # Each word's events as 32-bit ints: half what lists of ints would take.
         postings: defaultdict[str, array[int]] = defaultdict(partial(array, "i"))
-        for lo in range(0, n, self._SLICE):
-            words = list(map(set, map(str.split, islice(heads, self._SLICE))))
-            owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
-            lists = map(postings.__getitem__, chain.from_iterable(words))
-            deque(map(array.append, lists, owners), maxlen=0)
-            tuning.pass_gil()
-        # Frequent words become bitsets (an OR is cheap); the others keep their arrays.
-        floor = max(64, n // 64)
-        count = 0
-        while postings:  # popped one by one: no long pause freeing them all at the end
-            word, owners_of = postings.popitem()
-            count += 1
-            found: int | array[int] = owners_of
-            if len(owners_of) >= floor:
-                found = indices_to_bits(owners_of, n)
-            self._postings[word] = found
-            if count % 256 == 0:
+        # The collector stays paused: each slice makes a set per event, and the collections
+        # they would start walk everything built so far, holding the GIL.
+        with tuning.gc_paused():
+            for lo in range(0, n, self._SLICE):
+                words = list(map(set, map(str.split, islice(heads, self._SLICE))))
+                owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
+                lists = map(postings.__getitem__, chain.from_iterable(words))
+                deque(map(array.append, lists, owners), maxlen=0)
                 tuning.pass_gil()
+        # Frequent words as bitsets (an OR is cheap), the others as their arrays; each kind
+        # apart, so that a search tests and collects it in C.
+        floor = max(64, n // 64)
+        self._dense_words = [word for word, owners in postings.items() if len(owners) >= floor]
+        self._dense_bits = [indices_to_bits(postings.pop(word), n) for word in self._dense_words]
+        self._rare_words = list(postings)
+        self._rare_owners = list(postings.values())
 
     def search(self, needle: str) -> int | None:
         """The events with a word containing ``needle`` (which must hold no whitespace); None
@@ -214,42 +166,32 @@ class WordIndex:
         bits, rare = self.parts(needle)
         if sum(map(len, rare)) > 2 * self.n:
             return None
-        return bits | self.mark(rare) if rare else bits
+        return bits | indices_to_bits(chain.from_iterable(rare), self.n)
 
     def parts(self, needle: str) -> tuple[int, list[array[int]]]:
         """For the words containing ``needle``: the events of the frequent ones (a bitset) and
-        those of each rare one (arrays, for ``mark``), found in a few C-level passes."""
+        those of each rare one (arrays of indices), found in a few C-level passes."""
         bits = 0
         for found in compress(self._dense_bits, map(contains, self._dense_words, repeat(needle))):
             bits |= found
         rare = list(compress(self._rare_owners, map(contains, self._rare_words, repeat(needle))))
         return bits, rare
 
-    def mark(self, rare: Iterable[array[int]]) -> int:
-        """The events in these arrays, as a bitset (~50 ns an entry)."""
-        mask = bytearray(self.n)
-        for found in rare:
-            deque(map(mask.__setitem__, found, repeat(1)), maxlen=0)
-        return mask_to_bits(mask)
-
 
 class TextIndex:
     """Which of ``n`` events' texts contain a needle. Needles must be normalised like the texts:
     casefolded, whitespace runs made one space, no leading or trailing space.
 
-    ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``);
-    it is called, a chunk at a time, on the first search or by ``build()``. With ``tail``, the
-    first occurrence of that separator in a text ends its head, and heads and tails are kept
-    apart (a needle cannot span the separator): ``build_words()`` can then index the heads'
-    words (``WordIndex``), after which a needle without spaces is looked up there and only the
-    tails are scanned. Heads are for prose (titles, summaries); tails for what is mostly
-    one-off tokens (ids, URLs), which would swell the words.
+    ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``),
+    asked a chunk at a time by the first search or by ``build()``. With ``tail``, the first
+    occurrence of that separator in a text ends its head (prose: titles, summaries), and the
+    rest, its tail, is mostly one-off tokens (ids, URLs) that would swell a word index; a
+    needle cannot span the two. ``build_words()`` then indexes the heads' words and the tails'
+    runs of letters (``letter_words``).
     """
 
     # The knobs are class attributes so that a test can shrink them for one index.
     CHUNK = tuning.TEXT_CHUNK
-    _CACHE_SIZE = tuning.TEXT_CACHE_SIZE
-    _PARTIAL_SIZE = tuning.TEXT_PARTIAL_SIZE
     _SLICE = tuning.TEXT_SLICE
 
     def __init__(
@@ -270,10 +212,7 @@ class TextIndex:
         # Every one-character needle of letters or digits, answered once the words are built:
         # the first key of a search is the slowest one to answer (it is in most texts).
         self._letters: dict[str, int] = {}
-        self._build_lock = threading.Lock()
-        self._words_lock = threading.Lock()
-        self._cache: OrderedDict[str, int] = OrderedDict()
-        self._partial: OrderedDict[tuple[str, int], int] = OrderedDict()
+        self._lock = threading.Lock()  # building
 
     @property
     def built(self) -> bool:
@@ -284,11 +223,11 @@ class TextIndex:
         return self._words is not None
 
     def build(self) -> None:
-        """Build the searchable texts now (else the first search does). Thread-safe; between
-        chunks the GIL is offered to other threads, so a UI thread keeps answering keys."""
+        """Build the searchable texts now (else the first search does), a chunk at a time with
+        the GIL offered to other threads in between."""
         if self._heads is not None:
             return
-        with self._build_lock:
+        with self._lock:
             if self._heads is not None:
                 return
             heads: list[str] = []
@@ -308,91 +247,46 @@ class TextIndex:
             self._heads = heads
 
     def build_words(self) -> None:
-        """Index the tails' runs of letters, then the heads' words (builds the texts first;
-        nothing to do without ``tail``). Seconds at 100,000 events, in slices that yield the
-        GIL; searches use each index once it is ready."""
+        """Index the tails' runs of letters, then the heads' words (the texts are built first;
+        nothing to do without ``tail``). Searches use each index once it is ready."""
         if self._marker is None or self._words is not None:
             return
         self.build()
         assert self._heads is not None and self._tails is not None
         tails = self._tails
-        with self._words_lock:
+        with self._lock:
             if self._tail_words is None:
                 step = WordIndex._SLICE
                 runs = (letter_words(tails[lo : lo + step]) for lo in range(0, self.n, step))
                 self._tail_words = WordIndex(self.n, chain.from_iterable(runs))
             if self._words is None:
                 self._words = WordIndex(self.n, self._heads)
-            words = self._words
-            everyone = (1 << self.n) - 1
-            chars = set(chain.from_iterable(words._dense_words + words._rare_words))
-            for char in sorted(c for c in chars if c.isalnum()):
-                # Read-only use of built parts: no cache a query thread may be changing.
-                found = self._by_words(words, self._heads, char, everyone)
-                rest = everyone & ~found
-                if rest:
-                    found |= self._scan(self._tails, char, rest)
-                self._letters[char] = found
+            chars = chain.from_iterable(self._words._dense_words + self._words._rare_words)
+            for char in sorted(c for c in set(chars) if c.isalnum()):
+                self._letters[char] = self._search(char, None)
                 tuning.pass_gil()
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
-
-        With ``within`` (a bitset), the answer need only be right inside it: the search then
-        looks only there when that is at most half the events. Complete answers are cached,
-        and the last few answers inside a narrowing set too.
-        """
+        With ``within`` (a bitset), the answer need only be right inside it, where alone it
+        looks."""
         if not needle:
             return (1 << self.n) - 1
-        cached = self._letters.get(needle)
-        if cached is not None:
-            return cached
-        cached = self._cache.get(needle)
-        if cached is not None:
-            self._cache.move_to_end(needle)
-            return cached
-        if within is not None and within.bit_count() <= self.n // 2:
-            key = (needle, within)
-            found = self._partial.get(key)
-            if found is None:
-                found = self._partial[key] = self._search(needle, within)
-                if len(self._partial) > self._PARTIAL_SIZE:
-                    self._partial.popitem(last=False)
-            return found
-        bits = self._search(needle, None)
-        self._cache[needle] = bits
-        if len(self._cache) > self._CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return bits
-
-    def _narrowest(self, needle: str) -> int | None:
-        """The smallest cached result for a substring of ``needle``: its matches are a superset."""
-        best: int | None = None
-        best_count = self.n + 1
-        for other, bits in self._cache.items():
-            if other in needle:
-                count = bits.bit_count()
-                if count < best_count:
-                    best, best_count = bits, count
-        return best
+        found = self._letters.get(needle)
+        return self._search(needle, within) if found is None else found
 
     def _search(self, needle: str, within: int | None) -> int:
         self.build()
         assert self._heads is not None
-        narrow = self._narrowest(needle)
-        if within is not None:
-            narrow = within if narrow is None else narrow & within
-        everyone = (1 << self.n) - 1 if narrow is None else narrow
+        among = (1 << self.n) - 1 if within is None else within
         words = self._words
         if words is not None and " " not in needle:
-            found = self._by_words(words, self._heads, needle, everyone)
+            found = self._by_words(words, self._heads, needle, among)
         else:
-            found = self._scan(self._heads, needle, narrow)
-        if self._tails is None:
-            return found
+            found = self._scan(self._heads, needle, within)
         # Only the events not found already need their tails read.
-        rest = everyone & ~found
-        if not rest:
+        rest = among & ~found
+        if self._tails is None or not rest:
             return found
         tail_words = self._tail_words
         if tail_words is not None and needle.isalpha():
@@ -410,7 +304,7 @@ class TextIndex:
             return bits
         # Marking an entry costs about a third of reading a text (measured at 100,000 events).
         if sum(map(len, rare)) <= 3 * left.bit_count():
-            return bits | words.mark(rare)
+            return bits | indices_to_bits(chain.from_iterable(rare), self.n)
         return bits | self._scan(texts, needle, left)
 
     def _scan(self, texts: list[str], needle: str, among: int | None) -> int:

@@ -129,7 +129,7 @@ class PartialDate:
                 f"{value.date().isoformat()}"
             )
         if isinstance(value, date):
-            return _of_day(value)
+            return of_day(value)
         if isinstance(value, time):
             return _fail(f"{value.isoformat()} is a time, not a date; write {ACCEPTED_FORMS}")
         if isinstance(value, str):
@@ -158,8 +158,9 @@ class PartialDate:
 
 
 @functools.lru_cache(maxsize=8192)
-def _of_day(value: date) -> PartialDate:
-    # Thousands of events share a day: one (immutable) object each, checked once.
+def of_day(value: date) -> PartialDate:
+    """The day ``value`` as a PartialDate: thousands of events share a day, and each day is one
+    (immutable) object, checked once."""
     return PartialDate.from_date(value)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, TypeGuard
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -18,16 +19,20 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetPydanticSchema,
     PlainSerializer,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     field_validator,
 )
 
+from tui.core import tuning
 from tui.core.text.sanitize import controls, quote
 from tui.core.time.span import derived_status
 from tui.core.timeline.countries import country_name, suggest_code
-from tui.core.timeline.dates import PartialDate
+from tui.core.timeline.dates import PartialDate, of_day
 from tui.core.timeline.event import (
     ACTION_LABELS,
     EVENT_FIELDS,
@@ -46,6 +51,9 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _parse_date(value: Any) -> PartialDate:
+    # A TOML date (nearly every date): the day's one PartialDate, without parse's type tests.
+    if type(value) is date:
+        return of_day(value)
     return PartialDate.parse(value)
 
 
@@ -88,6 +96,10 @@ DateField = Annotated[
 _CONTROL = re.compile("[" + controls(keep="\t\n") + "]")
 
 
+# The ASCII characters _CONTROL finds, as bytes.
+_ASCII_CONTROLS = bytes(code for code in range(128) if _CONTROL.match(chr(code)))
+
+
 # The common case in one C call: no control characters (so no line breaks either).
 _NO_CONTROLS = re.compile(f"[^{controls()}]*")
 
@@ -105,6 +117,15 @@ def _one_line(text: str) -> str:
 
 
 def _not_blank(text: str) -> str:
+    # ASCII text (nearly all) in two C calls: its control characters are single bytes, and a
+    # text that loses none of them when they are deleted has none.
+    if (
+        text.isascii()
+        and len(text.encode().translate(None, _ASCII_CONTROLS)) == len(text)
+        and text
+        and not text.isspace()
+    ):
+        return text
     if not text.strip():
         raise ValueError("must not be empty")
     return _no_controls(text)
@@ -116,9 +137,10 @@ def _no_controls(text: str) -> str:
     return text
 
 
-# http(s), a plain ASCII host name (no port, user or brackets), then printable ASCII: every
-# check below would pass, so such a URL (nearly all of them) is accepted in one C call.
-_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][!-~]*)?")
+# http(s), a host of ASCII letters, digits, dots and hyphens (no port, user or brackets), then
+# printable ASCII: every check below would pass, so such a URL (nearly all of them) is accepted
+# in one C call. Character classes only, no repeated group: the pattern's cost is per character.
+_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?:[/?#][!-~]*)?")
 
 
 def _http_url(url: str) -> str:
@@ -184,6 +206,27 @@ def _unique_items(values: list[str]) -> list[str]:
     return values
 
 
+def _words(values: Any, full: ValidatorFunctionWrapHandler) -> list[str]:
+    # Platforms, tags and authorities come from a small vocabulary: a list of words the full
+    # check has passed before (their casefolds told apart) is passed again in a few C calls,
+    # not a validator call per word. Anything else is the full check's, which names the item
+    # at fault; the words of a list it passes are known from then on.
+    if type(values) is list:
+        try:
+            if len(set(map(_KNOWN_WORDS.__getitem__, values))) == len(values):
+                return list(map(sys.intern, values))
+        except (KeyError, TypeError):  # a word not known, not hashable, or a str subclass
+            pass
+    words: list[str] = full(values)
+    if len(_KNOWN_WORDS) < tuning.KNOWN_WORDS:
+        _KNOWN_WORDS.update(zip(words, map(str.casefold, words), strict=True))
+    return words
+
+
+# A word the full check passed -> its casefold.
+_KNOWN_WORDS: dict[str, str] = {}
+
+
 def _repeated(values: list[str]) -> None:
     seen: dict[str, str] = {}
     for value in values:
@@ -201,7 +244,7 @@ def _repeated(values: list[str]) -> None:
 OneLine = Annotated[str, AfterValidator(_one_line)]
 Text = Annotated[str, AfterValidator(_not_blank)]
 Slug = Annotated[str, AfterValidator(_slug)]
-Words = Annotated[list[OneLine], AfterValidator(_unique_items)]
+Words = Annotated[list[OneLine], AfterValidator(_unique_items), WrapValidator(_words)]
 
 
 class StrictModel(BaseModel):
@@ -221,6 +264,67 @@ class SourceModel(StrictModel):
     )
     title: OneLine | None = Field(default=None, description="Headline or document title.")
     date: DateField | None = Field(default=None, description="Publication date.")
+
+
+def _sources(values: Any, full: ValidatorFunctionWrapHandler) -> tuple[Source, ...]:
+    # Each source a table of plain values (a one-line publisher and title, a URL _PLAIN_URL
+    # takes, a TOML date): its record built here, as the full check would build it, without a
+    # SourceModel and a validator call per value. Anything else is the full check's, which
+    # names the source and the field at fault.
+    if type(values) is list and values:
+        records = []
+        for source in values:
+            if type(source) is not dict or not _SOURCE_KEYS.issuperset(source):
+                break
+            publisher, url = source.get("publisher"), source.get("url")
+            title, day = source.get("title"), source.get("date")
+            if not (
+                _plain_line(publisher)
+                and type(url) is str
+                and _PLAIN_URL.fullmatch(url)
+                and (title is None or _plain_line(title))
+                and (day is None or type(day) is date)
+            ):
+                break
+            if day is not None:
+                day = of_day(day)
+            records.append(_new(Source, (sys.intern(publisher), url, title, day)))
+        else:
+            return tuple(records)
+    models: list[SourceModel] = full(values)
+    return tuple(Source(s.publisher, s.url, s.title, s.date) for s in models)
+
+
+# A record's own __new__ is Python code; this C call builds the same tuple (as rows.py does).
+_new = tuple.__new__
+_SOURCE_KEYS = frozenset(SourceModel.model_fields)
+
+
+def _plain_line(text: Any) -> TypeGuard[str]:
+    """A str that _one_line returns at its first test."""
+    return type(text) is str and text.isprintable() and bool(text) and not text.isspace()
+
+
+def _source_models(sources: tuple[Source, ...]) -> list[SourceModel]:
+    # A dump shows the sources as SourceModel dumps them. A record does not say which values
+    # were written: those that are None count as left out (TOML has no null to write).
+    return [
+        SourceModel.model_construct(
+            {key for key, value in zip(SOURCE_FIELDS, source, strict=True) if value is not None},
+            **source._asdict(),
+        )
+        for source in sources
+    ]
+
+
+# The sources of an event: validated as a list of SourceModel tables, kept as the records
+# ``to_event`` puts in the Event.
+Sources = Annotated[
+    tuple[Source, ...],
+    GetPydanticSchema(lambda _, handler: handler(list[SourceModel])),
+    WrapValidator(_sources),
+    PlainSerializer(_source_models, return_type=list[SourceModel]),
+]
 
 
 # What an ``[[events]]`` table must hold (a docstring would become the schema's description);
@@ -248,7 +352,7 @@ class EventModel(StrictModel):
     action: Action = Field(description="What the state did, from a closed vocabulary.")
     tags: Words = Field(default_factory=list, description="Free words.")
     summary: Text = Field(description="What happened, in a few sentences.")
-    sources: list[SourceModel] = Field(min_length=1, description="At least one source.")
+    sources: Sources = Field(min_length=1, description="At least one source.")
     related: list[Slug] = Field(default_factory=list, description="Ids of related events.")
 
     @field_validator("end_date")
@@ -317,7 +421,7 @@ def to_event(model: EventModel) -> Event:
         model.action,
         tuple(model.tags),
         model.summary,
-        tuple(Source(s.publisher, s.url, s.title, s.date) for s in model.sources),
+        model.sources,
         tuple(model.related),
     )
 
