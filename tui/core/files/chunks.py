@@ -290,16 +290,18 @@ class Reuse:
         else:
             # Some of the last load's events came from no chunk held (one not lent, as with
             # a [views] table in it): those borrowed are kept by identity instead.
-            lent = set(map(id, itertools.chain.from_iterable(k.events for k in kept.values())))
-            order = list(itertools.compress(previous, map(lent.__contains__, map(id, previous))))
+            borrowed = set(map(id, itertools.chain.from_iterable(k.events for k in kept.values())))
+            still = map(borrowed.__contains__, map(id, previous))
+            order = list(itertools.compress(previous, still))
         if order is None or len(order) != len(events) - len(fresh):
             return None
         return _spliced(order, sorted(fresh, key=_SORT_KEY), remove=False)
 
     def outline_of(self, timeline: Timeline) -> Outline:
-        """``(digest, first line, number of events)`` per lent chunk, in file order, if the
-        chunks held are those of the load that made ``timeline`` (else none: a later load has
-        replaced them): what its cache entry keeps, the events being in the entry already."""
+        """``(digest, first line, number of events, newlines, length, mark)`` per lent chunk, in
+        file order, if the chunks held are those of the load that made ``timeline`` (else none:
+        a later load has replaced them): what its cache entry keeps, the events being in the
+        entry already."""
         with self._lock:
             if timeline is not self._made:
                 return []
