@@ -151,3 +151,34 @@ def test_the_first_events_show_before_this_process_imports_pydantic(big: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(tuning.PREVIEW_EVENTS), "False"]
+
+
+async def test_the_first_frame_shows_the_early_workers_events(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the CLI does: the first events a worker parsed while the UI was imported are in
+    the app's first frame, as a cached file's are, and the load does not show them again."""
+    from tui.app.app import make_app
+
+    opening = begin(big)
+    assert opening.prefetch is not None
+    head = opening.prefetch.wait().preview_head(30)
+    assert head is not None and len(head.events) == tuning.PREVIEW_EVENTS
+    shown: list[tuple[int, bool]] = []
+    app = make_app(big, opening=opening, today=TODAY)
+    assert app.timeline is head and app.loading
+    real = type(app).replace_timeline
+
+    def replace(self: object, timeline: Timeline, *args: object, **kwargs: object) -> None:
+        shown.append((len(timeline.events), bool(kwargs.get("loading"))))
+        real(self, timeline, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(app), "replace_timeline", replace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if not app.loading:
+                break
+        assert not app.loading
+        assert app.timeline == load.load_timeline(big)
+    assert shown == [(450, False)]  # the whole timeline, once: no second first frame

@@ -68,6 +68,7 @@ def _app_parser() -> argparse.ArgumentParser:
 
 
 def cmd_app(argv: Sequence[str]) -> int:
+    from tui.core import tuning
     from tui.core.tuning import gc_pause_for_start
 
     # No garbage collections until the first frame is drawn (the app ends the pause): they
@@ -99,8 +100,9 @@ def cmd_app(argv: Sequence[str]) -> int:
     from tui.app.app import make_app
 
     if opening.prefetch is not None:
-        # A slow disk: the app then opens without the first rows.
-        opening.prefetch.wait(timeout=2.0)
+        # A slow disk, or a slow start of the worker parsing a new file's first events: the app
+        # then opens without the first rows (they come as soon as they are read).
+        opening.prefetch.wait(timeout=2.0).preview_head(tuning.FIRST_EVENTS_WAIT)
     app = make_app(path, opening=opening, goto=args.goto, query=query)
     app.run()
     if app.load_errors:

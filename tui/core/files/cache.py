@@ -283,6 +283,24 @@ class Prefetch:
         self._thread.join(timeout)
         return self
 
+    def preview_head(self, timeout: float) -> Timeline | None:
+        """``head``: for a file parsed, the first events the worker started early parsed,
+        waited for at most ``timeout`` seconds (None: not yet, or it could not)."""
+        if self.head is None and self.preview is not None:
+            try:
+                answer = self.preview.result(timeout)
+            except Exception:  # the worker failed or is slow: the loader parses them itself
+                return None
+            if answer is not None:
+                (title, description), packed = answer
+                self.head = Timeline(
+                    info=TimelineInfo(title, description),
+                    events=rows.Rebuild().events(marshal.loads(packed)),
+                    path=str(self.path),
+                    presorted=True,
+                )
+        return self.head
+
     def stop(self) -> None:
         """The workers started early, if the load did not use them (it stops those it uses)."""
         self.wait()

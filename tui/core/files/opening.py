@@ -11,7 +11,6 @@ has it. Pure: no Textual, and neither the TOML parser nor pydantic unless the ca
 from __future__ import annotations
 
 import contextlib
-import marshal
 import re
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -22,13 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core import tuning
-from tui.core.files import rows
 from tui.core.files.cache import Entry, Prefetch
 from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
 from tui.core.query import evaluate
 from tui.core.timeline.errors import TimelineError
-from tui.core.timeline.event import Timeline, TimelineInfo
+from tui.core.timeline.event import Timeline
 
 if TYPE_CHECKING:
     from tui.core.files import workers
@@ -136,7 +134,7 @@ def stages(
                     return
     # Not cached (or a damaged entry): parse and validate, the first events first.
     pool = prefetch.pool if prefetch is not None else None
-    parse = _parse(opening, data, pool, today, progress)
+    parse = _parse(opening, data, pool, today, progress, head_shown)
     del data  # held by the parse only until it has read the head
     try:
         yield from parse
@@ -151,8 +149,10 @@ def _parse(
     pool: workers.Pool | None,
     today: date,
     progress: Callable[[str], None],
+    head_shown: bool,
 ) -> Iterator[Stage]:
-    """The stages of a file parsed: an estimate, the first events, then all."""
+    """The stages of a file parsed: an estimate, the first events (unless ``head_shown``: the
+    early worker's are on screen), then all."""
     from tui.core.files import cache
 
     path, prefetch = opening.path, opening.prefetch
@@ -163,8 +163,10 @@ def _parse(
         with contextlib.suppress(OSError), path.open("rb") as file:
             head = file.read(tuning.PREVIEW_BYTES)
     yield from _estimate(path, head, None if data is None else len(data))
-    first = _early_preview(prefetch, name)
-    if first is None:
+    first = None
+    if not head_shown and prefetch is not None:
+        first = prefetch.preview_head(_PREVIEW_WAIT)
+    if first is None and not head_shown:
         from tui.core.files.preview import preview
         from tui.core.files.read import decode
 
@@ -226,21 +228,6 @@ def _cached(
     opening.reuse.lend(timeline, found.outline)
     yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     return True
-
-
-def _early_preview(prefetch: Prefetch | None, name: str) -> Timeline | None:
-    """The first events a worker started early parsed (``Prefetch``), if it did."""
-    if prefetch is None or prefetch.preview is None:
-        return None
-    try:
-        answer = prefetch.preview.result(_PREVIEW_WAIT)
-    except Exception:  # the worker failed or is slow: they are parsed here
-        return None
-    if answer is None:
-        return None
-    (title, description), packed = answer
-    events = rows.Rebuild().events(marshal.loads(packed))
-    return Timeline(info=TimelineInfo(title, description), events=events, path=name, presorted=True)
 
 
 def _estimate(path: Path, head: bytes | None = None, size: int | None = None) -> Iterator[Stage]:
