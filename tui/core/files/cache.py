@@ -271,10 +271,10 @@ class Prefetch:
         try:
             if os.stat(self.path).st_size < tuning.PARALLEL_BYTES or not workers.count():
                 return
+            self.pool = workers.Pool(1)  # first: it starts while the head is read
             with self.path.open("rb") as file:
                 head = file.read(tuning.PREVIEW_BYTES)
             text = decode(head[: head.rfind(b"\n") + 1], str(self.path))
-            self.pool = workers.Pool(1)
         except Exception:  # unreadable, not UTF-8, no process: the loader says why, or manages
             return
         self.preview = self.pool.preview(text)

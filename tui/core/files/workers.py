@@ -50,7 +50,7 @@ _ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding this ``tu
 _SERVE = "; ".join(
     (
         "import sys",
-        "sys.path.insert(0, sys.argv[1])",
+        "sys.path[:0] = sys.argv[1:]",
         "from tui.core.files import workers",
         "workers.serve()",
     )
@@ -58,6 +58,20 @@ _SERVE = "; ".join(
 
 
 ENV_VAR = "POLICY_TUI_WORKERS"
+
+
+def _command() -> list[str]:
+    """How a worker starts: ``-S``, this process's module path instead (where ``site`` found
+    the packages, without running its start-up files again); ``-P`` and no current folder, so
+    that a ``queue.py`` there is never imported in place of the standard library's."""
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:
+        here = ""
+    path = [p for p in sys.path if os.path.isabs(p) and os.path.realpath(p) != here]
+    return [sys.executable, "-S", "-P", "-c", _SERVE, _ROOT, *path]
+
+
 # A request's first byte: what the worker is to do with the text after it.
 _CHUNK, _PREVIEW = b"c", b"p"
 
@@ -132,10 +146,8 @@ class Pool:
         """Start workers until there are ``processes`` (none once stopped)."""
         while len(self._threads) < processes and not self._stopped.is_set():
             try:
-                # -P: the folder the app runs in is not on the worker's path (a queue.py there
-                # must not be imported in place of the standard library's).
                 process = subprocess.Popen(
-                    [sys.executable, "-P", "-c", _SERVE, _ROOT],
+                    _command(),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
