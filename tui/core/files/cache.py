@@ -301,12 +301,6 @@ class Prefetch:
                 )
         return self.head
 
-    def stop(self) -> None:
-        """The workers started early, if the load did not use them (it stops those it uses)."""
-        self.wait()
-        if self.pool is not None:
-            self.pool.stop()
-
 
 def store(
     path: Path,
