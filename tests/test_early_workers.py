@@ -165,7 +165,7 @@ async def test_the_first_frame_shows_the_early_workers_events(
     head = opening.prefetch.wait().preview_head(30)
     assert head is not None and len(head.events) == tuning.PREVIEW_EVENTS
     shown: list[tuple[int, bool]] = []
-    app = make_app(big, opening=opening, today=TODAY)
+    app = make_app(big, opening=opening, today=TODAY, watch=False)
     assert app.timeline is head and app.loading
     real = type(app).replace_timeline
 
