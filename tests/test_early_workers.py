@@ -182,3 +182,47 @@ async def test_the_first_frame_shows_the_early_workers_events(
         assert not app.loading
         assert app.timeline == load.load_timeline(big)
     assert shown == [(450, False)]  # the whole timeline, once: no second first frame
+
+
+def test_after_the_early_worker_dies_the_load_starts_workers_of_its_own(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the careful path (four times slower at 100k): the dead pool is left behind."""
+    real = workers._SERVE
+    monkeypatch.setattr(workers, "_SERVE", "import sys; sys.stdin.buffer.read(8)")
+    opening = begin(big)
+    assert opening.prefetch is not None
+    early = opening.prefetch.wait().pool
+    assert early is not None and opening.prefetch.preview_head(30) is None
+    assert early.stopped
+    monkeypatch.setattr(workers, "_SERVE", real)
+    careful: list[str] = []
+    slow = load._careful
+    monkeypatch.setattr(
+        load, "_careful", lambda text, name: careful.append(name) or slow(text, name)
+    )
+    found = list(stages(opening, TODAY, lambda note: None))
+    assert found[-1].timeline == load.load_timeline(big)  # type: ignore[union-attr]
+    assert careful == []
+
+
+def test_a_worker_that_cannot_start_leaves_the_others_at_work(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process limit reached by the second worker: the load goes on with the first."""
+    import subprocess as real_subprocess
+
+    started: list[object] = []
+    popen = real_subprocess.Popen
+
+    def limited(*args: object, **kwargs: object) -> object:
+        if started:
+            raise OSError(11, "Resource temporarily unavailable")
+        started.append(args)
+        return popen(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(workers.subprocess, "Popen", limited)
+    first, loaded, pool = opened(big)
+    assert len(pool) == 1 and len(started) == 1
+    assert first.events and loaded == load.load_timeline(big)
+    assert joined(pool)

@@ -95,6 +95,9 @@ def cmd_app(argv: Sequence[str]) -> int:
     try:
         query = query_text("policy-tui", args.query, args.view, timeline.views if timeline else {})
     except Fail as exc:
+        pool = opening.prefetch.wait().pool if opening.prefetch is not None else None
+        if pool is not None:
+            pool.stop()  # the worker started for a load that will not come
         print(exc, file=sys.stderr)
         return exc.status
     from tui.app.app import make_app

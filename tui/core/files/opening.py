@@ -177,6 +177,8 @@ def _parse(
             first = None  # read_bytes and the full load say what is wrong
     if first is not None and first.events:
         yield First(first, evaluate.Index(first.events, today=today))
+    if pool is not None and pool.stopped:
+        pool = None  # its worker failed: the load starts workers of its own
     if pool is not None:
         from tui.core.files import workers
 

@@ -142,8 +142,14 @@ class Pool:
     def __len__(self) -> int:
         return len(self._threads)
 
+    @property
+    def stopped(self) -> bool:
+        """Stopped, or a worker failed: no more answers will come."""
+        return self._stopped.is_set()
+
     def grow(self, processes: int) -> None:
-        """Start workers until there are ``processes`` (none once stopped)."""
+        """Start workers until there are ``processes`` (none once stopped). A worker that cannot
+        start (a process limit) leaves the pool as it is, unless it is the first."""
         while len(self._threads) < processes and not self._stopped.is_set():
             try:
                 process = subprocess.Popen(
@@ -152,6 +158,11 @@ class Pool:
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
                 )
+            except Exception:
+                if self._threads:
+                    return  # fewer workers, as many as could start
+                self.stop()
+                raise
             except BaseException:
                 self.stop()  # the workers started so far exit
                 raise
