@@ -226,3 +226,21 @@ def test_a_worker_that_cannot_start_leaves_the_others_at_work(
     assert len(pool) == 1 and len(started) == 1
     assert first.events and loaded == load.load_timeline(big)
     assert joined(pool)
+
+
+def test_a_refused_query_stops_the_worker_started_for_the_load(
+    big: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui import cli
+
+    pools: list[workers.Pool] = []
+    real = workers.Pool.__init__
+
+    def made(self: workers.Pool, processes: int) -> None:
+        real(self, processes)
+        pools.append(self)
+
+    monkeypatch.setattr(workers.Pool, "__init__", made)
+    assert cli.main([str(big), "--query", "during:notadate"]) != 0
+    assert "query" in capsys.readouterr().err.lower()
+    assert len(pools) == 1 and pools[0].stopped and joined(pools[0])
