@@ -62,6 +62,30 @@ async def test_a_broken_big_file_exits_with_the_loader_errors(tmp_path: Path) ->
     assert "event 'broken': date:" in app.load_errors
 
 
+async def test_a_bug_in_the_load_is_said_not_left_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a screen saying "loading…" for ever: the app exits and the CLI prints why."""
+    from tui.core.files import opening
+
+    def broken(*args: object, **kwargs: object) -> object:
+        yield opening.Estimate(420)
+        raise RuntimeError("boom \x1b[31m")
+
+    monkeypatch.setattr(opening, "stages", broken)
+    path = big_file(tmp_path, 30)
+    app = make_app(path=path, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            await settle(pilot)
+            if not app.is_running:
+                break
+    assert app.return_code == 1
+    assert app.load_errors is not None
+    assert "internal error (RuntimeError: boom" in app.load_errors
+    assert str(path.name) in app.load_errors and "\x1b" not in app.load_errors
+
+
 async def test_keys_are_answered_while_loading(tmp_path: Path) -> None:
     path = big_file(tmp_path, 40)
     app = make_app(path=path, today=TODAY)

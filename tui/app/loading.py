@@ -18,6 +18,7 @@ from tui.core import tuning
 from tui.core.files.digest import file_digest
 from tui.core.files.watch import FileWatcher
 from tui.core.query import evaluate
+from tui.core.text.sanitize import clean
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
 
@@ -105,6 +106,11 @@ class Loader:
         except TimelineError as exc:
             app.call_from_thread(self._load_failed, exc)
             return
+        except Exception as exc:  # a bug of ours: said, not a screen left "loading…" for good
+            if index is None:
+                app.call_from_thread(self._load_crashed, path, exc)
+                return
+            raise
         # Build the search structures here, off the UI thread, before the first keystroke needs
         # them (filtering works meanwhile; the index yields the GIL between slices).
         if index is not None:
@@ -140,6 +146,14 @@ class Loader:
         # The CLI prints these after the terminal is restored, exactly as `validate` does.
         self.app.load_errors = error.format()
         self.app.exit(return_code=2 if error.unreadable else 1)
+
+    def _load_crashed(self, path: Path, error: Exception) -> None:
+        name = clean(f"{type(error).__name__}: {error}")
+        self.app.load_errors = (
+            f"policy-tui: error: {clean(str(path))}: could not be loaded: an internal error "
+            f"({name}); please report it"
+        )
+        self.app.exit(return_code=1)
 
     # -- live reload -------------------------------------------------------------------------
 
