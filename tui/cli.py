@@ -69,11 +69,10 @@ def _app_parser() -> argparse.ArgumentParser:
 
 def cmd_app(argv: Sequence[str]) -> int:
     from tui.core import tuning
-    from tui.core.tuning import gc_pause_for_start
 
     # No garbage collections until the first frame is drawn (the app ends the pause): they
     # were 40-55 ms of the shipped timeline's first paint (docs/performance.md).
-    gc_pause_for_start()
+    tuning.gc_pause_for_start()
     parser = _app_parser()
     args = parser.parse_args(glue_values(argv, parser))
     from tui.core.files.opening import begin

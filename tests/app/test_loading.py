@@ -48,9 +48,8 @@ async def test_a_file_loaded_in_the_background_ends_with_every_event(tmp_path: P
         assert "400 / 560 events" in screen_text(app)
 
 
-async def test_a_broken_big_file_exits_with_the_loader_errors(tmp_path: Path) -> None:
-    path = big_file(tmp_path, 30)
-    path.write_text(path.read_text() + '\n[[events]]\nid = "broken"\ndate = "April 2018"\n')
+async def _exits_with_errors(path: Path) -> str:
+    """The app opened on ``path`` exits with status 1; what the CLI then prints."""
     app = make_app(path=path, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
@@ -59,7 +58,14 @@ async def test_a_broken_big_file_exits_with_the_loader_errors(tmp_path: Path) ->
                 break
     assert app.return_code == 1
     assert app.load_errors is not None
-    assert "event 'broken': date:" in app.load_errors
+    return app.load_errors
+
+
+async def test_a_broken_big_file_exits_with_the_loader_errors(tmp_path: Path) -> None:
+    path = big_file(tmp_path, 30)
+    path.write_text(path.read_text() + '\n[[events]]\nid = "broken"\ndate = "April 2018"\n')
+    load_errors = await _exits_with_errors(path)
+    assert "event 'broken': date:" in load_errors
 
 
 async def test_a_bug_in_the_load_is_said_not_left_loading(
@@ -74,16 +80,9 @@ async def test_a_bug_in_the_load_is_said_not_left_loading(
 
     monkeypatch.setattr(opening, "stages", broken)
     path = big_file(tmp_path, 30)
-    app = make_app(path=path, today=TODAY)
-    async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            await settle(pilot)
-            if not app.is_running:
-                break
-    assert app.return_code == 1
-    assert app.load_errors is not None
-    assert "internal error (RuntimeError: boom" in app.load_errors
-    assert str(path.name) in app.load_errors and "\x1b" not in app.load_errors
+    load_errors = await _exits_with_errors(path)
+    assert "internal error (RuntimeError: boom" in load_errors
+    assert str(path.name) in load_errors and "\x1b" not in load_errors
 
 
 async def test_keys_are_answered_while_loading(tmp_path: Path) -> None:
