@@ -355,12 +355,22 @@ class Pane:
         cache entry), then close the session."""
         subprocess.run([*TMUX, "send-keys", "-t", self.name, key], capture_output=True)
         deadline = time.perf_counter() + timeout
-        while Path(f"/proc/{self.pid}").exists() and time.perf_counter() < deadline:
+        while _running(self.pid) and time.perf_counter() < deadline:
             time.sleep(0.05)
         self.close()
 
     def close(self) -> None:
         subprocess.run([*TMUX, "kill-session", "-t", self.name], capture_output=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs: an exited process the tmux server has not reaped yet (a
+    zombie, which can stay one for minutes) has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return re.search(r"^State:\s+Z", status, re.MULTILINE) is None
 
 
 _PASSED = ("PYTHONPATH", "XDG_CACHE_HOME", "HOME", "PATH", "LANG", "LC_ALL")
