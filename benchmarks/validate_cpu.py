@@ -6,7 +6,7 @@
     python3 benchmarks/validate_cpu.py --file other.toml --repeat 5
 
 The file is cut as the loader cuts it (``chunks.pieces``) and each chunk parsed with the
-loader's ``_parse_chunk`` (rtoml where it can); what is timed, with ``time.process_time``, is
+loader's ``toml10.parse`` (rtoml where it can); what is timed, with ``time.process_time``, is
 only what ``load.parse_events`` runs on the parsed events: ``EventModel.model_validate`` and
 ``to_event``. The parse is timed once too, for its share.
 """
@@ -27,7 +27,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from tui.core.files import chunks  # noqa: E402
-from tui.core.files.load import _parse_chunk  # noqa: E402
+from tui.core.files.toml10 import parse as _parse_chunk  # noqa: E402
 from tui.core.timeline.model import EventModel, to_event  # noqa: E402
 
 

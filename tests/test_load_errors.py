@@ -738,13 +738,13 @@ def test_our_own_bugs_become_a_problem_not_a_traceback(monkeypatch: pytest.Monke
 def test_a_parser_bug_becomes_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> None:
     import tomllib
 
-    import tui.core.files.load as load
+    import tui.core.files.toml10 as toml10
 
     def broken(text: str) -> dict[str, object]:
         raise IndexError("parser bug")
 
     monkeypatch.setattr(tomllib, "loads", broken)
-    monkeypatch.setattr(load, "_HAS_RTOML", False)  # tomllib is the parser on every path
+    monkeypatch.setattr(toml10, "_HAS_RTOML", False)  # tomllib is the parser on every path
     assert "internal error while checking (IndexError)" in one(EVENT).message
 
 

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tui.core.files.load as load
+import tui.core.files.toml10 as toml10
 import tui.core.tuning as tuning
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.model import _http_url, _one_line
@@ -77,7 +78,7 @@ INVALID = sorted((SUITE / "invalid").rglob("*.toml")) if SUITE else []
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_the_chunk_parser_agrees_with_tomllib_on_valid_files(path: Path) -> None:
     text = path.read_bytes().decode("utf-8-sig")
-    parsed = load._parse_chunk(text)
+    parsed = toml10.parse(text)
     if parsed is not None:  # None is allowed: the careful path then parses it
         assert _normal(parsed) == _normal(tomllib.loads(text))
 
@@ -89,7 +90,7 @@ def test_the_chunk_parser_accepts_nothing_tomllib_rejects(path: Path) -> None:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         return  # decode() reports these before any parser runs
-    assert load._parse_chunk(text) is None
+    assert toml10.parse(text) is None
 
 
 @pytest.mark.parametrize(
@@ -114,11 +115,11 @@ def test_toml_1_1_forms_are_left_to_tomllib(text: str) -> None:
     """rtoml accepts these (TOML 1.1); TOML 1.0 does not, so the chunk parser must not."""
     with pytest.raises(tomllib.TOMLDecodeError):
         tomllib.loads(text)
-    assert load._parse_chunk(text) is None
+    assert toml10.parse(text) is None
 
 
 # Digits of other scripts count for \\d too; colons, backslashes and a BOM make the edges.
-# The definition of what tui.core.files.load._has_toml11_signs decides: \x and \e escapes, a
+# The definition of what tui.core.files.toml10.has_toml11_signs decides: \x and \e escapes, a
 # byte-order mark, a time without seconds (what rtoml reads as TOML 1.1 and tomllib refuses).
 TOML11_SIGNS = re.compile(r"\\[xe]|\ufeff|(?<![\d:])\d\d:\d\d(?!:)")
 SIGN_PIECES = st.sampled_from(
@@ -129,7 +130,7 @@ SIGN_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(SIGN_PIECES, max_size=14).map("".join))
 def test_the_toml_1_1_sign_check_decides_as_the_regex(text: str) -> None:
-    assert load._has_toml11_signs(text) == bool(TOML11_SIGNS.search(text))
+    assert toml10.has_toml11_signs(text) == bool(TOML11_SIGNS.search(text))
 
 
 @pytest.mark.parametrize(
@@ -137,7 +138,7 @@ def test_the_toml_1_1_sign_check_decides_as_the_regex(text: str) -> None:
     ["07:32", "a 07:32", "107:32", ":07:32", "07:32:00", "07:3", "x07:32", "\u0663\u0663:12"],
 )
 def test_the_toml_1_1_sign_check_on_known_shapes(text: str) -> None:
-    assert load._has_toml11_signs(text) == bool(TOML11_SIGNS.search(text))
+    assert toml10.has_toml11_signs(text) == bool(TOML11_SIGNS.search(text))
 
 
 @pytest.mark.parametrize(
@@ -153,7 +154,7 @@ def test_the_toml_1_1_sign_check_on_known_shapes(text: str) -> None:
     ],
 )
 def test_what_both_accept_parses_the_same(text: str) -> None:
-    parsed = load._parse_chunk(text)
+    parsed = toml10.parse(text)
     assert parsed is not None
     assert _normal(parsed) == _normal(tomllib.loads(text))
 

@@ -242,7 +242,8 @@ def parse_chunk(text: str, chunk_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """One chunk's text -> its rows, validated by the project's own model; Invalid if not."""
     from pydantic import ValidationError
 
-    from tui.core.files.load import _header_lines, _parse_chunk
+    from tui.core.files.load import _header_lines
+    from tui.core.files.toml10 import parse as _parse_chunk
     from tui.core.timeline.model import EventModel, to_event
 
     if "\x00" in text:
@@ -593,8 +594,8 @@ def _check_links(conn: sqlite3.Connection) -> None:
 
 def _check_head(head: bytes, name: str, conn: sqlite3.Connection) -> None:
     """The text before the first event: [timeline] and [views], checked by the loader."""
-    from tui.core.files.load import _parse_chunk
     from tui.core.files.problems import Checker
+    from tui.core.files.toml10 import parse as _parse_chunk
 
     text = head.decode("utf-8").removeprefix("\ufeff")
     data = _parse_chunk(text)

@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 from operator import attrgetter
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import ValidationError
 
 from tui.core import tuning
-from tui.core.files import chunks, read
+from tui.core.files import chunks, read, toml10
 from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
 from tui.core.files.locate import event_header_lines
@@ -36,13 +35,6 @@ from tui.core.timeline.model import TOP_LEVEL_KEYS, EventModel, to_event
 
 if TYPE_CHECKING:
     from tui.core.files import workers
-
-try:  # a Rust TOML parser, several times faster than tomllib on big files (see _parse_chunk)
-    import rtoml
-
-    _HAS_RTOML = True
-except ImportError:  # pragma: no cover - the loader then uses tomllib throughout
-    _HAS_RTOML = False
 
 Progress = Callable[[float], None]
 Job = TypeVar("Job")
@@ -163,85 +155,18 @@ def _careful(text: str, name: str) -> Timeline:
 
 # -- the fast path for valid files --------------------------------------------------------------
 #
-# A valid file is parsed in chunks cut at ``[[events]]`` headers (rtoml where it is sure to agree
-# with tomllib) and validated chunk by chunk with the garbage collector paused, so neither the
-# whole parsed document nor the collector's passes over a growing heap are ever paid for.
-# Anything unusual (a chunk that does not parse, a key in two chunks, any problem at all) makes
-# it give up and return None: the careful path below then reports exactly what it always has.
+# A valid file is parsed in chunks cut at ``[[events]]`` headers (``toml10``: rtoml where it
+# agrees with tomllib) and validated chunk by chunk with the garbage collector paused, so
+# neither the whole parsed document nor the collector's passes over a growing heap are ever paid
+# for. Anything unusual (a chunk that does not parse, a key in two chunks, any problem at all)
+# makes it give up and return None: the careful path below then reports exactly what it always
+# has.
 
 _PLAIN_HEADER = "\n[[events]]"
 _ID, _RELATED = attrgetter("id"), attrgetter("related")
 # A line opening an array of tables other than a plain [[events]] or [[events.…]] header (an
 # indented, spaced or quoted ``events``): then header lines cannot simply be counted.
 _OTHER_ARRAY_HEADER = re.compile(r"\n(?:[ \t]*\[\[(?!events\]\]|events\.)|[ \t]+\[\[events\]\])")
-# What rtoml (TOML 1.1) accepts and TOML 1.0 (tomllib) rejects, as found with the toml-test
-# suite: \x and \e escapes, times without seconds, a byte-order mark after the start, and inline
-# tables over several lines or with a trailing comma. A chunk showing any sign of the first three
-# is parsed by tomllib; inline tables are checked one by one (``_inline_tables_are_toml10``).
-# The definition, a regex, is in tests/test_perf_fastpaths.py; ``_has_toml11_signs`` decides
-# the same much faster. A time's colon: a literal first character lets the regex engine skip
-# ahead with a fast scan, where the definition tried a match at every character (4.4 s over a
-# 75 MB file).
-_TIME_COLON = re.compile(r":\d\d(?!:)")
-# Where an inline table can start: as a value, after "=", "[" or "," (comments and newlines may
-# stand between in arrays). Matches inside strings only cost a check.
-_INLINE_TABLE = re.compile(r"[=\[,](?:[ \t\r\n]|#[^\n]*)*\{")
-_ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
-_TRAILING_COMMA = re.compile(r",[ \t]*$")
-
-
-def _inline_tables_are_toml10(chunk: str) -> bool:
-    """Whether every inline table in ``chunk`` sits on one line without a trailing comma.
-
-    Conservative: nested tables, multi-line strings or comments inside a table answer False
-    (tomllib then parses the chunk), never a wrong True.
-    """
-    for match in _INLINE_TABLE.finditer(chunk):
-        start = match.end()
-        end = chunk.find("\n", start)
-        line = chunk[start:] if end < 0 else chunk[start:end]
-        if '"""' in line or "'''" in line:
-            return False
-        bare = _ONE_LINE_STRING.sub('""', line)
-        close = bare.find("}")
-        if close < 0:
-            return False
-        inside = bare[:close]
-        if "{" in inside or "#" in inside or _TRAILING_COMMA.search(inside):
-            return False
-    return True
-
-
-def _has_toml11_signs(chunk: str) -> bool:
-    """Whether ``chunk`` shows a sign of the first three (above): \\x or \\e escapes, a
-    byte-order mark, a time without seconds; by substring scans and a literal-led regex."""
-    if "\\x" in chunk or "\\e" in chunk or "\ufeff" in chunk:
-        return True
-    for match in _TIME_COLON.finditer(chunk):
-        start = match.start()
-        # Two digits before the colon, and before them neither a digit nor a colon.
-        digits = chunk[start - 2 : start] if start >= 2 else ""
-        lead = chunk[start - 3] if start >= 3 else ""
-        if len(digits) == 2 and digits.isdecimal() and not (lead.isdecimal() or lead == ":"):
-            return True
-    return False
-
-
-def _parse_chunk(chunk: str) -> dict[str, Any] | None:
-    """A chunk's data as tomllib gives it, or None if it does not parse (the caller gives up)."""
-    if (
-        _HAS_RTOML
-        and not _has_toml11_signs(chunk)
-        and ("{" not in chunk or _inline_tables_are_toml10(chunk))
-    ):
-        try:
-            return rtoml.loads(chunk)
-        except Exception:  # it rejects a few things tomllib reads (1e400): ask tomllib
-            pass
-    try:
-        return tomllib.loads(chunk)
-    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
-        return None
 
 
 def _header_lines(chunk: str, first_line: int, expected: int) -> list[int] | None:
@@ -270,7 +195,7 @@ def parse_events(chunk: str) -> Parsed | None:
     """A chunk that starts at a header: what it holds besides events, its events validated, the
     lines of their headers counted from the chunk's first, and whether they were counted
     plainly (``_header_lines``). None when anything is amiss: the careful path will say what."""
-    data = _parse_chunk(chunk)
+    data = toml10.parse(chunk)
     if data is None:
         return None
     raw = data.pop("events", None)
@@ -308,7 +233,7 @@ def _load_pieces(
     """``_load_valid`` of the text ``pieces`` cut (``chunks.pieces``); ``size``: about its length.
     A big file with nothing to borrow is parsed by worker processes (``workers``, ``pool``)."""
     head_text = next(pieces)
-    head = _parse_chunk(head_text)
+    head = toml10.parse(head_text)
     if head is None or "events" in head:
         return None
     processes = 0

@@ -15,13 +15,14 @@ fast path: the loader then takes its careful path.
 
 A first opening of a big file starts one worker before the UI is imported (``Pool.preview``,
 from ``cache.Prefetch``): it parses the file's first events while this process imports Textual,
-and is warm when the whole file's chunks come. This module imports neither the parser nor
-pydantic for that: the loader is imported where a chunk is parsed.
+and is warm when the whole file's chunks come. The preview needs neither pydantic nor the
+loader: the worker imports them once it has sent the preview.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import marshal
 import os
 import pickle
@@ -109,7 +110,6 @@ def _read(stream: IO[bytes]) -> bytes | None:
 def serve() -> None:
     """A worker's loop until the input closes: a chunk in (``_CHUNK``), its ``Sent`` (or None)
     out; or a file's head in (``_PREVIEW``), its first events out (``preview``)."""
-    from tui.core.files import load
     from tui.core.files.preview import preview
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -123,7 +123,14 @@ def serve() -> None:
             if first is not None:
                 info = (first.info.title, first.info.description)
                 answer = (info, marshal.dumps(rows.to_rows(first.events)))
-        elif (found := load.parse_events(text)) is not None:
+            _write(sink, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
+            # The loader, and pydantic with it (a slow import), after the preview has gone:
+            # while the app paints it.
+            importlib.import_module("tui.core.files.load")
+            continue
+        from tui.core.files import load
+
+        if (found := load.parse_events(text)) is not None:
             data, events, offsets, plain = found
             answer = (data, marshal.dumps(rows.to_rows(events)), offsets, plain)
         _write(sink, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))

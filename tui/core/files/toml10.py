@@ -1,0 +1,88 @@
+"""TOML 1.0, parsed fast: rtoml (Rust) where it is sure to agree with tomllib, tomllib elsewhere.
+
+The fast paths (the loader's chunks, the preview's head) parse with ``parse``; the careful path
+keeps tomllib for its error positions. No pydantic here: the preview imports this before it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+try:  # a Rust TOML parser, several times faster than tomllib on big files (see parse)
+    import rtoml
+
+    _HAS_RTOML = True
+except ImportError:  # pragma: no cover - tomllib parses everything
+    _HAS_RTOML = False
+
+
+# What rtoml (TOML 1.1) accepts and TOML 1.0 (tomllib) rejects, as found with the toml-test
+# suite: \x and \e escapes, times without seconds, a byte-order mark after the start, and inline
+# tables over several lines or with a trailing comma. A chunk showing any sign of the first three
+# is parsed by tomllib; inline tables are checked one by one (``inline_tables_are_toml10``).
+# The definition, a regex, is in tests/test_perf_fastpaths.py; ``has_toml11_signs`` decides
+# the same much faster. A time's colon: a literal first character lets the regex engine skip
+# ahead with a fast scan, where the definition tried a match at every character (4.4 s over a
+# 75 MB file).
+_TIME_COLON = re.compile(r":\d\d(?!:)")
+# Where an inline table can start: as a value, after "=", "[" or "," (comments and newlines may
+# stand between in arrays). Matches inside strings only cost a check.
+_INLINE_TABLE = re.compile(r"[=\[,](?:[ \t\r\n]|#[^\n]*)*\{")
+_ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
+_TRAILING_COMMA = re.compile(r",[ \t]*$")
+
+
+def inline_tables_are_toml10(chunk: str) -> bool:
+    """Whether every inline table in ``chunk`` sits on one line without a trailing comma.
+
+    Conservative: nested tables, multi-line strings or comments inside a table answer False
+    (tomllib then parses the chunk), never a wrong True.
+    """
+    for match in _INLINE_TABLE.finditer(chunk):
+        start = match.end()
+        end = chunk.find("\n", start)
+        line = chunk[start:] if end < 0 else chunk[start:end]
+        if '"""' in line or "'''" in line:
+            return False
+        bare = _ONE_LINE_STRING.sub('""', line)
+        close = bare.find("}")
+        if close < 0:
+            return False
+        inside = bare[:close]
+        if "{" in inside or "#" in inside or _TRAILING_COMMA.search(inside):
+            return False
+    return True
+
+
+def has_toml11_signs(chunk: str) -> bool:
+    """Whether ``chunk`` shows a sign of the first three (above): \\x or \\e escapes, a
+    byte-order mark, a time without seconds; by substring scans and a literal-led regex."""
+    if "\\x" in chunk or "\\e" in chunk or "\ufeff" in chunk:
+        return True
+    for match in _TIME_COLON.finditer(chunk):
+        start = match.start()
+        # Two digits before the colon, and before them neither a digit nor a colon.
+        digits = chunk[start - 2 : start] if start >= 2 else ""
+        lead = chunk[start - 3] if start >= 3 else ""
+        if len(digits) == 2 and digits.isdecimal() and not (lead.isdecimal() or lead == ":"):
+            return True
+    return False
+
+
+def parse(chunk: str) -> dict[str, Any] | None:
+    """A chunk's data as tomllib gives it, or None if it does not parse (the caller gives up)."""
+    if (
+        _HAS_RTOML
+        and not has_toml11_signs(chunk)
+        and ("{" not in chunk or inline_tables_are_toml10(chunk))
+    ):
+        try:
+            return rtoml.loads(chunk)
+        except Exception:  # it rejects a few things tomllib reads (1e400): ask tomllib
+            pass
+    try:
+        return tomllib.loads(chunk)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return None
