@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from plain_time import overlaps
 
+from tui.core.files import load as load_module
 from tui.core.files.load import load_bytes, load_text, load_timeline
 from tui.core.text.summary import one_line_summary
 from tui.core.time.span import span
@@ -729,6 +730,8 @@ def test_our_own_bugs_become_a_problem_not_a_traceback(monkeypatch: pytest.Monke
     def explode(*args: object, **kwargs: object) -> Event:
         raise KeyError("boom")
 
+    # Both ways an event is checked: without the models (the fast path), and with them.
+    monkeypatch.setattr(load_module, "plain_event", explode)
     monkeypatch.setattr(EventModel, "model_validate", explode)
     with pytest.raises(TimelineError, match="internal error while checking") as caught:
         load_text(EVENT)

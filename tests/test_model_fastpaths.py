@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import AfterValidator, TypeAdapter, ValidationError
 
-from tui.core.timeline import model
+from tui.core.timeline import model, rules
 from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.event import Source
 from tui.core.timeline.model import EventModel, SourceModel, to_event
@@ -59,13 +59,13 @@ def reference_not_blank(text: str) -> str:
     """The check as it was before its fast path."""
     if not text.strip():
         raise ValueError("must not be empty")
-    return model._no_controls(text)
+    return rules.no_controls(text)
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.text(st.sampled_from(TRICKY), max_size=12))
 def test_the_summary_check_decides_and_words_as_before(text: str) -> None:
-    assert outcome(model._not_blank, text) == outcome(reference_not_blank, text)
+    assert outcome(rules.not_blank, text) == outcome(reference_not_blank, text)
 
 
 @pytest.mark.parametrize(
@@ -74,12 +74,12 @@ def test_the_summary_check_decides_and_words_as_before(text: str) -> None:
      "a\u202eb", "line\n" * 50, "\x0c", "\x1c"],
 )  # fmt: skip
 def test_the_summary_check_on_known_shapes(text: str) -> None:
-    assert outcome(model._not_blank, text) == outcome(reference_not_blank, text)
+    assert outcome(rules.not_blank, text) == outcome(reference_not_blank, text)
 
 
 # -- platforms, tags, authorities: _words -------------------------------------------------------
 
-FULL_WORDS = TypeAdapter(Annotated[list[model.OneLine], AfterValidator(model._unique_items)])
+FULL_WORDS = TypeAdapter(Annotated[list[model.OneLine], AfterValidator(rules.unique_items)])
 WORDS = TypeAdapter(model.Words)
 
 
@@ -294,4 +294,4 @@ def test_an_event_dumps_its_sources_as_source_models_do() -> None:
      "2020-01-02", "2020", " 2020-02 ", "2019-02-29", "x", 2020, None, True, 1.5],
 )  # fmt: skip
 def test_a_date_is_read_as_partial_date_parse_reads_it(value: Any) -> None:
-    assert outcome(model._parse_date, value) == outcome(PartialDate.parse, value)
+    assert outcome(rules.parse_date, value) == outcome(PartialDate.parse, value)

@@ -25,7 +25,7 @@ import tui.core.files.load as load
 import tui.core.files.toml10 as toml10
 import tui.core.tuning as tuning
 from tui.core.timeline.errors import TimelineError
-from tui.core.timeline.model import _http_url, _one_line
+from tui.core.timeline.rules import http_url, one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "timeline.toml"
@@ -266,7 +266,7 @@ def test_a_disabled_collector_stays_disabled() -> None:
 
 
 def reference_http_url(url: str) -> str:
-    """The validator as it was before its fast path (tui.core.timeline.model._http_url)."""
+    """The validator as it was before its fast path (tui.core.timeline.rules.http_url)."""
     if any(not c.isprintable() or c.isspace() for c in url):
         raise ValueError("spaces")
     scheme = url.partition(":")[0].lower()
@@ -297,7 +297,7 @@ URL_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(URL_PIECES, max_size=8).map("".join))
 def test_the_url_check_decides_as_before(url: str) -> None:
-    assert _verdict(_http_url, url) == _verdict(reference_http_url, url)
+    assert _verdict(http_url, url) == _verdict(reference_http_url, url)
 
 
 @pytest.mark.parametrize(
@@ -325,7 +325,7 @@ def test_the_url_check_decides_as_before(url: str) -> None:
     ],
 )
 def test_the_url_check_decides_as_before_on_known_shapes(url: str) -> None:
-    assert _verdict(_http_url, url) == _verdict(reference_http_url, url)
+    assert _verdict(http_url, url) == _verdict(reference_http_url, url)
 
 
 def reference_one_line(text: str) -> str:
@@ -341,4 +341,4 @@ def reference_one_line(text: str) -> str:
 @settings(max_examples=2000, deadline=None)
 @given(st.text(st.sampled_from(["a", " ", "\t", "\n", "\r", "\x1b", "\x85", "\u00a0", "\u2028"])))
 def test_the_one_line_check_decides_as_before(text: str) -> None:
-    assert _verdict(_one_line, text) == _verdict(reference_one_line, text)
+    assert _verdict(one_line, text) == _verdict(reference_one_line, text)

@@ -36,13 +36,13 @@ from tui.core.timeline.event import (
     Status,
 )
 from tui.core.timeline.model import (
-    ID_PATTERN,
     EventModel,
     InfoModel,
     SourceModel,
     TimelineFile,
     validate_event,
 )
+from tui.core.timeline.rules import ID_PATTERN
 from tui.core.timeline.schema import (
     COMMITTED_PATH,
     DIRECTIVE,

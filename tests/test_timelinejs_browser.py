@@ -140,7 +140,7 @@ def test_the_title_slide_has_an_id_no_event_can_have() -> None:
     data = export(timeline_with("x", title="Ru 2018 Telegram block"))
     title_id = data["title"]["unique_id"]
     assert title_id.strip() == title_id and title_id
-    from tui.core.timeline.model import ID_PATTERN
+    from tui.core.timeline.rules import ID_PATTERN
 
     assert not ID_PATTERN.fullmatch(title_id)
     assert [s["unique_id"] for s in data["events"]] == ["ru-2018-telegram-block"]

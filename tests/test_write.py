@@ -513,7 +513,7 @@ def test_suggest_id() -> None:
 
 @given(st.text(max_size=5), st.integers(1, 9999) | st.none(), st.text(max_size=40))
 def test_suggested_ids_are_always_valid(country: str, year: int | None, title: str) -> None:
-    from tui.core.timeline.model import ID_PATTERN
+    from tui.core.timeline.rules import ID_PATTERN
 
     assert ID_PATTERN.fullmatch(suggest_id(country, year, title))
 

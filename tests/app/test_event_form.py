@@ -373,7 +373,7 @@ def all_placeholders() -> dict[str, str]:
 
 
 def test_placeholders_are_examples_or_format_hints_never_values() -> None:
-    from tui.core.timeline.model import ID_PATTERN
+    from tui.core.timeline.rules import ID_PATTERN
 
     timeline = load_timeline(FIXTURE)
     ids = {event.id for event in timeline.events}

@@ -32,6 +32,7 @@ from tui.core.files.read import decode, deepest, parse
 from tui.core.timeline.errors import Problem, TimelineError
 from tui.core.timeline.event import Event, Timeline
 from tui.core.timeline.model import TOP_LEVEL_KEYS, EventModel, to_event
+from tui.core.timeline.rules import plain_event
 
 if TYPE_CHECKING:
     from tui.core.files import workers
@@ -202,7 +203,7 @@ def parse_events(chunk: str) -> Parsed | None:
     if not isinstance(raw, list):
         return None
     try:
-        events = list(map(to_event, map(EventModel.model_validate, raw)))
+        events = [plain_event(table) or to_event(EventModel.model_validate(table)) for table in raw]
     except ValidationError:
         return None
     offsets = _header_lines(chunk, 0, len(raw))

@@ -19,16 +19,15 @@ from tui.core.timeline.errors import Problem, did_you_mean
 from tui.core.timeline.event import Event, Timeline, TimelineInfo
 from tui.core.timeline.model import (
     EVENT_FIELDS,
-    ID_PATTERN,
     INFO_FIELDS,
     SOURCE_FIELDS,
     TOP_LEVEL_KEYS,
     Action,
     EventModel,
-    status_conflict,
     to_event,
     validate_info,
 )
+from tui.core.timeline.rules import ID_PATTERN, status_conflict
 
 
 class Checker:

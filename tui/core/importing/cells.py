@@ -241,7 +241,7 @@ def split_links(cell: str) -> tuple[list[str], list[str]]:
     (``\"\"\"https://a.example/x;\"\" https://b.example/y\"``). Anything else (``www.x.com``,
     ``N/A``, ``ftp://…``) is returned as "other" so that the caller can say it was not used.
     """
-    from tui.core.timeline.model import _http_url
+    from tui.core.timeline.rules import http_url
 
     urls: list[str] = []
     other: list[str] = []
@@ -259,7 +259,7 @@ def split_links(cell: str) -> tuple[list[str], list[str]]:
         if url.endswith(")") and url.count("(") < url.count(")"):
             url = url[:-1]
         try:
-            url = _http_url(url)
+            url = http_url(url)
         except ValueError:
             other.append(url)
             continue

@@ -183,7 +183,8 @@ def check(values: FormValues, taken: Collection[str]) -> tuple[Event | None, dic
     from pydantic import ValidationError
 
     from tui.core.files.problems import describe
-    from tui.core.timeline.model import ID_PATTERN, status_conflict, validate_event
+    from tui.core.timeline.model import validate_event
+    from tui.core.timeline.rules import ID_PATTERN, status_conflict
 
     data = candidate(values)
     # A list the form would have to guess at is the first thing to fix in its field.

@@ -24,7 +24,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from tui.core.text.sanitize import controls
-from tui.core.timeline import model
+from tui.core.timeline import rules
 from tui.core.timeline.countries import codes
 from tui.core.timeline.model import TimelineFile
 
@@ -51,15 +51,15 @@ def _not_blank_pattern(excluded: str) -> str:
 
 # Validator function -> the JSON Schema keywords that say the same (or slightly less).
 _VALIDATOR_KEYWORDS: dict[Any, dict[str, Any]] = {
-    model._slug: {"pattern": f"^{model.ID_PATTERN.pattern}$"},
-    model._one_line: {"pattern": _not_blank_pattern(_LINE_BREAKS_AND_CONTROLS)},
-    model._not_blank: {"pattern": _not_blank_pattern(_CONTROLS)},
-    model._no_controls: {"pattern": f"^[^{_CONTROLS}]*$"},
+    rules.slug: {"pattern": f"^{rules.ID_PATTERN.pattern}$"},
+    rules.one_line: {"pattern": _not_blank_pattern(_LINE_BREAKS_AND_CONTROLS)},
+    rules.not_blank: {"pattern": _not_blank_pattern(_CONTROLS)},
+    rules.no_controls: {"pattern": f"^[^{_CONTROLS}]*$"},
     # http(s), a host (bracketed, or up to a colon), a numeric port if any, then no white space
     # or control characters. The loader also wants printable characters (Unicode categories,
     # which ECMA-262 patterns without flags cannot name), a port up to 65535 and a valid
     # bracketed IPv6 address.
-    model._http_url: {
+    rules.http_url: {
         "pattern": (
             f"^[Hh][Tt][Tt][Pp][Ss]?://(?:[^/?#\\s{_CONTROLS}]*@)?"
             f"(?:\\[[^/?#\\s{_CONTROLS}\\]]*\\]|[^/?#\\s{_CONTROLS}@:]+)(?::[0-9]*)?"
@@ -68,9 +68,9 @@ _VALIDATOR_KEYWORDS: dict[Any, dict[str, Any]] = {
     },
     # ISO 3166-1 alpha-2 (as pycountry lists it) and the blocs: the loader's list; an editor
     # also completes from it.
-    model._country: {"enum": codes()},
+    rules.country: {"enum": codes()},
     # The loader also compares case-insensitively; JSON Schema can only compare exactly.
-    model._unique_items: {"uniqueItems": True},
+    rules.unique_items: {"uniqueItems": True},
 }
 
 
@@ -160,7 +160,7 @@ def _add_event_rules(event: dict[str, Any]) -> None:
     """The event rules that the model checks in field validators across fields or items."""
     # EventModel._not_self: the same id twice in related is an error.
     event["properties"]["related"]["uniqueItems"] = True
-    # model.status_conflict: an ongoing event has no end_date.
+    # rules.status_conflict: an ongoing event has no end_date.
     event["if"] = {"properties": {"status": {"const": "ongoing"}}, "required": ["status"]}
     event["then"] = {"properties": {"end_date": False}}
 
