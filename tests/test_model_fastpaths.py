@@ -1,7 +1,7 @@
-"""The model's fast paths decide, return and word their errors exactly as the full checks do.
+"""The rules' fast paths decide, return and word their errors exactly as the full checks do.
 
-Each fast path (``tui.core.timeline.model``) lets the common case through in a few C calls and
-hands everything else to the full check; these tests feed both tricky input (control
+Each fast path (``tui.core.timeline.rules``, as the models' fields use them) lets the common case
+through in a few C calls and hands everything else to the full check; these tests feed both tricky input (control
 characters, bidi marks, non-ASCII white space, odd URL schemes, words alike but for case,
 values of the wrong type) and compare what comes out: the value, or every error's type,
 location and message.
@@ -77,7 +77,7 @@ def test_the_summary_check_on_known_shapes(text: str) -> None:
     assert outcome(rules.not_blank, text) == outcome(reference_not_blank, text)
 
 
-# -- platforms, tags, authorities: _words -------------------------------------------------------
+# -- platforms, tags, authorities: Words --------------------------------------------------------
 
 FULL_WORDS = TypeAdapter(Annotated[list[model.OneLine], AfterValidator(rules.unique_items)])
 WORDS = TypeAdapter(model.Words)
@@ -119,7 +119,7 @@ def test_a_known_word_twice_or_in_another_case_is_still_an_error() -> None:
         assert outcome(WORDS.validate_python, values)[0] == "errors"
 
 
-# -- sources: _sources --------------------------------------------------------------------------
+# -- sources: Sources --------------------------------------------------------------------------
 
 FULL_SOURCES = TypeAdapter(list[SourceModel])
 SOURCES = TypeAdapter(model.Sources)

@@ -8,7 +8,6 @@ lives in ``docs/format.md``; the descriptions here feed the JSON Schema.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
@@ -26,10 +25,9 @@ from pydantic import (
     field_validator,
 )
 
-from tui.core import tuning
 from tui.core.time.span import derived_status
 from tui.core.timeline import rules
-from tui.core.timeline.dates import PartialDate, of_day
+from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.event import (
     ACTION_LABELS,
     EVENT_FIELDS,
@@ -44,7 +42,6 @@ from tui.core.timeline.event import (
     TimelineInfo,
 )
 from tui.core.timeline.rules import (
-    PLAIN_URL,
     end_not_before,
     http_url,
     no_controls,
@@ -52,7 +49,6 @@ from tui.core.timeline.rules import (
     one_line,
     parse_date,
     plain_event,
-    plain_line,
     related_to_others,
     slug,
     status_conflict,
@@ -91,31 +87,10 @@ DateField = Annotated[
 ]
 
 
-def _words(values: Any, full: ValidatorFunctionWrapHandler) -> list[str]:
-    # Platforms, tags and authorities come from a small vocabulary: a list of words the full
-    # check has passed before (their casefolds told apart) is passed again in a few C calls,
-    # not a validator call per word. Anything else is the full check's, which names the item
-    # at fault; the words of a list it passes are known from then on.
-    if type(values) is list:
-        try:
-            if len(set(map(_KNOWN_WORDS.__getitem__, values))) == len(values):
-                return list(map(sys.intern, values))
-        except (KeyError, TypeError):  # a word not known, not hashable, or a str subclass
-            pass
-    words: list[str] = full(values)
-    if len(_KNOWN_WORDS) < tuning.KNOWN_WORDS:
-        _KNOWN_WORDS.update(zip(words, map(str.casefold, words), strict=True))
-    return words
-
-
-# A word the full check passed -> its casefold.
-_KNOWN_WORDS: dict[str, str] = {}
-
-
 OneLine = Annotated[str, AfterValidator(one_line)]
 Text = Annotated[str, AfterValidator(not_blank)]
 Slug = Annotated[str, AfterValidator(slug)]
-Words = Annotated[list[OneLine], AfterValidator(unique_items), WrapValidator(_words)]
+Words = Annotated[list[OneLine], AfterValidator(unique_items)]
 
 
 class StrictModel(BaseModel):
@@ -138,37 +113,9 @@ class SourceModel(StrictModel):
 
 
 def _sources(values: Any, full: ValidatorFunctionWrapHandler) -> tuple[Source, ...]:
-    # Each source a table of plain values (a one-line publisher and title, a URL PLAIN_URL
-    # takes, a TOML date): its record built here, as the full check would build it, without a
-    # SourceModel and a validator call per value. Anything else is the full check's, which
-    # names the source and the field at fault.
-    if type(values) is list and values:
-        records = []
-        for source in values:
-            if type(source) is not dict or not _SOURCE_KEYS.issuperset(source):
-                break
-            publisher, url = source.get("publisher"), source.get("url")
-            title, day = source.get("title"), source.get("date")
-            if not (
-                plain_line(publisher)
-                and type(url) is str
-                and PLAIN_URL.fullmatch(url)
-                and (title is None or plain_line(title))
-                and (day is None or type(day) is date)
-            ):
-                break
-            if day is not None:
-                day = of_day(day)
-            records.append(_new(Source, (sys.intern(publisher), url, title, day)))
-        else:
-            return tuple(records)
+    # Checked as SourceModel tables, kept as the records ``to_event`` puts in the Event.
     models: list[SourceModel] = full(values)
     return tuple(Source(s.publisher, s.url, s.title, s.date) for s in models)
-
-
-# A record's own __new__ is Python code; this C call builds the same tuple (as rows.py does).
-_new = tuple.__new__
-_SOURCE_KEYS = frozenset(SourceModel.model_fields)
 
 
 def _source_models(sources: tuple[Source, ...]) -> list[SourceModel]:
