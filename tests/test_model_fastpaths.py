@@ -1,10 +1,10 @@
 """The rules' fast paths decide, return and word their errors exactly as the full checks do.
 
-Each fast path (``tui.core.timeline.rules``, as the models' fields use them) lets the common case
-through in a few C calls and hands everything else to the full check; these tests feed both tricky input (control
-characters, bidi marks, non-ASCII white space, odd URL schemes, words alike but for case,
-values of the wrong type) and compare what comes out: the value, or every error's type,
-location and message.
+Each fast path (``tui.core.timeline.rules``, as the models' fields use them) lets the common
+case through in a few C calls and hands everything else to the full check; these tests feed
+both tricky input (control characters, bidi marks, non-ASCII white space, odd URL schemes, words
+alike but for case, values of the wrong type) and compare what comes out: the value, or every
+error's type, location and message.
 """
 
 from __future__ import annotations
