@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,12 +21,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tui.core.files import load as load_module
 from tui.core.files.load import load_text
-from tui.core.timeline.event import EVENT_FIELDS
-from tui.core.timeline.model import EventModel, to_event
-from tui.core.timeline.rules import plain_event
+from tui.core.files.problems import Checker
+from tui.core.timeline.event import EVENT_FIELDS, TimelineInfo
+from tui.core.timeline.model import EventModel, to_event, validate_info
+from tui.core.timeline.rules import plain_event, plain_info, plain_views
 
-SHIPPED = (Path(__file__).resolve().parent.parent / "timeline.toml").read_text("utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = (ROOT / "timeline.toml").read_text("utf-8")
 
 
 # Valid events of every shape, some with one field made wrong (another type, an unknown word or
@@ -109,3 +114,82 @@ def test_the_shipped_timeline_needs_no_models(monkeypatch: pytest.MonkeyPatch) -
     )
     assert len(load_text(SHIPPED, "t.toml").events) > 100
     assert asked == []
+
+
+INFOS: list[Any] = [
+    None,
+    {},
+    {"title": "Russia and the messengers"},
+    {"title": "Т", "description": "Line one.\nLine two."},
+    {"title": ""},
+    {"title": "a\nb"},
+    {"title": 7},
+    {"description": "a\x1bb"},
+    {"title": "T", "colour": "red"},
+    [],
+    "title",
+]
+
+
+@pytest.mark.parametrize("table", INFOS)
+def test_the_timeline_table_is_the_models_or_none(table: Any) -> None:
+    try:
+        expected = TimelineInfo() if table is None else validate_info(table)
+    except ValidationError:
+        assert plain_info(table) is None
+        return
+    assert plain_info(table) == expected
+
+
+VIEWS = {"russia": "country:RU platform:telegram,whatsapp -action:lift", "all": ""}
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (None, {}),
+        (VIEWS, VIEWS),
+        ({"bad": "country:"}, None),
+        ({"number": 5}, None),
+        ([], None),
+    ],
+)
+def test_views_are_kept_when_every_query_parses(table: Any, expected: Any) -> None:
+    assert plain_views(table) == expected
+    if expected is None and isinstance(table, dict):
+        checker = Checker("", "t.toml")
+        checker.views(table)
+        assert checker.problems  # the checker says what is wrong
+
+
+def test_a_valid_file_of_plain_events_loads_without_pydantic() -> None:
+    script = (
+        "import sys\n"
+        "from tui.core.files.load import load_timeline\n"
+        "timeline = load_timeline('timeline.toml')\n"
+        "print(len(timeline.events), 'pydantic' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    count, imported = done.stdout.split()
+    assert int(count) > 100 and imported == "False"
+
+
+def test_events_plain_event_leaves_are_checked_by_the_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = load_text(SHIPPED, "t.toml")
+    every_other = iter(range(10**6))
+    monkeypatch.setattr(
+        load_module,
+        "plain_event",
+        lambda table: None if next(every_other) % 2 else plain_event(table),
+    )
+    assert load_text(SHIPPED, "t.toml") == expected

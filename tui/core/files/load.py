@@ -18,21 +18,17 @@ from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tui.core import tuning
 from tui.core.files import chunks, read, toml10
 from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
 from tui.core.files.locate import event_header_lines
-from tui.core.files.problems import Checker
 from tui.core.files.read import decode, deepest, parse
 from tui.core.timeline.errors import Problem, TimelineError
 from tui.core.timeline.event import Event, Timeline
-from tui.core.timeline.model import TOP_LEVEL_KEYS, EventModel, to_event
-from tui.core.timeline.rules import plain_event
+from tui.core.timeline.rules import TOP_LEVEL_KEYS, plain_event, plain_info, plain_views
 
 if TYPE_CHECKING:
     from tui.core.files import workers
@@ -134,6 +130,8 @@ def _load(
 
 
 def _careful(text: str, name: str) -> Timeline:
+    from tui.core.files.problems import Checker
+
     checker = Checker(text, name)
     try:
         timeline = checker.check(parse(text, name))
@@ -202,15 +200,31 @@ def parse_events(chunk: str) -> Parsed | None:
     raw = data.pop("events", None)
     if not isinstance(raw, list):
         return None
-    try:
-        events = [plain_event(table) or to_event(EventModel.model_validate(table)) for table in raw]
-    except ValidationError:
+    found = list(map(plain_event, raw))
+    events = cast(list[Event], found) if None not in found else _with_models(raw, found)
+    if events is None:
         return None
     offsets = _header_lines(chunk, 0, len(raw))
     if offsets is not None:
         return data, events, offsets, True
     located = event_header_lines(chunk, len(raw))
     return data, events, None if located is None else [at - 1 for at in located], False
+
+
+def _with_models(raw: list[Any], events: list[Event | None]) -> list[Event] | None:
+    """The events ``plain_event`` left (None) checked by the models; None if one is invalid.
+    Imported here: a file of plain events never needs pydantic."""
+    from pydantic import ValidationError
+
+    from tui.core.timeline.model import EventModel, to_event
+
+    try:
+        return [
+            event or to_event(EventModel.model_validate(t))
+            for event, t in zip(events, raw, strict=True)
+        ]
+    except ValidationError:
+        return None
 
 
 def _load_valid(
@@ -300,11 +314,15 @@ def _load_pieces(
         tuning.freeze_if_many(len(events))
     if not cut or any(key not in TOP_LEVEL_KEYS for key in head):
         return None
-    checker = Checker(head_text, name)  # only asked to place a problem, and then we give up
-    info = checker.info(head.get("timeline"))
-    views = checker.views(head.get("views"))
-    if checker.problems:
-        return None
+    info, views = plain_info(head.get("timeline")), plain_views(head.get("views"))
+    if info is None or views is None:
+        from tui.core.files.problems import Checker
+
+        checker = Checker(head_text, name)  # only asked to place a problem, and then we give up
+        info = checker.info(head.get("timeline"))
+        views = checker.views(head.get("views"))
+        if checker.problems:
+            return None
     # In C over all events: a borrowed chunk's own ids were unique, but not across chunks.
     ids = list(map(_ID, events))
     known = set(ids)

@@ -21,13 +21,12 @@ from tui.core.timeline.model import (
     EVENT_FIELDS,
     INFO_FIELDS,
     SOURCE_FIELDS,
-    TOP_LEVEL_KEYS,
     Action,
     EventModel,
     to_event,
     validate_info,
 )
-from tui.core.timeline.rules import ID_PATTERN, status_conflict
+from tui.core.timeline.rules import ID_PATTERN, TOP_LEVEL_KEYS, status_conflict
 
 
 class Checker:

@@ -243,8 +243,6 @@ def validate_info(data: Any) -> TimelineInfo:
     return TimelineInfo(info.title, info.description)
 
 
-TOP_LEVEL_KEYS: tuple[str, ...] = ("timeline", "events", "views")
-
 # Re-exported: the vocabulary is part of the format this module defines.
 __all__ = [
     "ACTION_LABELS",

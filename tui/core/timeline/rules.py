@@ -21,7 +21,16 @@ from tui.core.text.sanitize import controls, quote
 from tui.core.time.span import derived_status
 from tui.core.timeline.countries import country_name, suggest_code
 from tui.core.timeline.dates import PartialDate, of_day
-from tui.core.timeline.event import EVENT_FIELDS, SOURCE_FIELDS, Action, Event, Source, Status
+from tui.core.timeline.event import (
+    EVENT_FIELDS,
+    INFO_FIELDS,
+    SOURCE_FIELDS,
+    Action,
+    Event,
+    Source,
+    Status,
+    TimelineInfo,
+)
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -186,7 +195,42 @@ def related_to_others(ident: object, related: list[str]) -> list[str]:
     return related
 
 
+TOP_LEVEL_KEYS: tuple[str, ...] = ("timeline", "events", "views")
+
+
+def plain_info(table: Any) -> TimelineInfo | None:
+    """``model.validate_info`` of a ``[timeline]`` table (absent: None given) of str values;
+    else None (the models decide)."""
+    if table is None:
+        return TimelineInfo()
+    if type(table) is not dict or not _INFO_KEYS.issuperset(table):
+        return None
+    title, description = table.get("title", _NO_INFO.title), table.get("description", "")
+    try:
+        return TimelineInfo(one_line(_text(title)), no_controls(_text(description)))
+    except (TypeError, ValueError):
+        return None
+
+
+def plain_views(table: Any) -> dict[str, str] | None:
+    """A ``[views]`` table (absent: None given) of queries that parse; else None (the checker
+    says which is wrong)."""
+    from tui.core.query.language import QueryError, parse
+
+    if table is None:
+        return {}
+    if type(table) is not dict or not all(type(query) is str for query in table.values()):
+        return None
+    try:
+        for query in table.values():
+            parse(query)
+    except QueryError:
+        return None
+    return dict(table)
+
+
 _EVENT_KEYS, _SOURCE_KEYS = frozenset(EVENT_FIELDS), frozenset(SOURCE_FIELDS)
+_INFO_KEYS, _NO_INFO = frozenset(INFO_FIELDS), TimelineInfo()
 _STATUSES = {status.value: status for status in Status}
 _ACTIONS = {action.value: action for action in Action}
 _new = tuple.__new__  # a record's own __new__ is Python code; this builds the same tuple in C
