@@ -190,7 +190,7 @@ def test_workers_write_nothing_to_the_terminal(
 
 def test_a_worker_serves_chunks_until_its_input_closes() -> None:
     chunk = list(chunks.pieces([TEXT]))[1]
-    request = workers._CHUNK + chunk.encode()
+    request = chunk.encode()
     process = subprocess.run(
         [sys.executable, "-c", workers._SERVE, workers._ROOT],
         input=len(request).to_bytes(8, "little") + request,

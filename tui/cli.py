@@ -94,17 +94,13 @@ def cmd_app(argv: Sequence[str]) -> int:
     try:
         query = query_text("policy-tui", args.query, args.view, timeline.views if timeline else {})
     except Fail as exc:
-        pool = opening.prefetch.wait().pool if opening.prefetch is not None else None
-        if pool is not None:
-            pool.stop()  # the worker started for a load that will not come
         print(exc, file=sys.stderr)
         return exc.status
     from tui.app.app import make_app
 
     if opening.prefetch is not None:
-        # A slow disk, or a slow start of the worker parsing a new file's first events: the app
-        # then opens without the first rows (they come as soon as they are read).
-        opening.prefetch.wait(timeout=2.0).preview_head(tuning.FIRST_EVENTS_WAIT)
+        # A slow disk: the app then opens without the first rows (they come once read).
+        opening.prefetch.wait(timeout=2.0)
     app = make_app(path, opening=opening, goto=args.goto, query=query)
     app.run()
     if app.load_errors:

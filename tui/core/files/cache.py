@@ -38,9 +38,8 @@ from tui.core.files.digest import file_digest, stream_digest
 from tui.core.timeline.event import Event, Timeline, TimelineInfo
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
 
-    from tui.core.files import workers
+    pass
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
@@ -230,10 +229,9 @@ class Prefetch:
     """A big file's digest, cache entry and first events, read by a thread of their own.
 
     Started before the UI is imported: reading and hashing let go of the interpreter lock, so
-    on a second core they cost the first paint nothing, and a cached file's first rows are
-    ready when the first frame is drawn. A file never cached (no entry for its path) is parsed
-    instead: a worker process (``workers.Pool``) starts on its first events (``preview``) and
-    stays for the load (``pool``), while this process imports the UI.
+    on a second core they cost the first paint nothing, and the first rows are ready when the
+    first frame is drawn: a cached file's from its entry, a file never cached (no entry for its
+    path) parsed from its head (``preview``: the TOML parser and the rules, no pydantic).
     """
 
     def __init__(self, path: Path) -> None:
@@ -241,8 +239,6 @@ class Prefetch:
         self.digest: str | None = None
         self.entry: Entry | None = None
         self.head: Timeline | None = None
-        self.pool: workers.Pool | None = None
-        self.preview: Future[tuple[tuple[str, str], bytes] | None] | None = None
         self._thread = threading.Thread(target=self._run, name="policy-tui prefetch", daemon=True)
         self._thread.start()
 
@@ -250,7 +246,7 @@ class Prefetch:
         where = entry_path(self.path)
         if where is None or not where.exists():
             # Nothing cached for this path: no digest to check (the loader hashes its bytes).
-            self._start_parsing()
+            self._preview()
             return
         try:
             # Streamed: the same SHA-256 as ``file_digest`` of the bytes, without holding the
@@ -263,43 +259,21 @@ class Prefetch:
         if self.entry is not None:
             self.head = self.entry.head()
 
-    def _start_parsing(self) -> None:
-        """A file big enough for parse workers: one starts now on the file's head."""
-        from tui.core.files import workers
+    def _preview(self) -> None:
+        from tui.core.files.preview import preview
         from tui.core.files.read import decode
 
         try:
-            if os.stat(self.path).st_size < tuning.PARALLEL_BYTES or not workers.count():
-                return
-            self.pool = workers.Pool(1)  # first: it starts while the head is read
             with self.path.open("rb") as file:
                 head = file.read(tuning.PREVIEW_BYTES)
-            text = decode(head[: head.rfind(b"\n") + 1], str(self.path))
-        except Exception:  # unreadable, not UTF-8, no process: the loader says why, or manages
+            name = str(self.path)
+            self.head = preview(decode(head[: head.rfind(b"\n") + 1], name), name)
+        except Exception:  # unreadable, not UTF-8: the loader says why
             return
-        self.preview = self.pool.preview(text)
 
     def wait(self, timeout: float | None = None) -> Prefetch:
         self._thread.join(timeout)
         return self
-
-    def preview_head(self, timeout: float) -> Timeline | None:
-        """``head``: for a file parsed, the first events the worker started early parsed,
-        waited for at most ``timeout`` seconds (None: not yet, or it could not)."""
-        if self.head is None and self.preview is not None:
-            try:
-                answer = self.preview.result(timeout)
-            except Exception:  # the worker failed or is slow: the loader parses them itself
-                return None
-            if answer is not None:
-                (title, description), packed = answer
-                self.head = Timeline(
-                    info=TimelineInfo(title, description),
-                    events=rows.Rebuild().events(marshal.loads(packed)),
-                    path=str(self.path),
-                    presorted=True,
-                )
-        return self.head
 
 
 def store(

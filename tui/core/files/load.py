@@ -18,7 +18,7 @@ from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from tui.core import tuning
 from tui.core.files import chunks, read, toml10
@@ -29,9 +29,6 @@ from tui.core.files.read import decode, deepest, parse
 from tui.core.timeline.errors import Problem, TimelineError
 from tui.core.timeline.event import Event, Timeline
 from tui.core.timeline.rules import TOP_LEVEL_KEYS, plain_event, plain_info, plain_views
-
-if TYPE_CHECKING:
-    from tui.core.files import workers
 
 Progress = Callable[[float], None]
 Job = TypeVar("Job")
@@ -51,12 +48,10 @@ def load_file(
     progress: Progress | None = None,
     *,
     reuse: Reuse | None = None,
-    pool: workers.Pool | None = None,
 ) -> tuple[Timeline, str]:
     """``load_timeline``, and the SHA-256 of the bytes it read (``file_digest``). A valid file is
     read, hashed and parsed a block at a time, never held whole: at 100,000 events, ~100 MB of
-    text less at the peak. ``pool``: parse workers started early, used for a big file with
-    nothing to borrow; the caller stops them if the load does not."""
+    text less at the peak."""
     path = Path(path)
     name = str(path)
     sha = hashlib.sha256()
@@ -75,7 +70,7 @@ def load_file(
             return whole(file.read())
         try:
             pieces = chunks.pieces(read.text_blocks(file, sha), reuse)
-            timeline = _load_pieces(pieces, info.st_size, name, progress, reuse, pool)
+            timeline = _load_pieces(pieces, info.st_size, name, progress, reuse)
         except Exception:  # not UTF-8, or a bug of ours: the careful path says what
             timeline = None
         if timeline is not None:
@@ -243,10 +238,9 @@ def _load_pieces(
     name: str,
     progress: Progress | None,
     reuse: Reuse | None = None,
-    pool: workers.Pool | None = None,
 ) -> Timeline | None:
     """``_load_valid`` of the text ``pieces`` cut (``chunks.pieces``); ``size``: about its length.
-    A big file with nothing to borrow is parsed by worker processes (``workers``, ``pool``)."""
+    A big file with nothing to borrow is parsed by worker processes (``workers``)."""
     head_text = next(pieces)
     head = toml10.parse(head_text)
     if head is None or "events" in head:
@@ -255,9 +249,7 @@ def _load_pieces(
     if size >= tuning.PARALLEL_BYTES and (reuse is None or not len(reuse)):
         from tui.core.files import workers
 
-        processes = max(workers.count(), len(pool or ()))
-    if not processes:
-        pool = None  # not needed: the caller stops it
+        processes = workers.count()
     events: list[Event] = []
     lines: list[int] | None = []
     line = head_text.count("\n") + 1
@@ -276,7 +268,7 @@ def _load_pieces(
     with (
         tuning.gc_paused(),
         contextlib.closing(
-            _in_order(map(job, pieces), lambda job: None if job[2] else job[0], processes, pool)
+            _in_order(map(job, pieces), lambda job: None if job[2] else job[0], processes)
         ) as results,
     ):
         for (chunk, key, lent), found in results:
@@ -347,12 +339,11 @@ def _in_order(
     jobs: Iterator[Job],
     chunk_of: Callable[[Job], str | None],
     processes: int,
-    pool: workers.Pool | None,
 ) -> Generator[tuple[Job, Parsed | None], None, None]:
     if processes:
         from tui.core.files import workers
 
-        yield from workers.parsed(jobs, chunk_of, processes, pool)
+        yield from workers.parsed(jobs, chunk_of, processes)
         return
     for job in jobs:
         chunk = chunk_of(job)

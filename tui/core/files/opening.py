@@ -3,7 +3,7 @@
 One pipeline for the CLI, the app and the tests. ``begin`` runs before the UI is imported: a
 small file is loaded there (so a broken one prints its errors without ever drawing a screen), a
 big one is read and hashed on another thread (``Prefetch``) while Textual is imported, or, never
-cached, its first events are parsed by a worker process meanwhile.
+cached, its first events are parsed there meanwhile.
 ``stages`` then runs in the app's load worker and yields what the screen can show as soon as it
 has it. Pure: no Textual, and neither the TOML parser nor pydantic unless the cache misses.
 """
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui.core import tuning
 from tui.core.files.cache import Entry, Prefetch
@@ -28,12 +27,7 @@ from tui.core.query import evaluate
 from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
 
-if TYPE_CHECKING:
-    from tui.core.files import workers
-
 _EVENTS_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
-# Seconds to wait for the first events from the worker started early before parsing them here.
-_PREVIEW_WAIT = 10.0
 
 
 @dataclass(slots=True)
@@ -133,26 +127,20 @@ def stages(
                 if loaded:
                     return
     # Not cached (or a damaged entry): parse and validate, the first events first.
-    pool = prefetch.pool if prefetch is not None else None
-    parse = _parse(opening, data, pool, today, progress, head_shown)
+    parse = _parse(opening, data, today, progress, head_shown)
     del data  # held by the parse only until it has read the head
-    try:
-        yield from parse
-    finally:
-        if pool is not None:
-            pool.stop()  # unless the load used them (and stopped them): no worker left behind
+    yield from parse
 
 
 def _parse(
     opening: Opening,
     data: bytes | None,
-    pool: workers.Pool | None,
     today: date,
     progress: Callable[[str], None],
     head_shown: bool,
 ) -> Iterator[Stage]:
     """The stages of a file parsed: an estimate, the first events (unless ``head_shown``: the
-    early worker's are on screen), then all."""
+    prefetch's are on screen), then all."""
     from tui.core.files import cache
 
     path, prefetch = opening.path, opening.prefetch
@@ -165,7 +153,7 @@ def _parse(
     yield from _estimate(path, head, None if data is None else len(data))
     first = None
     if not head_shown and prefetch is not None:
-        first = prefetch.preview_head(_PREVIEW_WAIT)
+        first = prefetch.head
     if first is None and not head_shown:
         from tui.core.files.preview import preview
         from tui.core.files.read import decode
@@ -177,13 +165,6 @@ def _parse(
             first = None  # read_bytes and the full load say what is wrong
     if first is not None and first.events:
         yield First(first, evaluate.Index(first.events, today=today))
-    if pool is not None and pool.stopped:
-        pool = None  # its worker failed: the load starts workers of its own
-    if pool is not None:
-        from tui.core.files import workers
-
-        # The first rows are on screen: the other workers start while the loader is imported.
-        pool.grow(workers.count())
     from tui.core.files.load import load_file
 
     # Read again, a block at a time: the whole text is never held (~100 MB at 100k events).
@@ -203,7 +184,7 @@ def _parse(
         # An edited file: the entry of its last version lends the chunks the edit left alone.
         note = partial(progress, "loading… (reading what is unchanged since the last opening)")
         cache.lend_previous(path, opening.reuse, note)
-    timeline, digest = load_file(path, loading, reuse=opening.reuse, pool=pool)
+    timeline, digest = load_file(path, loading, reuse=opening.reuse)
     progress("indexing for search…")
     yield Loaded(timeline, evaluate.Index(timeline.events, today=today), digest)
     # The next opening of this file skips all of the above. Before the caller warms the

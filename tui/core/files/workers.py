@@ -12,17 +12,11 @@ held), and not ``multiprocessing`` either, whose spawned children run the parent
 again. Its standard error goes nowhere: nothing of it reaches the terminal the app draws on. It
 ignores Ctrl-C (closing its input stops it). A worker that fails in any way fails the load's
 fast path: the loader then takes its careful path.
-
-A first opening of a big file starts one worker before the UI is imported (``Pool.preview``,
-from ``cache.Prefetch``): it parses the file's first events while this process imports Textual,
-and is warm when the whole file's chunks come. The preview needs neither pydantic nor the
-loader: the worker imports them once it has sent the preview.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import marshal
 import os
 import pickle
@@ -73,10 +67,6 @@ def _command() -> list[str]:
     return [sys.executable, "-S", "-P", "-c", _SERVE, _ROOT, *path]
 
 
-# A request's first byte: what the worker is to do with the text after it.
-_CHUNK, _PREVIEW = b"c", b"p"
-
-
 def count() -> int:
     """How many workers a load may start: none on one core, at most ``$POLICY_TUI_WORKERS``."""
     setting = os.environ.get(ENV_VAR, "").strip()
@@ -108,32 +98,19 @@ def _read(stream: IO[bytes]) -> bytes | None:
 
 
 def serve() -> None:
-    """A worker's loop until the input closes: a chunk in (``_CHUNK``), its ``Sent`` (or None)
-    out; or a file's head in (``_PREVIEW``), its first events out (``preview``)."""
-    from tui.core.files.preview import preview
+    """A worker's loop until the input closes: a chunk in, its ``Sent`` (or None) out."""
+    from tui.core.files import load
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers' framing
     while (request := _read(source)) is not None:
-        text = request[1:].decode("utf-8", "surrogatepass")
         answer: Any = None
-        if request[:1] == _PREVIEW:
-            first = preview(text, "")
-            if first is not None:
-                info = (first.info.title, first.info.description)
-                answer = (info, marshal.dumps(rows.to_rows(first.events)))
-            _write(sink, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
-            # The loader, and pydantic with it (a slow import), after the preview has gone:
-            # while the app paints it.
-            importlib.import_module("tui.core.files.load")
-            continue
-        from tui.core.files import load
-
         # What a chunk makes is freed by reference counting when its answer has gone: the
         # collector's passes over it would only cost time (``tuning``).
         with tuning.gc_paused():
-            if (found := load.parse_events(text)) is not None:
+            found = load.parse_events(request.decode("utf-8", "surrogatepass"))
+            if found is not None:
                 data, events, offsets, plain = found
                 answer = (data, marshal.dumps(rows.to_rows(events)), offsets, plain)
             _write(sink, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
@@ -184,16 +161,8 @@ class Pool:
 
     def submit(self, chunk: str) -> Future[Sent | None]:
         """``load.parse_events`` of ``chunk``, its events as marshalled rows."""
-        return self._ask(_CHUNK, chunk)
-
-    def preview(self, head: str) -> Future[tuple[tuple[str, str], bytes] | None]:
-        """``preview.preview`` of a file's ``head``: its title and description, and its first
-        events as marshalled rows (None: no preview)."""
-        return self._ask(_PREVIEW, head)
-
-    def _ask(self, kind: bytes, text: str) -> Future[Any]:
-        future: Future[Any] = Future()
-        self._jobs.put((kind + text.encode("utf-8", "surrogatepass"), future))
+        future: Future[Sent | None] = Future()
+        self._jobs.put((chunk.encode("utf-8", "surrogatepass"), future))
         if self._stopped.is_set():
             self._fail_queued()  # no thread may be left to answer it
         return future
@@ -243,15 +212,14 @@ def parsed(
     jobs: Iterable[Job],
     chunk_of: Callable[[Job], str | None],
     processes: int,
-    pool: Pool | None = None,
 ) -> Generator[tuple[Job, load.Parsed | None], None, None]:
     """Each job with its chunk's ``load.parse_events``, in order. ``chunk_of`` gives the chunk a
-    job needs parsed (None: nothing to parse). The others are parsed by ``processes`` workers, a
-    few ahead: those of ``pool`` (started early, and stopped here) and more; without ``pool``,
-    the first chunk is parsed here while the workers start."""
+    job needs parsed (None: nothing to parse). The first is parsed here while ``processes``
+    workers start; they parse the others, a few ahead."""
     from tui.core.files import load
 
     rebuild = rows.Rebuild()
+    pool: Pool | None = None
     ahead: deque[tuple[Job, str | None, Future[Sent | None] | None]] = deque()
 
     def done(job: Job, chunk: str | None, sent: Future[Sent | None] | None) -> Any:
@@ -264,8 +232,6 @@ def parsed(
         return job, (data, rebuild.events(marshal.loads(packed)), offsets, plain)
 
     try:
-        if pool is not None:
-            pool.grow(processes)
         for job in jobs:
             chunk = chunk_of(job)
             sent = None
