@@ -203,7 +203,13 @@ def test_a_worker_that_cannot_start_leaves_the_others_at_work(
         return popen(*args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(workers.subprocess, "Popen", limited)
+    careful: list[str] = []
+    slow = load._careful
+    monkeypatch.setattr(
+        load, "_careful", lambda text, name: careful.append(name) or slow(text, name)
+    )
     found = list(stages(begin(big), TODAY, lambda note: None))
+    assert careful == []  # not the careful path, four times slower at 100k
     assert len(pools) == 1 and len(pools[0]) == 1 and len(started) == 1
     assert joined(pools[0])
     assert found[-1].timeline == load.load_timeline(big)  # type: ignore[union-attr]

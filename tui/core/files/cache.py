@@ -38,7 +38,6 @@ from tui.core.files.digest import file_digest, stream_digest
 from tui.core.timeline.event import Event, Timeline, TimelineInfo
 
 if TYPE_CHECKING:
-
     pass
 
 ENV_VAR = "POLICY_TUI_CACHE"

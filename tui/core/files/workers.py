@@ -121,23 +121,11 @@ class Pool:
     that finishes a chunk takes the next, so a long chunk never holds the others up."""
 
     def __init__(self, processes: int) -> None:
+        """Start ``processes`` workers: as many as can start (a process limit), at least one."""
         self._jobs: queue.SimpleQueue[tuple[bytes, Future[Any]]] = queue.SimpleQueue()
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.grow(processes)
-
-    def __len__(self) -> int:
-        return len(self._threads)
-
-    @property
-    def stopped(self) -> bool:
-        """Stopped, or a worker failed: no more answers will come."""
-        return self._stopped.is_set()
-
-    def grow(self, processes: int) -> None:
-        """Start workers until there are ``processes`` (none once stopped). A worker that cannot
-        start (a process limit) leaves the pool as it is, unless it is the first."""
-        while len(self._threads) < processes and not self._stopped.is_set():
+        for _ in range(processes):
             try:
                 process = subprocess.Popen(
                     _command(),
@@ -146,10 +134,9 @@ class Pool:
                     stderr=subprocess.DEVNULL,
                 )
             except Exception:
-                if self._threads:
-                    return  # fewer workers, as many as could start
-                self.stop()
-                raise
+                if not self._threads:
+                    raise
+                return
             except BaseException:
                 self.stop()  # the workers started so far exit
                 raise
@@ -158,6 +145,9 @@ class Pool:
             )
             thread.start()
             self._threads.append(thread)
+
+    def __len__(self) -> int:
+        return len(self._threads)
 
     def submit(self, chunk: str) -> Future[Sent | None]:
         """``load.parse_events`` of ``chunk``, its events as marshalled rows."""
