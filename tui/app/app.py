@@ -73,7 +73,7 @@ class PolicyApp(App[int]):
             prefetch=prefetch,
             head_shown=head_shown,
             watch=watch,
-            reuse=reuse or Reuse(),
+            reuse=reuse if reuse is not None else Reuse(),
         )
         self.timeline = timeline or Timeline(
             info=TimelineInfo(title="Loading…"), path=str(path) if path else None
