@@ -282,3 +282,15 @@ def test_workers_do_not_import_from_the_folder_they_start_in(
     # Every chunk parsed on the fast path (a worker that died would have sent the load down
     # the careful path, which parses no chunk): the workers ran with the real rtoml.
     assert reuse.parsed == len(list(chunks.pieces([TEXT]))) - 1
+
+
+def test_progress_reaches_the_end_of_a_file_in_another_script(tmp_path: Path) -> None:
+    # Two bytes a letter: shared by characters, the notes would stop near half way.
+    text = TEXT.replace("What happened", "Роскомнадзор ограничил звонки в мессенджерах. " * 4)
+    path = tmp_path / "t.toml"
+    path.write_text(text, encoding="utf-8")
+    shares: list[float] = []
+    timeline = load.load_timeline(path, shares.append)
+    assert len(timeline.events) == 120
+    assert shares and shares[-1] > 0.95
+    assert shares == sorted(shares)

@@ -70,7 +70,7 @@ def load_file(
             return whole(file.read())
         try:
             pieces = chunks.pieces(read.text_blocks(file, sha), reuse)
-            timeline = _load_pieces(pieces, info.st_size, name, progress, reuse)
+            timeline = _load_pieces(pieces, info.st_size, name, progress, reuse, _utf8_length)
         except Exception:  # not UTF-8, or a bug of ours: the careful path says what
             timeline = None
         if timeline is not None:
@@ -206,6 +206,11 @@ def parse_events(chunk: str) -> Parsed | None:
     return data, events, None if located is None else [at - 1 for at in located], False
 
 
+def _utf8_length(text: str) -> int:
+    # Progress is shared by bytes: a Persian or Russian file's text is shorter in characters.
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
 def _with_models(raw: list[Any], events: list[Event | None]) -> list[Event] | None:
     """The events ``plain_event`` left (None) checked by the models; None if one is invalid.
     Imported here: a file of plain events never needs pydantic."""
@@ -238,9 +243,11 @@ def _load_pieces(
     name: str,
     progress: Progress | None,
     reuse: Reuse | None = None,
+    length: Callable[[str], int] = len,
 ) -> Timeline | None:
-    """``_load_valid`` of the text ``pieces`` cut (``chunks.pieces``); ``size``: about its length.
-    A big file with nothing to borrow is parsed by worker processes (``workers``)."""
+    """``_load_valid`` of the text ``pieces`` cut (``chunks.pieces``); ``size``: about its
+    length, as ``length`` measures a piece (a file's bytes: ``_utf8_length``). A big file with
+    nothing to borrow is parsed by worker processes (``workers``)."""
     head_text = next(pieces)
     head = toml10.parse(head_text)
     if head is None or "events" in head:
@@ -257,7 +264,7 @@ def _load_pieces(
     kept: dict[bytes, chunks.Lent] = {}  # the chunks borrowed, as ``reuse`` held them
     fresh: list[Event] = []  # the events parsed
     parsed = cut = 0
-    done = len(head_text)
+    done = length(head_text)
 
     def job(chunk: str) -> tuple[str, bytes, chunks.Lent | None]:
         key = reuse.digest(chunk) if reuse is not None else b""
@@ -273,7 +280,7 @@ def _load_pieces(
     ):
         for (chunk, key, lent), found in results:
             cut += 1
-            done += len(chunk)
+            done += length(chunk)
             if lent is not None:
                 events += lent.events
                 kept[key] = lent
