@@ -115,6 +115,12 @@ def test_a_timeline_table_the_models_refuse_shows_no_title(table: dict[str, Any]
     assert _previewed(text, 1).info == TimelineInfo()
 
 
+def test_a_file_with_crlf_line_ends_shows_its_first_events() -> None:
+    shipped = SHIPPED.replace("\n", "\r\n")
+    shown = _previewed(shipped, 40)
+    assert shown.events == _previewed(SHIPPED, 40).events and len(shown.events) == 40
+
+
 def test_no_preview_for_a_file_of_fewer_events_or_a_head_that_does_not_parse() -> None:
     assert preview(tomli_w.dumps({"events": [GOOD]}), "t.toml", 1) is None
     cut_in_a_string = '[[events]]\nsummary = """\n[[events]]\n"""\n[[events]]\n'

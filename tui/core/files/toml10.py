@@ -79,8 +79,11 @@ def parse(chunk: str) -> dict[str, Any] | None:
         and not has_toml11_signs(chunk)
         and ("{" not in chunk or inline_tables_are_toml10(chunk))
     ):
+        # tomllib reads a CRLF inside a multi-line string as "\n", rtoml keeps the "\r" (which
+        # no title or summary may hold): outside strings a CRLF is a newline to both, and a
+        # string on one line cannot hold one.
         try:
-            return rtoml.loads(chunk)
+            return rtoml.loads(chunk.replace("\r\n", "\n") if "\r" in chunk else chunk)
         except Exception:  # it rejects a few things tomllib reads (1e400): ask tomllib
             pass
     try:
