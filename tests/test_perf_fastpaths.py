@@ -130,6 +130,39 @@ def test_toml_1_1_forms_are_left_to_tomllib(text: str) -> None:
     assert toml10.parse(text) is None
 
 
+@pytest.mark.parametrize(
+    "text", ["\r\r\n", "a = 1\r\r\n", "a = 1 # x\r\r\nb = 2\n", "a = 1\rb = 2\n"]
+)
+def test_a_carriage_return_alone_is_refused(text: str) -> None:
+    # Only as part of a CRLF is a CR allowed in TOML 1.0: taking CRLFs for newlines must not
+    # make a CRLF of "\r\r\n".
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+    assert toml10.parse(text) is None
+
+
+# Pieces of TOML, with every line end and control character a file can hold.
+TOML_PIECES = st.sampled_from(
+    [
+        *("a", " = ", '"', '"""', "'''", "'", "\\", "\r", "\n", "\r\n", "\t", "\x7f", "#"),
+        *("[", "]", "{", "}", ",", "1", "2018-04-16", "T", ":", ".", " ", "\x00", "\x1f"),
+        *("é", "\u2028", "u", "n", "e", "x", "0", "-", "inf", "nan", "true"),
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(TOML_PIECES, max_size=20).map("".join))
+def test_the_chunk_parser_decides_as_tomllib(text: str) -> None:
+    try:
+        expected = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assert toml10.parse(text) is None
+        return
+    parsed = toml10.parse(text)
+    assert parsed is None or _normal(parsed) == _normal(expected)
+
+
 # Digits of other scripts count for \\d too; colons, backslashes and a BOM make the edges.
 # The definition of what tui.core.files.toml10.has_toml11_signs decides: \x and \e escapes, a
 # byte-order mark, a time without seconds (what rtoml reads as TOML 1.1 and tomllib refuses).
