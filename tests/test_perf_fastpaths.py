@@ -84,6 +84,18 @@ def test_the_chunk_parser_agrees_with_tomllib_on_valid_files(path: Path) -> None
 
 
 @needs_suite
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_the_chunk_parser_agrees_with_tomllib_on_valid_files_with_crlf(path: Path) -> None:
+    # A file saved on Windows: rtoml keeps a CRLF inside a multi-line string, tomllib does not.
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\n", "\r\n")
+    with contextlib.suppress(tomllib.TOMLDecodeError):
+        expected = tomllib.loads(text)
+        parsed = toml10.parse(text)
+        if parsed is not None:
+            assert _normal(parsed) == _normal(expected)
+
+
+@needs_suite
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_the_chunk_parser_accepts_nothing_tomllib_rejects(path: Path) -> None:
     try:
@@ -116,6 +128,39 @@ def test_toml_1_1_forms_are_left_to_tomllib(text: str) -> None:
     with pytest.raises(tomllib.TOMLDecodeError):
         tomllib.loads(text)
     assert toml10.parse(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["\r\r\n", "a = 1\r\r\n", "a = 1 # x\r\r\nb = 2\n", "a = 1\rb = 2\n"]
+)
+def test_a_carriage_return_alone_is_refused(text: str) -> None:
+    # Only as part of a CRLF is a CR allowed in TOML 1.0: taking CRLFs for newlines must not
+    # make a CRLF of "\r\r\n".
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+    assert toml10.parse(text) is None
+
+
+# Pieces of TOML, with every line end and control character a file can hold.
+TOML_PIECES = st.sampled_from(
+    [
+        *("a", " = ", '"', '"""', "'''", "'", "\\", "\r", "\n", "\r\n", "\t", "\x7f", "#"),
+        *("[", "]", "{", "}", ",", "1", "2018-04-16", "T", ":", ".", " ", "\x00", "\x1f"),
+        *("é", "\u2028", "u", "n", "e", "x", "0", "-", "inf", "nan", "true"),
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(TOML_PIECES, max_size=20).map("".join))
+def test_the_chunk_parser_decides_as_tomllib(text: str) -> None:
+    try:
+        expected = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assert toml10.parse(text) is None
+        return
+    parsed = toml10.parse(text)
+    assert parsed is None or _normal(parsed) == _normal(expected)
 
 
 # Digits of other scripts count for \\d too; colons, backslashes and a BOM make the edges.
@@ -151,6 +196,9 @@ def test_the_toml_1_1_sign_check_on_known_shapes(text: str) -> None:
         'a = """\nline\n[[events]]\n"""',
         "a = 99999999999999999999",
         "a = 1e400",
+        'a = """\r\none\r\ntwo\r\n"""\r\nb = 1\r\n',
+        "a = '''\r\none\r\n'''\r\n",
+        'a = """one \\\r\n  two"""\r\n',
     ],
 )
 def test_what_both_accept_parses_the_same(text: str) -> None:
@@ -236,6 +284,16 @@ def test_the_fast_path_really_runs_on_a_plain_file(chunked: int) -> None:
     timeline = load._load_valid(text, "t.toml", None)
     assert timeline is not None and len(timeline.events) == 3
     assert timeline.lines == {"a": 4, "b": 17, "c": 30}
+
+
+def test_the_fast_path_runs_on_a_file_with_crlf_line_ends(chunked: int) -> None:
+    # Multi-line summaries: the careful path (tomllib over the whole text) would read them the
+    # same, several times slower.
+    text = CASES["plain"].replace("\n", "\r\n")
+    timeline = load._load_valid(text, "t.toml", None)
+    assert timeline is not None and len(timeline.events) == 3
+    assert timeline.lines == {"a": 4, "b": 17, "c": 30}
+    assert timeline.events[0].summary == "Something happened.\n"
 
 
 def test_progress_is_reported_up_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,17 +34,31 @@ SHIPPED = (ROOT / "timeline.toml").read_text("utf-8")
 
 # Valid events of every shape, some with one field made wrong (another type, an unknown word or
 # date, a key too many): the property below is about the valid ones, and half are.
-_TEXT = st.sampled_from(["Telegram", "Роскомнадзор", "فیلترینگ", "a\u202eb", "Pa\u00a0ris", "x"])
+_TEXT = st.sampled_from(
+    ["Telegram", "Роскомнадзор", "فیلترینگ", "a\u202eb", "Pa\u00a0ris", "x", "a\u2028b", "\u00a0"]
+)
 _DAY = st.one_of(
     st.dates(date(1990, 1, 1), date(2030, 12, 31)),
-    st.sampled_from(["2018", "2018-04", " 2018-04-16 ", "2019-02"]),
+    st.sampled_from(["2018", "2018-04", " 2018-04-16 ", "2019-02", "2016-02-29", "2018-02-29"]),
 )
-_WORDS = st.lists(st.sampled_from(["Telegram", "WhatsApp", "VPN", "Роскомнадзор"]), unique=True)
+# Words equal only ignoring case, by Unicode's full case folding too ("ß" and "SS").
+_WORDS = st.lists(
+    st.sampled_from(["Telegram", "WhatsApp", "VPN", "Роскомнадзор", "Straße", "STRASSE", "İ", "i̇"]),
+    unique=True,
+)
 _SOURCE = st.fixed_dictionaries(
     {
         "publisher": _TEXT,
         "url": st.sampled_from(
-            ["https://a.org/x", "http://b.ru/?q=1#f", "HTTPS://a.org", "https://[::1]:8080/x"]
+            [
+                "https://a.org/x",
+                "http://b.ru/?q=1#f",
+                "HTTPS://a.org",
+                "https://[::1]:8080/x",
+                "https://u:p@a.org/",
+                "https://a.org:99999/",
+                "https://[zz]/",
+            ]
         ),
     },
     optional={"title": _TEXT, "date": _DAY},
@@ -60,7 +74,9 @@ _VALID = st.fixed_dictionaries(
         "sources": st.lists(_SOURCE, min_size=1, max_size=2),
     },
     optional={
-        "end_date": st.sampled_from([date(2031, 1, 1), "2031-05", "2031", "1989", None]),
+        "end_date": st.sampled_from(
+            [date(2031, 1, 1), "2031-05", "2031", "1989", None, date(2018, 4, 16), "2018-04"]
+        ),
         "status": st.sampled_from(["ended", "unknown", "ongoing", None]),
         "authority": _WORDS,
         "platforms": _WORDS,
@@ -72,6 +88,12 @@ _WRONG = st.one_of(
     st.integers(0, 3000),
     st.none(),
     st.datetimes(),
+    st.times(),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    st.just({"a": 1}),
+    st.just([[]]),
+    st.just([{"publisher": "P", "url": "https://a.org", "date": date(2018, 1, 1), "title": ""}]),
     st.text(max_size=4),
     st.sampled_from(["", " ", "a\nb", "a\x1bb", "XX", "ban", "paused", "2018-13", "ftp://a"]),
     st.lists(st.sampled_from(["Telegram", "telegram", 3]), max_size=3),

@@ -21,8 +21,8 @@ from pydantic import ValidationError
 
 from tui.core.files.load import load_text
 from tui.core.files.preview import preview
-from tui.core.timeline.event import Timeline
-from tui.core.timeline.model import validate_event
+from tui.core.timeline.event import Timeline, TimelineInfo
+from tui.core.timeline.model import validate_event, validate_info
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = (ROOT / "timeline.toml").read_text("utf-8")
@@ -95,6 +95,30 @@ def test_the_timeline_table_gives_the_title_and_description() -> None:
     assert _previewed(text, 1).info == (("T", "D"))
     odd = tomli_w.dumps({"timeline": {"title": 7}, "events": events})
     assert _previewed(odd, 1).info.title == "Untitled timeline"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"title": "T", "colour": "red"},
+        {"title": "T", "description": "a\x1bb"},
+        {"title": "a\nb"},
+        {"title": " "},
+    ],
+)
+def test_a_timeline_table_the_models_refuse_shows_no_title(table: dict[str, Any]) -> None:
+    # As the models decide it: the full load then reports the table, and the header never
+    # shows a title from a table that is not valid.
+    with pytest.raises(ValidationError):
+        validate_info(table)
+    text = tomli_w.dumps({"timeline": table, "events": [GOOD, {**GOOD, "id": "two"}]})
+    assert _previewed(text, 1).info == TimelineInfo()
+
+
+def test_a_file_with_crlf_line_ends_shows_its_first_events() -> None:
+    shipped = SHIPPED.replace("\n", "\r\n")
+    shown = _previewed(shipped, 40)
+    assert shown.events == _previewed(SHIPPED, 40).events and len(shown.events) == 40
 
 
 def test_no_preview_for_a_file_of_fewer_events_or_a_head_that_does_not_parse() -> None:

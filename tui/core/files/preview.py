@@ -10,13 +10,12 @@ every problem.
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 from tui.core import tuning
 from tui.core.files import toml10
 from tui.core.timeline.event import Timeline, TimelineInfo
-from tui.core.timeline.rules import no_controls, one_line, plain_event
+from tui.core.timeline.rules import plain_event, plain_info
 
 _EVENTS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
 
@@ -39,10 +38,7 @@ def preview(text: str, name: str, first: int = tuning.PREVIEW_EVENTS) -> Timelin
     # An event written otherwise (or not valid) waits for the full load. Related ids may point
     # past the cut; the full load checks them too.
     events = [event for event in map(plain_event, raw_events) if event is not None]
-    info, raw_info = TimelineInfo(), data.get("timeline")
-    if isinstance(raw_info, dict):
-        title, description = raw_info.get("title", info.title), raw_info.get("description", "")
-        if type(title) is str and type(description) is str:
-            with contextlib.suppress(ValueError):  # the full load says what is wrong
-                info = TimelineInfo(one_line(title), no_controls(description))
+    # A [timeline] table the models would refuse (an unknown key too) shows no title: the
+    # full load says what is wrong.
+    info = plain_info(data.get("timeline")) or TimelineInfo()
     return Timeline(info=info, events=events, path=name)

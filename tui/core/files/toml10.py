@@ -74,13 +74,19 @@ def has_toml11_signs(chunk: str) -> bool:
 
 def parse(chunk: str) -> dict[str, Any] | None:
     """A chunk's data as tomllib gives it, or None if it does not parse (the caller gives up)."""
+    # tomllib reads a CRLF inside a multi-line string as "\n", rtoml keeps the "\r" (which no
+    # title or summary may hold): rtoml gets LF line ends. Outside strings a CRLF is a newline to
+    # both, and a string on one line cannot hold one; a CR left over stood alone, which TOML 1.0
+    # allows nowhere (and "\r\r\n" must not become a CRLF): tomllib says so.
+    lf = chunk.replace("\r\n", "\n") if "\r" in chunk else chunk
     if (
         _HAS_RTOML
-        and not has_toml11_signs(chunk)
-        and ("{" not in chunk or inline_tables_are_toml10(chunk))
+        and "\r" not in lf
+        and not has_toml11_signs(lf)
+        and ("{" not in lf or inline_tables_are_toml10(lf))
     ):
         try:
-            return rtoml.loads(chunk)
+            return rtoml.loads(lf)
         except Exception:  # it rejects a few things tomllib reads (1e400): ask tomllib
             pass
     try:
