@@ -25,7 +25,7 @@ import stat
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
-_MAGIC = b"policy-tui cache 5\n"
+_MAGIC = b"policy-tui cache 6\n"
 _KEY_BYTES = 32
 # The magic, the code's digest (``previous`` checks only these), the key (``entry``: all).
 _HEADER = len(_MAGIC) + 2 * _KEY_BYTES
@@ -111,10 +111,10 @@ def entry_path(path: Path) -> Path | None:
 class Entry:
     """A cache entry whose key matched: the first events (for a quick first paint), then all.
 
-    The events are stored in blocks of ``tuning.BLOCK_EVENTS`` read one after the other, so a load
-    never holds the whole entry's bytes and all its rows at once (~100 MB less at the peak for
-    100,000 events). The file stays open from the key check to the last block: a newer entry
-    written meanwhile replaces the name, not what is read here.
+    The events are stored in blocks read one after the other, so a load never holds the whole
+    entry's bytes and all its rows at once: the first ``tuning.HEAD_EVENTS``, then blocks of
+    ``tuning.BLOCK_EVENTS``. The file stays open from the key check to the last block: a newer
+    entry written meanwhile replaces the name, not what is read here.
     """
 
     def __init__(self, file: BinaryIO, name: str) -> None:
@@ -131,8 +131,9 @@ class Entry:
         """The first ``tuning.HEAD_EVENTS`` events in date order (what the list shows first)."""
         try:
             self._file.seek(_HEADER)
-            (info, views, _), (rows, lines) = self._block(), self._block()
-            return self._timeline(info, views, [(rows, lines)])
+            with tuning.gc_paused():
+                info, views, _, _ = self._block()
+                return _timeline(info, views, [self._block()], self._name)
         except Exception:  # a damaged entry is a miss; the loader reads the file itself
             return None
 
@@ -143,10 +144,9 @@ class Entry:
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
             with tuning.gc_paused():
-                info, views, outline = self._block()
-                self._skip()  # the head
-                count = self._block()
-                timeline = self._timeline(info, views, (self._block() for _ in range(count)))
+                info, views, outline, count = self._block()
+                blocks = (self._block() for _ in range(count))
+                timeline = _timeline(info, views, blocks, self._name)
                 tuning.freeze_if_many(len(timeline.events))
             self.outline = outline
             return timeline
@@ -164,33 +164,20 @@ class Entry:
         # A damaged byte inside a string would still unmarshal, as other text.
         if zlib.crc32(data).to_bytes(4, "little") != check:
             raise ValueError("the entry is damaged")
-        # Millions of small objects: collections would walk them over and over while they are
-        # made (a third of the time at 100,000 events).
-        with tuning.gc_paused():
-            return marshal.loads(data)
+        return marshal.loads(data)
 
-    def _skip(self) -> None:
-        size = int.from_bytes(self._file.read(8), "little")
-        self._file.seek(4 + size, os.SEEK_CUR)
 
-    def _timeline(self, info: Any, views: Any, blocks: Any) -> Timeline:
-        rebuild = rows.Rebuild()
-        events: list[Event] = []
-        lines: dict[str, int] = {}
-        # Blocks come one at a time: each block's row tuples are gone before the next is read.
-        for block_rows, block_lines in blocks:
-            found = rebuild.events(block_rows)
-            events += found
-            lines.update((e.id, line) for e, line in zip(found, block_lines, strict=True) if line)
-        title, description = info
-        return Timeline(
-            info=TimelineInfo(title, description),
-            events=events,
-            views=views,
-            path=self._name,
-            lines=lines,
-            presorted=True,
-        )
+def _timeline(info: Any, views: Any, blocks: Iterable[Any], name: str) -> Timeline:
+    """The timeline of blocks of (``rows`` columns, their events' lines), read one at a time:
+    each block's columns are gone before the next is read."""
+    rebuild = rows.Rebuild()
+    events: list[Event] = []
+    lines: dict[str, int] = {}
+    for columns, block_lines in blocks:
+        events += rebuild.events(columns)
+        lines.update(block_lines)
+    title, description = info
+    return Timeline(TimelineInfo(title, description), events, views, name, lines, presorted=True)
 
 
 def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
@@ -289,18 +276,15 @@ def store(
     with contextlib.suppress(OSError, ValueError, WriteError):
         where.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(where.parent)
-        events = timeline.events
-        starts = range(0, len(events), tuning.BLOCK_EVENTS)
-        # Title and description with the views, the head's rows, the number of blocks, the rows
-        # of each block: read back one at a time, so the first rows come before the rest. Made
+        events, lines = timeline.events, timeline.lines
+        cuts = [0, *range(tuning.HEAD_EVENTS, len(events), tuning.BLOCK_EVENTS), len(events)]
+        # Title and description with the views, the outline and the number of blocks, then
+        # each block: read back one at a time, so the first rows come before the rest. Made
         # one at a time too: the whole entry is never in memory (~170 MB at 100k events).
-        blocks: Iterator[Any] = itertools.chain(
-            [
-                ((timeline.info.title, timeline.info.description), timeline.views, list(outline)),
-                _block(events[: tuning.HEAD_EVENTS], timeline.lines),
-                len(starts),
-            ],
-            (_block(events[i : i + tuning.BLOCK_EVENTS], timeline.lines) for i in starts),
+        info = (timeline.info.title, timeline.info.description)
+        blocks = itertools.chain(
+            [(info, timeline.views, list(outline), len(cuts) - 1)],
+            (_block(events[a:b], lines) for a, b in itertools.pairwise(cuts)),
         )
 
         def parts() -> Iterator[bytes]:
@@ -315,8 +299,8 @@ def store(
         write_atomically(where, parts(), check=False, mode=0o600, durable=False)
 
 
-def _block(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], list[int]]:
-    return rows.to_rows(events), [lines.get(e.id, 0) for e in events]
+def _block(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], dict[str, int]]:
+    return rows.to_rows(events), {e.id: lines[e.id] for e in events if e.id in lines}
 
 
 def _remove_stale(folder: Path) -> None:
