@@ -100,11 +100,6 @@ BREATH_SECONDS = 0.002
 FREEZE_FROM = 5_000
 
 
-def pass_gil() -> None:
-    """Let other threads (the UI) take the GIL now: a worker calls it between two slices."""
-    time.sleep(0)
-
-
 _breaths = threading.local()
 
 

@@ -150,7 +150,6 @@ class WordIndex:
                 owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
                 lists = map(postings.__getitem__, chain.from_iterable(words))
                 deque(map(array.append, lists, owners), maxlen=0)
-                tuning.pass_gil()
         # Frequent words as bitsets (an OR is cheap), the others as their arrays; each kind
         # apart, so that a search tests and collects it in C.
         floor = max(64, n // 64)
@@ -222,7 +221,6 @@ class TextIndex:
                     parts = list(map(str.partition, texts, repeat(self._marker)))
                     heads += map(_HEAD, parts)
                     tails += map(_TAIL, parts)
-                tuning.pass_gil()
             self._tails = tails
             self._heads = heads
 
@@ -244,7 +242,6 @@ class TextIndex:
             chars = chain.from_iterable(self._words._dense_words + self._words._rare_words)
             for char in sorted(c for c in set(chars) if c.isalnum()):
                 self._letters[char] = self._search(char, None)
-                tuning.pass_gil()
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
