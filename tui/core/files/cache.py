@@ -120,8 +120,8 @@ class Entry:
     def __init__(self, file: BinaryIO, name: str) -> None:
         self._file = file
         self._name = name
-        # The chunks the load that made the entry parsed (``chunks.Reuse.outline``), once
-        # ``timeline`` has read them: the next edit of the file reparses only what changed.
+        # The chunks the load that made the entry parsed (``chunks.Reuse.outline_of``), once
+        # read: the next edit of the file reparses only what changed.
         self.outline: Outline = []
 
     def close(self) -> None:
@@ -129,31 +129,29 @@ class Entry:
 
     def head(self) -> Timeline | None:
         """The first ``tuning.HEAD_EVENTS`` events in date order (what the list shows first)."""
-        try:
-            self._file.seek(_HEADER)
-            with tuning.gc_paused():
-                info, views, _, _ = self._block()
-                return _timeline(info, views, [self._block()], self._name)
-        except Exception:  # a damaged entry is a miss; the loader reads the file itself
-            return None
+        return self._read(1)
 
     def timeline(self) -> Timeline | None:
         """Every event; None if the entry turns out damaged."""
+        try:
+            return self._read(None)
+        finally:
+            self._file.close()
+
+    def _read(self, most: int | None) -> Timeline | None:
+        """The timeline of the first ``most`` blocks (None: all)."""
         try:
             self._file.seek(_HEADER)
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
             with tuning.gc_paused():
-                info, views, outline, count = self._block()
-                blocks = (self._block() for _ in range(count))
+                info, views, self.outline, count = self._block()
+                blocks = (self._block() for _ in range(min(count, most or count)))
                 timeline = _timeline(info, views, blocks, self._name)
                 tuning.freeze_if_many(len(timeline.events))
-            self.outline = outline
             return timeline
-        except Exception:
+        except Exception:  # a damaged entry is a miss; the loader reads the file itself
             return None
-        finally:
-            self._file.close()
 
     def _block(self) -> Any:
         size = int.from_bytes(self._file.read(8), "little")
@@ -201,14 +199,12 @@ def _open(path: Path, expected: bytes, name: str | None) -> Entry | None:
         file = where.open("rb")
     except OSError:
         return None
-    try:
+    with contextlib.suppress(OSError):
         header = file.read(_HEADER)
-    except OSError:
-        header = b""
-    if not header.startswith(expected) or len(header) != _HEADER:
-        file.close()
-        return None
-    return Entry(file, name or str(path))
+        if len(header) == _HEADER and header.startswith(expected):
+            return Entry(file, name or str(path))
+    file.close()
+    return None
 
 
 class Prefetch:
