@@ -340,13 +340,8 @@ def load_cached(
         sha256 = None if data is None else file_digest(data)
     elif sha256 is None:
         sha256 = file_digest(data)
-    if sha256 is not None:
-        found = entry(path, sha256, str(path))
-        timeline = None if found is None else found.timeline()
-        if found is not None and timeline is not None:
-            if reuse is not None:
-                reuse.lend(timeline, found.outline)
-            return timeline, sha256
+    if sha256 is not None and (hit := _lent(entry(path, sha256, str(path)), reuse)) is not None:
+        return hit, sha256
     # The loader (and with it the parser and pydantic) only on a miss.
     from tui.core.files.load import load_bytes, load_file
 
@@ -376,13 +371,18 @@ def lend_previous(path: Path, reuse: Reuse, found: Callable[[], None] | None = N
     """Let ``reuse`` lend what the entry of the file's last version holds (an edited file);
     ``found`` is called first when there is one to read."""
     entry = previous(path)
-    if entry is None:
-        return
-    if found is not None:
+    if entry is not None and found is not None:
         found()
-    timeline = entry.timeline()  # closes the entry's file
-    if timeline is not None:
-        reuse.lend(timeline, entry.outline)
+    _lent(entry, reuse)
+
+
+def _lent(found: Entry | None, reuse: Reuse | None) -> Timeline | None:
+    """The timeline of ``found`` (and its file closed), its chunks lent to ``reuse``."""
+    if found is None or (timeline := found.timeline()) is None:
+        return None
+    if reuse is not None:
+        reuse.lend(timeline, found.outline)
+    return timeline
 
 
 def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None) -> None:

@@ -289,11 +289,8 @@ class Reuse:
         """Hold the chunks of the load that made ``timeline``, as its cache entry outlined
         them; unfolded on first use, so an opening never followed by an edit pays nothing."""
         with self._lock:
-            self.clear()
-            self._made = timeline
-            if outline:
-                self._pending = (timeline, outline)
-                self._order = timeline.events
+            self.replace({}, timeline.events, made=timeline)
+            self._pending = (timeline, outline)
 
     def unfold(self) -> None:
         """Unfold what a cache entry outlined now, not at the next load (of a save)."""
