@@ -25,7 +25,7 @@ import stat
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -258,14 +258,9 @@ class Prefetch:
         return self
 
 
-def store(
-    path: Path,
-    sha256: str,
-    timeline: Timeline,
-    outline: Sequence[tuple[bytes, int, int, int, int, int]] = (),
-) -> None:
+def store(path: Path, sha256: str, timeline: Timeline, outline: Outline = ()) -> None:
     """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``;
-    ``outline``: the chunks its load parsed (``chunks.Reuse.outline``)."""
+    ``outline``: the chunks its load parsed (``chunks.Reuse.outline_of``)."""
     where = entry_path(path)
     if where is None:
         return

@@ -42,7 +42,7 @@ HEADER = "\n[[events]]"
 _OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
 
 # Per lent chunk: digest, first line, events, newlines, length, mark (``Lent``).
-Outline = list[tuple[bytes, int, int, int, int, int]]
+Outline = Sequence[tuple[bytes, int, int, int, int, int]]
 _SORT_KEY = operator.attrgetter("sort_key")
 _ID = operator.attrgetter("id")
 
