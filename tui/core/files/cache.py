@@ -166,8 +166,7 @@ class Entry:
 
 
 def _timeline(info: Any, views: Any, blocks: Iterable[Any], name: str) -> Timeline:
-    """The timeline of blocks of (``rows`` columns, their events' lines), read one at a time:
-    each block's columns are gone before the next is read."""
+    """The timeline of blocks of (``rows`` columns, their events' lines), one at a time."""
     rebuild = rows.Rebuild()
     events: list[Event] = []
     lines: dict[str, int] = {}
@@ -231,8 +230,7 @@ class Prefetch:
             self._preview()
             return
         try:
-            # Streamed: the same SHA-256 as ``file_digest`` of the bytes, without holding the
-            # whole file (~40% faster at 100 MB, and 100 MB less at the peak).
+            # Streamed: the same SHA-256 as ``file_digest``, without holding the whole file.
             with self.path.open("rb") as file:
                 self.digest = stream_digest(file)
         except (OSError, ValueError):
@@ -270,8 +268,7 @@ def store(path: Path, sha256: str, timeline: Timeline, outline: Outline = ()) ->
         events, lines = timeline.events, timeline.lines
         cuts = [0, *range(tuning.HEAD_EVENTS, len(events), tuning.BLOCK_EVENTS), len(events)]
         # Title and description with the views, the outline and the number of blocks, then
-        # each block: read back one at a time, so the first rows come before the rest. Made
-        # one at a time too: the whole entry is never in memory (~170 MB at 100k events).
+        # each block (``Entry``), made one at a time: the whole entry is never in memory.
         info = (timeline.info.title, timeline.info.description)
         blocks = itertools.chain(
             [(info, timeline.views, list(outline), len(cuts) - 1)],
@@ -321,8 +318,7 @@ def load_cached(
     ``TimelineError`` as the loader does; a file with problems is never cached.
     """
     if data is None and _is_regular(path):
-        # Hashed as it is streamed: a miss then parses the file a block at a time
-        # (``load_file``), so the whole file is never held (~200 MB less at 100k events).
+        # Streamed: a miss then parses the file a block at a time too (``load_file``).
         try:
             with Path(path).open("rb") as file:
                 sha256 = stream_digest(file)

@@ -272,10 +272,9 @@ class Reuse:
         return _spliced(order, sorted(fresh, key=_SORT_KEY), remove=False)
 
     def outline_of(self, timeline: Timeline) -> Outline:
-        """``(digest, first line, number of events, newlines, length, mark)`` per lent chunk, in
-        file order, if the chunks held are those of the load that made ``timeline`` (else none:
-        a later load has replaced them): what its cache entry keeps, the events being in the
-        entry already."""
+        """The ``Outline`` of the chunks held, if they are those of the load that made
+        ``timeline`` (else none: a later load has replaced them): what its cache entry keeps,
+        the events being in the entry already."""
         with self._lock:
             if timeline is not self._made:
                 return []
