@@ -89,23 +89,18 @@ def pieces(blocks: Iterable[str], reuse: Reuse | None = None) -> Iterator[str]:
             return
 
 
-def _line_after(text: str, end: int, look_ahead: int, done: bool) -> str | None:
-    """The line after a header that ends at ``end``, its first ``look_ahead`` characters at
-    most; None while it may go on past the end of ``text``."""
+def _mark(text: str, end: int, done: bool) -> int | None:
+    """The checksum of the line after a header that ends at ``end`` (its first
+    ``tuning.CHUNK_LOOK`` characters at most); None while it may go on past the end of ``text``."""
+    look_ahead = tuning.CHUNK_LOOK
     # Past the header line's end, "\r\n" too: else every event of a CRLF file, whose next
     # line would look empty, were a cut.
     after = end + (2 if text.startswith("\r\n", end) else 1)
     stop = text.find("\n", after, after + look_ahead)
     if stop < 0 and not done and len(text) < after + look_ahead:
         return None
-    return text[after : stop if stop >= 0 else after + look_ahead]
-
-
-def _mark(text: str, end: int, done: bool) -> int | None:
-    """The checksum of the line after a header that ends at ``end`` (``_line_after``); None
-    while that line may go on past the end of ``text``."""
-    look = _line_after(text, end, tuning.CHUNK_LOOK, done)
-    return None if look is None else zlib.crc32(look.encode("utf-8", "surrogatepass"))
+    look = text[after : stop if stop >= 0 else after + look_ahead]
+    return zlib.crc32(look.encode("utf-8", "surrogatepass"))
 
 
 def first_mark(chunk: str) -> int:
