@@ -46,22 +46,10 @@ _MAGIC = b"policy-tui cache 6\n"
 _KEY_BYTES = 32
 # The magic, the code's digest (``previous`` checks only these), the key (``entry``: all).
 _HEADER = len(_MAGIC) + 2 * _KEY_BYTES
-# The files whose code decides what a valid file gives: a change to any of them is a new key.
+# The code that decides what a valid file gives: every module of these folders (more than
+# decides it, never less, and a new module counts at once); a change to any is a new key.
 # Not tuning.py: its sizes change how fast a file loads, never what it loads as.
-_CODE = (
-    "files/cache.py",
-    "files/chunks.py",
-    "files/load.py",
-    "files/locate.py",
-    "files/problems.py",
-    "files/read.py",
-    "files/rows.py",
-    "files/workers.py",
-    "timeline/countries.py",
-    "timeline/dates.py",
-    "timeline/event.py",
-    "timeline/model.py",
-)
+_CODE = ("files/*.py", "timeline/*.py")
 
 _code_digest: bytes | None = None
 
@@ -83,8 +71,8 @@ def _code() -> bytes:
     if _code_digest is None:
         digest = hashlib.blake2b(_MAGIC + __version__.encode(), digest_size=_KEY_BYTES)
         here = Path(__file__).resolve().parent.parent
-        for name in _CODE:
-            digest.update((here / name).read_bytes())
+        for module in sorted(itertools.chain.from_iterable(map(here.glob, _CODE))):
+            digest.update(module.read_bytes())
         # pycountry's data decides which country codes are valid; its files, not an import.
         spec = importlib.util.find_spec("pycountry")
         if spec is not None and spec.origin:
