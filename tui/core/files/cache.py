@@ -364,10 +364,10 @@ def _lent(found: Entry | None, reuse: Reuse | None) -> Timeline | None:
     return timeline
 
 
-def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None) -> None:
+def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse) -> None:
     """``store``, unless the entry for these bytes is there already."""
     found = entry(path, sha256)
     if found is not None:
         found.close()
         return
-    store(path, sha256, timeline, reuse.outline_of(timeline) if reuse is not None else ())
+    store(path, sha256, timeline, reuse.outline_of(timeline))

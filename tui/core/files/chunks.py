@@ -167,7 +167,7 @@ class Reuse:
     def __init__(self) -> None:
         self._chunks: dict[bytes, Lent] = {}
         self._starts: dict[int, bytes] = {}  # the digest of the chunk held, by ``mark``
-        # Digests ``pieces`` computed, by the id() of the chunk it gave out: not computed again.
+        # Digests ``known`` computed, by the id() of the chunk it took whole: not computed again.
         self._digests: dict[int, tuple[str, bytes]] = {}
         self._pending: tuple[Timeline, Outline] | None = None
         self._order: list[Event] = []  # the last load's events in date order

@@ -206,8 +206,7 @@ class TextIndex:
         return self._words is not None
 
     def build(self) -> None:
-        """Build the searchable texts now (else the first search does), a chunk at a time with
-        the GIL offered to other threads in between."""
+        """Build the searchable texts now (else the first search does), a chunk at a time."""
         if self._heads is not None:
             return
         with self._lock:
