@@ -21,7 +21,6 @@ import importlib.util
 import itertools
 import marshal
 import os
-import stat
 import threading
 import time
 import zlib
@@ -305,7 +304,7 @@ def load_cached(
     hashed by the caller (the watcher): the file is neither read nor hashed again. Raises
     ``TimelineError`` as the loader does; a file with problems is never cached.
     """
-    if data is None and _is_regular(path):
+    if data is None and Path(path).is_file():
         # Streamed: a miss then parses the file a block at a time too (``load_file``).
         try:
             with Path(path).open("rb") as file:
@@ -313,7 +312,7 @@ def load_cached(
         except (OSError, ValueError):
             sha256 = None  # the loader says why
     elif data is None:
-        # A pipe can be read only once: its bytes, then they are parsed.
+        # A pipe can be read only once: its bytes, then they are parsed (or the loader says why).
         with contextlib.suppress(OSError, ValueError):
             data = Path(path).read_bytes()
         sha256 = None if data is None else file_digest(data)
@@ -337,13 +336,6 @@ def load_cached(
     if keep:
         store(path, sha256, timeline, reuse.outline_of(timeline))
     return timeline, sha256
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return True  # the loader says why it cannot be read
 
 
 def lend_previous(path: Path, reuse: Reuse, found: Callable[[], None] | None = None) -> None:
