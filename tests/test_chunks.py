@@ -264,13 +264,13 @@ def test_a_reload_looks_at_the_headers_of_the_edited_chunk_only(
     load_text(text_of(parts), "t.toml", reuse=reuse)
     parts[100] = event(100, title="Edited")
     looked: list[int] = []
-    line_after = chunks._line_after
+    mark = chunks._mark
 
-    def counted(text: str, end: int, look_ahead: int, done: bool) -> str | None:
+    def counted(text: str, end: int, done: bool) -> int | None:
         looked.append(end)
-        return line_after(text, end, look_ahead, done)
+        return mark(text, end, done)
 
-    monkeypatch.setattr(chunks, "_line_after", counted)
+    monkeypatch.setattr(chunks, "_mark", counted)
     hashed: list[str] = []
     digest = chunks.digest
     monkeypatch.setattr(chunks, "digest", lambda chunk: hashed.append(chunk) or digest(chunk))

@@ -198,7 +198,7 @@ def test_semantics(index: Index, text: str, expected: list[str]) -> None:
 def test_results_are_ascending_indices_in_date_order(index: Index) -> None:
     rows = index.filter(parse("tag:encryption"))
     assert rows == sorted(rows)
-    assert index.count(parse("tag:encryption")) == len(rows)
+    assert index.bits(parse("tag:encryption")).bit_count() == len(rows)
 
 
 def test_today_is_the_index_s(timeline: Timeline) -> None:
@@ -301,8 +301,11 @@ def test_facet_counts_agree_with_filter(index: Index) -> None:
 
 
 def test_values_and_hints(index: Index) -> None:
-    assert index.values("country") == ["BR", "CN", "EU", "GB", "IN", "IR", "RU", "US"]
-    assert "Messaging services" in index.values("platform")
+    def values(facet: str) -> list[str]:  # every value, in its first spelling
+        return sorted((v for v, _ in index.facet_counts(parse(""), facet)), key=str.casefold)
+
+    assert values("country") == ["BR", "CN", "EU", "GB", "IN", "IR", "RU", "US"]
+    assert "Messaging services" in values("platform")
     notes = index.hints(parse("platform:telegarm tag:encrypton id:ru-2018-telegram-blok"))
     assert notes == [
         "no event has platform 'telegarm'; did you mean 'Telegram'?",

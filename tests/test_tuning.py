@@ -86,11 +86,10 @@ def test_the_start_pause_collects_its_garbage_before_freezing() -> None:
 
 def test_the_start_pause_inside_a_loaders_pause_neither_collects_nor_freezes() -> None:
     tuning.gc_pause_for_start()
-    tuning.gc_pause()  # a loader building a big timeline, in its worker
-    before = gc.get_freeze_count()
-    tuning.gc_end_start()
-    assert gc.get_freeze_count() == before and not gc.isenabled()
-    tuning.gc_resume()
+    with tuning.gc_paused():  # a loader building a big timeline, in its worker
+        before = gc.get_freeze_count()
+        tuning.gc_end_start()
+        assert gc.get_freeze_count() == before and not gc.isenabled()
     assert gc.isenabled()
 
 

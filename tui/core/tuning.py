@@ -100,11 +100,6 @@ BREATH_SECONDS = 0.002
 FREEZE_FROM = 5_000
 
 
-def pass_gil() -> None:
-    """Let other threads (the UI) take the GIL now: a worker calls it between two slices."""
-    time.sleep(0)
-
-
 _breaths = threading.local()
 
 
@@ -134,33 +129,28 @@ _was_enabled = True
 _start_paused = False
 
 
-def gc_pause() -> None:
-    """Begin a pause of the collector; pauses nest and may be taken by several threads."""
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No collections inside. Pauses nest and may be taken by several threads: the collector
+    runs again when the last one ends (if it ran before)."""
+    _pause(1)
+    try:
+        yield
+    finally:
+        _pause(-1)
+
+
+def _pause(step: int) -> None:
+    """Begin (1) or end (-1) a pause."""
     global _pauses, _was_enabled
     with _lock:
         if _pauses == 0:
             _was_enabled = gc.isenabled()
-        _pauses += 1
-        gc.disable()
-
-
-def gc_resume() -> None:
-    """End a pause; the collector runs again when the last one ends (if it ran before)."""
-    global _pauses
-    with _lock:
-        _pauses -= 1
-        if _pauses == 0 and _was_enabled:
+        _pauses += step
+        if _pauses:
+            gc.disable()
+        elif _was_enabled:
             gc.enable()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No collections inside (nesting and threads allowed)."""
-    gc_pause()
-    try:
-        yield
-    finally:
-        gc_resume()
 
 
 def freeze_if_many(count: int) -> None:
@@ -176,7 +166,7 @@ def gc_pause_for_start() -> None:
     global _start_paused
     if not _start_paused:
         _start_paused = True
-        gc_pause()
+        _pause(1)
 
 
 def gc_end_start() -> None:
@@ -195,4 +185,4 @@ def gc_end_start() -> None:
     if alone:
         gc.collect()
         gc.freeze()
-    gc_resume()
+    _pause(-1)

@@ -21,11 +21,10 @@ import importlib.util
 import itertools
 import marshal
 import os
-import stat
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -42,26 +41,14 @@ if TYPE_CHECKING:
 
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
-_MAGIC = b"policy-tui cache 5\n"
+_MAGIC = b"policy-tui cache 6\n"
 _KEY_BYTES = 32
 # The magic, the code's digest (``previous`` checks only these), the key (``entry``: all).
 _HEADER = len(_MAGIC) + 2 * _KEY_BYTES
-# The files whose code decides what a valid file gives: a change to any of them is a new key.
+# The code that decides what a valid file gives: every module of these folders (more than
+# decides it, never less, and a new module counts at once); a change to any is a new key.
 # Not tuning.py: its sizes change how fast a file loads, never what it loads as.
-_CODE = (
-    "files/cache.py",
-    "files/chunks.py",
-    "files/load.py",
-    "files/locate.py",
-    "files/problems.py",
-    "files/read.py",
-    "files/rows.py",
-    "files/workers.py",
-    "timeline/countries.py",
-    "timeline/dates.py",
-    "timeline/event.py",
-    "timeline/model.py",
-)
+_CODE = ("files/*.py", "timeline/*.py")
 
 _code_digest: bytes | None = None
 
@@ -83,8 +70,8 @@ def _code() -> bytes:
     if _code_digest is None:
         digest = hashlib.blake2b(_MAGIC + __version__.encode(), digest_size=_KEY_BYTES)
         here = Path(__file__).resolve().parent.parent
-        for name in _CODE:
-            digest.update((here / name).read_bytes())
+        for module in sorted(itertools.chain.from_iterable(map(here.glob, _CODE))):
+            digest.update(module.read_bytes())
         # pycountry's data decides which country codes are valid; its files, not an import.
         spec = importlib.util.find_spec("pycountry")
         if spec is not None and spec.origin:
@@ -111,17 +98,17 @@ def entry_path(path: Path) -> Path | None:
 class Entry:
     """A cache entry whose key matched: the first events (for a quick first paint), then all.
 
-    The events are stored in blocks of ``tuning.BLOCK_EVENTS`` read one after the other, so a load
-    never holds the whole entry's bytes and all its rows at once (~100 MB less at the peak for
-    100,000 events). The file stays open from the key check to the last block: a newer entry
-    written meanwhile replaces the name, not what is read here.
+    The events are stored in blocks read one after the other, so a load never holds the whole
+    entry's bytes and all its rows at once: the first ``tuning.HEAD_EVENTS``, then blocks of
+    ``tuning.BLOCK_EVENTS``. The file stays open from the key check to the last block: a newer
+    entry written meanwhile replaces the name, not what is read here.
     """
 
     def __init__(self, file: BinaryIO, name: str) -> None:
         self._file = file
         self._name = name
-        # The chunks the load that made the entry parsed (``chunks.Reuse.outline``), once
-        # ``timeline`` has read them: the next edit of the file reparses only what changed.
+        # The chunks the load that made the entry parsed (``chunks.Reuse.outline_of``), once
+        # read: the next edit of the file reparses only what changed.
         self.outline: Outline = []
 
     def close(self) -> None:
@@ -129,31 +116,29 @@ class Entry:
 
     def head(self) -> Timeline | None:
         """The first ``tuning.HEAD_EVENTS`` events in date order (what the list shows first)."""
-        try:
-            self._file.seek(_HEADER)
-            (info, views, _), (rows, lines) = self._block(), self._block()
-            return self._timeline(info, views, [(rows, lines)])
-        except Exception:  # a damaged entry is a miss; the loader reads the file itself
-            return None
+        return self._read(1)
 
     def timeline(self) -> Timeline | None:
         """Every event; None if the entry turns out damaged."""
+        try:
+            return self._read(None)
+        finally:
+            self._file.close()
+
+    def _read(self, most: int | None) -> Timeline | None:
+        """The timeline of the first ``most`` blocks (None: all)."""
         try:
             self._file.seek(_HEADER)
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
             with tuning.gc_paused():
-                info, views, outline = self._block()
-                self._skip()  # the head
-                count = self._block()
-                timeline = self._timeline(info, views, (self._block() for _ in range(count)))
+                info, views, self.outline, count = self._block()
+                blocks = (self._block() for _ in range(min(count, most or count)))
+                timeline = _timeline(info, views, blocks, self._name)
                 tuning.freeze_if_many(len(timeline.events))
-            self.outline = outline
             return timeline
-        except Exception:
+        except Exception:  # a damaged entry is a miss; the loader reads the file itself
             return None
-        finally:
-            self._file.close()
 
     def _block(self) -> Any:
         size = int.from_bytes(self._file.read(8), "little")
@@ -164,33 +149,19 @@ class Entry:
         # A damaged byte inside a string would still unmarshal, as other text.
         if zlib.crc32(data).to_bytes(4, "little") != check:
             raise ValueError("the entry is damaged")
-        # Millions of small objects: collections would walk them over and over while they are
-        # made (a third of the time at 100,000 events).
-        with tuning.gc_paused():
-            return marshal.loads(data)
+        return marshal.loads(data)
 
-    def _skip(self) -> None:
-        size = int.from_bytes(self._file.read(8), "little")
-        self._file.seek(4 + size, os.SEEK_CUR)
 
-    def _timeline(self, info: Any, views: Any, blocks: Any) -> Timeline:
-        rebuild = rows.Rebuild()
-        events: list[Event] = []
-        lines: dict[str, int] = {}
-        # Blocks come one at a time: each block's row tuples are gone before the next is read.
-        for block_rows, block_lines in blocks:
-            found = rebuild.events(block_rows)
-            events += found
-            lines.update((e.id, line) for e, line in zip(found, block_lines, strict=True) if line)
-        title, description = info
-        return Timeline(
-            info=TimelineInfo(title, description),
-            events=events,
-            views=views,
-            path=self._name,
-            lines=lines,
-            presorted=True,
-        )
+def _timeline(info: Any, views: Any, blocks: Iterable[Any], name: str) -> Timeline:
+    """The timeline of blocks of (``rows`` columns, their events' lines), one at a time."""
+    rebuild = rows.Rebuild()
+    events: list[Event] = []
+    lines: dict[str, int] = {}
+    for columns, block_lines in blocks:
+        events += rebuild.events(columns)
+        lines.update(block_lines)
+    title, description = info
+    return Timeline(TimelineInfo(title, description), events, views, name, lines, presorted=True)
 
 
 def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
@@ -214,14 +185,12 @@ def _open(path: Path, expected: bytes, name: str | None) -> Entry | None:
         file = where.open("rb")
     except OSError:
         return None
-    try:
+    with contextlib.suppress(OSError):
         header = file.read(_HEADER)
-    except OSError:
-        header = b""
-    if not header.startswith(expected) or len(header) != _HEADER:
-        file.close()
-        return None
-    return Entry(file, name or str(path))
+        if len(header) == _HEADER and header.startswith(expected):
+            return Entry(file, name or str(path))
+    file.close()
+    return None
 
 
 class Prefetch:
@@ -248,8 +217,7 @@ class Prefetch:
             self._preview()
             return
         try:
-            # Streamed: the same SHA-256 as ``file_digest`` of the bytes, without holding the
-            # whole file (~40% faster at 100 MB, and 100 MB less at the peak).
+            # Streamed: the same SHA-256 as ``file_digest``, without holding the whole file.
             with self.path.open("rb") as file:
                 self.digest = stream_digest(file)
         except (OSError, ValueError):
@@ -275,32 +243,23 @@ class Prefetch:
         return self
 
 
-def store(
-    path: Path,
-    sha256: str,
-    timeline: Timeline,
-    outline: Sequence[tuple[bytes, int, int, int, int, int]] = (),
-) -> None:
+def store(path: Path, sha256: str, timeline: Timeline, outline: Outline = ()) -> None:
     """Keep ``timeline`` (loaded from bytes with this digest) for the next opening of ``path``;
-    ``outline``: the chunks its load parsed (``chunks.Reuse.outline``)."""
+    ``outline``: the chunks its load parsed (``chunks.Reuse.outline_of``)."""
     where = entry_path(path)
     if where is None:
         return
     with contextlib.suppress(OSError, ValueError, WriteError):
         where.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(where.parent)
-        events = timeline.events
-        starts = range(0, len(events), tuning.BLOCK_EVENTS)
-        # Title and description with the views, the head's rows, the number of blocks, the rows
-        # of each block: read back one at a time, so the first rows come before the rest. Made
-        # one at a time too: the whole entry is never in memory (~170 MB at 100k events).
-        blocks: Iterator[Any] = itertools.chain(
-            [
-                ((timeline.info.title, timeline.info.description), timeline.views, list(outline)),
-                _block(events[: tuning.HEAD_EVENTS], timeline.lines),
-                len(starts),
-            ],
-            (_block(events[i : i + tuning.BLOCK_EVENTS], timeline.lines) for i in starts),
+        events, lines = timeline.events, timeline.lines
+        cuts = [0, *range(tuning.HEAD_EVENTS, len(events), tuning.BLOCK_EVENTS), len(events)]
+        # Title and description with the views, the outline and the number of blocks, then
+        # each block (``Entry``), made one at a time: the whole entry is never in memory.
+        info = (timeline.info.title, timeline.info.description)
+        blocks = itertools.chain(
+            [(info, timeline.views, list(outline), len(cuts) - 1)],
+            (_block(events[a:b], lines) for a, b in itertools.pairwise(cuts)),
         )
 
         def parts() -> Iterator[bytes]:
@@ -315,8 +274,8 @@ def store(
         write_atomically(where, parts(), check=False, mode=0o600, durable=False)
 
 
-def _block(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], list[int]]:
-    return rows.to_rows(events), [lines.get(e.id, 0) for e in events]
+def _block(events: list[Event], lines: dict[str, int]) -> tuple[list[Any], dict[str, int]]:
+    return rows.to_rows(events), {e.id: lines[e.id] for e in events if e.id in lines}
 
 
 def _remove_stale(folder: Path) -> None:
@@ -345,28 +304,22 @@ def load_cached(
     hashed by the caller (the watcher): the file is neither read nor hashed again. Raises
     ``TimelineError`` as the loader does; a file with problems is never cached.
     """
-    if data is None and _is_regular(path):
-        # Hashed as it is streamed: a miss then parses the file a block at a time
-        # (``load_file``), so the whole file is never held (~200 MB less at 100k events).
+    if data is None and Path(path).is_file():
+        # Streamed: a miss then parses the file a block at a time too (``load_file``).
         try:
             with Path(path).open("rb") as file:
                 sha256 = stream_digest(file)
         except (OSError, ValueError):
             sha256 = None  # the loader says why
     elif data is None:
-        # A pipe can be read only once: its bytes, then they are parsed.
+        # A pipe can be read only once: its bytes, then they are parsed (or the loader says why).
         with contextlib.suppress(OSError, ValueError):
             data = Path(path).read_bytes()
         sha256 = None if data is None else file_digest(data)
     elif sha256 is None:
         sha256 = file_digest(data)
-    if sha256 is not None:
-        found = entry(path, sha256, str(path))
-        timeline = None if found is None else found.timeline()
-        if found is not None and timeline is not None:
-            if reuse is not None:
-                reuse.lend(timeline, found.outline)
-            return timeline, sha256
+    if sha256 is not None and (hit := _lent(entry(path, sha256, str(path)), reuse)) is not None:
+        return hit, sha256
     # The loader (and with it the parser and pydantic) only on a miss.
     from tui.core.files.load import load_bytes, load_file
 
@@ -385,30 +338,28 @@ def load_cached(
     return timeline, sha256
 
 
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return True  # the loader says why it cannot be read
-
-
 def lend_previous(path: Path, reuse: Reuse, found: Callable[[], None] | None = None) -> None:
     """Let ``reuse`` lend what the entry of the file's last version holds (an edited file);
     ``found`` is called first when there is one to read."""
     entry = previous(path)
-    if entry is None:
-        return
-    if found is not None:
+    if entry is not None and found is not None:
         found()
-    timeline = entry.timeline()  # closes the entry's file
-    if timeline is not None:
-        reuse.lend(timeline, entry.outline)
+    _lent(entry, reuse)
 
 
-def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse | None = None) -> None:
+def _lent(found: Entry | None, reuse: Reuse | None) -> Timeline | None:
+    """The timeline of ``found`` (and its file closed), its chunks lent to ``reuse``."""
+    if found is None or (timeline := found.timeline()) is None:
+        return None
+    if reuse is not None:
+        reuse.lend(timeline, found.outline)
+    return timeline
+
+
+def keep(path: Path, sha256: str, timeline: Timeline, reuse: Reuse) -> None:
     """``store``, unless the entry for these bytes is there already."""
     found = entry(path, sha256)
     if found is not None:
         found.close()
         return
-    store(path, sha256, timeline, reuse.outline_of(timeline) if reuse is not None else ())
+    store(path, sha256, timeline, reuse.outline_of(timeline))

@@ -32,7 +32,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import cast
+from typing import NamedTuple, cast
 
 from tui.core import tuning
 from tui.core.timeline.event import Event, Timeline
@@ -42,7 +42,7 @@ HEADER = "\n[[events]]"
 _OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
 
 # Per lent chunk: digest, first line, events, newlines, length, mark (``Lent``).
-Outline = list[tuple[bytes, int, int, int, int, int]]
+Outline = Sequence[tuple[bytes, int, int, int, int, int]]
 _SORT_KEY = operator.attrgetter("sort_key")
 _ID = operator.attrgetter("id")
 
@@ -51,9 +51,8 @@ def pieces(blocks: Iterable[str], reuse: Reuse | None = None) -> Iterator[str]:
     """The text ``blocks`` make, cut: the head before the first cut (maybe ""), then each
     chunk. Blocks may end anywhere but inside a line's last 96 characters and its ``\n``
     (a block of whole lines always does): a file is cut the same, read whole or in blocks.
-    ``reuse``: chunks it holds are recognised whole (``_known``); the cuts are the same."""
-    crc = zlib.crc32
-    every, look_ahead, longest = tuning.CHUNK_EVERY, tuning.CHUNK_LOOK, tuning.CHUNK_LONGEST
+    ``reuse``: chunks it holds are recognised whole (``Reuse.known``); the cuts are the same."""
+    every, longest = tuning.CHUNK_EVERY, tuning.CHUNK_LONGEST
     text, start, at = "", 0, 0  # the text not yet given out begins at ``start``
     head = True  # no cut yet: the first header is one, whatever follows it
     for block in itertools.chain(blocks, [None]):
@@ -71,18 +70,14 @@ def pieces(blocks: Iterable[str], reuse: Reuse | None = None) -> Iterator[str]:
                 break
             # The line after the header (the id, usually): an edit of the rest of the event
             # never moves a cut.
-            look = _line_after(text, found + len(HEADER), look_ahead, done)
-            if look is None:
+            mark = _mark(text, found + len(HEADER), done)
+            if mark is None:
                 at = found
                 break  # that line is not all here yet
-            mark = crc(look.encode("utf-8", "surrogatepass"))
             if head or mark % every == 0 or found + 1 - start >= longest:
                 yield text[start : found + 1]
                 start, head = found + 1, False
-                while reuse is not None:
-                    known = _known(text, start, mark, done, reuse, (every, look_ahead, longest))
-                    if known is None:
-                        break
+                while reuse is not None and (known := reuse.known(text, start, mark, done)):
                     chunk, mark = known
                     yield chunk
                     start += len(chunk)
@@ -94,49 +89,23 @@ def pieces(blocks: Iterable[str], reuse: Reuse | None = None) -> Iterator[str]:
             return
 
 
-def _line_after(text: str, end: int, look_ahead: int, done: bool) -> str | None:
-    """The line after a header that ends at ``end``, its first ``look_ahead`` characters at
-    most; None while it may go on past the end of ``text``."""
+def _mark(text: str, end: int, done: bool) -> int | None:
+    """The checksum of the line after a header that ends at ``end`` (its first
+    ``tuning.CHUNK_LOOK`` characters at most); None while it may go on past the end of ``text``."""
+    look_ahead = tuning.CHUNK_LOOK
     # Past the header line's end, "\r\n" too: else every event of a CRLF file, whose next
     # line would look empty, were a cut.
     after = end + (2 if text.startswith("\r\n", end) else 1)
     stop = text.find("\n", after, after + look_ahead)
     if stop < 0 and not done and len(text) < after + look_ahead:
         return None
-    return text[after : stop if stop >= 0 else after + look_ahead]
-
-
-def _known(
-    text: str, start: int, mark: int, done: bool, reuse: Reuse, rule: tuple[int, int, int]
-) -> tuple[str, int] | None:
-    """The chunk held by ``reuse`` that starts at ``start`` (its first header's line has the
-    checksum ``mark``), if the text there is that chunk and the header after it is a cut by
-    ``rule`` (every, look ahead, longest); and the checksum of that header's line."""
-    every, look_ahead, longest = rule
-    key = reuse.starting(mark)
-    lent = None if key is None else reuse.get(key)
-    if lent is None:
-        return None
-    end = start + lent.size
-    if not text.startswith(HEADER, end - 1):
-        return None
-    look = _line_after(text, end - 1 + len(HEADER), look_ahead, done)
-    if look is None:
-        return None
-    following = zlib.crc32(look.encode("utf-8", "surrogatepass"))
-    if following % every and lent.size < longest:
-        return None  # the text after it changed: a scan finds where this chunk ends now
-    chunk = text[start:end]
-    if reuse.digest(chunk, keep=True) != key:
-        reuse.forget(chunk)
-        return None
-    return chunk, following
+    look = text[after : stop if stop >= 0 else after + look_ahead]
+    return zlib.crc32(look.encode("utf-8", "surrogatepass"))
 
 
 def first_mark(chunk: str) -> int:
     """The checksum of the line after a chunk's first header, as ``pieces`` computes it."""
-    look = _line_after(chunk, len(HEADER) - 1, tuning.CHUNK_LOOK, True) or ""
-    return zlib.crc32(look.encode("utf-8", "surrogatepass"))
+    return _mark(chunk, len(HEADER) - 1, True) or 0
 
 
 def digest(chunk: str) -> bytes:
@@ -171,32 +140,21 @@ def _spliced(order: list[Event], events: list[Event], *, remove: bool) -> list[E
     return spliced
 
 
-class Lent:
+class Lent(NamedTuple):
     """One chunk's events in file order, their header lines counted from the chunk's first
     line, that first line in the load that saw the chunk, the chunk's newlines and length, and
     its ``mark`` (the checksum of its first header's line, which ``pieces`` looks it up by)."""
 
-    __slots__ = ("events", "first", "lines", "mark", "newlines", "size")
-
-    def __init__(
-        self,
-        events: Sequence[Event],
-        lines: Sequence[int],
-        first: int,
-        newlines: int,
-        size: int,
-        mark: int,
-    ) -> None:
-        self.events = events
-        self.lines = lines
-        self.first = first
-        self.newlines = newlines
-        self.size = size
-        self.mark = mark
+    events: Sequence[Event]
+    lines: Sequence[int]
+    first: int
+    newlines: int
+    size: int
+    mark: int
 
     def at(self, first: int) -> Lent:
         """The same chunk, its first line ``first``."""
-        return Lent(self.events, self.lines, first, self.newlines, self.size, self.mark)
+        return self._replace(first=first)
 
 
 class Reuse:
@@ -209,7 +167,7 @@ class Reuse:
     def __init__(self) -> None:
         self._chunks: dict[bytes, Lent] = {}
         self._starts: dict[int, bytes] = {}  # the digest of the chunk held, by ``mark``
-        # Digests ``pieces`` computed, by the id() of the chunk it gave out: not computed again.
+        # Digests ``known`` computed, by the id() of the chunk it took whole: not computed again.
         self._digests: dict[int, tuple[str, bytes]] = {}
         self._pending: tuple[Timeline, Outline] | None = None
         self._order: list[Event] = []  # the last load's events in date order
@@ -230,23 +188,34 @@ class Reuse:
             self._unfold()
             return self._chunks.get(key)
 
-    def starting(self, mark: int) -> bytes | None:
-        """The digest of the chunk held whose first header's line has the checksum ``mark``."""
+    def known(self, text: str, start: int, mark: int, done: bool) -> tuple[str, int] | None:
+        """The chunk held that starts at ``start`` of ``text`` (its first header's line has the
+        checksum ``mark``), if the text there is that chunk and the header after it is a cut;
+        and the checksum of that header's line. Its digest is kept for ``digest``."""
         with self._lock:
             self._unfold()
-            return self._starts.get(mark)
+            key = self._starts.get(mark)
+            lent = None if key is None else self._chunks.get(key)
+        if lent is None:
+            return None
+        end = start + lent.size
+        if not text.startswith(HEADER, end - 1):
+            return None
+        following = _mark(text, end - 1 + len(HEADER), done)
+        if following is None:
+            return None
+        if following % tuning.CHUNK_EVERY and lent.size < tuning.CHUNK_LONGEST:
+            return None  # the text after it changed: a scan finds where this chunk ends now
+        chunk = text[start:end]
+        if digest(chunk) != key:
+            return None
+        self._digests[id(chunk)] = (chunk, key)
+        return chunk, following
 
-    def digest(self, chunk: str, keep: bool = False) -> bytes:
-        """``digest(chunk)``, computed once: ``keep`` holds it for the next ask."""
-        if keep:
-            key = digest(chunk)
-            self._digests[id(chunk)] = (chunk, key)
-            return key
+    def digest(self, chunk: str) -> bytes:
+        """``digest(chunk)``, computed once for a chunk ``known`` took whole."""
         held = self._digests.pop(id(chunk), None)
         return held[1] if held is not None and held[0] is chunk else digest(chunk)
-
-    def forget(self, chunk: str) -> None:
-        self._digests.pop(id(chunk), None)
 
     def replace(
         self,
@@ -298,10 +267,9 @@ class Reuse:
         return _spliced(order, sorted(fresh, key=_SORT_KEY), remove=False)
 
     def outline_of(self, timeline: Timeline) -> Outline:
-        """``(digest, first line, number of events, newlines, length, mark)`` per lent chunk, in
-        file order, if the chunks held are those of the load that made ``timeline`` (else none:
-        a later load has replaced them): what its cache entry keeps, the events being in the
-        entry already."""
+        """The ``Outline`` of the chunks held, if they are those of the load that made
+        ``timeline`` (else none: a later load has replaced them): what its cache entry keeps,
+        the events being in the entry already."""
         with self._lock:
             if timeline is not self._made:
                 return []
@@ -315,11 +283,8 @@ class Reuse:
         """Hold the chunks of the load that made ``timeline``, as its cache entry outlined
         them; unfolded on first use, so an opening never followed by an edit pays nothing."""
         with self._lock:
-            self.clear()
-            self._made = timeline
-            if outline:
-                self._pending = (timeline, outline)
-                self._order = timeline.events
+            self.replace({}, timeline.events, made=timeline)
+            self._pending = (timeline, outline)
 
     def unfold(self) -> None:
         """Unfold what a cache entry outlined now, not at the next load (of a save)."""
@@ -346,8 +311,8 @@ class Reuse:
             at = bisect.bisect_left(at_line, first)
             lines = at_line[at : at + count]
             if len(lines) != count or not lines or lines[0] != first:
-                self._chunks, self._starts = {}, {}
-                return
+                chunks = {}
+                break
             offsets = list(map((-first).__add__, lines))
             chunks[key] = Lent(in_file[at : at + count], offsets, first, newlines, size, mark)
         self._chunks = chunks

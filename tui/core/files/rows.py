@@ -1,19 +1,25 @@
-"""Events as rows of builtins and back: what the cache stores and what parse workers send.
+"""Events as builtins and back: what the cache stores and what parse workers send.
 
-A row per event, fields in the record's order; dates as one int (YYYYMMDD, 0 for a part not
-given, 0 for no date) and vocabulary words as their text, so ``marshal`` (fast, builtins only)
-can carry them. Rebuilding makes the tuples with ``tuple.__new__`` (a C call per record) and one
-object per distinct date.
+The rows go column by column: a tuple per field of the record, in its order, so that
+``marshal`` (fast, builtins only) carries them and a rebuild is a few C-level maps. Dates are one
+int (YYYYMMDD, 0 for a part not given, 0 for no date), statuses and actions their text, each
+event's sources their count, all the sources in one last column. One object per distinct date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain, islice, repeat
 from typing import Any
 
-from tui.core import tuning
 from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.event import Action, Event, Source, Status
+
+_DATE, _END, _STATUS, _ACTION, _SOURCES = map(
+    Event._fields.index, ("date", "end_date", "status", "action", "sources")
+)
+_STATUSES = {s.value: s for s in Status}
+_ACTIONS = {a.value: a for a in Action}
 
 
 def _date(value: PartialDate | None) -> int:
@@ -23,25 +29,15 @@ def _date(value: PartialDate | None) -> int:
 
 
 def to_rows(events: Sequence[Event]) -> list[Any]:
-    """Each event as a row of builtins, for ``marshal``."""
-    return [
-        (
-            e.id,
-            _date(e.date),
-            _date(e.end_date),
-            e.status.value,
-            e.title,
-            e.country,
-            e.authority,
-            e.platforms,
-            e.action.value,
-            e.tags,
-            e.summary,
-            tuple((s.publisher, s.url, s.title, _date(s.date)) for s in e.sources),
-            e.related,
-        )
-        for e in events
-    ]
+    """The events' columns of builtins, for ``marshal``."""
+    columns: list[Any] = list(zip(*events, strict=True)) or [()] * len(Event._fields)
+    columns[_DATE] = list(map(_date, columns[_DATE]))
+    columns[_END] = list(map(_date, columns[_END]))
+    columns[_STATUS] = [status.value for status in columns[_STATUS]]
+    columns[_ACTION] = [action.value for action in columns[_ACTION]]
+    sources = chain.from_iterable(columns[_SOURCES])
+    columns[_SOURCES] = list(map(len, columns[_SOURCES]))
+    return [*columns, [(s.publisher, s.url, s.title, _date(s.date)) for s in sources]]
 
 
 class _Dates(dict[int, PartialDate | None]):
@@ -55,53 +51,19 @@ class _Dates(dict[int, PartialDate | None]):
 
 
 class Rebuild:
-    """Rows -> records; one object per distinct date across every call."""
+    """Columns -> records; one object per distinct date across every call."""
 
     def __init__(self) -> None:
         self._dates = _Dates({0: None})
-        self._statuses = {s.value: s for s in Status}
-        self._actions = {a.value: a for a in Action}
 
-    def events(self, rows: list[Any]) -> list[Event]:
-        day, statuses, actions, new = (
-            self._dates.__getitem__,
-            self._statuses,
-            self._actions,
-            tuple.__new__,
-        )
-        with tuning.gc_paused():
-            return [
-                new(
-                    Event,
-                    (
-                        ident,
-                        day(start),
-                        day(end),
-                        statuses[status],
-                        title,
-                        country,
-                        authority,
-                        platforms,
-                        actions[action],
-                        tags,
-                        summary,
-                        tuple([new(Source, (p, u, t, day(d))) for p, u, t, d in sources]),
-                        related,
-                    ),
-                )
-                for (
-                    ident,
-                    start,
-                    end,
-                    status,
-                    title,
-                    country,
-                    authority,
-                    platforms,
-                    action,
-                    tags,
-                    summary,
-                    sources,
-                    related,
-                ) in rows
-            ]
+    def events(self, columns: list[Any]) -> list[Event]:
+        day, new = self._dates.__getitem__, tuple.__new__
+        *fields, sources = columns
+        fields[_DATE] = map(day, fields[_DATE])
+        fields[_END] = map(day, fields[_END])
+        fields[_STATUS] = map(_STATUSES.__getitem__, fields[_STATUS])
+        fields[_ACTION] = map(_ACTIONS.__getitem__, fields[_ACTION])
+        made = iter([new(Source, (p, u, t, day(d))) for p, u, t, d in sources])
+        # Each event's sources are the next ``count`` made, taken as zip reaches its column.
+        fields[_SOURCES] = map(tuple, map(islice, repeat(made), fields[_SOURCES]))
+        return list(map(new, repeat(Event), zip(*fields, strict=True)))

@@ -107,9 +107,6 @@ class _Values:
             self._texts = [(_value_text(self.field, key), key) for key in self.display]
         return self.union(key for text, key in self._texts if needle in text)
 
-    def bits(self, key: str) -> int:
-        return self.union((key,))
-
     def union(self, keys: Iterable[str]) -> int:
         bits = 0
         rare: list[int] = []
@@ -221,9 +218,6 @@ class Index:
         self._cache: OrderedDict[Hashable, int] = OrderedDict()
         self._lock = threading.RLock()  # evaluating queries
 
-    def __len__(self) -> int:
-        return self.n
-
     def warm(self) -> None:
         """Build everything the first queries would otherwise build, in the order they need
         it, then the word index. Queries may run meanwhile from other threads (one that needs a
@@ -242,9 +236,6 @@ class Index:
         if query.is_empty:
             return list(range(self.n))
         return bits_to_indices(self.bits(query), self.n)
-
-    def count(self, query: Query) -> int:
-        return self.bits(query).bit_count()
 
     def bits(self, query: Query) -> int:
         """The matching events as a bitset (bit i = event i)."""
@@ -295,11 +286,6 @@ class Index:
                 listed.add(key)
                 rows[values.display.get(key, value)] = counts.get(key, 0)
         return sorted(rows.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
-
-    def values(self, facet: str) -> list[str]:
-        """Every value of ``facet`` in the timeline, in its first spelling, sorted."""
-        check_facet(facet)
-        return sorted(self._values(facet).display.values(), key=str.casefold)
 
     def hints(self, query: Query) -> list[str]:
         """Notes on values that match no event at all (``platform:telegarm``), with a guess."""
@@ -359,7 +345,7 @@ class Index:
     def _value_bits(self, term: Term, index: int, value: str) -> int:
         field = term.field
         if field in FACETS:
-            return self._values(field).bits(normalize(field, value))
+            return self._values(field).union((normalize(field, value),))
         if field == "authority":
             needle = value.casefold()
             authority = self._values("authority")

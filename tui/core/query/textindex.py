@@ -150,7 +150,6 @@ class WordIndex:
                 owners = chain.from_iterable(map(repeat, range(lo, n), map(len, words)))
                 lists = map(postings.__getitem__, chain.from_iterable(words))
                 deque(map(array.append, lists, owners), maxlen=0)
-                tuning.pass_gil()
         # Frequent words as bitsets (an OR is cheap), the others as their arrays; each kind
         # apart, so that a search tests and collects it in C.
         floor = max(64, n // 64)
@@ -158,15 +157,6 @@ class WordIndex:
         self._dense_bits = [indices_to_bits(postings.pop(word), n) for word in self._dense_words]
         self._rare_words = list(postings)
         self._rare_owners = list(postings.values())
-
-    def search(self, needle: str) -> int | None:
-        """The events with a word containing ``needle`` (which must hold no whitespace); None
-        when marking them one by one would cost more than scanning the texts (a short needle
-        in very many words)."""
-        bits, rare = self.parts(needle)
-        if sum(map(len, rare)) > 2 * self.n:
-            return None
-        return bits | indices_to_bits(chain.from_iterable(rare), self.n)
 
     def parts(self, needle: str) -> tuple[int, list[array[int]]]:
         """For the words containing ``needle``: the events of the frequent ones (a bitset) and
@@ -183,27 +173,20 @@ class TextIndex:
     casefolded, whitespace runs made one space, no leading or trailing space.
 
     ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``),
-    asked a chunk at a time by the first search or by ``build()``. With ``tail``, the first
-    occurrence of that separator in a text ends its head (prose: titles, summaries), and the
-    rest, its tail, is mostly one-off tokens (ids, URLs) that would swell a word index; a
-    needle cannot span the two. ``build_words()`` then indexes the heads' words and the tails'
-    runs of letters (``letter_words``).
+    asked a chunk at a time by the first search or by ``build()``. The first ``tail`` (a
+    separator) in a text ends its head (prose: titles, summaries; a text without one is all
+    head), and the rest, its tail, is mostly one-off tokens (ids, URLs) that would swell a word
+    index; a needle cannot span the two. ``build_words()`` indexes the heads' words and the
+    tails' runs of letters (``letter_words``).
     """
 
     # The knobs are class attributes so that a test can shrink them for one index.
     CHUNK = tuning.TEXT_CHUNK
     _SLICE = tuning.TEXT_SLICE
 
-    def __init__(
-        self,
-        n: int,
-        chunk: Callable[[int, int], Sequence[str]],
-        chunk_size: int | None = None,
-        tail: str | None = None,
-    ) -> None:
+    def __init__(self, n: int, chunk: Callable[[int, int], Sequence[str]], tail: str) -> None:
         self.n = n
         self._chunk = chunk
-        self._size = max(1, chunk_size or self.CHUNK)
         self._marker = tail
         self._heads: list[str] | None = None  # whole texts without ``tail``
         self._tails: list[str] | None = None
@@ -223,8 +206,7 @@ class TextIndex:
         return self._words is not None
 
     def build(self) -> None:
-        """Build the searchable texts now (else the first search does), a chunk at a time with
-        the GIL offered to other threads in between."""
+        """Build the searchable texts now (else the first search does), a chunk at a time."""
         if self._heads is not None:
             return
         with self._lock:
@@ -232,24 +214,19 @@ class TextIndex:
                 return
             heads: list[str] = []
             tails: list[str] = []
-            marker = self._marker
-            for lo in range(0, self.n, self._size):
+            for lo in range(0, self.n, self.CHUNK):
                 with tuning.gc_paused():
-                    texts = prepare_texts(self._chunk(lo, min(lo + self._size, self.n)))
-                    if marker is None:
-                        heads += texts
-                    else:  # no marker: all head
-                        parts = list(map(str.partition, texts, repeat(marker)))
-                        heads += map(_HEAD, parts)
-                        tails += map(_TAIL, parts)
-                tuning.pass_gil()
-            self._tails = None if marker is None else tails
+                    texts = prepare_texts(self._chunk(lo, min(lo + self.CHUNK, self.n)))
+                    parts = list(map(str.partition, texts, repeat(self._marker)))
+                    heads += map(_HEAD, parts)
+                    tails += map(_TAIL, parts)
+            self._tails = tails
             self._heads = heads
 
     def build_words(self) -> None:
-        """Index the tails' runs of letters, then the heads' words (the texts are built first;
-        nothing to do without ``tail``). Searches use each index once it is ready."""
-        if self._marker is None or self._words is not None:
+        """Index the tails' runs of letters, then the heads' words (the texts are built first).
+        Searches use each index once it is ready."""
+        if self._words is not None:
             return
         self.build()
         assert self._heads is not None and self._tails is not None
@@ -264,7 +241,6 @@ class TextIndex:
             chars = chain.from_iterable(self._words._dense_words + self._words._rare_words)
             for char in sorted(c for c in set(chars) if c.isalnum()):
                 self._letters[char] = self._search(char, None)
-                tuning.pass_gil()
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
@@ -277,7 +253,7 @@ class TextIndex:
 
     def _search(self, needle: str, within: int | None) -> int:
         self.build()
-        assert self._heads is not None
+        assert self._heads is not None and self._tails is not None
         among = (1 << self.n) - 1 if within is None else within
         words = self._words
         if words is not None and " " not in needle:
@@ -286,7 +262,7 @@ class TextIndex:
             found = self._scan(self._heads, needle, within)
         # Only the events not found already need their tails read.
         rest = among & ~found
-        if self._tails is None or not rest:
+        if not rest:
             return found
         tail_words = self._tail_words
         if tail_words is not None and needle.isalpha():
