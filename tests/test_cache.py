@@ -253,3 +253,39 @@ def test_bytes_read_and_hashed_by_the_caller_are_neither_read_nor_hashed_again(
     for _ in range(2):  # a miss (parsed, stored), then a hit
         timeline, digest = cache.load_cached(path, data=data, sha256=sha256)
         assert digest == sha256 and timeline == expected
+
+
+def test_the_cache_key_covers_every_module_the_loader_runs() -> None:
+    """A change to any module that decides what a file loads as makes old entries stale: each
+    module a load imports (the careful path's too, and the views' query parser) is in _CODE."""
+    script = (
+        "import sys\n"
+        "from tui.core.files.load import load_bytes, load_timeline\n"
+        "from tui.core.timeline.errors import TimelineError\n"
+        "load_timeline('timeline.toml')\n"
+        "try:\n"
+        "    load_bytes(b'[views]\\nx = \"country:\"\\n[[events]]\\nid = 1\\n', 'bad.toml')\n"
+        "except TimelineError:\n"
+        "    pass\n"
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('tui.')"
+        " and getattr(m, '__file__', None)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    core = ROOT / "tui" / "core"
+    covered = {p.resolve() for pattern in cache._CODE for p in core.glob(pattern)}
+    # Knobs change speed, never what a file loads as (the cache key leaves them out).
+    knobs = {(core / "tuning.py").resolve()}
+    used = {
+        Path(f).resolve()
+        for f in done.stdout.split()
+        if Path(f).resolve().is_relative_to(core) and Path(f).name != "__init__.py"
+    }
+    assert used and used - knobs <= covered, sorted(map(str, used - knobs - covered))

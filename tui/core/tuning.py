@@ -24,9 +24,6 @@ BACKGROUND_LOAD_BYTES = 2_000_000
 PREVIEW_BYTES = 1_000_000
 # Events the preview parses: more than a tall terminal shows, few enough to parse at once.
 PREVIEW_EVENTS = 300
-# Seconds the first frame may wait for a new file's first events, parsed by a worker started
-# before the UI was imported (usually ready by then): with them, they are in the first frame.
-FIRST_EVENTS_WAIT = 0.5
 # Bytes read at a time while hashing a file. Reading and hashing let go of the GIL and take it
 # back after every block, and while another thread imports or draws (the prefetch runs beside
 # Textual's import) each take-back can wait out that thread's switch interval: few big blocks

@@ -48,7 +48,10 @@ _HEADER = len(_MAGIC) + 2 * _KEY_BYTES
 # The code that decides what a valid file gives: every module of these folders (more than
 # decides it, never less, and a new module counts at once); a change to any is a new key.
 # Not tuning.py: its sizes change how fast a file loads, never what it loads as.
-_CODE = ("files/*.py", "timeline/*.py")
+# Every module that decides what a file loads as (tests/test_cache.py checks the loader imports
+# no other): the parser and the checks, the status rule, the characters refused, the queries
+# a [views] table may hold.
+_CODE = ("files/*.py", "timeline/*.py", "time/span.py", "text/*.py", "query/language.py")
 
 _code_digest: bytes | None = None
 
