@@ -41,13 +41,6 @@ class Opening:
     # What this opening's load lends the reloads after an edit (only changed chunks reparse).
     reuse: Reuse = field(default_factory=Reuse)
 
-    @property
-    def first(self) -> Timeline | None:
-        """What the first frame shows: the whole timeline, else a cached big file's head."""
-        if self.timeline is not None:
-            return self.timeline
-        return self.prefetch.head if self.prefetch is not None else None
-
 
 def is_big(path: Path) -> bool:
     try:
