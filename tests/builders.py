@@ -1,7 +1,12 @@
-"""Events for tests that need only a few fields to differ: validated as the loader does."""
+"""Events for tests that need only a few fields to differ: validated as the loader does. And a
+fresh interpreter for a test that must see what a process imports."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from tui.core.timeline.event import Action, Event
@@ -34,3 +39,21 @@ def ev(
     if status is not None:
         data["status"] = status
     return validate_event(data)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(script: str, timeout: float = 60) -> str:
+    """What ``script`` prints, run by a fresh interpreter in the project's folder with this
+    package first on its path; a failure fails the test with its standard error."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import run_python
 
 from tui.core import tuning
 from tui.core.files import cache
@@ -270,22 +271,14 @@ def test_the_cache_key_covers_every_module_the_loader_runs() -> None:
         "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('tui.')"
         " and getattr(m, '__file__', None)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert done.returncode == 0, done.stderr
+    out = run_python(script)
     core = ROOT / "tui" / "core"
     covered = {p.resolve() for pattern in cache._CODE for p in core.glob(pattern)}
     # Knobs change speed, never what a file loads as (the cache key leaves them out).
     knobs = {(core / "tuning.py").resolve()}
     used = {
         Path(f).resolve()
-        for f in done.stdout.split()
+        for f in out.split()
         if Path(f).resolve().is_relative_to(core) and Path(f).name != "__init__.py"
     }
     assert used and used - knobs <= covered, sorted(map(str, used - knobs - covered))

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import gc
 import subprocess
-import sys
 import textwrap
 from datetime import date
 from pathlib import Path
 
 import pytest
+from builders import run_python
 
 from tui.core import tuning
 from tui.core.files import load, workers
@@ -146,16 +146,8 @@ def test_the_first_events_show_before_this_process_imports_pydantic(big: Path) -
         running.close()
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [str(tuning.PREVIEW_EVENTS), "False"]
+    out = run_python(script, timeout=120)
+    assert out.split() == [str(tuning.PREVIEW_EVENTS), "False"]
 
 
 async def test_the_first_frame_shows_the_prefetched_events(

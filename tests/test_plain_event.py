@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import copy
 import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -191,16 +190,8 @@ def test_a_valid_file_of_plain_events_loads_without_pydantic() -> None:
         "timeline = load_timeline('timeline.toml')\n"
         "print(len(timeline.events), 'pydantic' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert done.returncode == 0, done.stderr
-    count, imported = done.stdout.split()
+    out = run_python(script)
+    count, imported = out.split()
     assert int(count) > 100 and imported == "False"
 
 

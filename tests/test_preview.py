@@ -7,9 +7,6 @@ models in tests/test_plain_event.py.)
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +14,7 @@ from typing import Any
 
 import pytest
 import tomli_w
+from builders import run_python
 from pydantic import ValidationError
 
 from tui.core.files.load import load_text
@@ -137,13 +135,5 @@ def test_the_preview_imports_no_pydantic() -> None:
         print(len(shown.events), "pydantic" in sys.modules)
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["100", "False"]
+    out = run_python(script)
+    assert out.split() == ["100", "False"]
