@@ -230,15 +230,12 @@ class Prefetch:
             self.head = self.entry.head()
 
     def _preview(self) -> None:
-        from tui.core.files.preview import preview
-        from tui.core.files.read import decode
+        from tui.core.files.preview import preview_head
 
         try:
             with self.path.open("rb") as file:
-                head = file.read(tuning.PREVIEW_BYTES)
-            name = str(self.path)
-            self.head = preview(decode(head[: head.rfind(b"\n") + 1], name), name)
-        except Exception:  # unreadable, not UTF-8: the loader says why
+                self.head = preview_head(file.read(tuning.PREVIEW_BYTES), str(self.path))
+        except Exception:  # unreadable, or a bug: the loader says why, never this thread
             return
 
     def wait(self, timeout: float | None = None) -> Prefetch:

@@ -24,7 +24,6 @@ from tui.core.files.cache import Entry, Prefetch
 from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
 from tui.core.query import evaluate
-from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline
 
 _EVENTS_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
@@ -148,14 +147,9 @@ def _parse(
     if not head_shown and prefetch is not None:
         first = prefetch.head
     if first is None and not head_shown:
-        from tui.core.files.preview import preview
-        from tui.core.files.read import decode
+        from tui.core.files.preview import preview_head
 
-        head = head[: head.rfind(b"\n") + 1]
-        try:
-            first = preview(decode(head, name), name) if head else None
-        except TimelineError:
-            first = None  # read_bytes and the full load say what is wrong
+        first = preview_head(head, name)
     if first is not None and first.events:
         yield First(first, evaluate.Index(first.events, today=today))
     from tui.core.files.load import load_file

@@ -14,6 +14,8 @@ import re
 
 from tui.core import tuning
 from tui.core.files import toml10
+from tui.core.files.read import decode
+from tui.core.timeline.errors import TimelineError
 from tui.core.timeline.event import Timeline, TimelineInfo
 from tui.core.timeline.rules import plain_event, plain_info
 
@@ -42,3 +44,13 @@ def preview(text: str, name: str, first: int = tuning.PREVIEW_EVENTS) -> Timelin
     # full load says what is wrong.
     info = plain_info(data.get("timeline")) or TimelineInfo()
     return Timeline(info=info, events=events, path=name)
+
+
+def preview_head(head: bytes, name: str) -> Timeline | None:
+    """``preview`` of a file's first bytes, up to their last whole line; None when they are
+    not text (the full load says why)."""
+    head = head[: head.rfind(b"\n") + 1]
+    try:
+        return preview(decode(head, name), name) if head else None
+    except TimelineError:
+        return None
