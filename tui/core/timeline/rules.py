@@ -234,6 +234,7 @@ _INFO_KEYS, _NO_INFO = frozenset(INFO_FIELDS), TimelineInfo()
 _STATUSES = {status.value: status for status in Status}
 _ACTIONS = {action.value: action for action in Action}
 _new = tuple.__new__  # a record's own __new__ is Python code; this builds the same tuple in C
+_ABSENT: list[str] = []  # a list not given: never changed
 # Values that passed their rule before -> the one copy kept (a word: and its casefold). Events
 # share a small vocabulary: a value seen before costs a lookup, not a rule. Bounded, as a file
 # may hold any number of distinct words.
@@ -252,9 +253,9 @@ def plain_event(table: Any) -> Event | None:
         ident, title, code = table["id"], table["title"], table["country"]
         if type(ident) is not str or not ID_PATTERN.fullmatch(ident):
             return None
-        start, end = _date(table["date"]), get("end_date")
+        start, end = parse_date(table["date"]), get("end_date")
         if end is not None:
-            end = end_not_before(start, _date(end))
+            end = end_not_before(start, parse_date(end))
         action, status = _ACTIONS[table["action"]], get("status")
         if status is None:
             status = derived_status(end, action)
@@ -263,17 +264,15 @@ def plain_event(table: Any) -> Event | None:
         if not plain_line(title):
             title = one_line(_text(title))
         if (known := _COUNTRIES.get(code)) is None:
-            known = _remember(_COUNTRIES, country(_text(code)))
+            known = _remember(_COUNTRIES, code, country(_text(code)))
         sources = table["sources"]
         if type(sources) is not list or not sources:
             return None
-        related = get("related", ())
-        if related:
-            if type(related) is not list:
-                return None
-            related = tuple(related_to_others(ident, [slug(_text(other)) for other in related]))
-        elif type(related) is not tuple and type(related) is not list:
+        related = get("related", _ABSENT)
+        if type(related) is not list:
             return None
+        if related:
+            related = related_to_others(ident, [slug(_text(other)) for other in related])
         return _new(
             Event,
             (
@@ -283,10 +282,10 @@ def plain_event(table: Any) -> Event | None:
                 status,
                 title,
                 known,
-                _words(get("authority", ())),
-                _words(get("platforms", ())),
+                _words(get("authority", _ABSENT)),
+                _words(get("platforms", _ABSENT)),
                 action,
-                _words(get("tags", ())),
+                _words(get("tags", _ABSENT)),
                 not_blank(_text(table["summary"])),
                 tuple(map(_source, sources)),
                 tuple(related),
@@ -306,51 +305,35 @@ def _source(table: Any) -> Source:
         table.get("date"),
     )
     if (known := _PUBLISHERS.get(publisher)) is None:
-        known = _remember(_PUBLISHERS, sys.intern(one_line(_text(publisher))))
+        known = _remember(_PUBLISHERS, publisher, sys.intern(one_line(_text(publisher))))
     if type(url) is not str or not PLAIN_URL.fullmatch(url):
         url = http_url(_text(url))
     if title is not None and not plain_line(title):
         title = one_line(_text(title))
-    return _new(Source, (known, url, title, None if day is None else _date(day)))
+    return _new(Source, (known, url, title, None if day is None else parse_date(day)))
 
 
-def _remember(seen: dict[str, str], value: str) -> str:
+def _remember(seen: dict[str, str], key: str, value: str) -> str:
     if len(seen) < tuning.KNOWN_WORDS:
-        seen[value] = value
+        seen[key] = value
     return value
 
 
 def _words(values: Any) -> tuple[str, ...]:
-    if not values:
-        if type(values) is not tuple and type(values) is not list:
-            raise TypeError  # "" or 0: the models say what is wrong
-        return ()
     if type(values) is not list:
-        raise TypeError
+        raise TypeError  # not a TOML array: the models say what is wrong
+    if not values:
+        return ()
     try:
         folds = list(map(_WORDS.__getitem__, values))
     except (KeyError, TypeError):  # a word not seen yet, or not a str at all
-        folds = list(map(_word, values))
+        folds = [_remember(_WORDS, sys.intern(_text(v)), one_line(v).casefold()) for v in values]
     if len(set(folds)) < len(folds):
         _repeated(values)
     return tuple(map(sys.intern, values))
-
-
-def _word(value: Any) -> str:
-    fold = one_line(_text(value)).casefold()
-    if len(_WORDS) < tuning.KNOWN_WORDS:
-        _WORDS[sys.intern(value)] = fold
-    return fold
 
 
 def _text(value: Any) -> str:
     if type(value) is not str:
         raise TypeError
     return value
-
-
-def _date(value: Any) -> PartialDate:
-    # A TOML date or a written one ("2018-04"): what parse_date takes, of the types TOML gives.
-    if type(value) is date:
-        return of_day(value)
-    return PartialDate.parse(_text(value))
