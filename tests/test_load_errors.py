@@ -747,7 +747,7 @@ def test_a_parser_bug_becomes_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> 
         raise IndexError("parser bug")
 
     monkeypatch.setattr(tomllib, "loads", broken)
-    monkeypatch.setattr(toml10, "_HAS_RTOML", False)  # tomllib is the parser on every path
+    monkeypatch.setattr(toml10.rtoml, "loads", broken)  # the fast parser too: every path breaks
     assert "internal error while checking (IndexError)" in one(EVENT).message
 
 
