@@ -40,24 +40,18 @@ def to_rows(events: Sequence[Event]) -> list[Any]:
     return [*columns, [(s.publisher, s.url, s.title, _date(s.date)) for s in sources]]
 
 
-class _Dates(dict[int, PartialDate | None]):
-    """YYYYMMDD -> one shared PartialDate; a lookup is a C-level subscript once seen."""
+class Rebuild(dict[int, PartialDate | None]):
+    """Columns -> records, with one PartialDate per distinct date across every call: the dates
+    seen, by their int (a lookup is a C-level subscript once seen)."""
 
     def __missing__(self, value: int) -> PartialDate | None:
         year, rest = divmod(value, 10000)
         month, day = divmod(rest, 100)
-        found = self[value] = PartialDate(year, month or None, day or None)
+        found = self[value] = PartialDate(year, month or None, day or None) if value else None
         return found
 
-
-class Rebuild:
-    """Columns -> records; one object per distinct date across every call."""
-
-    def __init__(self) -> None:
-        self._dates = _Dates({0: None})
-
     def events(self, columns: list[Any]) -> list[Event]:
-        day, new = self._dates.__getitem__, tuple.__new__
+        day, new = self.__getitem__, tuple.__new__
         *fields, sources = columns
         fields[_DATE] = map(day, fields[_DATE])
         fields[_END] = map(day, fields[_END])
