@@ -63,7 +63,7 @@ class ScanIndex(Index):
 def text_index(texts: Sequence[str], chunk_size: int | None = None) -> TextIndex:
     """A ``TextIndex`` over ready texts (one per event, fields joined by FS; an empty field ends
     a text's head, as in ``Index``), built ``chunk_size`` texts at a time."""
-    index = TextIndex(len(texts), lambda lo, hi: texts[lo:hi], tail="\x1f\x1f")
+    index = TextIndex(len(texts), lambda lo, hi: texts[lo:hi])
     if chunk_size is not None:
         index.CHUNK = chunk_size
     return index

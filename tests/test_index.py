@@ -174,7 +174,7 @@ def test_text_index_agrees_with_a_scan_whatever_was_asked_before(
     for number, (needle, within_seed) in enumerate(asks):
         if number == words_after:
             index.build_words()
-            assert index.words_built
+            assert index._words is not None
         within = None if within_seed is None else within_seed & ((1 << n) - 1)
         want = indices_to_bits([i for i, h in enumerate(hays) if needle in h], n)
         assert plain.search(needle) == want
@@ -241,12 +241,12 @@ def test_text_index_builds_once_and_on_demand() -> None:
         calls.append((lo, hi))
         return [f"text {i}" for i in range(lo, hi)]
 
-    index = TextIndex(10, chunk, tail=MARK)
+    index = TextIndex(10, chunk)
     index.CHUNK = 4
-    assert not index.built and not calls
+    assert index._heads is None and not calls
     assert index.search("text 9") == 1 << 9
     index.build()
-    assert index.built and calls == [(0, 4), (4, 8), (8, 10)]
+    assert index._heads is not None and calls == [(0, 4), (4, 8), (8, 10)]
     assert index.search("") == (1 << 10) - 1
 
 
@@ -514,15 +514,15 @@ def some_events(count: int) -> list[Event]:
 def test_the_index_builds_each_part_on_first_use_and_all_on_warm() -> None:
     timeline = sorted(some_events(50), key=lambda e: e.sort_key)
     index = Index(timeline, today=TODAY)
-    assert index._parts == {} and not index._text.built
+    assert index._parts == {} and index._text._heads is None
     assert len(index.filter(parse("country:RU"))) == len([e for e in timeline if e.country == "RU"])
-    assert set(index._parts) == {"country"} and not index._text.built
+    assert set(index._parts) == {"country"} and index._text._heads is None
     assert len(index.filter(parse('"court order" after:2015'))) == 25
     assert set(index._parts) == {"country", "time", "tag", "authority", "platform"}
-    assert index._text.built
-    assert not index._text.words_built
+    assert index._text._heads is not None
+    assert index._text._words is None
     index.warm()
-    assert index._text.words_built
+    assert index._text._words is not None
     assert set(index._parts) == {*FACETS, "authority", "id", "time"}
     assert index.filter(parse("id:e-1*")) == sorted(
         i for i, e in enumerate(timeline) if e.id.startswith("e-1")

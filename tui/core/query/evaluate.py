@@ -34,7 +34,6 @@ from tui.core.timeline.dates import PartialDate
 from tui.core.timeline.errors import did_you_mean
 from tui.core.timeline.event import Event
 
-_TAIL = FS + FS  # in a search text, ends the prose (see _texts)
 # facet -> (column, one value per event?)
 _FACET_COLUMNS: dict[str, tuple[str, bool]] = {
     "country": ("country", True),
@@ -174,9 +173,9 @@ def _texts(events: Sequence[Event], lo: int, hi: int) -> list[str]:
     """Events ``lo`` to ``hi - 1`` as raw search texts: the fields free text searches
     (docs/query.md; the tests' reference is ``haystack`` in tests/plain_search.py) that differ
     from event to event, joined by FS, prose first (title, summary, source titles), then after
-    an empty field (``_TAIL``) the id, publishers and URLs. Country names, tags, authorities and
-    platforms repeat: free text finds them through their few distinct values instead
-    (``_Values.containing``), which keeps the text ~15% shorter."""
+    an empty field (``textindex.TAIL``) the id, publishers and URLs. Country names, tags,
+    authorities and platforms repeat: free text finds them through their few distinct values
+    instead (``_Values.containing``), which keeps the text ~15% shorter."""
     texts = []
     for ident, title, summary, sources in map(_TEXT_FIELDS, events[lo:hi]):
         head = [title, summary]
@@ -212,7 +211,7 @@ class Index:
         # No reference back to the index: with one, an index and its events could only be freed
         # by the cyclic collector, and one alive when the app freezes its objects (gc.freeze,
         # tui.core.tuning) would never be freed once replaced.
-        self._text = TextIndex(n, partial(_texts, events), tail=_TAIL)
+        self._text = TextIndex(n, partial(_texts, events))
         self._parts: dict[str, Any] = {}  # facets, "id" and "time", each built on first use
         self._parts_lock = threading.Lock()
         self._cache: OrderedDict[Hashable, int] = OrderedDict()

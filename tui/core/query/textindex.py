@@ -6,10 +6,7 @@ counting (``int.bit_count``) run in C, which is what keeps a filter keystroke fa
 ``TextIndex`` answers "which events' text contains this substring". Each event's text is kept
 casefolded and whitespace-normalised, and a needle is looked for with ``in`` mapped over the
 texts, in C; fields are separated by FS, whitespace that no normalised needle can contain, so a
-match never spans two fields. A scan reads every text, so ``WordIndex`` is built afterwards,
-in the background: the words of the prose with the events holding each, so that a needle
-without spaces is looked up among a few thousand words and only the fields of one-off tokens
-(ids, URLs) are still read.
+match never spans two fields.
 """
 
 from __future__ import annotations
@@ -32,6 +29,7 @@ _TO_DIGITS = b"0" + b"1" * 255
 
 RS = "\x1e"  # between two events' texts
 FS = "\x1f"  # between two fields of one event
+TAIL = FS + FS  # an empty field: in an event's text, ends the prose (see TextIndex)
 # Every character ``str.split()`` treats as whitespace, except the space, FS and RS (a test
 # checks this against the Unicode database). Non-ASCII ones last: an ASCII text skips them.
 _ASCII_SPACES = "\n\t\r\x0b\x0c\x1c\x1d"
@@ -99,8 +97,8 @@ def normalize_spaces(text: str) -> str:
 
 
 def prepare_texts(texts: Sequence[str]) -> list[str]:
-    """Events' raw texts (fields joined by FS) -> their searchable form: casefolded, every
-    whitespace character but FS made a space, runs of spaces made one.
+    """Events' raw texts (fields joined by FS) -> their searchable form: casefolded, then
+    ``normalize_spaces``.
 
     Casefolding runs on each text (an ASCII text takes CPython's fast path); the whitespace
     work runs once on all the texts joined, a few C calls in all. A text must hold no FS or RS
@@ -130,9 +128,9 @@ def letter_words(texts: Sequence[str]) -> list[str]:
 class WordIndex:
     """The words (whitespace-separated tokens) of the events' texts -> the events holding them.
 
-    A needle without spaces is inside some word of a text exactly when the text contains it, so
-    the events whose text contains it are those of the words containing it. Built in C-level
-    passes over slices of texts, between which other threads get the GIL.
+    A scan reads every text; a needle without spaces is inside some word of a text exactly when
+    the text contains it, so it is looked up among a few thousand words instead. Built in
+    C-level passes over slices of texts, between which other threads get the GIL.
     """
 
     _SLICE = tuning.WORD_SLICE
@@ -173,22 +171,21 @@ class TextIndex:
     casefolded, whitespace runs made one space, no leading or trailing space.
 
     ``chunk(lo, hi)`` gives the raw texts of events ``lo`` to ``hi - 1`` (see ``prepare_texts``),
-    asked a chunk at a time by the first search or by ``build()``. The first ``tail`` (a
-    separator) in a text ends its head (prose: titles, summaries; a text without one is all
-    head), and the rest, its tail, is mostly one-off tokens (ids, URLs) that would swell a word
-    index; a needle cannot span the two. ``build_words()`` indexes the heads' words and the
-    tails' runs of letters (``letter_words``).
+    asked a chunk at a time by the first search or by ``build()``. The first ``TAIL`` in a text
+    ends its head (prose: titles, summaries; a text without one is all head), and the rest, its
+    tail, is mostly one-off tokens (ids, URLs) that would swell a word index; a needle cannot
+    span the two. ``build_words()`` (in the background) indexes the heads' words and the tails'
+    runs of letters (``letter_words``).
     """
 
     # The knobs are class attributes so that a test can shrink them for one index.
     CHUNK = tuning.TEXT_CHUNK
     _SLICE = tuning.TEXT_SLICE
 
-    def __init__(self, n: int, chunk: Callable[[int, int], Sequence[str]], tail: str) -> None:
+    def __init__(self, n: int, chunk: Callable[[int, int], Sequence[str]]) -> None:
         self.n = n
         self._chunk = chunk
-        self._marker = tail
-        self._heads: list[str] | None = None  # whole texts without ``tail``
+        self._heads: list[str] | None = None
         self._tails: list[str] | None = None
         self._words: WordIndex | None = None
         self._tail_words: WordIndex | None = None  # the tails' runs of letters (letter_words)
@@ -196,14 +193,6 @@ class TextIndex:
         # the first key of a search is the slowest one to answer (it is in most texts).
         self._letters: dict[str, int] = {}
         self._lock = threading.Lock()  # building
-
-    @property
-    def built(self) -> bool:
-        return self._heads is not None
-
-    @property
-    def words_built(self) -> bool:
-        return self._words is not None
 
     def build(self) -> None:
         """Build the searchable texts now (else the first search does), a chunk at a time."""
@@ -217,7 +206,7 @@ class TextIndex:
             for lo in range(0, self.n, self.CHUNK):
                 with tuning.gc_paused():
                     texts = prepare_texts(self._chunk(lo, min(lo + self.CHUNK, self.n)))
-                    parts = list(map(str.partition, texts, repeat(self._marker)))
+                    parts = list(map(str.partition, texts, repeat(TAIL)))
                     heads += map(_HEAD, parts)
                     tails += map(_TAIL, parts)
             self._tails = tails
@@ -226,21 +215,18 @@ class TextIndex:
     def build_words(self) -> None:
         """Index the tails' runs of letters, then the heads' words (the texts are built first).
         Searches use each index once it is ready."""
-        if self._words is not None:
-            return
         self.build()
         assert self._heads is not None and self._tails is not None
-        tails = self._tails
+        tails, step = self._tails, WordIndex._SLICE
         with self._lock:
-            if self._tail_words is None:
-                step = WordIndex._SLICE
-                runs = (letter_words(tails[lo : lo + step]) for lo in range(0, self.n, step))
-                self._tail_words = WordIndex(self.n, chain.from_iterable(runs))
-            if self._words is None:
-                self._words = WordIndex(self.n, self._heads)
+            if self._words is not None:
+                return
+            runs = (letter_words(tails[lo : lo + step]) for lo in range(0, self.n, step))
+            self._tail_words = WordIndex(self.n, chain.from_iterable(runs))
+            self._words = WordIndex(self.n, self._heads)
             chars = chain.from_iterable(self._words._dense_words + self._words._rare_words)
             for char in sorted(c for c in set(chars) if c.isalnum()):
-                self._letters[char] = self._search(char, None)
+                self._letters[char] = self.search(char)
 
     def search(self, needle: str, within: int | None = None) -> int:
         """Bitset of the events whose text contains ``needle`` (the empty needle matches all).
@@ -248,10 +234,8 @@ class TextIndex:
         looks."""
         if not needle:
             return (1 << self.n) - 1
-        found = self._letters.get(needle)
-        return self._search(needle, within) if found is None else found
-
-    def _search(self, needle: str, within: int | None) -> int:
+        if (found := self._letters.get(needle)) is not None:
+            return found
         self.build()
         assert self._heads is not None and self._tails is not None
         among = (1 << self.n) - 1 if within is None else within
