@@ -139,26 +139,19 @@ class _Times:
             day = PartialDate(*ymd)
             periods[ymd] = (day.start.toordinal(), day.end.toordinal())
         firsts_lasts = list(map(periods.__getitem__, dated))
-        end_ends = [None if end is None else periods[_YMD(end)][1] for end in ends]
-        opens = list(map(OPEN_STATUSES.__contains__, _column(events, "status")))
+        opens = map(OPEN_STATUSES.__contains__, _column(events, "status"))
         # Ordinals fit in 32 bits: 1.2 MB for 100,000 events instead of ~11 MB of int objects.
         self.starts = array("i", map(itemgetter(0), firsts_lasts))
-        self.span_ends = array(
-            "i",
-            (
-                end if end is not None else (FOREVER if is_open else last)
-                for last, end, is_open in zip(
-                    map(itemgetter(1), firsts_lasts), end_ends, opens, strict=True
-                )
-            ),
-        )
         self.force_ends = array(
             "i",
             (
-                end if end is not None else (FOREVER if is_open else -1)
-                for end, is_open in zip(end_ends, opens, strict=True)
+                (FOREVER if is_open else -1) if end is None else periods[_YMD(end)][1]
+                for end, is_open in zip(ends, opens, strict=True)
             ),
         )
+        # A span ends where the force does, or on the last day of an event never in force.
+        ends_in_force = zip(map(itemgetter(1), firsts_lasts), self.force_ends, strict=True)
+        self.span_ends = array("i", (last if end < 0 else end for last, end in ends_in_force))
         # Starts are sorted only if the caller kept date order; after:/before: rely on it.
         self.sorted = all(map(le, self.starts, islice(self.starts, 1, None)))
 
@@ -193,12 +186,10 @@ class Index:
 
     ``events`` should be in date order (as ``Timeline.events`` is); results are indices into it.
     ``today`` fixes what ``today`` means (tests pass a date; default: today). Construction is
-    immediate: each facet, the time columns, the ids and the search texts are built on first
-    use, or all at once by ``warm()``, which also builds the word index that makes free text
-    faster. A loader runs ``warm()`` in a worker thread once the timeline is shown: it yields
-    the GIL, and queries work meanwhile. Safe to call from several threads (a superseded UI
-    worker may still be running): queries are serialised, since they share a cache; ``warm()``
-    does not block queries that need only what is already built.
+    immediate: each part (a facet, the time columns, the ids, the search texts) is built on
+    first use, or all at once by ``warm()``, which a loader runs in a worker thread once the
+    timeline is shown. Safe to call from several threads (a superseded UI worker may still be
+    running): queries are serialised, since they share a cache.
     """
 
     _CACHE_SIZE = tuning.QUERY_CACHE_SIZE
@@ -218,9 +209,10 @@ class Index:
         self._lock = threading.RLock()  # evaluating queries
 
     def warm(self) -> None:
-        """Build everything the first queries would otherwise build, in the order they need
-        it, then the word index. Queries may run meanwhile from other threads (one that needs a
-        part being built waits for it; free text is scanned until the word index is ready)."""
+        """Build every part, in the order the first queries need them, then the word index that
+        makes free text faster. Queries may run meanwhile from other threads: one that needs a
+        part being built waits for it, one that needs only what is built does not wait, and free
+        text is scanned until the word index is ready."""
         for facet in _FACET_COLUMNS:
             self._values(facet)
         self._times()
@@ -232,8 +224,6 @@ class Index:
 
     def filter(self, query: Query) -> list[int]:
         """Indices of the events matching every term, ascending (date order)."""
-        if query.is_empty:
-            return list(range(self.n))
         return bits_to_indices(self.bits(query), self.n)
 
     def bits(self, query: Query) -> int:
@@ -262,7 +252,7 @@ class Index:
             if term.is_text:
                 bits = self._search_text(normalize(None, term.values[0]), within=result)
             else:
-                bits = self._term_bits(term)
+                bits = self._cached(term.key, partial(self._term_bits, term))
             result = result & ~bits if term.negated else result & bits
             if not result:
                 break
@@ -336,10 +326,7 @@ class Index:
     # -- evaluation ---------------------------------------------------------------------------
 
     def _term_bits(self, term: Term) -> int:
-        def bits() -> int:
-            return reduce(or_, (self._value_bits(term, *v) for v in enumerate(term.values)), 0)
-
-        return self._cached(term.key, bits)
+        return reduce(or_, (self._value_bits(term, *v) for v in enumerate(term.values)), 0)
 
     def _value_bits(self, term: Term, index: int, value: str) -> int:
         field = term.field
