@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tui.core.query.evaluate import Index
 from tui.core.query.language import parse
 from tui.core.timeline.countries import BLOCS, country_name, suggest_code
 from tui.core.timeline.dates import PartialDate
-from tui.core.timeline.event import LASTING_ACTIONS, Action, Event, Status, Timeline
+from tui.core.timeline.event import (
+    LASTING_ACTIONS,
+    Action,
+    Event,
+    Status,
+    Timeline,
+    in_date_order,
+    span_order,
+)
 from tui.core.timeline.model import EventModel, SourceModel, TimelineFile, validate_event
 
 
@@ -198,6 +208,31 @@ def test_sort_key_at_the_extremes() -> None:
     last = make("b", "9999", "9999-12")
     assert first.sort_key < last.sort_key
     assert first.sort_key[2] == date.max.toordinal()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", "d"]),
+            st.dates(),
+            st.sampled_from([None, "month", "year"]),
+            st.one_of(st.none(), st.timedeltas(min_value=timedelta(0), max_value=timedelta(800))),
+        ),
+        max_size=30,
+    )
+)
+def test_a_timelines_order_is_the_sort_keys(drawn: list[Any]) -> None:
+    """``in_date_order`` (two sorts: by id, then by ``span_order``) gives ``sort_key``'s order,
+    ties of dates, precisions and ends included, down to 0001-01-01 and up to 9999-12-31."""
+    events = []
+    for number, (name, day, cut, length) in enumerate(drawn):
+        start: object = {None: day, "month": day.isoformat()[:7], "year": f"{day.year:04d}"}[cut]
+        end = None if length is None or date.max - day < length else day + length
+        events.append(make(f"{name}-{number % 5}", start, end))
+    by_key = sorted(events, key=lambda e: e.sort_key)
+    assert Timeline(events=events).events == by_key
+    spans = [span_order(e.date, e.end_date) for e in events]
+    assert in_date_order(events, spans) == by_key == in_date_order(events)
 
 
 def test_timeline_sorts_and_looks_up() -> None:

@@ -180,6 +180,43 @@ def test_a_worker_that_dies_costs_time_not_correctness(
     assert outcome(lambda: load.load_text(TEXT, "t.toml")) == sequential(TEXT)
 
 
+# A worker that answers whether its second request was in its pipe before it answered the first.
+PEEKING = """
+import pickle, select, sys
+sys.path[:0] = sys.argv[1:]
+from tui.core.files import workers
+source, sink = sys.stdin.buffer, sys.stdout.buffer
+workers._read(source)
+ahead = bool(select.select([source], [], [], 0.5)[0])
+workers._write(sink, pickle.dumps(ahead))
+while workers._read(source) is not None:
+    workers._write(sink, pickle.dumps(ahead))
+"""
+
+
+@pytest.mark.parametrize(("room", "ahead"), [(None, True), (0, False)])
+def test_a_worker_gets_its_next_chunk_before_it_answers_if_both_fit_its_pipe(
+    room: int | None, ahead: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "_SERVE", PEEKING)
+    if room is not None:
+        monkeypatch.setattr(workers, "_widen", lambda pipe: room)
+    pool = workers.Pool(1)
+    try:
+        # Bigger than a pipe's 64 KiB: it holds two only when widened.
+        sent = [pool.submit(letter * 200_000) for letter in "xy"]
+        assert [future.result(timeout=30) for future in sent] == [ahead, ahead]
+    finally:
+        pool.stop()
+
+
+def test_chunks_too_big_for_a_pipe_go_one_at_a_time(
+    parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "_widen", lambda pipe: 100)
+    assert outcome(lambda: load.load_text(TEXT, "t.toml")) == sequential(TEXT)
+
+
 def test_workers_write_nothing_to_the_terminal(
     parallel: None, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -200,11 +237,11 @@ def test_a_worker_serves_chunks_until_its_input_closes() -> None:
     assert process.returncode == 0 and process.stderr == b""
     answer = workers._read(io.BytesIO(process.stdout))
     assert answer is not None
-    data, packed, offsets, plain = pickle.loads(answer)
+    data, packed, *rest = pickle.loads(answer)
     parsed = load.parse_events(chunk)
     assert parsed is not None
     assert rows.Rebuild().events(marshal.loads(packed)) == parsed[1]
-    assert (data, offsets, plain) == (parsed[0], parsed[2], parsed[3])
+    assert (data, *rest) == (parsed[0], *parsed[2:])
 
 
 @pytest.mark.parametrize(("setting", "most"), [("0", 0), ("1", 1), ("", 4), ("many", 4)])

@@ -27,7 +27,7 @@ from tui.core.files.digest import file_digest
 from tui.core.files.locate import event_header_lines
 from tui.core.files.read import decode, deepest, parse
 from tui.core.timeline.errors import Problem, TimelineError
-from tui.core.timeline.event import Event, Timeline
+from tui.core.timeline.event import Event, Timeline, in_date_order, span_order
 from tui.core.timeline.rules import TOP_LEVEL_KEYS, plain_event, plain_info, plain_views
 
 Progress = Callable[[float], None]
@@ -158,37 +158,45 @@ def _careful(text: str, name: str) -> Timeline:
 
 _PLAIN_HEADER = "\n[[events]]"
 _ID, _RELATED = attrgetter("id"), attrgetter("related")
+_DATE, _END = attrgetter("date"), attrgetter("end_date")
 # A line opening an array of tables other than a plain [[events]] or [[events.…]] header (an
 # indented, spaced or quoted ``events``): then header lines cannot simply be counted.
 _OTHER_ARRAY_HEADER = re.compile(r"\n(?:[ \t]*\[\[(?!events\]\]|events\.)|[ \t]+\[\[events\]\])")
+# That, or a table (``chunks.lendable``): one scan of a chunk that has neither, as most have.
+_OTHER_HEADER = re.compile(r"\n(?:[ \t]*\[(?!\[events\]\]|\[events\.)|[ \t]+\[\[events\]\])")
 
 
-def _header_lines(chunk: str, first_line: int, expected: int) -> list[int] | None:
-    """1-based lines of the events of a chunk that starts with a plain header, or None.
+def _header_lines(chunk: str, expected: int, other: bool) -> tuple[list[int], int] | None:
+    """0-based lines of the events of a chunk that starts with a plain header, and the chunk's
+    newlines; None when some header is written otherwise (``other``: one may be).
 
     Counting plain headers is exact when every event has one: a header-like line inside a
-    string would make more headers than events. None when some header is written otherwise.
+    string would make more headers than events.
     """
-    if _OTHER_ARRAY_HEADER.search(chunk):
+    if other and _OTHER_ARRAY_HEADER.search(chunk):
         return None
-    lines = [first_line]
-    line, previous = first_line, 0
+    lines = [0]
+    line, previous = 0, 0
     found = chunk.find(_PLAIN_HEADER)
     while found >= 0:
         line += chunk.count("\n", previous, found + 1)
         previous = found + 1
         lines.append(line)
         found = chunk.find(_PLAIN_HEADER, found + 1)
-    return lines if len(lines) == expected else None
+    if len(lines) != expected:
+        return None
+    return lines, line + chunk.count("\n", previous)
 
 
-Parsed = tuple[dict[str, Any], list[Event], list[int] | None, bool]
+# Besides the events: the chunk's other keys, the lines of the events' headers counted from the
+# chunk's first, its newlines, and whether it may be lent (``chunks``).
+Parsed = tuple[dict[str, Any], list[Event], list[int] | None, int, bool]
 
 
 def parse_events(chunk: str) -> Parsed | None:
-    """A chunk that starts at a header: what it holds besides events, its events validated, the
-    lines of their headers counted from the chunk's first, and whether they were counted
-    plainly (``_header_lines``). None when anything is amiss: the careful path will say what."""
+    """A chunk that starts at a header, parsed (``Parsed``); lent only if its header lines were
+    counted plainly (``_header_lines``) and it has no other table. None when anything is amiss:
+    the careful path will say what."""
     data = toml10.parse(chunk)
     if data is None:
         return None
@@ -199,11 +207,13 @@ def parse_events(chunk: str) -> Parsed | None:
     events = cast(list[Event], found) if None not in found else _with_models(raw, found)
     if events is None:
         return None
-    offsets = _header_lines(chunk, 0, len(raw))
-    if offsets is not None:
-        return data, events, offsets, True
+    other = _OTHER_HEADER.search(chunk) is not None
+    counted = _header_lines(chunk, len(raw), other)
+    if counted is not None:
+        return data, events, counted[0], counted[1], not other or chunks.lendable(chunk)
     located = event_header_lines(chunk, len(raw))
-    return data, events, None if located is None else [at - 1 for at in located], False
+    offsets = None if located is None else [at - 1 for at in located]
+    return data, events, offsets, chunk.count("\n"), False
 
 
 def _utf8_length(text: str) -> int:
@@ -263,6 +273,7 @@ def _load_pieces(
     seen: dict[bytes, chunks.Lent] = {}
     kept: dict[bytes, chunks.Lent] = {}  # the chunks borrowed, as ``reuse`` held them
     fresh: list[Event] = []  # the events parsed
+    spans: list[int] = []  # ``span_order`` of each event while none is borrowed
     parsed = cut = 0
     done = length(head_text)
 
@@ -292,18 +303,19 @@ def _load_pieces(
             parsed += 1
             if found is None:
                 return None
-            data, part, offsets, plain = found
+            data, part, offsets, newlines, lendable = found
             if any(key in head for key in data):
                 return None
             head.update(data)
             events += part
             fresh += part
-            newlines = chunk.count("\n")
+            # Made while the workers parse the next chunks: the sort at the end is quicker.
+            spans += map(span_order, map(_DATE, part), map(_END, part))
             if offsets is None:
                 lines = None
             elif lines is not None:
                 lines += [line + at for at in offsets]  # in place: no copy per chunk
-                if plain and reuse is not None and not data and chunks.lendable(chunk):
+                if lendable and reuse is not None and not data:
                     mark = chunks.first_mark(chunk)
                     seen[key] = chunks.Lent(part, offsets or [], line, newlines, len(chunk), mark)
             line += newlines
@@ -328,13 +340,15 @@ def _load_pieces(
     if len(known) != len(ids) or not known.issuperset(chain.from_iterable(map(_RELATED, events))):
         return None
     ordered = reuse.in_date_order(events, fresh, kept) if reuse is not None else None
+    if ordered is None:
+        ordered = in_date_order(events, spans if len(spans) == len(events) else None)
     timeline = Timeline(
         info=info,
-        events=events if ordered is None else ordered,
+        events=ordered,
         views=views,
         path=name,
         lines=dict(zip(ids, lines or [], strict=False)),
-        presorted=ordered is not None,
+        presorted=True,
     )
     if reuse is not None:
         reuse.replace(seen, timeline.events, made=timeline)

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 Job = TypeVar("Job")
 # What ``load.parse_events`` gives for a chunk, with its events as marshalled rows.
-Sent = tuple[dict[str, Any], bytes, list[int] | None, bool]
+Sent = tuple[dict[str, Any], bytes, list[int] | None, int, bool]
 
 _ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding this ``tui`` package
 _SERVE = "; ".join(
@@ -111,8 +111,8 @@ def serve() -> None:
         with tuning.gc_paused():
             found = load.parse_events(request.decode("utf-8", "surrogatepass"))
             if found is not None:
-                data, events, offsets, plain = found
-                answer = (data, marshal.dumps(rows.to_rows(events)), offsets, plain)
+                data, events, offsets, newlines, lendable = found
+                answer = (data, marshal.dumps(rows.to_rows(events)), offsets, newlines, lendable)
             _write(sink, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
 
 
@@ -172,22 +172,37 @@ class Pool:
 
     def _feed(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stdin is not None and process.stdout is not None
+        room = _widen(process.stdin)
+        sent: deque[tuple[int, Future[Any]]] = deque()  # written, not answered yet
+        held: tuple[bytes, Future[Any]] | None = None  # taken, not written yet
         try:
             while True:
-                request, future = self._jobs.get()
-                if self._stopped.is_set():
-                    future.set_exception(EOFError("the workers were stopped"))
-                    break
+                if held is None and len(sent) < 2:
+                    with contextlib.suppress(queue.Empty):
+                        held = self._jobs.get(block=not sent)
+                    if held is not None and self._stopped.is_set():
+                        held[1].set_exception(EOFError("the workers were stopped"))
+                        break
                 try:
-                    _write(process.stdin, request)
+                    # The next request goes before this answer is read when both fit in the
+                    # worker's pipe (it reads a request whole before it answers): then the
+                    # worker never waits for this thread between chunks.
+                    if held is not None and (not sent or sent[0][0] + len(held[0]) <= room):
+                        _write(process.stdin, held[0])
+                        sent.append((len(held[0]), held[1]))
+                        held = None
+                        continue
                     answer = _read(process.stdout)
                     if answer is None:
                         raise EOFError("a worker stopped")
-                    future.set_result(pickle.loads(answer))
+                    sent.popleft()[1].set_result(pickle.loads(answer))
                 except Exception as exc:
-                    # A worker gone: its chunk, and every chunk still queued, fail the load
+                    # A worker gone: its chunks, and every chunk still queued, fail the load
                     # (whose careful path follows) rather than wait for ever.
-                    future.set_exception(exc)
+                    for _size, future in sent:
+                        future.set_exception(exc)
+                    if held is not None:
+                        held[1].set_exception(exc)
                     self._stopped.set()
                     self._fail_queued()
                     break
@@ -196,6 +211,17 @@ class Pool:
                 process.stdin.close()
             process.wait()
             process.stdout.close()
+
+
+def _widen(pipe: IO[bytes]) -> int:
+    """The bytes ``pipe`` holds: made 1 MiB where the system lets it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        return int(fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ))
+    except (ImportError, AttributeError, OSError):
+        return 0  # unknown: one request at a time
 
 
 def parsed(
@@ -218,8 +244,8 @@ def parsed(
         result = sent.result()
         if result is None:
             return job, None
-        data, packed, offsets, plain = result
-        return job, (data, rebuild.events(marshal.loads(packed)), offsets, plain)
+        data, packed, offsets, newlines, lendable = result
+        return job, (data, rebuild.events(marshal.loads(packed)), offsets, newlines, lendable)
 
     try:
         for job in jobs:

@@ -115,13 +115,31 @@ def _span_key(start: PartialDate, end: PartialDate | None) -> tuple[int, int, in
     return (*start.sort_key, (end or start).end.toordinal())
 
 
+@lru_cache(maxsize=1 << 16)
+def span_order(start: PartialDate, end: PartialDate | None) -> int:
+    """``sort_key`` but the id, as one int (ordinals fit in 22 bits): what ``in_date_order``
+    sorts by."""
+    first, precision, last = _span_key(start, end)
+    return (first << 2 | precision) << 22 | last
+
+
+def in_date_order(events: list[Event], spans: list[int] | None = None) -> list[Event]:
+    """``events`` sorted by ``sort_key``: by id, then (stably) by ``spans``, their
+    ``span_order`` (made here if not given). Two sorts of plain str and int keys take half the
+    time of one of tuples."""
+    if spans is None:
+        spans = list(map(span_order, map(_DATE, events), map(_END, events)))
+    order = sorted(range(len(events)), key=list(map(_ID, events)).__getitem__)
+    order.sort(key=spans.__getitem__)
+    return list(map(events.__getitem__, order))
+
+
 class TimelineInfo(NamedTuple):
     title: str = "Untitled timeline"
     description: str = ""
 
 
-_SORT_KEY = attrgetter("sort_key")
-_ID = attrgetter("id")
+_ID, _DATE, _END = attrgetter("id"), attrgetter("date"), attrgetter("end_date")
 
 
 class Timeline:
@@ -140,9 +158,8 @@ class Timeline:
         presorted: bool = False,
     ) -> None:
         self.info = info or TimelineInfo()
-        # ``presorted``: the events come from a cache written in this order (sorting 100,000
-        # events again costs ~0.2 s of key building).
-        self.events: list[Event] = list(events) if presorted else sorted(events, key=_SORT_KEY)
+        # ``presorted``: the events come in date order already (a cache entry, the loader).
+        self.events: list[Event] = list(events) if presorted else in_date_order(list(events))
         self.views: dict[str, str] = views if views is not None else {}
         self.path = path
         # id -> 1-based line of the event's [[events]] header; used by the editor and errors.
