@@ -69,8 +69,11 @@ class Loader:
 
     def start(self) -> None:
         if self.path is not None:
+            # Set by the first frame itself: the load need not ask the UI thread when it is drawn.
+            first_frame = threading.Event()
+            self.app.call_after_refresh(first_frame.set)
             self.app.run_worker(
-                partial(self._load, self.path),
+                partial(self._load, self.path, first_frame),
                 thread=True,
                 exclusive=True,
                 group="load",
@@ -80,29 +83,36 @@ class Loader:
 
     # -- the first load ----------------------------------------------------------------------
 
-    def _load(self, path: Path) -> None:
+    def _load(self, path: Path, first_frame: threading.Event) -> None:
         """Paint the first events quickly, then the whole file; keys stay answered meanwhile."""
         from tui.core.files.opening import Estimate, First, Opening, stages
 
         app = self.app
-        if self._head_shown:
-            self._wait_for_paint()  # the first frame, with the head's rows, comes first
         opening = Opening(path, prefetch=self._prefetch, reuse=self._reuse)
         index = None
+        # Paused from before the first frame on: the start's pause then ends without the
+        # collection that would hold the load up (``tuning.gc_end_start``).
         try:
-            for stage in stages(opening, app.today, self._progress, head_shown=self._head_shown):
-                if isinstance(stage, Estimate):
-                    app.call_from_thread(self._set_expected, stage.events)
-                elif isinstance(stage, First):
-                    app.call_from_thread(
-                        app.replace_timeline, stage.timeline, stage.index, loading=True
-                    )
-                    self._wait_for_paint()
-                else:
-                    index = stage.index
-                    app.file_digest = stage.digest
-                    app.call_from_thread(app.replace_timeline, stage.timeline, index, loading=False)
-                    self._watch_loaded(path, stage.digest)
+            with tuning.gc_paused():
+                if self._head_shown:
+                    first_frame.wait(1.0)  # the first frame, with the head's rows, comes first
+                for stage in stages(
+                    opening, app.today, self._progress, head_shown=self._head_shown
+                ):
+                    if isinstance(stage, Estimate):
+                        app.call_from_thread(self._set_expected, stage.events)
+                    elif isinstance(stage, First):
+                        app.call_from_thread(
+                            app.replace_timeline, stage.timeline, stage.index, loading=True
+                        )
+                        self._wait_for_paint()
+                    else:
+                        index = stage.index
+                        app.file_digest = stage.digest
+                        app.call_from_thread(
+                            app.replace_timeline, stage.timeline, index, loading=False
+                        )
+                        self._watch_loaded(path, stage.digest)
         except TimelineError as exc:
             app.call_from_thread(self._load_failed, exc)
             return
