@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import contextlib
 import json
 import os
 import platform
@@ -322,11 +323,46 @@ class Pane:
         if out.returncode != 0:
             raise RuntimeError(f"tmux: {out.stderr.strip()}")
         self.pid = int(out.stdout.strip())
+        # Screens are asked for through one control-mode client: a look is a command to the
+        # server (~0.1 ms), not a tmux process started (~2 ms of CPU), which at the rate the
+        # waits look took a quarter of a core from the program measured.
+        self._control = subprocess.Popen(
+            [*TMUX, "-C", "attach", "-t", self.name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+        )
+        self._ask("refresh-client -f no-output")  # no copy of the program's output sent here
 
     def screen(self) -> str:
-        return subprocess.run(
-            [*TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        ).stdout
+        return self._ask(f"capture-pane -p -t {self.name}")
+
+    def _ask(self, command: str) -> str:
+        """The output of a tmux command, through the control client ("" once it is gone)."""
+        control = self._control
+        assert control.stdin is not None and control.stdout is not None
+        try:
+            control.stdin.write(command + "\n")
+            control.stdin.flush()
+        except OSError:
+            return ""
+        lines: list[str] = []
+        number = None  # of the answer's %begin … %end block, once inside it
+        for line in control.stdout:
+            if number is None:
+                # Before it: notifications, and the (empty) answer to the attach itself (its
+                # flags 0: not a command of this client's).
+                if line.startswith("%begin ") and line.split()[3:] == ["1"]:
+                    number = line.split()[2]
+                elif line.startswith("%exit"):
+                    return ""
+            elif line.startswith(("%end ", "%error ")) and line.split()[2:3] == [number]:
+                return "".join(lines)
+            else:
+                lines.append(line)
+        return ""
 
     def wait_for(self, found: Any, timeout: float = 300.0) -> float:
         """Seconds from process start until ``found(screen)`` is true."""
@@ -336,9 +372,7 @@ class Pane:
             now = time.perf_counter()
             if found(screen):
                 return now - self.start
-            # Every look is a tmux client and a redraw in the server (~4 ms of CPU): 1% of the
-            # time waited so far keeps the precision at 1% without taking, over seconds, a
-            # quarter of a two-core machine from the program measured.
+            # 1% of the time waited so far keeps the precision at 1%.
             time.sleep(max(0.005, (now - self.start) / 100))
         raise TimeoutError(f"never appeared; screen:\n{self.screen()}")
 
@@ -361,6 +395,13 @@ class Pane:
 
     def close(self) -> None:
         subprocess.run([*TMUX, "kill-session", "-t", self.name], capture_output=True)
+        if self._control.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._control.stdin.close()
+        try:
+            self._control.wait(5)
+        except subprocess.TimeoutExpired:
+            self._control.kill()
 
 
 def _running(pid: int) -> bool:
