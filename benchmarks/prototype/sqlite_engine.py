@@ -257,7 +257,8 @@ def parse_chunk(text: str, chunk_id: int) -> dict[str, list[tuple[Any, ...]]]:
     except ValidationError as exc:
         raise Invalid(str(exc)) from None
     # Lines relative to the chunk's first line: a chunk kept by a reload moves as a whole.
-    lines = _header_lines(text, 0, len(raw)) or [None] * len(events)
+    counted = _header_lines(text, len(raw))
+    lines = counted[0] if counted is not None else [None] * len(events)
     base = chunk_id << _POS_BITS
     return event_rows(
         (base + i, e, line) for i, (e, line) in enumerate(zip(events, lines, strict=True))

@@ -26,7 +26,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from tui import __version__
 from tui.core import tuning
@@ -36,21 +36,16 @@ from tui.core.files.chunks import Outline, Reuse
 from tui.core.files.digest import file_digest, stream_digest
 from tui.core.timeline.event import Event, Timeline, TimelineInfo
 
-if TYPE_CHECKING:
-    pass
-
 ENV_VAR = "POLICY_TUI_CACHE"
 OFF = ("off", "0", "no", "false")
 _MAGIC = b"policy-tui cache 6\n"
 _KEY_BYTES = 32
 # The magic, the code's digest (``previous`` checks only these), the key (``entry``: all).
 _HEADER = len(_MAGIC) + 2 * _KEY_BYTES
-# The code that decides what a valid file gives: every module of these folders (more than
-# decides it, never less, and a new module counts at once); a change to any is a new key.
-# Not tuning.py: its sizes change how fast a file loads, never what it loads as.
-# Every module that decides what a file loads as (tests/test_cache.py checks the loader imports
-# no other): the parser and the checks, the status rule, the characters refused, the queries
-# a [views] table may hold.
+# The code that decides what a file loads as, whole folders at a time (a new module counts at
+# once; tests/test_cache.py checks that a load imports no other): the parser and the checks,
+# the status rule, the characters refused, the queries a [views] table may hold. Not tuning.py:
+# its sizes change how fast a file loads, never what it loads as. A change to any is a new key.
 _CODE = ("files/*.py", "timeline/*.py", "time/span.py", "text/*.py", "query/language.py")
 
 _code_digest: bytes | None = None

@@ -28,7 +28,6 @@ import bisect
 import hashlib
 import itertools
 import operator
-import re
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,8 +37,6 @@ from tui.core import tuning
 from tui.core.timeline.event import Event, Timeline
 
 HEADER = "\n[[events]]"
-# Another top-level table (``[views]``, ``[timeline]``) inside a chunk: that chunk is not lent.
-_OTHER_TABLE = re.compile(r"\n[ \t]*\[(?!\[events\]\]|\[events\.)")
 
 # Per lent chunk: digest, first line, events, newlines, length, mark (``Lent``).
 Outline = Sequence[tuple[bytes, int, int, int, int, int]]
@@ -115,10 +112,6 @@ def digest(chunk: str) -> bytes:
     hashed = hashlib.sha256(rule.encode())
     hashed.update(chunk.encode("utf-8", "surrogatepass"))
     return hashed.digest()
-
-
-def lendable(chunk: str) -> bool:
-    return _OTHER_TABLE.search(chunk) is None
 
 
 def _spliced(order: list[Event], events: list[Event], *, remove: bool) -> list[Event] | None:

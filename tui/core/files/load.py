@@ -159,21 +159,19 @@ def _careful(text: str, name: str) -> Timeline:
 _PLAIN_HEADER = "\n[[events]]"
 _ID, _RELATED = attrgetter("id"), attrgetter("related")
 _DATE, _END = attrgetter("date"), attrgetter("end_date")
-# A line opening an array of tables other than a plain [[events]] or [[events.…]] header (an
-# indented, spaced or quoted ``events``): then header lines cannot simply be counted.
-_OTHER_ARRAY_HEADER = re.compile(r"\n(?:[ \t]*\[\[(?!events\]\]|events\.)|[ \t]+\[\[events\]\])")
-# That, or a table (``chunks.lendable``): one scan of a chunk that has neither, as most have.
+# A line opening a table other than a plain [[events]] or [[events.…]] header: an indented,
+# spaced or quoted ``events``, or [views] or [timeline] after the events.
 _OTHER_HEADER = re.compile(r"\n(?:[ \t]*\[(?!\[events\]\]|\[events\.)|[ \t]+\[\[events\]\])")
 
 
-def _header_lines(chunk: str, expected: int, other: bool) -> tuple[list[int], int] | None:
+def _header_lines(chunk: str, expected: int) -> tuple[list[int], int] | None:
     """0-based lines of the events of a chunk that starts with a plain header, and the chunk's
-    newlines; None when some header is written otherwise (``other``: one may be).
+    newlines; None when a header is written otherwise, or a table other than events is there.
 
     Counting plain headers is exact when every event has one: a header-like line inside a
     string would make more headers than events.
     """
-    if other and _OTHER_ARRAY_HEADER.search(chunk):
+    if _OTHER_HEADER.search(chunk):
         return None
     lines = [0]
     line, previous = 0, 0
@@ -189,14 +187,14 @@ def _header_lines(chunk: str, expected: int, other: bool) -> tuple[list[int], in
 
 
 # Besides the events: the chunk's other keys, the lines of the events' headers counted from the
-# chunk's first, its newlines, and whether it may be lent (``chunks``).
+# chunk's first, its newlines, and whether it may be lent (``chunks``): only if its header lines
+# were counted plainly (``_header_lines``).
 Parsed = tuple[dict[str, Any], list[Event], list[int] | None, int, bool]
 
 
 def parse_events(chunk: str) -> Parsed | None:
-    """A chunk that starts at a header, parsed (``Parsed``); lent only if its header lines were
-    counted plainly (``_header_lines``) and it has no other table. None when anything is amiss:
-    the careful path will say what."""
+    """A chunk that starts at a header, parsed (``Parsed``). None when anything is amiss: the
+    careful path will say what."""
     data = toml10.parse(chunk)
     if data is None:
         return None
@@ -207,10 +205,9 @@ def parse_events(chunk: str) -> Parsed | None:
     events = cast(list[Event], found) if None not in found else _with_models(raw, found)
     if events is None:
         return None
-    other = _OTHER_HEADER.search(chunk) is not None
-    counted = _header_lines(chunk, len(raw), other)
+    counted = _header_lines(chunk, len(raw))
     if counted is not None:
-        return data, events, counted[0], counted[1], not other or chunks.lendable(chunk)
+        return data, events, counted[0], counted[1], True
     located = event_header_lines(chunk, len(raw))
     offsets = None if located is None else [at - 1 for at in located]
     return data, events, offsets, chunk.count("\n"), False

@@ -187,9 +187,10 @@ class Pool:
                     # The next request goes before this answer is read when both fit in the
                     # worker's pipe (it reads a request whole before it answers): then the
                     # worker never waits for this thread between chunks.
-                    if held is not None and (not sent or sent[0][0] + len(held[0]) <= room):
+                    size = 8 + len(held[0]) if held is not None else 0  # with its length
+                    if held is not None and (not sent or sent[0][0] + size <= room):
                         _write(process.stdin, held[0])
-                        sent.append((len(held[0]), held[1]))
+                        sent.append((size, held[1]))
                         held = None
                         continue
                     answer = _read(process.stdout)
