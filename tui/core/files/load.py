@@ -265,7 +265,10 @@ def _load_pieces(
 
         processes = workers.count()
     events: list[Event] = []
-    lines: list[int] | None = []
+    # Made as the chunks come, not after the last: the events by id, and their header lines
+    # (None once a chunk's are not counted).
+    by_id: dict[str, Event] = {}
+    lines: dict[str, int] | None = {}
     line = head_text.count("\n") + 1
     seen: dict[bytes, chunks.Lent] = {}
     kept: dict[bytes, chunks.Lent] = {}  # the chunks borrowed, as ``reuse`` held them
@@ -291,9 +294,11 @@ def _load_pieces(
             done += length(chunk)
             if lent is not None:
                 events += lent.events
+                by_id.update(zip(map(_ID, lent.events), lent.events, strict=True))
                 kept[key] = lent
                 if lines is not None:
-                    lines += map(line.__add__, lent.lines)
+                    ids = map(_ID, lent.events)
+                    lines.update(zip(ids, map(line.__add__, lent.lines), strict=True))
                 seen[key] = lent.at(line)
                 line += lent.newlines  # counted when this same text was parsed
                 continue
@@ -305,13 +310,14 @@ def _load_pieces(
                 return None
             head.update(data)
             events += part
+            by_id.update(zip(map(_ID, part), part, strict=True))
             fresh += part
             # Made while the workers parse the next chunks: the sort at the end is quicker.
             spans += map(span_order, map(_DATE, part), map(_END, part))
             if offsets is None:
                 lines = None
             elif lines is not None:
-                lines += [line + at for at in offsets]  # in place: no copy per chunk
+                lines.update(zip(map(_ID, part), map(line.__add__, offsets), strict=True))
                 if lendable and reuse is not None and not data:
                     mark = chunks.first_mark(chunk)
                     seen[key] = chunks.Lent(part, offsets or [], line, newlines, len(chunk), mark)
@@ -332,9 +338,8 @@ def _load_pieces(
         if checker.problems:
             return None
     # In C over all events: a borrowed chunk's own ids were unique, but not across chunks.
-    ids = list(map(_ID, events))
-    known = set(ids)
-    if len(known) != len(ids) or not known.issuperset(chain.from_iterable(map(_RELATED, events))):
+    related = chain.from_iterable(map(_RELATED, events))
+    if len(by_id) != len(events) or not all(map(by_id.__contains__, related)):
         return None
     ordered = reuse.in_date_order(events, fresh, kept) if reuse is not None else None
     if ordered is None:
@@ -344,8 +349,9 @@ def _load_pieces(
         events=ordered,
         views=views,
         path=name,
-        lines=dict(zip(ids, lines or [], strict=False)),
+        lines=lines or {},
         presorted=True,
+        by_id=by_id,
     )
     if reuse is not None:
         reuse.replace(seen, timeline.events, made=timeline)

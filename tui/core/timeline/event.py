@@ -156,6 +156,7 @@ class Timeline:
         lines: dict[str, int] | None = None,
         *,
         presorted: bool = False,
+        by_id: dict[str, Event] | None = None,
     ) -> None:
         self.info = info or TimelineInfo()
         # ``presorted``: the events come in date order already (a cache entry, the loader).
@@ -164,7 +165,10 @@ class Timeline:
         self.path = path
         # id -> 1-based line of the event's [[events]] header; used by the editor and errors.
         self.lines: dict[str, int] = lines if lines is not None else {}
-        self._by_id = dict(zip(map(_ID, self.events), self.events, strict=True))
+        # ``by_id``: the events by id, made by the caller (the loader, as it parses).
+        if by_id is None:
+            by_id = dict(zip(map(_ID, self.events), self.events, strict=True))
+        self._by_id = by_id
 
     def get(self, event_id: str) -> Event | None:
         return self._by_id.get(event_id)
