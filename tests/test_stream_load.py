@@ -10,7 +10,9 @@ import marshal
 import pickle
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 from hypothesis import given, settings
@@ -199,12 +201,19 @@ def test_a_worker_gets_its_next_chunk_before_it_answers_if_both_fit_its_pipe(
     room: int | None, ahead: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(workers, "_SERVE", PEEKING)
-    if room is not None:
-        monkeypatch.setattr(workers, "_widen", lambda pipe: room)
+    ready = threading.Event()
+    widen = workers._widen
+
+    def widened(pipe: IO[bytes]) -> int:
+        ready.wait(30)  # both requests are queued before the feeder takes the first
+        return widen(pipe) if room is None else room
+
+    monkeypatch.setattr(workers, "_widen", widened)
     pool = workers.Pool(1)
     try:
         # Bigger than a pipe's 64 KiB: it holds two only when widened.
         sent = [pool.submit(letter * 200_000) for letter in "xy"]
+        ready.set()
         assert [future.result(timeout=30) for future in sent] == [ahead, ahead]
     finally:
         pool.stop()
