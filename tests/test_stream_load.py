@@ -3,6 +3,7 @@ is exactly what the whole-text loader gives, errors and all."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -217,6 +218,49 @@ def test_a_worker_gets_its_next_chunk_before_it_answers_if_both_fit_its_pipe(
         assert [future.result(timeout=30) for future in sent] == [ahead, ahead]
     finally:
         pool.stop()
+
+
+# A worker that takes both its requests, says so, and answers each with more than its output
+# pipe holds, a moment later: the pool is stopped with both in flight.
+BUSY = """
+import os, pickle, sys, time
+sys.path[:0] = sys.argv[1:]
+from tui.core.files import workers
+source, sink = sys.stdin.buffer, sys.stdout.buffer
+workers._read(source)
+workers._read(source)
+with open(os.environ["BUSY_PID"] + ".tmp", "w") as note:
+    note.write(str(os.getpid()))
+os.rename(os.environ["BUSY_PID"] + ".tmp", os.environ["BUSY_PID"])
+time.sleep(0.5)
+for _ in range(2):
+    workers._write(sink, pickle.dumps(b"a" * 1_000_000))
+while workers._read(source) is not None:
+    pass
+"""
+
+
+def test_a_pool_stopped_with_two_requests_in_flight_leaves_no_worker_and_no_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    note = tmp_path / "pid"
+    monkeypatch.setenv("BUSY_PID", str(note))
+    monkeypatch.setattr(workers, "_SERVE", BUSY)
+    pool = workers.Pool(1)
+    sent = [pool.submit(letter * 1000) for letter in "xy"]
+    deadline = time.monotonic() + 30
+    while not note.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pid = int(note.read_text())
+    pool.stop()  # while the worker holds both requests, before either answer
+    for future in sent:  # each answered or failed: none waits for ever
+        with contextlib.suppress(EOFError):
+            future.result(timeout=30)
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not Path(f"/proc/{pid}").exists()  # the worker exited and was reaped
 
 
 def test_chunks_too_big_for_a_pipe_go_one_at_a_time(

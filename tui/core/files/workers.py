@@ -182,6 +182,8 @@ class Pool:
                         held = self._jobs.get(block=not sent)
                     if held is not None and self._stopped.is_set():
                         held[1].set_exception(EOFError("the workers were stopped"))
+                        for _size, future in sent:  # their answers are not waited for
+                            future.set_exception(EOFError("the workers were stopped"))
                         break
                 try:
                     # The next request goes before this answer is read when both fit in the
@@ -210,8 +212,9 @@ class Pool:
         finally:
             with contextlib.suppress(OSError):
                 process.stdin.close()
-            process.wait()
+            # Before the wait: a worker writing an answer no one will read then stops at once.
             process.stdout.close()
+            process.wait()
 
 
 def _widen(pipe: IO[bytes]) -> int:
