@@ -349,16 +349,17 @@ class Pane:
         except OSError:
             return ""
         lines: list[str] = []
-        number = None  # of the answer's %begin … %end block, once inside it
+        guard = None  # the time, number and flags of the answer's %begin, once inside it
         for line in control.stdout:
-            if number is None:
+            if guard is None:
                 # Before it: notifications, and the (empty) answer to the attach itself (its
                 # flags 0: not a command of this client's).
                 if line.startswith("%begin ") and line.split()[3:] == ["1"]:
-                    number = line.split()[2]
+                    guard = line.split()[1:]
                 elif line.startswith("%exit"):
                     return ""
-            elif line.startswith(("%end ", "%error ")) and line.split()[2:3] == [number]:
+            # The output is not escaped: a screen line may start with "%end " too.
+            elif line.startswith(("%end ", "%error ")) and line.split()[1:] == guard:
                 return "".join(lines)
             else:
                 lines.append(line)
