@@ -263,6 +263,45 @@ def test_a_pool_stopped_with_two_requests_in_flight_leaves_no_worker_and_no_wait
     assert not Path(f"/proc/{pid}").exists()  # the worker exited and was reaped
 
 
+# A worker that notes its pid, then dies on a request that says so, or answers late.
+LATE_OR_DEAD = """
+import os, pickle, sys, time
+sys.path[:0] = sys.argv[1:]
+from tui.core.files import workers
+source, sink = sys.stdin.buffer, sys.stdout.buffer
+open(os.path.join(os.environ["PIDS"], str(os.getpid())), "w").close()
+while (request := workers._read(source)) is not None:
+    if request == b"die":
+        time.sleep(0.3)
+        sys.exit(1)
+    time.sleep(1.2)
+    workers._write(sink, pickle.dumps(None))
+"""
+
+
+def test_a_worker_dying_after_the_stop_leaves_no_other_worker_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("PIDS", str(tmp_path))
+    monkeypatch.setattr(workers, "_SERVE", LATE_OR_DEAD)
+    pool = workers.Pool(2)
+    sent = [pool.submit("late")]
+    time.sleep(0.2)  # one feeder has it; the other takes the next
+    sent.append(pool.submit("die"))
+    time.sleep(0.2)
+    pool.stop()  # both in flight: the stop's wake-ups wait in the queue
+    for future in sent:
+        with contextlib.suppress(EOFError):
+            future.result(timeout=30)
+    deadline = time.monotonic() + 30
+    pids = [int(note.name) for note in tmp_path.iterdir()]
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(pids) == 2 and not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
 def test_chunks_too_big_for_a_pipe_go_one_at_a_time(
     parallel: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

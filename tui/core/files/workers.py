@@ -169,6 +169,8 @@ class Pool:
                 _request, future = self._jobs.get_nowait()
                 if not future.done():
                     future.set_exception(EOFError("the workers were stopped"))
+        for _ in self._threads:  # the stop's wake-ups may have gone with them
+            self._jobs.put((b"", Future()))
 
     def _feed(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stdin is not None and process.stdout is not None
