@@ -415,3 +415,31 @@ def test_an_indented_header_never_shifts_the_lines_of_the_events_after_it() -> N
     text = text_of(parts)
     timeline = load_text(text, "t.toml")
     assert list(timeline.lines.values()) == event_header_lines(text, 4)
+
+
+EVENTS = "".join(event(n) for n in range(3))
+BRACKETED = {
+    "footnote": EVENTS.replace("What", "[1] a note\nWhat", 1),
+    "views": EVENTS + '[views]\nmine = "country:RU"\n',
+}
+
+
+@pytest.mark.parametrize("chunk", BRACKETED.values(), ids=BRACKETED.keys())
+def test_a_line_opening_with_a_bracket_leaves_header_lines_counted_but_the_chunk_not_lent(
+    chunk: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a header written otherwise needs the locator (slow over a file of such chunks): a
+    footnote in a summary, or a table other than events, only keeps the chunk from being lent."""
+    from tui.core.files import load
+    from tui.core.files.locate import event_header_lines
+
+    located = [at - 1 for at in event_header_lines(chunk, 3) or []]
+
+    def slow(chunk: str, expected: int) -> list[int] | None:
+        raise AssertionError("the locator was asked")
+
+    monkeypatch.setattr(load, "event_header_lines", slow)
+    parsed = load.parse_events(chunk)
+    assert parsed is not None
+    _data, _events, offsets, newlines, lendable = parsed
+    assert (offsets, newlines, lendable) == (located, chunk.count("\n"), False)

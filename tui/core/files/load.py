@@ -159,19 +159,23 @@ def _careful(text: str, name: str) -> Timeline:
 _PLAIN_HEADER = "\n[[events]]"
 _ID, _RELATED = attrgetter("id"), attrgetter("related")
 _DATE, _END = attrgetter("date"), attrgetter("end_date")
-# A line opening a table other than a plain [[events]] or [[events.…]] header: an indented,
-# spaced or quoted ``events``, or [views] or [timeline] after the events.
+# A line opening with a bracket other than a plain [[events]] or [[events.…]] header: an
+# indented, spaced or quoted ``events``, [views] or [timeline] after the events, or a line of a
+# string (a footnote). Such a chunk is not lent.
 _OTHER_HEADER = re.compile(r"\n(?:[ \t]*\[(?!\[events\]\]|\[events\.)|[ \t]+\[\[events\]\])")
+# Of those, the lines opening an array of tables: then header lines cannot simply be counted.
+_OTHER_ARRAY_HEADER = re.compile(r"\n(?:[ \t]*\[\[(?!events\]\]|events\.)|[ \t]+\[\[events\]\])")
 
 
-def _header_lines(chunk: str, expected: int) -> tuple[list[int], int] | None:
-    """0-based lines of the events of a chunk that starts with a plain header, and the chunk's
-    newlines; None when a header is written otherwise, or a table other than events is there.
+def _header_lines(chunk: str, expected: int) -> tuple[list[int], int, bool] | None:
+    """0-based lines of the events of a chunk that starts with a plain header, the chunk's
+    newlines, and whether it may be lent; None when a header is written otherwise.
 
     Counting plain headers is exact when every event has one: a header-like line inside a
     string would make more headers than events.
     """
-    if _OTHER_HEADER.search(chunk):
+    lendable = _OTHER_HEADER.search(chunk) is None
+    if not lendable and _OTHER_ARRAY_HEADER.search(chunk):
         return None
     lines = [0]
     line, previous = 0, 0
@@ -183,12 +187,12 @@ def _header_lines(chunk: str, expected: int) -> tuple[list[int], int] | None:
         found = chunk.find(_PLAIN_HEADER, found + 1)
     if len(lines) != expected:
         return None
-    return lines, line + chunk.count("\n", previous)
+    return lines, line + chunk.count("\n", previous), lendable
 
 
 # Besides the events: the chunk's other keys, the lines of the events' headers counted from the
 # chunk's first, its newlines, and whether it may be lent (``chunks``): only if its header lines
-# were counted plainly (``_header_lines``).
+# were counted plainly and no other line opens with a bracket (``_header_lines``).
 Parsed = tuple[dict[str, Any], list[Event], list[int] | None, int, bool]
 
 
@@ -207,7 +211,7 @@ def parse_events(chunk: str) -> Parsed | None:
         return None
     counted = _header_lines(chunk, len(raw))
     if counted is not None:
-        return data, events, counted[0], counted[1], True
+        return data, events, *counted
     located = event_header_lines(chunk, len(raw))
     offsets = None if located is None else [at - 1 for at in located]
     return data, events, offsets, chunk.count("\n"), False
