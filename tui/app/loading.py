@@ -90,29 +90,27 @@ class Loader:
         app = self.app
         opening = Opening(path, prefetch=self._prefetch, reuse=self._reuse)
         index = None
-        # Paused from before the first frame on: the start's pause then ends without the
-        # collection that would hold the load up (``tuning.gc_end_start``).
-        try:
+        if self._head_shown:
+            # The first frame, with the head's rows, comes first. A pause held until the
+            # start's has ended (at that frame) makes it end without its collection, which
+            # would hold the load up (``tuning.gc_end_start``).
             with tuning.gc_paused():
-                if self._head_shown:
-                    first_frame.wait(1.0)  # the first frame, with the head's rows, comes first
-                for stage in stages(
-                    opening, app.today, self._progress, head_shown=self._head_shown
-                ):
-                    if isinstance(stage, Estimate):
-                        app.call_from_thread(self._set_expected, stage.events)
-                    elif isinstance(stage, First):
-                        app.call_from_thread(
-                            app.replace_timeline, stage.timeline, stage.index, loading=True
-                        )
-                        self._wait_for_paint()
-                    else:
-                        index = stage.index
-                        app.file_digest = stage.digest
-                        app.call_from_thread(
-                            app.replace_timeline, stage.timeline, index, loading=False
-                        )
-                        self._watch_loaded(path, stage.digest)
+                first_frame.wait(1.0)
+                tuning.wait_for_start_end(1.0)
+        try:
+            for stage in stages(opening, app.today, self._progress, head_shown=self._head_shown):
+                if isinstance(stage, Estimate):
+                    app.call_from_thread(self._set_expected, stage.events)
+                elif isinstance(stage, First):
+                    app.call_from_thread(
+                        app.replace_timeline, stage.timeline, stage.index, loading=True
+                    )
+                    self._wait_for_paint()
+                else:
+                    index = stage.index
+                    app.file_digest = stage.digest
+                    app.call_from_thread(app.replace_timeline, stage.timeline, index, loading=False)
+                    self._watch_loaded(path, stage.digest)
         except TimelineError as exc:
             app.call_from_thread(self._load_failed, exc)
             return
