@@ -90,8 +90,9 @@ class PolicyApp(App[int]):
 
     def on_mount(self) -> None:
         # The CLI pauses the garbage collector for the start; it runs again after the first
-        # frame, with what the start built frozen out of its passes (tui.core.tuning).
-        self.call_after_refresh(gc_end_start)
+        # frame, with what the start built frozen out of its passes (tui.core.tuning), and
+        # without a collection first when a load begins at that frame.
+        self.call_after_refresh(gc_end_start, collect=self.loader.path is None)
         self._apply_width(self.size.width)
 
     def on_load_progress(self, message: LoadProgress) -> None:

@@ -91,12 +91,7 @@ class Loader:
         opening = Opening(path, prefetch=self._prefetch, reuse=self._reuse)
         index = None
         if self._head_shown:
-            # The first frame, with the head's rows, comes first. A pause held until the
-            # start's has ended (at that frame) makes it end without its collection, which
-            # would hold the load up (``tuning.gc_end_start``).
-            with tuning.gc_paused():
-                first_frame.wait(1.0)
-                tuning.wait_for_start_end(1.0)
+            first_frame.wait(1.0)  # the first frame, with the head's rows, comes first
         try:
             for stage in stages(opening, app.today, self._progress, head_shown=self._head_shown):
                 if isinstance(stage, Estimate):

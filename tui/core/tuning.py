@@ -124,9 +124,6 @@ _lock = threading.Lock()
 _pauses = 0
 _was_enabled = True
 _start_paused = False
-_start_over = threading.Event()  # set while no start pause holds
-_start_over.set()
-_freeze_owed = False  # the start's pause ended inside another: nothing was frozen
 
 
 @contextmanager
@@ -166,36 +163,26 @@ def gc_pause_for_start() -> None:
     global _start_paused
     if not _start_paused:
         _start_paused = True
-        _start_over.clear()
         _pause(1)
 
 
-def gc_end_start() -> None:
+def gc_end_start(collect: bool = True) -> None:
     """The first frame is drawn: collect what the start left, keep what it built out of later
     full collections (``gc.freeze``: modules, widgets, styles live as long as the app), and end
-    the start's pause. One collection here instead of one in the middle of the first keystroke.
+    the start's pause. One collection here instead of one in the middle of the first keystroke;
+    none with ``collect=False`` (a load begins at this frame, and would wait for it), and then
+    the freeze keeps the first allocation after the pause from setting it off.
 
     While another pause holds (a loader building a big timeline), the start's pause just ends:
     a collection now would walk the records being made, and the loader freezes them itself."""
-    global _start_paused, _freeze_owed
+    global _start_paused
     if not _start_paused:
         return
     _start_paused = False
     with _lock:
         alone = _pauses == 1
     if alone:
-        gc.collect()
+        if collect:
+            gc.collect()
         gc.freeze()
-    _freeze_owed = not alone
     _pause(-1)
-    _start_over.set()
-
-
-def wait_for_start_end(timeout: float) -> None:
-    """For a loader holding a pause: until ``gc_end_start`` has ended the start's pause, which
-    then ends without its collection; what the start built is frozen here instead, or the first
-    allocation after the loader's pause would set off that collection."""
-    global _freeze_owed
-    if _start_over.wait(timeout) and _freeze_owed:
-        _freeze_owed = False
-        gc.freeze()
