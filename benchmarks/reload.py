@@ -106,19 +106,24 @@ def main() -> None:
     shutil.copyfile(source, path)
     event_id = first_match(path)
     subprocess.run([*run.TMUX, "new-session", "-d", "-s", "keeper", "sleep 86400"], check=False)
-    print(run.versions())
-    print(f"{args.size}: query {QUERY!r}, editing the title of {event_id}; load {os.getloadavg()}")
-    cache = work / "cache"
-    for label in ("cold", "warm"):
-        if label == "cold":
-            shutil.rmtree(cache, ignore_errors=True)
-        times = measure(path, cache, event_id, args.edits)
-        print(
-            f"{label} opening: edit saved -> title shown: median {statistics.median(times):.2f} s,"
-            f" max {max(times):.2f} s over {len(times)} edits: "
-            + ", ".join(f"{t:.2f}" for t in times)
-        )
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        print(run.versions())
+        load = os.getloadavg()
+        print(f"{args.size}: query {QUERY!r}, editing the title of {event_id}; load {load}")
+        cache = work / "cache"
+        for label in ("cold", "warm"):
+            if label == "cold":
+                shutil.rmtree(cache, ignore_errors=True)
+            times = measure(path, cache, event_id, args.edits)
+            print(
+                f"{label} opening: edit saved -> title shown: median {statistics.median(times):.2f}"
+                f" s, max {max(times):.2f} s over {len(times)} edits: "
+                + ", ".join(f"{t:.2f}" for t in times)
+            )
+    finally:
+        # The keeper's server, and with it the keeper's day-long sleep, goes with the run.
+        subprocess.run([*run.TMUX, "kill-server"], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
