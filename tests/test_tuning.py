@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -69,8 +70,8 @@ def test_a_collector_switched_off_before_stays_off() -> None:
     assert not gc.isenabled()
 
 
-def test_the_start_pause_collects_its_garbage_before_freezing() -> None:
-    import weakref
+def garbage_of_the_start() -> weakref.ref[object]:
+    """A cycle made and dropped while the start's pause holds: only a collection frees it."""
 
     class Node:
         pass
@@ -78,8 +79,11 @@ def test_the_start_pause_collects_its_garbage_before_freezing() -> None:
     tuning.gc_pause_for_start()
     cycle = Node()
     cycle.me = cycle  # type: ignore[attr-defined]
-    dead = weakref.ref(cycle)
-    del cycle
+    return weakref.ref(cycle)
+
+
+def test_the_start_pause_collects_its_garbage_before_freezing() -> None:
+    dead = garbage_of_the_start()
     tuning.gc_end_start()
     assert dead() is None  # collected, not frozen for the rest of the session
 
@@ -96,16 +100,7 @@ def test_the_start_pause_inside_a_loaders_pause_neither_collects_nor_freezes() -
 def test_the_start_pause_can_end_without_its_collection() -> None:
     """A load begins at the first frame: the start's garbage is frozen, not collected, and no
     collection is due when the pause ends."""
-    import weakref
-
-    class Node:
-        pass
-
-    tuning.gc_pause_for_start()
-    cycle = Node()
-    cycle.me = cycle  # type: ignore[attr-defined]
-    alive = weakref.ref(cycle)
-    del cycle
+    alive = garbage_of_the_start()
     before = gc.get_freeze_count()
     tuning.gc_end_start(collect=False)
     assert alive() is not None and gc.get_freeze_count() > before

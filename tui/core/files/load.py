@@ -298,10 +298,10 @@ def _load_pieces(
             done += length(chunk)
             if lent is not None:
                 events += lent.events
-                by_id.update(zip(map(_ID, lent.events), lent.events, strict=True))
+                ids = list(map(_ID, lent.events))
+                by_id.update(zip(ids, lent.events, strict=True))
                 kept[key] = lent
                 if lines is not None:
-                    ids = map(_ID, lent.events)
                     lines.update(zip(ids, map(line.__add__, lent.lines), strict=True))
                 seen[key] = lent.at(line)
                 line += lent.newlines  # counted when this same text was parsed
@@ -314,14 +314,15 @@ def _load_pieces(
                 return None
             head.update(data)
             events += part
-            by_id.update(zip(map(_ID, part), part, strict=True))
+            ids = list(map(_ID, part))
+            by_id.update(zip(ids, part, strict=True))
             fresh += part
-            # Made while the workers parse the next chunks: the sort at the end is quicker.
-            spans += map(span_order, map(_DATE, part), map(_END, part))
+            if not kept:  # made while the workers parse the next chunks: the sort is quicker
+                spans += map(span_order, map(_DATE, part), map(_END, part))
             if offsets is None:
                 lines = None
             elif lines is not None:
-                lines.update(zip(map(_ID, part), map(line.__add__, offsets), strict=True))
+                lines.update(zip(ids, map(line.__add__, offsets), strict=True))
                 if lendable and reuse is not None and not data:
                     mark = chunks.first_mark(chunk)
                     seen[key] = chunks.Lent(part, offsets or [], line, newlines, len(chunk), mark)
