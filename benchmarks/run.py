@@ -51,7 +51,7 @@ import generate  # noqa: E402
 SHIPPED = ROOT / "timeline.toml"
 COLUMNS, LINES = 160, 45
 TMUX = ["tmux", "-L", f"policy-bench-{os.getpid()}"]
-PARSERS = ("tomllib", "rtoml", "tomli", "pytomlpp")
+PARSERS = ("tomllib", "toml_rs", "rtoml", "tomli", "pytomlpp")
 
 
 def env_for(cache: Path | None = None) -> dict[str, str]:
@@ -476,7 +476,7 @@ def paint_visidata(tsv: Path) -> dict[str, float]:
 def versions() -> str:
     import importlib.metadata as md
 
-    names = ["textual", "pydantic", "rich", "rtoml", "visidata"]
+    names = ["textual", "pydantic", "rich", "toml-rs", "visidata"]
     found = []
     for name in names:
         try:

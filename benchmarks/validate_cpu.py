@@ -6,7 +6,7 @@
     python3 benchmarks/validate_cpu.py --file other.toml --repeat 5
 
 The file is cut as the loader cuts it (``chunks.pieces``) and each chunk parsed with the
-loader's ``toml10.parse`` (rtoml where it can); what is timed, with ``time.process_time``, is
+loader's ``toml10.parse`` (toml-rs where it can); what is timed, with ``time.process_time``, is
 only what ``load.parse_events`` runs on the parsed events, ``rules.plain_event`` ("plain"), and
 for comparison the models that check what it leaves, ``EventModel.model_validate`` and
 ``to_event`` ("models"), on every event. The parse is timed once too, for its share.
@@ -69,7 +69,7 @@ def main() -> None:
     parse_cpu = time.process_time() - started
     count = sum(map(len, parts))
     print(f"{args.file.name}: {count} events in {len(parts)} chunks")
-    print(f"parse (rtoml/tomllib): {parse_cpu:.3f} s CPU")
+    print(f"parse (toml-rs/tomllib): {parse_cpu:.3f} s CPU")
 
     for validate in (plain, models):
         times = []

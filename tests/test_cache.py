@@ -160,7 +160,7 @@ def test_a_hit_needs_neither_the_parser_nor_pydantic(tmp_path: Path) -> None:
         "from tui.core.files.cache import load_cached\n"
         f"timeline, _ = load_cached(Path({str(path)!r}))\n"
         "print(json.dumps([len(timeline.events), "
-        "[m for m in ('pydantic', 'rtoml', 'tomllib', 'tui.core.files.load')"
+        "[m for m in ('pydantic', 'toml_rs', 'tomllib', 'tui.core.files.load')"
         " if m in sys.modules]]))\n"
     )
     runs = [

@@ -747,7 +747,7 @@ def test_a_parser_bug_becomes_a_problem_too(monkeypatch: pytest.MonkeyPatch) -> 
         raise IndexError("parser bug")
 
     monkeypatch.setattr(tomllib, "loads", broken)
-    monkeypatch.setattr(toml10.rtoml, "loads", broken)  # the fast parser too: every path breaks
+    monkeypatch.setattr(toml10.toml_rs, "loads", broken)  # the fast parser too: every path breaks
     assert "internal error while checking (IndexError)" in one(EVENT).message
 
 

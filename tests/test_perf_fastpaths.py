@@ -1,6 +1,6 @@
 """The loader's fast paths give exactly what the careful path gives (not timed tests).
 
-Big files are parsed in chunks by rtoml and validated with the collector paused; any doubt sends
+Big files are parsed in chunks by toml-rs and validated with the collector paused; any doubt sends
 them down the careful path (tomllib on the whole text, every problem with its position). These
 tests pin the agreement: same data as tomllib on the toml-test suite, nothing accepted that
 TOML 1.0 rejects, the same Timeline and the same messages with and without the fast path.
@@ -12,6 +12,7 @@ import contextlib
 import gc
 import math
 import re
+import threading
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def test_the_chunk_parser_agrees_with_tomllib_on_valid_files(path: Path) -> None
 @needs_suite
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_the_chunk_parser_agrees_with_tomllib_on_valid_files_with_crlf(path: Path) -> None:
-    # A file saved on Windows: rtoml keeps a CRLF inside a multi-line string, tomllib does not.
+    # A file saved on Windows: tomllib reads a CRLF inside a multi-line string as "\n".
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\n", "\r\n")
     with contextlib.suppress(tomllib.TOMLDecodeError):
         expected = tomllib.loads(text)
@@ -124,7 +125,7 @@ def test_the_chunk_parser_accepts_nothing_tomllib_rejects(path: Path) -> None:
     ],
 )
 def test_toml_1_1_forms_are_left_to_tomllib(text: str) -> None:
-    """rtoml accepts these (TOML 1.1); TOML 1.0 does not, so the chunk parser must not."""
+    """TOML 1.1 accepts these, TOML 1.0 does not, so the chunk parser must not."""
     with pytest.raises(tomllib.TOMLDecodeError):
         tomllib.loads(text)
     assert toml10.parse(text) is None
@@ -163,29 +164,6 @@ def test_the_chunk_parser_decides_as_tomllib(text: str) -> None:
     assert parsed is None or _normal(parsed) == _normal(expected)
 
 
-# Digits of other scripts count for \\d too; colons, backslashes and a BOM make the edges.
-# The definition of what tui.core.files.toml10.has_toml11_signs decides: \x and \e escapes, a
-# byte-order mark, a time without seconds (what rtoml reads as TOML 1.1 and tomllib refuses).
-TOML11_SIGNS = re.compile(r"\\[xe]|\ufeff|(?<![\d:])\d\d:\d\d(?!:)")
-SIGN_PIECES = st.sampled_from(
-    ["1", "2", "0", ":", ":", "\\", "x", "e", "\ufeff", " ", "\n", "a", "\u0663", "\u00b2", "-"]
-)
-
-
-@settings(max_examples=3000, deadline=None)
-@given(st.lists(SIGN_PIECES, max_size=14).map("".join))
-def test_the_toml_1_1_sign_check_decides_as_the_regex(text: str) -> None:
-    assert toml10.has_toml11_signs(text) == bool(TOML11_SIGNS.search(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["07:32", "a 07:32", "107:32", ":07:32", "07:32:00", "07:3", "x07:32", "\u0663\u0663:12"],
-)
-def test_the_toml_1_1_sign_check_on_known_shapes(text: str) -> None:
-    assert toml10.has_toml11_signs(text) == bool(TOML11_SIGNS.search(text))
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -205,6 +183,53 @@ def test_what_both_accept_parses_the_same(text: str) -> None:
     parsed = toml10.parse(text)
     assert parsed is not None
     assert _normal(parsed) == _normal(tomllib.loads(text))
+
+
+# toml-rs recurses per level of nesting, without a limit: on a thread's usual stack, a few
+# thousand levels crash the process. Deeper than a deep stack holds, tomllib decides.
+DEEP = [
+    *(f"a = {'[' * n}{']' * n}" for n in (3_000, 20_000, 70_000)),
+    *(f"a = {'{ b = ' * n}1{' }' * n}" for n in (3_000, 20_000, 70_000)),
+]
+
+
+@pytest.mark.parametrize("text", DEEP, ids=lambda t: f"{t[4]}x{t.count(t[4])}")
+def test_nesting_of_any_depth_is_an_answer_not_a_crash(text: str) -> None:
+    parsed = toml10.parse(text)
+    if text.count(text[4]) > toml10._LEVELS:
+        assert parsed is None  # tomllib: nested too deep (RecursionError)
+    else:
+        assert parsed is not None and list(parsed) == ["a"]
+
+
+@pytest.mark.parametrize("text", DEEP[:2], ids=["arrays", "tables"])
+def test_a_deeply_nested_event_loads_as_the_careful_path_says(text: str) -> None:
+    event = SHIPPED.read_text(encoding="utf-8").partition("[[events]]")[2].partition("\n[[")[0]
+    file = f"[[events]]{event}\n{text.replace('a = ', 'deep = ', 1)}\n"
+    assert isinstance(fast(file), str)  # an error message, not a crash
+    assert fast(file) == careful(file)
+
+
+def test_a_call_runs_on_a_deep_stack_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[threading.Thread] = []
+
+    def where(nested: bool) -> list[threading.Thread]:
+        threads.append(threading.current_thread())
+        return toml10.deep(where, False) if nested else threads
+
+    assert toml10.deep(where, True) == threads
+    assert threads[0] is threads[1] is not threading.current_thread()
+    with pytest.raises(KeyError):
+        toml10.deep({}.__getitem__, "x")
+
+
+def test_without_a_deep_stack_tomllib_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(size: int = 0) -> int:
+        raise ValueError("size not valid")
+
+    monkeypatch.setattr(threading, "stack_size", refused)
+    assert toml10.parse("a = [[1], { b = 2 }]") == {"a": [[1], {"b": 2}]}
+    assert toml10.parse("a = 07:32") is None
 
 
 # -- the fast load against the careful one -------------------------------------------------------

@@ -111,6 +111,8 @@ CASES = {
     "an invalid event late": TEXT + event(500, 'tags = ["x", "x"]\n'),
     "a duplicate id": TEXT + event(7),
     "a syntax error late": TEXT + "title = \n",
+    # Deeper than a usual stack holds: the parser must not crash a worker, or the app.
+    "nested deep late": TEXT + event(500, f"deep = {'[' * 20_000}{']' * 20_000}\n"),
     "no events": HEAD,
     "opens with a header": TEXT[len(HEAD) :],
 }
@@ -404,12 +406,12 @@ def test_a_pipe_is_read_once_and_loads_as_a_file(text: str, tmp_path: Path) -> N
 def test_workers_do_not_import_from_the_folder_they_start_in(
     parallel: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "rtoml.py").write_text("raise SystemExit('the wrong rtoml')\n")
+    (tmp_path / "toml_rs.py").write_text("raise SystemExit('the wrong toml_rs')\n")
     monkeypatch.chdir(tmp_path)
     reuse = chunks.Reuse()
     assert len(load.load_text(TEXT, "t.toml", reuse=reuse).events) == 120
     # Every chunk parsed on the fast path (a worker that died would have sent the load down
-    # the careful path, which parses no chunk): the workers ran with the real rtoml.
+    # the careful path, which parses no chunk): the workers ran with the real toml_rs.
     assert reuse.parsed == len(list(chunks.pieces([TEXT]))) - 1
 
 

@@ -149,8 +149,8 @@ def _careful(text: str, name: str) -> Timeline:
 
 # -- the fast path for valid files --------------------------------------------------------------
 #
-# A valid file is parsed in chunks cut at ``[[events]]`` headers (``toml10``: rtoml where it
-# agrees with tomllib) and validated chunk by chunk with the garbage collector paused, so
+# A valid file is parsed in chunks cut at ``[[events]]`` headers (``toml10``: toml-rs in its
+# TOML 1.0 mode) and validated chunk by chunk with the garbage collector paused, so
 # neither the whole parsed document nor the collector's passes over a growing heap are ever paid
 # for. Anything unusual (a chunk that does not parse, a key in two chunks, any problem at all)
 # makes it give up and return None: the careful path below then reports exactly what it always

@@ -99,9 +99,15 @@ def _read(stream: IO[bytes]) -> bytes | None:
 
 def serve() -> None:
     """A worker's loop until the input closes: a chunk in, its ``Sent`` (or None) out."""
-    from tui.core.files import load
+    from tui.core.files import toml10
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    toml10.deep(_serve)  # on the stack toml10 needs: then a parse starts no thread
+
+
+def _serve() -> None:
+    from tui.core.files import load
+
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers' framing
     while (request := _read(source)) is not None:
