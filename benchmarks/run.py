@@ -313,7 +313,10 @@ class Pane:
         command = f"exec env {unset} {exports} " + " ".join(_sh(a) for a in argv)
         Pane.count += 1
         self.name = f"bench{Pane.count}"
-        options = ["-d", "-s", self.name, "-P", "-F", "#{pane_pid}", "-x", str(COLUMNS)]
+        # In this repository: ``python -m tui`` imports the ``tui`` of its working folder
+        # before PYTHONPATH's, so from another checkout it would measure that one.
+        options = ["-d", "-s", self.name, "-c", str(ROOT), "-P", "-F", "#{pane_pid}"]
+        options += ["-x", str(COLUMNS)]
         self.start = time.perf_counter()
         out = subprocess.run(
             [*TMUX, "new-session", *options, "-y", str(LINES), command],
