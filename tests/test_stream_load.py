@@ -319,11 +319,16 @@ def test_workers_write_nothing_to_the_terminal(
     assert capfd.readouterr() == ("", "")
 
 
-def test_a_worker_serves_chunks_until_its_input_closes() -> None:
+# A machine that will not reserve the parser's deep stack: the worker serves all the same.
+NO_DEEP_STACK = "import threading; threading.stack_size = lambda *size: 1 / 0; "
+
+
+@pytest.mark.parametrize("prefix", ["", NO_DEEP_STACK], ids=["deep stack", "no deep stack"])
+def test_a_worker_serves_chunks_until_its_input_closes(prefix: str) -> None:
     chunk = list(chunks.pieces([TEXT]))[1]
     request = chunk.encode()
     process = subprocess.run(
-        [sys.executable, "-c", workers._SERVE, workers._ROOT],
+        [sys.executable, "-c", prefix + workers._SERVE, workers._ROOT],
         input=len(request).to_bytes(8, "little") + request,
         capture_output=True,
         timeout=60,

@@ -102,7 +102,19 @@ def serve() -> None:
     from tui.core.files import toml10
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    toml10.deep(_serve)  # on the stack toml10 needs: then a parse starts no thread
+    served = False
+
+    def loop() -> None:
+        nonlocal served
+        served = True
+        _serve()
+
+    try:
+        toml10.deepest(loop)  # then a parse starts no thread of its own
+    except Exception:
+        if served:
+            raise
+        _serve()  # no such stack to be had: each parse asks for one
 
 
 def _serve() -> None:
