@@ -163,8 +163,8 @@ class Reuse:
         # Digests ``known`` computed, by the id() of the chunk it took whole: not computed again.
         self._digests: dict[int, tuple[str, bytes]] = {}
         self._pending: tuple[Timeline, Outline] | None = None
-        self._order: list[Event] = []  # the last load's events in date order
-        self._made: Timeline | None = None  # the timeline those chunks and that order made
+        # The timeline those chunks made: its events are the last load's, in date order.
+        self._made: Timeline | None = None
         # Two reloads may overlap (a save during a reload): each load's look-ups are keyed by
         # content, but what is held must change as one piece.
         self._lock = threading.RLock()
@@ -210,18 +210,12 @@ class Reuse:
         held = self._digests.pop(id(chunk), None)
         return held[1] if held is not None and held[0] is chunk else digest(chunk)
 
-    def replace(
-        self,
-        chunks: dict[bytes, Lent],
-        order: list[Event] | None = None,
-        made: Timeline | None = None,
-    ) -> None:
+    def replace(self, chunks: dict[bytes, Lent], made: Timeline | None = None) -> None:
         with self._lock:
             self._chunks = chunks
             self._starts = {lent.mark: key for key, lent in chunks.items()}
             self._digests = {}
             self._pending = None
-            self._order = order or []
             self._made = made
 
     def clear(self) -> None:
@@ -240,7 +234,7 @@ class Reuse:
             return None
         with self._lock:
             self._unfold()
-            previous = self._order
+            previous = self._made.events if self._made is not None else []
             # The chunks held now are those ``kept`` came from (a load in another thread may
             # have replaced them since), so the order is theirs.
             if not previous or any(self._chunks.get(key) is not lent for key, lent in kept.items()):
@@ -276,7 +270,7 @@ class Reuse:
         """Hold the chunks of the load that made ``timeline``, as its cache entry outlined
         them; unfolded on first use, so an opening never followed by an edit pays nothing."""
         with self._lock:
-            self.replace({}, timeline.events, made=timeline)
+            self.replace({}, timeline)
             self._pending = (timeline, outline)
 
     def unfold(self) -> None:

@@ -359,7 +359,7 @@ def _load_pieces(
         by_id=by_id,
     )
     if reuse is not None:
-        reuse.replace(seen, timeline.events, made=timeline)
+        reuse.replace(seen, timeline)
         reuse.parsed, reuse.borrowed = parsed, cut - parsed
     return timeline
 
