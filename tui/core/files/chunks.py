@@ -145,10 +145,6 @@ class Lent(NamedTuple):
     size: int
     mark: int
 
-    def at(self, first: int) -> Lent:
-        """The same chunk, its first line ``first``."""
-        return self._replace(first=first)
-
 
 class Reuse:
     """The chunks of the last load of one file, by digest, for the next load to borrow.

@@ -303,7 +303,7 @@ def _load_pieces(
                 kept[key] = lent
                 if lines is not None:
                     lines.update(zip(ids, map(line.__add__, lent.lines), strict=True))
-                seen[key] = lent.at(line)
+                seen[key] = lent._replace(first=line)
                 line += lent.newlines  # counted when this same text was parsed
                 continue
             parsed += 1
