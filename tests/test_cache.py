@@ -118,7 +118,7 @@ def test_other_code_never_reads_an_entry(tmp_path: Path, monkeypatch: pytest.Mon
     path = copy(tmp_path, ROOT / "timeline.toml")
     _, digest = cache.load_cached(path)
     assert cache.entry(path, digest) is not None
-    monkeypatch.setattr(cache, "_code_digest", b"another version of the loader" + bytes(3))
+    monkeypatch.setattr(cache, "_code", lambda: b"another version of the loader" + bytes(3))
     assert cache.entry(path, digest) is None
 
 

@@ -338,7 +338,7 @@ def test_the_entry_of_another_version_lends_nothing(
     parts = [event(n) for n in range(COUNT)]
     path.write_text(text_of(parts))
     cache.load_cached(path)
-    monkeypatch.setattr(cache, "_code_digest", bytes(32))  # as long as a real one
+    monkeypatch.setattr(cache, "_code", lambda: bytes(32))  # as long as a real one
     assert cache.previous(path) is None
     parts[5] = event(5, title="Edited")
     path.write_text(text_of(parts))

@@ -16,6 +16,7 @@ missing, unreadable, corrupt or unwritable cache only means a slower load: never
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import itertools
@@ -48,8 +49,6 @@ _HEADER = len(_MAGIC) + 2 * _KEY_BYTES
 # its sizes change how fast a file loads, never what it loads as. A change to any is a new key.
 _CODE = ("files/*.py", "timeline/*.py", "time/span.py", "text/*.py", "query/language.py")
 
-_code_digest: bytes | None = None
-
 
 def cache_dir() -> Path | None:
     """Where entries live, or None when the cache is turned off."""
@@ -62,22 +61,20 @@ def cache_dir() -> Path | None:
     return Path(base) / "policy-tui"
 
 
+@functools.cache
 def _code() -> bytes:
     """A digest of the loader's code and of the country list it validates against."""
-    global _code_digest
-    if _code_digest is None:
-        digest = hashlib.blake2b(_MAGIC + __version__.encode(), digest_size=_KEY_BYTES)
-        here = Path(__file__).resolve().parent.parent
-        for module in sorted(itertools.chain.from_iterable(map(here.glob, _CODE))):
-            digest.update(module.read_bytes())
-        # pycountry's data decides which country codes are valid; its files, not an import.
-        spec = importlib.util.find_spec("pycountry")
-        if spec is not None and spec.origin:
-            for found in sorted(Path(spec.origin).parent.glob("databases/iso3166-1.json")):
-                stat = found.stat()
-                digest.update(f"{found}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-        _code_digest = digest.digest()
-    return _code_digest
+    digest = hashlib.blake2b(_MAGIC + __version__.encode(), digest_size=_KEY_BYTES)
+    here = Path(__file__).resolve().parent.parent
+    for module in sorted(itertools.chain.from_iterable(map(here.glob, _CODE))):
+        digest.update(module.read_bytes())
+    # pycountry's data decides which country codes are valid; its files, not an import.
+    spec = importlib.util.find_spec("pycountry")
+    if spec is not None and spec.origin:
+        for found in sorted(Path(spec.origin).parent.glob("databases/iso3166-1.json")):
+            stat = found.stat()
+            digest.update(f"{found}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.digest()
 
 
 def key(sha256: str) -> bytes:
