@@ -159,20 +159,20 @@ def _timeline(info: Any, views: Any, blocks: Iterable[Any], name: str) -> Timeli
     return Timeline(TimelineInfo(title, description), events, views, name, lines, presorted=True)
 
 
-def entry(path: Path, sha256: str, name: str | None = None) -> Entry | None:
+def entry(path: Path, sha256: str) -> Entry | None:
     """The entry cached for ``path`` if it was made from bytes with this digest, else None."""
-    return _open(path, _MAGIC + _code() + key(sha256), name)
+    return _open(path, _MAGIC + _code() + key(sha256))
 
 
-def previous(path: Path, name: str | None = None) -> Entry | None:
+def previous(path: Path) -> Entry | None:
     """The entry this code made for ``path`` from whatever bytes: after an edit, the file's
     last version, whose unchanged chunks the new load may borrow (``chunks.Reuse``; a chunk
     lends only to text identical to its own, so nothing stale can show). None if there is
     none, or another version of policy-tui made it."""
-    return _open(path, _MAGIC + _code(), name)
+    return _open(path, _MAGIC + _code())
 
 
-def _open(path: Path, expected: bytes, name: str | None) -> Entry | None:
+def _open(path: Path, expected: bytes) -> Entry | None:
     where = entry_path(path)
     if where is None:
         return None
@@ -183,7 +183,7 @@ def _open(path: Path, expected: bytes, name: str | None) -> Entry | None:
     with contextlib.suppress(OSError):
         header = file.read(_HEADER)
         if len(header) == _HEADER and header.startswith(expected):
-            return Entry(file, name or str(path))
+            return Entry(file, str(path))
     file.close()
     return None
 
@@ -217,7 +217,7 @@ class Prefetch:
                 self.digest = stream_digest(file)
         except (OSError, ValueError):
             return  # the loader says why, with its own message
-        self.entry = entry(self.path, self.digest, str(self.path))
+        self.entry = entry(self.path, self.digest)
         if self.entry is not None:
             self.head = self.entry.head()
 
@@ -310,7 +310,7 @@ def load_cached(
         sha256 = None if data is None else file_digest(data)
     elif sha256 is None:
         sha256 = file_digest(data)
-    if sha256 is not None and (hit := _lent(entry(path, sha256, str(path)), reuse)) is not None:
+    if sha256 is not None and (hit := _lent(entry(path, sha256), reuse)) is not None:
         return hit, sha256
     # The loader (and with it the parser and pydantic) only on a miss.
     from tui.core.files.load import load_bytes, load_file

@@ -97,7 +97,6 @@ def stages(
     from tui.core.files import cache
 
     path, prefetch = opening.path, opening.prefetch
-    name = str(path)
     # Bytes read here for the cache key are parsed below on a miss, not read again. (The
     # prefetch hashed its bytes without keeping them: a miss after it reads the file.)
     data: bytes | None = None
@@ -112,7 +111,7 @@ def stages(
             data = path.read_bytes()
         if data is not None:
             key = file_digest(data)  # hashlib lets the UI thread run meanwhile
-            found = cache.entry(path, key, name)
+            found = cache.entry(path, key)
             if found is not None:
                 yield from _estimate(path, data[: tuning.PREVIEW_BYTES], len(data))
                 loaded = yield from _cached(found, key, today, progress, opening)
