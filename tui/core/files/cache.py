@@ -25,7 +25,7 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -121,16 +121,24 @@ class Entry:
             self._file.close()
 
     def _read(self, most: int | None) -> Timeline | None:
-        """The timeline of the first ``most`` blocks (None: all)."""
+        """The timeline of the first ``most`` blocks (None: all), read one at a time: each is
+        ``rows`` columns and their events' lines."""
+        rebuild = rows.Rebuild()
+        events: list[Event] = []
+        lines: dict[str, int] = {}
         try:
             self._file.seek(_HEADER)
             # One pause for all blocks: a collection between two would walk every record made
             # so far. Frozen after, as the loader does: the records live as long as the app.
             with tuning.gc_paused():
-                info, views, self.outline, count = self._block()
-                blocks = (self._block() for _ in range(min(count, most or count)))
-                timeline = _timeline(info, views, blocks, self._name)
-                tuning.freeze_if_many(len(timeline.events))
+                (title, description), views, self.outline, count = self._block()
+                for _ in range(min(count, most or count)):
+                    columns, block_lines = self._block()
+                    events += rebuild.events(columns)
+                    lines.update(block_lines)
+                info = TimelineInfo(title, description)
+                timeline = Timeline(info, events, views, self._name, lines, presorted=True)
+                tuning.freeze_if_many(len(events))
             return timeline
         except Exception:  # a damaged entry is a miss; the loader reads the file itself
             return None
@@ -145,18 +153,6 @@ class Entry:
         if zlib.crc32(data).to_bytes(4, "little") != check:
             raise ValueError("the entry is damaged")
         return marshal.loads(data)
-
-
-def _timeline(info: Any, views: Any, blocks: Iterable[Any], name: str) -> Timeline:
-    """The timeline of blocks of (``rows`` columns, their events' lines), one at a time."""
-    rebuild = rows.Rebuild()
-    events: list[Event] = []
-    lines: dict[str, int] = {}
-    for columns, block_lines in blocks:
-        events += rebuild.events(columns)
-        lines.update(block_lines)
-    title, description = info
-    return Timeline(TimelineInfo(title, description), events, views, name, lines, presorted=True)
 
 
 def entry(path: Path, sha256: str) -> Entry | None:
