@@ -220,11 +220,9 @@ class Prefetch:
     def _preview(self) -> None:
         from tui.core.files.preview import preview_head
 
-        try:
-            with self.path.open("rb") as file:
-                self.head = preview_head(file.read(tuning.PREVIEW_BYTES), str(self.path))
-        except Exception:  # unreadable, or a bug: the loader says why, never this thread
-            return
+        # Unreadable, or a bug: the loader says why, never this thread.
+        with contextlib.suppress(Exception), self.path.open("rb") as file:
+            self.head = preview_head(file.read(tuning.PREVIEW_BYTES), str(self.path))
 
     def wait(self, timeout: float | None = None) -> Prefetch:
         self._thread.join(timeout)
