@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from tui.core import tuning
-from tui.core.files.cache import Entry, Prefetch
+from tui.core.files import cache
 from tui.core.files.chunks import Reuse
 from tui.core.files.digest import file_digest
 from tui.core.query import evaluate
@@ -36,7 +36,7 @@ class Opening:
     path: Path
     timeline: Timeline | None = None
     digest: str | None = None  # SHA-256 of the bytes ``timeline`` came from
-    prefetch: Prefetch | None = None
+    prefetch: cache.Prefetch | None = None
     # What this opening's load lends the reloads after an edit (only changed chunks reparse).
     reuse: Reuse = field(default_factory=Reuse)
 
@@ -51,16 +51,12 @@ def is_big(path: Path) -> bool:
 def begin(path: Path, *, load: bool | None = None) -> Opening:
     """Start opening ``path``: load it now (small files, or ``load=True``), else prefetch it.
     Raises TimelineError when a file loaded now has problems."""
-    if load is None:
-        load = not is_big(path)
-    if load:
-        from tui.core.files.cache import load_cached
-
+    if load or (load is None and not is_big(path)):
         reuse = Reuse()
-        timeline, digest = load_cached(path, reuse)
+        timeline, digest = cache.load_cached(path, reuse)
         return Opening(path, timeline, digest, reuse=reuse)
     # Reads and hashes the big file on another core while the caller imports the UI.
-    return Opening(path, prefetch=Prefetch(path))
+    return Opening(path, prefetch=cache.Prefetch(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +90,6 @@ def stages(
     """The stages of loading ``opening.path`` in the background: an Estimate, the First events
     (unless ``head_shown``: the prefetched head is on screen already), then the whole timeline
     Loaded with its index. ``progress`` gets notes for the header. Raises TimelineError."""
-    from tui.core.files import cache
-
     path, prefetch = opening.path, opening.prefetch
     # Bytes read here for the cache key are parsed below on a miss, not read again. (The
     # prefetch hashed its bytes without keeping them: a miss after it reads the file.)
@@ -132,8 +126,6 @@ def _parse(
 ) -> Iterator[Stage]:
     """The stages of a file parsed: an estimate, the first events (unless ``head_shown``: the
     prefetch's are on screen), then all."""
-    from tui.core.files import cache
-
     path, prefetch = opening.path, opening.prefetch
     name = str(path)
     # The preview needs the first few hundred events: read only the head.
@@ -179,7 +171,7 @@ def _parse(
 
 
 def _cached(
-    found: Entry,
+    found: cache.Entry,
     digest: str,
     today: date,
     progress: Callable[[str], None],
