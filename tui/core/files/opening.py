@@ -97,8 +97,7 @@ def stages(
     entry = prefetch.wait().entry if prefetch is not None else None
     if prefetch is not None and entry is not None and prefetch.digest:
         yield from _estimate(path)
-        loaded = yield from _cached(entry, prefetch.digest, today, progress, opening, head_shown)
-        if loaded:
+        if (yield from _cached(entry, prefetch.digest, today, progress, opening, head_shown)):
             return
     elif prefetch is None:
         with contextlib.suppress(OSError, ValueError):  # read_bytes below says why
@@ -108,8 +107,7 @@ def stages(
             found = cache.entry(path, key)
             if found is not None:
                 yield from _estimate(path, data[: tuning.PREVIEW_BYTES], len(data))
-                loaded = yield from _cached(found, key, today, progress, opening)
-                if loaded:
+                if (yield from _cached(found, key, today, progress, opening)):
                     return
     # Not cached (or a damaged entry): parse and validate, the first events first.
     parse = _parse(opening, data, today, progress, head_shown)
@@ -127,20 +125,17 @@ def _parse(
     """The stages of a file parsed: an estimate, the first events (unless ``head_shown``: the
     prefetch's are on screen), then all."""
     path, prefetch = opening.path, opening.prefetch
-    name = str(path)
     # The preview needs the first few hundred events: read only the head.
     head = b"" if data is None else data[: tuning.PREVIEW_BYTES]
     if data is None:
         with contextlib.suppress(OSError), path.open("rb") as file:
             head = file.read(tuning.PREVIEW_BYTES)
     yield from _estimate(path, head, None if data is None else len(data))
-    first = None
-    if not head_shown and prefetch is not None:
-        first = prefetch.head
+    first = None if head_shown or prefetch is None else prefetch.head
     if first is None and not head_shown:
         from tui.core.files.preview import preview_head
 
-        first = preview_head(head, name)
+        first = preview_head(head, str(path))
     if first is not None and first.events:
         yield First(first, evaluate.Index(first.events, today=today))
     from tui.core.files.load import load_file
