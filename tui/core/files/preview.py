@@ -11,6 +11,7 @@ every problem.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from tui.core import tuning
 from tui.core.files import toml10
@@ -24,14 +25,10 @@ _EVENTS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
 
 def preview(text: str, name: str, first: int = tuning.PREVIEW_EVENTS) -> Timeline | None:
     """A timeline of the first ``first`` events, or None when no quick preview is possible."""
-    cut = None
-    for count, match in enumerate(_EVENTS_HEADER.finditer(text)):
-        if count == first:
-            cut = match.start()
-            break
+    cut = next(islice(_EVENTS_HEADER.finditer(text), first, None), None)  # the (first+1)-th
     if cut is None:
         return None  # the whole file is small: the full load is just as fast
-    data = toml10.parse(text[:cut])
+    data = toml10.parse(text[: cut.start()])
     if data is None:
         return None  # e.g. the cut fell inside a multi-line string: wait for the full load
     raw_events = data.get("events")
