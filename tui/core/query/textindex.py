@@ -16,9 +16,9 @@ import threading
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import partial, reduce
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import contains, itemgetter
+from operator import contains, itemgetter, or_
 
 from tui.core import tuning
 
@@ -159,11 +159,9 @@ class WordIndex:
     def parts(self, needle: str) -> tuple[int, list[array[int]]]:
         """For the words containing ``needle``: the events of the frequent ones (a bitset) and
         those of each rare one (arrays of indices), found in a few C-level passes."""
-        bits = 0
-        for found in compress(self._dense_bits, map(contains, self._dense_words, repeat(needle))):
-            bits |= found
-        rare = list(compress(self._rare_owners, map(contains, self._rare_words, repeat(needle))))
-        return bits, rare
+        dense = compress(self._dense_bits, map(contains, self._dense_words, repeat(needle)))
+        rare = compress(self._rare_owners, map(contains, self._rare_words, repeat(needle)))
+        return reduce(or_, dense, 0), list(rare)
 
 
 class TextIndex:
