@@ -267,14 +267,12 @@ class Index:
         base = self.bits(query.without_facet(facet))
         values = self._values(facet)
         counts = values.counts(base)
-        rows = {values.display[k]: c for k, c in counts.items() if c}
-        listed = {normalize(facet, v) for v in rows}
+        shown = {key: values.display[key] for key, count in counts.items() if count}
         for value in sorted(selected(query, facet)):
             key = normalize(facet, value)
-            if key not in listed:
-                listed.add(key)
-                rows[values.display.get(key, value)] = counts.get(key, 0)
-        return sorted(rows.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
+            shown.setdefault(key, values.display.get(key, value))
+        rows = [(spelling, counts.get(key, 0)) for key, spelling in shown.items()]
+        return sorted(rows, key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
 
     def hints(self, query: Query) -> list[str]:
         """Notes on values that match no event at all (``platform:telegarm``), with a guess."""
