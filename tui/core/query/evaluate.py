@@ -355,11 +355,10 @@ class Index:
         if field in ("after", "before"):
             # after:X and before:X split the timeline at X's first day, like the sort order.
             if times.sorted:
-                low = indices_to_bits(range(bisect.bisect_left(starts, first)), self.n)
+                before: Iterable[int] = range(bisect.bisect_left(starts, first))
             else:
-                low = indices_to_bits(
-                    compress(range(self.n), map(lt, starts, repeat(first))), self.n
-                )
+                before = compress(range(self.n), map(lt, starts, repeat(first)))
+            low = indices_to_bits(before, self.n)
             return low if field == "before" else self.all ^ low
         # during: the span overlaps [first, last]; asof: in force on some day of it.
         ends = times.force_ends if field == "asof" else times.span_ends
