@@ -217,8 +217,7 @@ class Index:
             self._values(facet)
         self._times()
         self._ids()
-        self._text.build()
-        self._text.build_words()
+        self._text.build_words()  # the searchable texts first, then their words
 
     # -- public API ---------------------------------------------------------------------------
 
