@@ -122,6 +122,32 @@ def test_other_code_never_reads_an_entry(tmp_path: Path, monkeypatch: pytest.Mon
     assert cache.entry(path, digest) is None
 
 
+@pytest.mark.parametrize("package", ["toml_rs", "pycountry"])
+def test_another_build_of_the_parser_or_the_country_list_is_other_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    (tmp_path / "databases").mkdir()
+    built = tmp_path / ("_toml_rs.so" if package == "toml_rs" else "databases/iso3166-1.json")
+    built.write_bytes(b"one build")
+    find_spec = importlib.util.find_spec
+
+    def here(name: str, *args: object) -> object:
+        origin = str(tmp_path / "__init__.py")
+        return (
+            importlib.machinery.ModuleSpec(name, None, origin=origin)
+            if name == package
+            else find_spec(name)
+        )
+
+    monkeypatch.setattr(importlib.util, "find_spec", here)
+    before = cache._code.__wrapped__()
+    built.write_bytes(b"another build")
+    assert cache._code.__wrapped__() != before
+
+
 def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.ENV_VAR, "off")
     path = copy(tmp_path, ROOT / "timeline.toml")

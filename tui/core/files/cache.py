@@ -63,17 +63,20 @@ def cache_dir() -> Path | None:
 
 @functools.cache
 def _code() -> bytes:
-    """A digest of the loader's code and of the country list it validates against."""
+    """A digest of the loader's code, of the country list it validates against and of the
+    parser it reads with."""
     digest = hashlib.blake2b(_MAGIC + __version__.encode(), digest_size=_KEY_BYTES)
     here = Path(__file__).resolve().parent.parent
     for module in sorted(itertools.chain.from_iterable(map(here.glob, _CODE))):
         digest.update(module.read_bytes())
-    # pycountry's data decides which country codes are valid; its files, not an import.
-    spec = importlib.util.find_spec("pycountry")
-    if spec is not None and spec.origin:
-        for found in sorted(Path(spec.origin).parent.glob("databases/iso3166-1.json")):
-            stat = found.stat()
-            digest.update(f"{found}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    # pycountry's data decides which country codes are valid, and toml-rs's build what a file
+    # parses as: their files, by name, size and time, not an import.
+    for package, files in (("pycountry", "databases/iso3166-1.json"), ("toml_rs", "*.*")):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            for found in sorted(Path(spec.origin).parent.glob(files)):
+                stat = found.stat()
+                digest.update(f"{found}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.digest()
 
 
